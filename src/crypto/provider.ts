@@ -1,0 +1,103 @@
+// The only door to cryptography (DESIGN.md rule 2). The protocol core composes these calls;
+// it never hashes, MACs, encrypts or signs by itself.
+
+export type HashAlgorithm = "SHA-256" | "SHA-384" | "SHA-512";
+
+export type AeadAlgorithm = "AES-128-GCM" | "AES-256-GCM" | "CHACHA20-POLY1305";
+
+/** Key-exchange groups by their IANA (TLS) names. */
+export type GroupName = "secp256r1" | "secp384r1" | "secp521r1" | "x25519";
+
+/** Curves a signing or verifying key may be on. */
+export type CurveName = "P-256" | "P-384" | "P-521";
+
+/**
+ * A signature primitive, independent of TLS's SignatureScheme codes (which tie a curve to a hash):
+ * certificates may combine any ECDSA curve with any hash, so verification works at this level.
+ * ECDSA signatures are always DER-encoded `Ecdsa-Sig-Value`, as in TLS and X.509.
+ */
+export type SignatureAlgorithm =
+  | { readonly type: "ecdsa"; readonly hash: HashAlgorithm }
+  | { readonly type: "rsa-pss"; readonly hash: HashAlgorithm; readonly saltLength: number }
+  | { readonly type: "rsa-pkcs1"; readonly hash: HashAlgorithm }
+  | { readonly type: "ed25519" };
+
+export type SignatureType = SignatureAlgorithm["type"];
+
+export interface FipsStatus {
+  /** True only when the underlying module reports that it enforces FIPS mode. */
+  readonly enforced: boolean;
+  /** False when nothing about the module's FIPS state can be learned (e.g. WebCrypto). */
+  readonly attestable: boolean;
+  /** Module name and version where known, e.g. "OpenSSL 3.0.13". */
+  readonly module?: string;
+  /** Plain-language account of how the status was determined. */
+  readonly evidence: string;
+}
+
+export interface ProviderSupport {
+  readonly hashes: readonly HashAlgorithm[];
+  readonly aeads: readonly AeadAlgorithm[];
+  readonly groups: readonly GroupName[];
+  readonly signatures: readonly SignatureType[];
+  readonly curves: readonly CurveName[];
+}
+
+export interface Aead {
+  readonly algorithm: AeadAlgorithm;
+  /** Returns ciphertext || 16-byte tag. */
+  seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** Returns the plaintext, or null when authentication fails. Other failures throw. */
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array | null>;
+}
+
+export interface KeyShare {
+  readonly group: GroupName;
+  /** The public value as TLS encodes it: uncompressed point for NIST curves, 32 bytes for X25519. */
+  readonly publicKey: Uint8Array;
+  /**
+   * The raw shared secret (the x-coordinate for NIST curves). Rejects when the peer's value is not a
+   * valid point/key for the group.
+   */
+  agree(peerPublicKey: Uint8Array): Promise<Uint8Array>;
+}
+
+export type SigningKeyType = "ec" | "rsa" | "rsa-pss" | "ed25519";
+
+export interface SigningKey {
+  readonly type: SigningKeyType;
+  /** Set for "ec" keys. */
+  readonly curve?: CurveName;
+  /** Set for RSA keys. */
+  readonly modulusBits?: number;
+  /** DER SubjectPublicKeyInfo of the matching public key. */
+  readonly spki: Uint8Array;
+  sign(algorithm: SignatureAlgorithm, message: Uint8Array): Promise<Uint8Array>;
+}
+
+export interface CryptoProvider {
+  readonly name: string;
+  readonly supports: ProviderSupport;
+  fips(): FipsStatus;
+  random(length: number): Uint8Array;
+  hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array>;
+  hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+  aead(algorithm: AeadAlgorithm, key: Uint8Array): Promise<Aead>;
+  keyShare(group: GroupName): Promise<KeyShare>;
+  /** Verifies `signature` over `message` with the key in DER SubjectPublicKeyInfo `spki`. */
+  verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /** Imports a private key given as DER PKCS#8. */
+  signingKey(pkcs8: Uint8Array): Promise<SigningKey>;
+}
+
+export const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = {
+  "SHA-256": 32,
+  "SHA-384": 48,
+  "SHA-512": 64,
+};
+
+export const AEAD_KEY_LENGTH: Readonly<Record<AeadAlgorithm, number>> = {
+  "AES-128-GCM": 16,
+  "AES-256-GCM": 32,
+  "CHACHA20-POLY1305": 32,
+};

@@ -1,0 +1,132 @@
+// Typed errors. Every failure caused by a peer is a TlsError naming the failed check and carrying the
+// one alert we send for it (rustls's habit, DESIGN.md rule 5). Messages never contain secrets.
+import { AlertDescription, type AlertName, alertName } from "./msgs/enums.js";
+
+export class TlsError extends Error {
+  /** The alert this error is reported to the peer with. */
+  readonly alert: AlertName;
+  constructor(alert: AlertName, message: string) {
+    super(message);
+    this.alert = alert;
+    this.name = new.target.name;
+  }
+  get alertCode(): number {
+    return AlertDescription[this.alert];
+  }
+}
+
+/** The peer's bytes did not parse: bad lengths, truncated vectors, trailing data. */
+export class DecodeError extends TlsError {
+  constructor(message: string) {
+    super("decode_error", message);
+  }
+}
+
+/** The peer broke a protocol rule; `alert` says which class of rule. */
+export class PeerMisbehaved extends TlsError {
+  readonly reason: string;
+  constructor(reason: string, alert: AlertName = "illegal_parameter", detail?: string) {
+    super(alert, detail ? `${reason}: ${detail}` : reason);
+    this.reason = reason;
+  }
+}
+
+/** The peer is well-behaved but shares no acceptable parameters with us. */
+export class PeerIncompatible extends TlsError {
+  readonly reason: string;
+  constructor(reason: string, alert: AlertName = "handshake_failure", detail?: string) {
+    super(alert, detail ? `${reason}: ${detail}` : reason);
+    this.reason = reason;
+  }
+}
+
+/** The peer sent us an alert. */
+export class AlertReceived extends TlsError {
+  readonly description: number;
+  readonly fatal: boolean;
+  constructor(description: number, fatal: boolean) {
+    super("close_notify", `peer sent ${fatal ? "fatal" : "warning"} alert ${alertName(description)}`);
+    this.description = description;
+    this.fatal = fatal;
+  }
+  get descriptionName(): string {
+    return alertName(this.description);
+  }
+}
+
+export type CertificateErrorReason =
+  | "BadEncoding"
+  | "UnknownIssuer"
+  | "NotValidForName"
+  | "Expired"
+  | "NotValidYet"
+  | "BadSignature"
+  | "UnsupportedSignatureAlgorithm"
+  | "CaUsedAsEndEntity"
+  | "EndEntityUsedAsCa"
+  | "InvalidPurpose"
+  | "NameConstraintViolation"
+  | "PathLenConstraintViolated"
+  | "Revoked"
+  | "UnknownCriticalExtension"
+  | "WeakKey"
+  | "NoCertificate";
+
+const CERTIFICATE_ALERT: Record<CertificateErrorReason, AlertName> = {
+  BadEncoding: "bad_certificate",
+  UnknownIssuer: "unknown_ca",
+  NotValidForName: "bad_certificate",
+  Expired: "certificate_expired",
+  NotValidYet: "certificate_expired",
+  BadSignature: "bad_certificate",
+  UnsupportedSignatureAlgorithm: "bad_certificate",
+  CaUsedAsEndEntity: "bad_certificate",
+  EndEntityUsedAsCa: "bad_certificate",
+  InvalidPurpose: "unsupported_certificate",
+  NameConstraintViolation: "bad_certificate",
+  PathLenConstraintViolated: "bad_certificate",
+  Revoked: "certificate_revoked",
+  UnknownCriticalExtension: "unsupported_certificate",
+  WeakKey: "insufficient_security",
+  NoCertificate: "certificate_required",
+};
+
+export class InvalidCertificate extends TlsError {
+  readonly reason: CertificateErrorReason;
+  /** Subject of the offending certificate, as a readable DN, where known. */
+  readonly subject?: string;
+  /** Position in the presented chain (0 = leaf), where known. */
+  readonly position?: number;
+  constructor(reason: CertificateErrorReason, detail?: string, where?: { subject?: string; position?: number }) {
+    const at = where?.subject !== undefined ? ` (certificate ${where.position ?? "?"}: ${where.subject})` : "";
+    super(CERTIFICATE_ALERT[reason], `InvalidCertificate(${reason})${detail ? `: ${detail}` : ""}${at}`);
+    this.reason = reason;
+    if (where?.subject !== undefined) this.subject = where.subject;
+    if (where?.position !== undefined) this.position = where.position;
+  }
+}
+
+/** A configuration that cannot be built; thrown at build time, never sent to a peer. */
+export class ConfigError extends Error {
+  readonly item?: string;
+  constructor(message: string, item?: string) {
+    super(message);
+    this.name = "ConfigError";
+    if (item !== undefined) this.item = item;
+  }
+}
+
+/** The local side misused the API (write after close, and so on). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The handshake did not finish within the configured time. */
+export class HandshakeTimeout extends TlsError {
+  constructor(ms: number) {
+    super("user_canceled", `handshake did not complete within ${ms} ms`);
+  }
+}

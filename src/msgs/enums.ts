@@ -1,0 +1,131 @@
+// Registry values from RFC 8446 and the IANA TLS parameters registry.
+
+export const ProtocolVersion = {
+  TLS10: 0x0301,
+  TLS11: 0x0302,
+  TLS12: 0x0303,
+  TLS13: 0x0304,
+} as const;
+
+export const ContentType = {
+  ChangeCipherSpec: 20,
+  Alert: 21,
+  Handshake: 22,
+  ApplicationData: 23,
+} as const;
+export type ContentType = (typeof ContentType)[keyof typeof ContentType];
+
+export const HandshakeType = {
+  ClientHello: 1,
+  ServerHello: 2,
+  NewSessionTicket: 4,
+  EndOfEarlyData: 5,
+  EncryptedExtensions: 8,
+  Certificate: 11,
+  CertificateRequest: 13,
+  CertificateVerify: 15,
+  Finished: 20,
+  KeyUpdate: 24,
+  MessageHash: 254,
+} as const;
+export type HandshakeType = (typeof HandshakeType)[keyof typeof HandshakeType];
+
+export function handshakeTypeName(type: number): string {
+  for (const [name, value] of Object.entries(HandshakeType)) if (value === type) return name;
+  return `HandshakeType(${type})`;
+}
+
+export const ExtensionType = {
+  ServerName: 0,
+  StatusRequest: 5,
+  SupportedGroups: 10,
+  EcPointFormats: 11,
+  SignatureAlgorithms: 13,
+  Alpn: 16,
+  SignedCertificateTimestamp: 18,
+  Padding: 21,
+  EncryptThenMac: 22,
+  ExtendedMasterSecret: 23,
+  SessionTicket: 35,
+  PreSharedKey: 41,
+  EarlyData: 42,
+  SupportedVersions: 43,
+  Cookie: 44,
+  PskKeyExchangeModes: 45,
+  CertificateAuthorities: 47,
+  PostHandshakeAuth: 49,
+  SignatureAlgorithmsCert: 50,
+  KeyShare: 51,
+  RenegotiationInfo: 0xff01,
+} as const;
+
+export const AlertLevel = { Warning: 1, Fatal: 2 } as const;
+
+export const AlertDescription = {
+  close_notify: 0,
+  unexpected_message: 10,
+  bad_record_mac: 20,
+  record_overflow: 22,
+  handshake_failure: 40,
+  bad_certificate: 42,
+  unsupported_certificate: 43,
+  certificate_revoked: 44,
+  certificate_expired: 45,
+  certificate_unknown: 46,
+  illegal_parameter: 47,
+  unknown_ca: 48,
+  access_denied: 49,
+  decode_error: 50,
+  decrypt_error: 51,
+  protocol_version: 70,
+  insufficient_security: 71,
+  internal_error: 80,
+  inappropriate_fallback: 86,
+  user_canceled: 90,
+  missing_extension: 109,
+  unsupported_extension: 110,
+  unrecognized_name: 112,
+  bad_certificate_status_response: 113,
+  unknown_psk_identity: 115,
+  certificate_required: 116,
+  no_application_protocol: 120,
+} as const;
+export type AlertName = keyof typeof AlertDescription;
+
+export function alertName(code: number): string {
+  for (const [name, value] of Object.entries(AlertDescription)) if (value === code) return name;
+  return `alert(${code})`;
+}
+
+export const CipherSuite = {
+  TLS_AES_128_GCM_SHA256: 0x1301,
+  TLS_AES_256_GCM_SHA384: 0x1302,
+  TLS_CHACHA20_POLY1305_SHA256: 0x1303,
+} as const;
+export type CipherSuiteName = keyof typeof CipherSuite;
+
+export const NamedGroup = {
+  secp256r1: 0x0017,
+  secp384r1: 0x0018,
+  secp521r1: 0x0019,
+  x25519: 0x001d,
+} as const;
+
+export const SignatureScheme = {
+  rsa_pkcs1_sha256: 0x0401,
+  rsa_pkcs1_sha384: 0x0501,
+  rsa_pkcs1_sha512: 0x0601,
+  ecdsa_secp256r1_sha256: 0x0403,
+  ecdsa_secp384r1_sha384: 0x0503,
+  ecdsa_secp521r1_sha512: 0x0603,
+  rsa_pss_rsae_sha256: 0x0804,
+  rsa_pss_rsae_sha384: 0x0805,
+  rsa_pss_rsae_sha512: 0x0806,
+  ed25519: 0x0807,
+  rsa_pss_pss_sha256: 0x0809,
+  rsa_pss_pss_sha384: 0x080a,
+  rsa_pss_pss_sha512: 0x080b,
+} as const;
+export type SignatureSchemeName = keyof typeof SignatureScheme;
+
+export const KeyUpdateRequest = { NotRequested: 0, Requested: 1 } as const;
