@@ -1,5 +1,4 @@
 // PEM armour (RFC 7468) without Buffer, so it runs in browsers too.
-import { Convert } from "pvtsutils";
 
 export interface PemBlock {
   readonly label: string;
@@ -13,13 +12,27 @@ export function decodePem(text: string): PemBlock[] {
   for (const m of text.matchAll(PEM_BLOCK)) {
     const body = m[2]!.replace(/[\r\n\t ]/g, "");
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new TypeError(`PEM block "${m[1]}" is not valid base64`);
-    blocks.push({ label: m[1]!, der: new Uint8Array(Convert.FromBase64(body)) });
+    blocks.push({ label: m[1]!, der: fromBase64(body) });
   }
   return blocks;
 }
 
 export function encodePem(label: string, der: Uint8Array): string {
-  const b64 = Convert.ToBase64(der);
+  const b64 = toBase64(der);
   const lines = b64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+// atob/btoa exist in every runtime fipstls targets (browsers, workers, Deno, Bun, Node >= 16).
+export function fromBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
 }

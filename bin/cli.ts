@@ -1,0 +1,192 @@
+// The `fipstls` command: demo, serve, connect.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { AddressInfo } from "node:net";
+import { connect, createServer, resolveProvider, type ProviderOption, type TLSSocket } from "../src/node.js";
+import { TlsError } from "../src/errors.js";
+import { makeThrowawayPki } from "./throwaway-pki.js";
+import { describeConnection, describeProvider } from "./describe.js";
+import { HttpRequestParser } from "./http.js";
+
+const USAGE = `usage:
+  fipstls demo
+  fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo]
+  fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1]`;
+
+class UsageFailure extends Error {}
+
+function providerOption(value: string | undefined): ProviderOption {
+  if (value === undefined || value === "node" || value === "webcrypto") return value ?? "node";
+  throw new UsageFailure(`--provider must be node or webcrypto, not ${value}`);
+}
+
+const alpnList = (value: string | undefined): string[] | undefined => (value ? value.split(",").filter(Boolean) : undefined);
+
+/** Prints a failure with the name of the check that failed, e.g. "InvalidCertificate(UnknownIssuer)". */
+function explain(err: unknown): string {
+  if (err instanceof TlsError) return `${err.name} [alert ${err.alert}]: ${err.message}`;
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+async function demo(): Promise<void> {
+  console.log("fipstls demo: a TLS 1.3 handshake over 127.0.0.1 through each provider\n");
+  const pki = await makeThrowawayPki({ keyType: "ec-p256" });
+  for (const providerName of ["node", "webcrypto"] as const) {
+    const provider = await resolveProvider(providerName);
+    const server = createServer({ cert: pki.certPem, key: pki.keyPem, provider, ALPNProtocols: ["http/1.1"] }, (socket) => {
+      socket.on("data", () => socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"));
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    try {
+      const socket = connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, provider, ALPNProtocols: ["http/1.1"] });
+      const response = await new Promise<string>((resolve, reject) => {
+        let body = "";
+        socket.on("secureConnect", () => socket.write("GET / HTTP/1.1\r\nhost: localhost\r\n\r\n"));
+        socket.on("data", (d: Buffer) => (body += d.toString("utf8")));
+        socket.on("end", () => resolve(body));
+        socket.on("error", reject);
+      });
+      console.log(`provider ${providerName}`);
+      console.log(describeConnection(socket).map((l) => `  ${l}`).join("\n"));
+      console.log(`  response:         ${response.split("\r\n")[0]}`);
+      console.log(describeProvider(provider).map((l) => `  ${l}`).join("\n"));
+      console.log();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+  console.log("fipstls is not a cryptographic module and is not FIPS validated: it delegates every primitive to the provider above.");
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      cert: { type: "string" },
+      key: { type: "string" },
+      port: { type: "string", default: "8443" },
+      host: { type: "string", default: "127.0.0.1" },
+      provider: { type: "string" },
+      alpn: { type: "string" },
+      echo: { type: "boolean", default: false },
+    },
+  });
+  if (!values.cert || !values.key) throw new UsageFailure("serve needs --cert and --key");
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageFailure(`invalid --port ${values.port}`);
+  const provider = await resolveProvider(providerOption(values.provider));
+  const server = createServer({
+    cert: readFileSync(values.cert),
+    key: readFileSync(values.key),
+    provider,
+    ...(alpnList(values.alpn) ? { ALPNProtocols: alpnList(values.alpn)! } : {}),
+  });
+  server.on("tlsClientError", (err: Error, socket: TLSSocket) => {
+    console.log(`${new Date().toISOString()} ${socket.socket.remoteAddress}:${socket.socket.remotePort} handshake failed: ${explain(err)}`);
+  });
+  server.on("secureConnection", (socket: TLSSocket) => {
+    const peer = `${socket.socket.remoteAddress}:${socket.socket.remotePort}`;
+    const info = socket.tlsInfo!;
+    console.log(`${new Date().toISOString()} ${peer} ${info.version} ${info.cipherSuite} ${info.group} ${info.signatureScheme} alpn=${info.alpnProtocol ?? "-"} sni=${info.serverName ?? "-"}`);
+    socket.on("error", (err) => console.log(`${new Date().toISOString()} ${peer} error: ${explain(err)}`));
+    if (values.echo) {
+      socket.on("data", (d: Buffer) => socket.write(d));
+      socket.on("end", () => socket.end());
+      return;
+    }
+    const parser = new HttpRequestParser();
+    socket.on("data", (d: Buffer) => {
+      let requests;
+      try {
+        requests = parser.push(d);
+      } catch (e) {
+        socket.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        return;
+      }
+      for (const req of requests) {
+        const page = `<!doctype html><title>fipstls</title><h1>fipstls</h1><pre>${describeConnection(socket).join("\n")}\nrequest: ${req.method} ${req.target}</pre>\n`;
+        const head = `HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(page)}\r\n${req.keepAlive ? "" : "connection: close\r\n"}\r\n`;
+        if (req.keepAlive) socket.write(head + page);
+        else return void socket.end(head + page);
+      }
+    });
+    socket.on("end", () => socket.end());
+  });
+  await server.ready();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, values.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  console.log(`fipstls serving on ${addr.address}:${addr.port} (provider ${provider.name}${values.echo ? ", echo" : ""})`);
+}
+
+async function connectCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ca: { type: "string" }, servername: { type: "string" }, provider: { type: "string" }, alpn: { type: "string" } },
+  });
+  const target = positionals[0];
+  const m = target ? /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(target) : null;
+  if (!m) throw new UsageFailure("connect needs host:port");
+  const host = m[1]!.replace(/^\[|\]$/g, "");
+  const port = Number(m[2]);
+  const socket = connect({
+    host,
+    port,
+    provider: providerOption(values.provider),
+    ...(values.servername ? { servername: values.servername } : {}),
+    ...(values.ca ? { ca: readFileSync(values.ca) } : {}),
+    ...(alpnList(values.alpn) ? { ALPNProtocols: alpnList(values.alpn)! } : {}),
+    handshakeTimeout: 30_000,
+  });
+  const response = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    socket.on("secureConnect", () => {
+      console.log(describeConnection(socket).join("\n"));
+      console.log();
+      socket.write(`GET / HTTP/1.1\r\nhost: ${values.servername ?? host}\r\nconnection: close\r\nuser-agent: fipstls\r\n\r\n`);
+    });
+    socket.on("data", (d: Buffer) => chunks.push(d));
+    socket.on("end", () => {
+      socket.end();
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+    socket.on("error", reject);
+  });
+  process.stdout.write(response.endsWith("\n") ? response : `${response}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "demo":
+        await demo();
+        return 0;
+      case "serve":
+        await serve(rest);
+        return -1; // keeps running until killed
+      case "connect":
+        await connectCommand(rest);
+        return 0;
+      default:
+        console.error(USAGE);
+        return command === undefined || command === "help" || command === "--help" ? 0 : 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageFailure || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`fipstls: ${(err as Error).message}\n${USAGE}`);
+      return 2;
+    }
+    console.error(`fipstls: ${explain(err)}`);
+    return 1;
+  }
+}

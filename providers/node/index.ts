@@ -1,0 +1,303 @@
+// CryptoProvider over node:crypto. Every call is synchronous OpenSSL work wrapped in a resolved
+// promise, which is faster than crypto.subtle's thread-pool hop for TLS-sized inputs. Algorithms
+// are probed at creation, so under a FIPS-enforcing OpenSSL the ones it refuses (ChaCha20-Poly1305,
+// X25519, Ed25519) are left out of `supports` instead of failing mid-handshake.
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  diffieHellman,
+  generateKeyPairSync,
+  getFips,
+  randomFillSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type CipherGCMTypes,
+  type KeyObject,
+} from "node:crypto";
+import { Buffer } from "node:buffer";
+import process from "node:process";
+import type {
+  Aead,
+  AeadAlgorithm,
+  CryptoProvider,
+  CurveName,
+  FipsStatus,
+  GroupName,
+  HashAlgorithm,
+  KeyShare,
+  ProviderSupport,
+  SignatureAlgorithm,
+  SigningKey,
+  SigningKeyType,
+  SignatureType,
+} from "../../src/crypto/provider.js";
+import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
+import {
+  CURVE_FIELD_BYTES,
+  describePkcs8,
+  describeSpki,
+  ecdsaDerToRaw,
+  encodeSpki,
+  keyFitsSignature,
+  type KeyInfo,
+} from "../../src/crypto/keyinfo.js";
+
+const HASH_NAME: Readonly<Record<HashAlgorithm, string>> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+const CIPHER_NAME: Readonly<Record<AeadAlgorithm, string>> = {
+  "AES-128-GCM": "aes-128-gcm",
+  "AES-256-GCM": "aes-256-gcm",
+  "CHACHA20-POLY1305": "chacha20-poly1305",
+};
+const GROUP_CURVE: Readonly<Partial<Record<GroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
+const TAG = 16;
+const KEY_CACHE_LIMIT = 64;
+
+/** What this OpenSSL offers; probed once per FIPS mode (crypto.setFips can switch it at runtime). */
+const probed = new Map<number, ProviderSupport>();
+
+function probeSupport(): ProviderSupport {
+  const mode = getFips();
+  const known = probed.get(mode);
+  if (known !== undefined) return known;
+  const curves = (["P-256", "P-384", "P-521"] as const).filter((c) => works(() => generateKeyPairSync("ec", { namedCurve: c })));
+  const x25519 = works(() => {
+    const a = generateKeyPairSync("x25519");
+    diffieHellman({ privateKey: a.privateKey, publicKey: a.publicKey });
+  });
+  const ed25519 = works(() => nodeSign(null, new Uint8Array(1), generateKeyPairSync("ed25519").privateKey));
+  const aeads = (["AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305"] as const).filter((a) =>
+    works(() => createCipheriv(CIPHER_NAME[a] as CipherGCMTypes, new Uint8Array(AEAD_KEY_LENGTH[a]), new Uint8Array(12), { authTagLength: TAG }).final()),
+  );
+  const hashes = (["SHA-256", "SHA-384", "SHA-512"] as const).filter((h) => works(() => createHash(HASH_NAME[h]).digest()));
+  const groups: GroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(GROUP_CURVE[g]!));
+  if (x25519) groups.push("x25519");
+  const support: ProviderSupport = Object.freeze({
+    hashes: Object.freeze(hashes),
+    aeads: Object.freeze(aeads),
+    groups: Object.freeze(groups),
+    signatures: Object.freeze<SignatureType[]>(["ecdsa", "rsa-pss", "rsa-pkcs1", ...(ed25519 ? (["ed25519"] as const) : [])]),
+    curves: Object.freeze(curves),
+  });
+  probed.set(mode, support);
+  return support;
+}
+
+export function nodeProvider(): CryptoProvider {
+  const supports = probeSupport();
+  const curves = supports.curves;
+  const ed25519 = supports.signatures.includes("ed25519");
+
+  // Parsed public keys by SPKI hex; public data only, bounded, oldest evicted first.
+  const publicKeys = new Map<string, { info: KeyInfo; key: KeyObject }>();
+  function publicKey(spki: Uint8Array): { info: KeyInfo; key: KeyObject } {
+    const id = Buffer.from(spki.buffer, spki.byteOffset, spki.length).toString("hex");
+    let entry = publicKeys.get(id);
+    if (entry === undefined) {
+      const info = describeSpki(spki);
+      let key: KeyObject;
+      try {
+        key = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+      } catch {
+        throw new TypeError(`could not import the ${info.type} public key`);
+      }
+      entry = { info, key };
+      if (publicKeys.size >= KEY_CACHE_LIMIT) publicKeys.delete(publicKeys.keys().next().value!);
+      publicKeys.set(id, entry);
+    }
+    return entry;
+  }
+
+  return {
+    name: "node",
+    supports,
+    fips: fipsStatus,
+
+    random(length: number): Uint8Array {
+      return randomFillSync(new Uint8Array(length));
+    },
+
+    async hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
+      return bytes(createHash(HASH_NAME[algorithm]).update(data).digest());
+    },
+
+    async hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+      return bytes(createHmac(HASH_NAME[algorithm], key).update(data).digest());
+    },
+
+    async aead(algorithm: AeadAlgorithm, key: Uint8Array): Promise<Aead> {
+      if (!supports.aeads.includes(algorithm)) throw new TypeError(`node provider: ${algorithm} is not available`);
+      if (key.length !== AEAD_KEY_LENGTH[algorithm]) throw new TypeError(`${algorithm} needs a ${AEAD_KEY_LENGTH[algorithm]}-byte key`);
+      // A KeyObject keeps the key inside OpenSSL-owned memory rather than a JS buffer we hold.
+      return aead(algorithm, createSecretKey(key));
+    },
+
+    async keyShare(group: GroupName): Promise<KeyShare> {
+      if (!supports.groups.includes(group)) throw new TypeError(`node provider: group ${group} is not supported`);
+      return keyShare(group);
+    },
+
+    async verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+      if (!supports.signatures.includes(algorithm.type)) throw new TypeError(`node provider: ${algorithm.type} is not supported`);
+      const { info, key } = publicKey(spki);
+      if (!keyFitsSignature(info.type, algorithm.type)) return false;
+      if (algorithm.type === "ecdsa") {
+        // Same strict DER rules as the WebCrypto provider, so both accept exactly the same bytes.
+        try {
+          ecdsaDerToRaw(signature, CURVE_FIELD_BYTES[info.curve!]);
+        } catch {
+          return false;
+        }
+      }
+      try {
+        return nodeVerify(hashFor(algorithm), message, keyOptions(key, algorithm), signature);
+      } catch {
+        return false;
+      }
+    },
+
+    async signingKey(pkcs8: Uint8Array): Promise<SigningKey> {
+      const info = describePkcs8(pkcs8);
+      if (info.type === "x25519") throw new TypeError("an X25519 key cannot sign");
+      if (info.type === "ed25519" && !ed25519) throw new TypeError("node provider: Ed25519 is not available");
+      if (info.type === "ec" && !curves.includes(info.curve!)) throw new TypeError(`node provider: curve ${info.curve} is not available`);
+      let key: KeyObject;
+      try {
+        key = createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" });
+      } catch {
+        throw new TypeError(`could not import the ${info.type} private key`);
+      }
+      const type: SigningKeyType = info.type;
+      const spki = bytes(createPublicKey(key).export({ format: "der", type: "spki" }));
+      return {
+        type,
+        ...(info.curve !== undefined ? { curve: info.curve } : {}),
+        ...(info.modulusBits !== undefined ? { modulusBits: info.modulusBits } : {}),
+        spki,
+        async sign(algorithm: SignatureAlgorithm, message: Uint8Array): Promise<Uint8Array> {
+          if (!keyFitsSignature(type, algorithm.type)) throw new TypeError(`a ${type} key cannot make ${algorithm.type} signatures`);
+          return bytes(nodeSign(hashFor(algorithm), message, keyOptions(key, algorithm)));
+        },
+      };
+    },
+  };
+}
+
+function fipsStatus(): FipsStatus {
+  const value = getFips();
+  const module = `OpenSSL ${process.versions.openssl}`;
+  return {
+    enforced: value === 1,
+    attestable: true,
+    module,
+    evidence:
+      `node:crypto's crypto.getFips() returned ${value} (${value === 1 ? "FIPS mode on" : "FIPS mode off"}); ` +
+      `the module is ${module}, as reported by process.versions.openssl.`,
+  };
+}
+
+function aead(algorithm: AeadAlgorithm, key: KeyObject): Aead {
+  // Typed as a GCM name only to reach the setAAD/getAuthTag overloads, which ChaCha20-Poly1305 shares.
+  const name = CIPHER_NAME[algorithm] as CipherGCMTypes;
+  const check = (nonce: Uint8Array): void => {
+    // TLS always uses 96-bit nonces; anything else is a caller bug, not a peer's doing.
+    if (nonce.length !== 12) throw new TypeError("AEAD nonce must be 12 bytes");
+  };
+  return {
+    algorithm,
+    async seal(nonce, aad, plaintext) {
+      check(nonce);
+      const cipher = createCipheriv(name, key, nonce, { authTagLength: TAG });
+      cipher.setAAD(aad);
+      const head = cipher.update(plaintext);
+      const tail = cipher.final();
+      const out = new Uint8Array(head.length + tail.length + TAG);
+      out.set(head, 0);
+      out.set(tail, head.length);
+      out.set(cipher.getAuthTag(), head.length + tail.length);
+      return out;
+    },
+    async open(nonce, aad, ciphertext) {
+      check(nonce);
+      if (ciphertext.length < TAG) return null;
+      const body = ciphertext.subarray(0, ciphertext.length - TAG);
+      const decipher = createDecipheriv(name, key, nonce, { authTagLength: TAG });
+      decipher.setAuthTag(ciphertext.subarray(ciphertext.length - TAG));
+      decipher.setAAD(aad);
+      const head = decipher.update(body);
+      let tail: Buffer;
+      try {
+        tail = decipher.final();
+      } catch {
+        return null; // final() is where OpenSSL checks the tag
+      }
+      const out = new Uint8Array(head.length + tail.length);
+      out.set(head, 0);
+      out.set(tail, head.length);
+      return out;
+    },
+  };
+}
+
+function keyShare(group: GroupName): KeyShare {
+  const curve = GROUP_CURVE[group];
+  const pair = curve === undefined ? generateKeyPairSync("x25519") : generateKeyPairSync("ec", { namedCurve: curve });
+  const own = describeSpki(bytes(pair.publicKey.export({ format: "der", type: "spki" })));
+  return {
+    group,
+    publicKey: own.publicKey,
+    async agree(peer: Uint8Array): Promise<Uint8Array> {
+      let secret: Uint8Array;
+      try {
+        // encodeSpki insists on an uncompressed point of the right size (RFC 8446 4.2.8.2) or 32
+        // X25519 bytes; OpenSSL then checks that the point is on the curve.
+        const spki = encodeSpki(curve === undefined ? { type: "x25519" } : { type: "ec", curve }, peer);
+        const publicKey = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+        secret = bytes(diffieHellman({ privateKey: pair.privateKey, publicKey }));
+      } catch {
+        throw new TypeError(`invalid ${group} public key`);
+      }
+      // RFC 7748 6.1 / RFC 8446 7.4.2: reject the all-zero X25519 output (OpenSSL already does).
+      if (secret.every((b) => b === 0)) throw new TypeError(`invalid ${group} public key (small order)`);
+      return secret;
+    },
+  };
+}
+
+function hashFor(algorithm: SignatureAlgorithm): string | null {
+  return algorithm.type === "ed25519" ? null : HASH_NAME[algorithm.hash];
+}
+
+type KeyOptions = { key: KeyObject; dsaEncoding?: "der"; padding?: number; saltLength?: number };
+
+function keyOptions(key: KeyObject, algorithm: SignatureAlgorithm): KeyOptions {
+  switch (algorithm.type) {
+    case "ecdsa":
+      return { key, dsaEncoding: "der" };
+    case "rsa-pss":
+      return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: algorithm.saltLength };
+    case "rsa-pkcs1":
+      return { key, padding: constants.RSA_PKCS1_PADDING };
+    case "ed25519":
+      return { key };
+  }
+}
+
+/** A plain Uint8Array over a Buffer's bytes (Buffers are pooled and compare unequal in tests). */
+function bytes(buffer: Uint8Array): Uint8Array {
+  return new Uint8Array(buffer);
+}
+
+function works(probe: () => unknown): boolean {
+  try {
+    probe();
+    return true;
+  } catch {
+    return false;
+  }
+}

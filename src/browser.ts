@@ -1,0 +1,3 @@
+// The browser bundle's entry: the core plus the WebCrypto provider, and nothing that needs Node.
+export * from "./index.js";
+export { webcryptoProvider } from "../providers/webcrypto/index.js";

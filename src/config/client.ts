@@ -1,0 +1,59 @@
+// ClientConfig: what a client offers and how it checks the server.
+import type { GroupName, SigningKey } from "../crypto/provider.js";
+import { ConfigError } from "../errors.js";
+import { type CommonConfig, type CommonOptions, buildCommon, certificatesFrom } from "./common.js";
+import { type CredentialOptions, loadCredentials } from "./credentials.js";
+
+export interface ClientOptions extends CommonOptions, Partial<CredentialOptions> {
+  /** The name to verify and send as SNI. IP literals are verified but not sent as SNI. */
+  serverName?: string;
+  /** Trust anchors: PEM text (one or many blocks) or DER. Required unless verification is disabled. */
+  roots?: string | Uint8Array | readonly (string | Uint8Array)[];
+  /** Groups to send key shares for in the first ClientHello; default: the first of `groups`. */
+  keyShareGroups?: readonly GroupName[];
+  /**
+   * Accept any server certificate. This removes server authentication entirely: anyone on the
+   * path can read and change the traffic. For tests against throwaway servers only.
+   */
+  dangerouslyDisableCertificateVerification?: boolean;
+}
+
+export interface ClientConfig extends CommonConfig {
+  readonly side: "client";
+  readonly serverName: string | undefined;
+  readonly roots: readonly Uint8Array[];
+  readonly keyShareGroups: readonly GroupName[];
+  readonly verifyCertificates: boolean;
+  readonly certificateChain: readonly Uint8Array[];
+  readonly signingKey: SigningKey | null;
+}
+
+export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig> {
+  const common = buildCommon(o);
+  const keyShareGroups = o.keyShareGroups ?? [common.groups[0]!];
+  for (const g of keyShareGroups) {
+    if (!common.groups.includes(g)) throw new ConfigError(`key share group ${g} is not among the offered groups`, g);
+  }
+  const verify = o.dangerouslyDisableCertificateVerification !== true;
+  const roots = certificatesFrom(o.roots, "roots");
+  if (verify && roots.length === 0) {
+    throw new ConfigError("no trust anchors: pass `roots` (PEM or DER), or opt out explicitly with dangerouslyDisableCertificateVerification", "roots");
+  }
+  if (o.serverName !== undefined && (o.serverName.length === 0 || o.serverName.length > 253)) {
+    throw new ConfigError(`invalid serverName "${o.serverName}"`, "serverName");
+  }
+  if (verify && o.serverName === undefined) {
+    throw new ConfigError("serverName is required to verify the server's certificate", "serverName");
+  }
+  const creds = o.certificateChain !== undefined || o.privateKey !== undefined ? await loadCredentials(o as CredentialOptions, common) : null;
+  return {
+    ...common,
+    side: "client",
+    serverName: o.serverName,
+    roots,
+    keyShareGroups,
+    verifyCertificates: verify,
+    certificateChain: creds?.chain ?? [],
+    signingKey: creds?.key ?? null,
+  };
+}

@@ -1,0 +1,19 @@
+// What a handshake negotiated, as the application and audit reports see it.
+import type { GroupName } from "../crypto/provider.js";
+import type { CipherSuiteName, SignatureSchemeName } from "../msgs/enums.js";
+
+export type TlsVersionName = "TLSv1.2" | "TLSv1.3";
+
+export interface NegotiatedInfo {
+  readonly version: TlsVersionName;
+  readonly cipherSuite: CipherSuiteName;
+  readonly group: GroupName;
+  /** The scheme of the peer's CertificateVerify (client side) or of ours (server side). */
+  readonly signatureScheme: SignatureSchemeName;
+  readonly alpnProtocol: string | null;
+  readonly serverName: string | null;
+  /** DER certificates the peer presented, leaf first. */
+  readonly peerCertificates: readonly Uint8Array[];
+  readonly helloRetryRequest: boolean;
+  readonly provider: string;
+}

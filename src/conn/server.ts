@@ -1,0 +1,18 @@
+// ServerConnection: the sans-IO server, one per accepted transport.
+import type { ServerConfig } from "../config/server.js";
+import { serverHandshake13 } from "../tls13/server.js";
+import { Connection, type ConnectionCallbacks } from "./connection.js";
+import type { HandshakeContext, HandshakeResult } from "./handshake-context.js";
+
+export class ServerConnection extends Connection {
+  constructor(
+    readonly config: ServerConfig,
+    callbacks: ConnectionCallbacks,
+  ) {
+    super(config.provider, callbacks, config.limits);
+  }
+
+  protected runHandshake(ctx: HandshakeContext): Promise<HandshakeResult> {
+    return serverHandshake13(ctx, this.config);
+  }
+}

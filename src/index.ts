@@ -1,0 +1,34 @@
+// fipstls: the runtime-agnostic core. Bring a CryptoProvider (fipstls/webcrypto or fipstls/node).
+export type {
+  Aead,
+  AeadAlgorithm,
+  CryptoProvider,
+  CurveName,
+  FipsStatus,
+  GroupName,
+  HashAlgorithm,
+  KeyShare,
+  ProviderSupport,
+  SignatureAlgorithm,
+  SigningKey,
+} from "./crypto/provider.js";
+export { buildClientConfig, type ClientConfig, type ClientOptions } from "./config/client.js";
+export { buildServerConfig, type ServerConfig, type ServerOptions } from "./config/server.js";
+export { ClientConnection } from "./conn/client.js";
+export { ServerConnection } from "./conn/server.js";
+export type { Connection, ConnectionCallbacks, ConnectionLimits, ConnectionState } from "./conn/connection.js";
+export type { NegotiatedInfo, TlsVersionName } from "./conn/info.js";
+export {
+  AlertReceived,
+  ConfigError,
+  DecodeError,
+  HandshakeTimeout,
+  InvalidCertificate,
+  PeerIncompatible,
+  PeerMisbehaved,
+  TlsError,
+  UsageError,
+  type CertificateErrorReason,
+} from "./errors.js";
+export type { CipherSuiteName, SignatureSchemeName } from "./msgs/enums.js";
+export { decodePem, encodePem } from "./codec/pem.js";

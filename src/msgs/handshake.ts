@@ -1,0 +1,167 @@
+// Handshake framing and the post-hello TLS 1.3 messages (RFC 8446 section 4).
+import { Reader } from "../codec/reader.js";
+import { Writer } from "../codec/writer.js";
+import { PeerMisbehaved } from "../errors.js";
+import { type Extension, Extensions, readExtensions, writeExtensions } from "./extensions.js";
+import { HandshakeType } from "./enums.js";
+
+export interface HandshakeMessage {
+  readonly type: number;
+  readonly body: Uint8Array;
+  /** The full encoding (header + body), as it enters the transcript. */
+  readonly raw: Uint8Array;
+}
+
+export function frameHandshake(type: number, body: Uint8Array): Uint8Array {
+  return new Writer().u8(type).vec24(body).finish();
+}
+
+export const encodeEncryptedExtensions = (extensions: readonly Extension[]): Uint8Array => {
+  const w = new Writer();
+  writeExtensions(w, extensions);
+  return w.finish();
+};
+
+export function decodeEncryptedExtensions(body: Uint8Array): Extensions {
+  const r = new Reader(body, "EncryptedExtensions");
+  const ext = readExtensions(r, "EncryptedExtensions");
+  r.expectEnd();
+  return ext;
+}
+
+export interface CertificateEntry {
+  readonly data: Uint8Array;
+  readonly extensions: Extensions;
+}
+
+export interface CertificateMsg {
+  readonly context: Uint8Array;
+  readonly entries: readonly CertificateEntry[];
+}
+
+export function encodeCertificate(context: Uint8Array, chain: readonly Uint8Array[]): Uint8Array {
+  const w = new Writer().vec8(context);
+  w.prefixed(3, (x) => {
+    for (const der of chain) {
+      x.vec24(der);
+      writeExtensions(x, []);
+    }
+  });
+  return w.finish();
+}
+
+export function decodeCertificate(body: Uint8Array, maxEntries: number): CertificateMsg {
+  const r = new Reader(body, "Certificate");
+  const context = r.vec8();
+  const list = r.sub24("certificate_list");
+  const entries: CertificateEntry[] = [];
+  while (!list.atEnd()) {
+    if (entries.length >= maxEntries) {
+      throw new PeerMisbehaved("TooManyCertificates", "bad_certificate", `more than ${maxEntries}`);
+    }
+    const data = list.vec24(1);
+    entries.push({ data, extensions: readExtensions(list, "CertificateEntry") });
+  }
+  r.expectEnd();
+  return { context, entries };
+}
+
+export interface CertificateRequestMsg {
+  readonly context: Uint8Array;
+  readonly extensions: Extensions;
+}
+
+export function decodeCertificateRequest(body: Uint8Array): CertificateRequestMsg {
+  const r = new Reader(body, "CertificateRequest");
+  const context = r.vec8();
+  const extensions = readExtensions(r, "CertificateRequest");
+  r.expectEnd();
+  return { context, extensions };
+}
+
+export function encodeCertificateRequest(context: Uint8Array, extensions: readonly Extension[]): Uint8Array {
+  const w = new Writer().vec8(context);
+  writeExtensions(w, extensions);
+  return w.finish();
+}
+
+export interface CertificateVerifyMsg {
+  readonly scheme: number;
+  readonly signature: Uint8Array;
+}
+
+export const encodeCertificateVerify = (m: CertificateVerifyMsg): Uint8Array =>
+  new Writer().u16(m.scheme).vec16(m.signature).finish();
+
+export function decodeCertificateVerify(body: Uint8Array): CertificateVerifyMsg {
+  const r = new Reader(body, "CertificateVerify");
+  const scheme = r.u16();
+  const signature = r.vec16();
+  r.expectEnd();
+  return { scheme, signature };
+}
+
+export interface NewSessionTicketMsg {
+  readonly lifetime: number;
+  readonly ageAdd: number;
+  readonly nonce: Uint8Array;
+  readonly ticket: Uint8Array;
+  readonly extensions: Extensions;
+}
+
+export function decodeNewSessionTicket(body: Uint8Array): NewSessionTicketMsg {
+  const r = new Reader(body, "NewSessionTicket");
+  const lifetime = r.u32();
+  const ageAdd = r.u32();
+  const nonce = r.vec8();
+  const ticket = r.vec16(1);
+  const extensions = readExtensions(r, "NewSessionTicket");
+  r.expectEnd();
+  // RFC 8446 4.6.1: lifetimes over seven days are illegal.
+  if (lifetime > 604800) throw new PeerMisbehaved("TicketLifetimeTooLong", "illegal_parameter");
+  return { lifetime, ageAdd, nonce, ticket, extensions };
+}
+
+export function decodeKeyUpdate(body: Uint8Array): boolean {
+  const r = new Reader(body, "KeyUpdate");
+  const request = r.u8();
+  r.expectEnd();
+  if (request > 1) throw new PeerMisbehaved("InvalidKeyUpdateRequest", "illegal_parameter");
+  return request === 1;
+}
+
+export const encodeKeyUpdate = (requestUpdate: boolean): Uint8Array =>
+  frameHandshake(HandshakeType.KeyUpdate, new Uint8Array([requestUpdate ? 1 : 0]));
+
+/**
+ * Splits a stream of handshake bytes into messages, however the records cut them. Bounded: a
+ * message declaring more than `maxMessageSize` bytes is refused before it is buffered.
+ */
+export class HandshakeJoiner {
+  private pending = new Uint8Array(0);
+  constructor(private readonly maxMessageSize: number) {}
+
+  get isEmpty(): boolean {
+    return this.pending.length === 0;
+  }
+
+  push(fragment: Uint8Array): HandshakeMessage[] {
+    const joined = new Uint8Array(this.pending.length + fragment.length);
+    joined.set(this.pending);
+    joined.set(fragment, this.pending.length);
+    const out: HandshakeMessage[] = [];
+    let at = 0;
+    while (joined.length - at >= 4) {
+      const length = (joined[at + 1]! << 16) | (joined[at + 2]! << 8) | joined[at + 3]!;
+      if (length > this.maxMessageSize) {
+        throw new PeerMisbehaved("HandshakeMessageTooLarge", "unexpected_message", `${length} bytes`);
+      }
+      if (joined.length - at < 4 + length) break;
+      const raw = joined.slice(at, at + 4 + length);
+      out.push({ type: raw[0]!, body: raw.subarray(4), raw });
+      at += 4 + length;
+    }
+    this.pending = joined.slice(at);
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+// fipstls/node: the node:crypto provider and a node:tls-shaped API (connect, createServer, TLSSocket).
+export { nodeProvider } from "../providers/node/index.js";
+export {
+  connect,
+  createServer,
+  resolveProvider,
+  Server,
+  TLSSocket,
+  type ConnectOptions,
+  type ProviderOption,
+  type ServerSocketOptions,
+} from "./transport/node.js";
+export * from "./index.js";

@@ -1,0 +1,76 @@
+// Cuts TLS records out of a byte stream, however TCP chunks it (1-byte feeds included). Buffering is
+// bounded: a header that announces an oversized record is refused before its body arrives.
+import { PeerMisbehaved, TlsError } from "../errors.js";
+import { ContentType } from "../msgs/enums.js";
+import { MAX_CIPHERTEXT, RECORD_HEADER } from "./limits.js";
+
+export interface RawRecord {
+  readonly type: number;
+  readonly version: number;
+  /** Header bytes, which are the AAD of TLS 1.3 record protection. */
+  readonly header: Uint8Array;
+  readonly fragment: Uint8Array;
+}
+
+const KNOWN_TYPES = new Set<number>([ContentType.ChangeCipherSpec, ContentType.Alert, ContentType.Handshake, ContentType.ApplicationData]);
+
+export class Deframer {
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
+  /** Set by the first record: until then we do not know the peer speaks TLS at all. */
+  private sawRecord = false;
+
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  push(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.chunks.push(bytes);
+    this.buffered += bytes.length;
+  }
+
+  /** The next complete record, or null if more bytes are needed. Throws TlsError on a bad header. */
+  next(): RawRecord | null {
+    if (this.buffered < RECORD_HEADER) return null;
+    const header = this.peek(RECORD_HEADER);
+    const type = header[0]!;
+    const version = (header[1]! << 8) | header[2]!;
+    const length = (header[3]! << 8) | header[4]!;
+    if (!KNOWN_TYPES.has(type)) {
+      throw new PeerMisbehaved("UnknownContentType", "unexpected_message", `record type ${type}${this.sawRecord ? "" : " (is the peer speaking TLS?)"}`);
+    }
+    if ((version >> 8) !== 0x03) throw new PeerMisbehaved("InvalidRecordVersion", "protocol_version", `0x${version.toString(16)}`);
+    if (length > MAX_CIPHERTEXT) throw new TlsError("record_overflow", `record of ${length} bytes exceeds ${MAX_CIPHERTEXT}`);
+    if (this.buffered < RECORD_HEADER + length) return null;
+    const all = this.take(RECORD_HEADER + length);
+    this.sawRecord = true;
+    return { type, version, header: all.subarray(0, RECORD_HEADER), fragment: all.subarray(RECORD_HEADER) };
+  }
+
+  private peek(n: number): Uint8Array {
+    if (this.chunks[0]!.length >= n) return this.chunks[0]!.subarray(0, n);
+    this.coalesce();
+    return this.chunks[0]!.subarray(0, n);
+  }
+
+  private take(n: number): Uint8Array {
+    if (this.chunks[0]!.length < n) this.coalesce();
+    const first = this.chunks[0]!;
+    const out = first.slice(0, n);
+    if (first.length === n) this.chunks.shift();
+    else this.chunks[0] = first.subarray(n);
+    this.buffered -= n;
+    return out;
+  }
+
+  private coalesce(): void {
+    const joined = new Uint8Array(this.buffered);
+    let at = 0;
+    for (const c of this.chunks) {
+      joined.set(c, at);
+      at += c.length;
+    }
+    this.chunks = [joined];
+  }
+}

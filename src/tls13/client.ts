@@ -1,0 +1,274 @@
+// The TLS 1.3 client handshake (RFC 8446 section 2, 4), written as the sequence it is.
+import type { KeyShare } from "../crypto/provider.js";
+import type { ClientConfig } from "../config/client.js";
+import type { HandshakeContext, HandshakeResult } from "../conn/handshake-context.js";
+import { equalBytes } from "../codec/bytes.js";
+import { DecodeError, PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
+import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
+import {
+  type Extension,
+  type Extensions,
+  decodeAlpn,
+  decodeCookie,
+  decodeExtension,
+  decodeKeyShareServer,
+  decodeU16,
+  encodeAlpn,
+  encodeCookie,
+  encodeKeyShareClient,
+  encodeServerName,
+  encodeSupportedVersionsClient,
+  encodeU16List,
+} from "../msgs/extensions.js";
+import { type ServerHello, decodeServerHello, encodeClientHello } from "../msgs/hello.js";
+import {
+  decodeCertificate,
+  decodeCertificateRequest,
+  decodeCertificateVerify,
+  decodeEncryptedExtensions,
+  encodeCertificate,
+  encodeCertificateVerify,
+  frameHandshake,
+} from "../msgs/handshake.js";
+import { verifyCertificateChainInterim } from "../verify/interim.js";
+import { parseCertificate } from "../verify/certificate.js";
+import { isIpLiteral } from "../verify/names.js";
+import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
+import { agree, groupId, groupName } from "./groups.js";
+import { KeySchedule } from "./key-schedule.js";
+import { keyCanSign, schemeById } from "./signature-schemes.js";
+import { type Tls13Suite, suiteById } from "./suites.js";
+import { Transcript } from "./transcript.js";
+
+/** Extensions a TLS 1.3 server may put in ServerHello / HelloRetryRequest (RFC 8446 4.2 table). */
+const SERVER_HELLO_EXTENSIONS = new Set<number>([ExtensionType.SupportedVersions, ExtensionType.KeyShare, ExtensionType.PreSharedKey]);
+const HRR_EXTENSIONS = new Set<number>([ExtensionType.SupportedVersions, ExtensionType.KeyShare, ExtensionType.Cookie]);
+/** Extensions that may appear in EncryptedExtensions, if we asked for them. */
+const ENCRYPTED_EXTENSIONS_ALLOWED = new Set<number>([ExtensionType.ServerName, ExtensionType.SupportedGroups, ExtensionType.Alpn]);
+
+function checkOnly(ext: Extensions, allowed: Set<number>, offered: Set<number>, where: string): void {
+  for (const t of ext.types()) {
+    if (!offered.has(t)) throw new PeerMisbehaved("UnsolicitedExtension", "unsupported_extension", `type ${t} in ${where}`);
+    if (!allowed.has(t)) throw new PeerMisbehaved("ExtensionNotAllowedHere", "illegal_parameter", `type ${t} in ${where}`);
+  }
+}
+
+export async function clientHandshake13(ctx: HandshakeContext, config: ClientConfig): Promise<HandshakeResult> {
+  const p = config.provider;
+  const transcript = new Transcript(p);
+  // Middlebox compatibility mode (RFC 8446 D.4): a random session id, and a CCS before our second flight.
+  const sessionId = p.random(32);
+  const random = p.random(32);
+  const shares = new Map<number, KeyShare>();
+  for (const g of config.keyShareGroups) shares.set(groupId(g), await p.keyShare(g));
+  const sni = config.serverName !== undefined && !isIpLiteral(config.serverName) ? config.serverName.replace(/\.$/, "") : undefined;
+
+  const helloExtensions = (cookie?: Uint8Array): Extension[] => {
+    const ext: Extension[] = [];
+    if (sni !== undefined) ext.push({ type: ExtensionType.ServerName, data: encodeServerName(sni) });
+    ext.push({ type: ExtensionType.SupportedGroups, data: encodeU16List(config.groups.map(groupId)) });
+    ext.push({ type: ExtensionType.SignatureAlgorithms, data: encodeU16List(config.signatureSchemes.filter((s) => s.handshake).map((s) => s.id)) });
+    ext.push({ type: ExtensionType.SignatureAlgorithmsCert, data: encodeU16List(config.signatureSchemes.map((s) => s.id)) });
+    ext.push({ type: ExtensionType.SupportedVersions, data: encodeSupportedVersionsClient([ProtocolVersion.TLS13]) });
+    ext.push({
+      type: ExtensionType.KeyShare,
+      data: encodeKeyShareClient([...shares.values()].map((s) => ({ group: groupId(s.group), keyExchange: s.publicKey }))),
+    });
+    if (config.alpnProtocols.length) ext.push({ type: ExtensionType.Alpn, data: encodeAlpn(config.alpnProtocols) });
+    if (cookie) ext.push({ type: ExtensionType.Cookie, data: encodeCookie(cookie) });
+    return ext;
+  };
+  const sendHello = (cookie?: Uint8Array): Set<number> => {
+    const extensions = helloExtensions(cookie);
+    const raw = frameHandshake(
+      HandshakeType.ClientHello,
+      encodeClientHello({ random, legacySessionId: sessionId, cipherSuites: config.cipherSuites.map((s) => s.id), extensions }),
+    );
+    ctx.send(raw);
+    transcript.add(raw);
+    return new Set(extensions.map((e) => e.type));
+  };
+
+  let offered = sendHello();
+  let shMsg = await ctx.expect(HandshakeType.ServerHello);
+  let sh = decodeServerHello(shMsg.body);
+  let suite = checkServerHello(sh, sessionId, config, sh.isHelloRetryRequest ? HRR_EXTENSIONS : SERVER_HELLO_EXTENSIONS, offered);
+  let retried = false;
+
+  if (sh.isHelloRetryRequest) {
+    retried = true;
+    const selected = sh.extensions.get(ExtensionType.KeyShare);
+    const cookieData = sh.extensions.get(ExtensionType.Cookie);
+    if (selected === undefined && cookieData === undefined) {
+      throw new PeerMisbehaved("HelloRetryRequestChangesNothing", "illegal_parameter");
+    }
+    if (selected !== undefined) {
+      const id = decodeU16(selected, "key_share");
+      const name = groupName(id);
+      // RFC 8446 4.2.8: the group must be one we offered and not one we already sent a share for.
+      if (!name || !config.groups.includes(name) || shares.has(id)) {
+        throw new PeerMisbehaved("HelloRetryRequestIllegalGroup", "illegal_parameter", `group 0x${id.toString(16)}`);
+      }
+      shares.clear();
+      shares.set(id, await p.keyShare(name));
+    }
+    transcript.setHash(suite.hash);
+    await transcript.replaceWithMessageHash();
+    transcript.add(shMsg.raw);
+    ctx.sendChangeCipherSpec();
+    offered = sendHello(cookieData === undefined ? undefined : decodeCookie(cookieData));
+    shMsg = await ctx.expect(HandshakeType.ServerHello);
+    sh = decodeServerHello(shMsg.body);
+    if (sh.isHelloRetryRequest) throw new PeerMisbehaved("SecondHelloRetryRequest", "unexpected_message");
+    const again = checkServerHello(sh, sessionId, config, SERVER_HELLO_EXTENSIONS, offered);
+    if (again.id !== suite.id) throw new PeerMisbehaved("CipherSuiteChangedAfterRetry", "illegal_parameter");
+  }
+  suite = suiteById(sh.cipherSuite)!;
+  transcript.setHash(suite.hash);
+  transcript.add(shMsg.raw);
+
+  const shareData = sh.extensions.get(ExtensionType.KeyShare);
+  if (shareData === undefined) throw new PeerMisbehaved("MissingKeyShare", "missing_extension");
+  const serverShare = decodeKeyShareServer(shareData);
+  const ourShare = shares.get(serverShare.group);
+  if (!ourShare) throw new PeerMisbehaved("KeyShareForUnofferedGroup", "illegal_parameter");
+  const sharedSecret = await agree(ourShare, serverShare.keyExchange);
+
+  const schedule = new KeySchedule(p, suite);
+  const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
+  await ctx.installReadKeys(schedule, hs.serverHandshakeTrafficSecret);
+  // From here on our alerts are protected too (RFC 8446 section 6), so install the write keys now.
+  ctx.installWriteKeys(schedule, hs.clientHandshakeTrafficSecret);
+
+  // EncryptedExtensions
+  const eeMsg = await ctx.expect(HandshakeType.EncryptedExtensions);
+  const ee = decodeEncryptedExtensions(eeMsg.body);
+  checkOnly(ee, ENCRYPTED_EXTENSIONS_ALLOWED, new Set([...offered, ExtensionType.SupportedGroups]), "EncryptedExtensions");
+  let alpnProtocol: string | null = null;
+  const alpnData = ee.get(ExtensionType.Alpn);
+  if (alpnData !== undefined) {
+    const chosen = decodeAlpn(alpnData);
+    if (chosen.length !== 1 || !config.alpnProtocols.includes(chosen[0]!)) {
+      throw new PeerMisbehaved("InvalidAlpnSelection", "illegal_parameter");
+    }
+    alpnProtocol = chosen[0]!;
+  }
+  const snData = ee.get(ExtensionType.ServerName);
+  if (snData !== undefined && snData.length !== 0) throw new DecodeError("server_name acknowledgement must be empty");
+  transcript.add(eeMsg.raw);
+
+  // CertificateRequest (optional), Certificate, CertificateVerify
+  let next = await ctx.readMessage();
+  let certificateRequest: ReturnType<typeof decodeCertificateRequest> | null = null;
+  if (next.type === HandshakeType.CertificateRequest) {
+    certificateRequest = decodeCertificateRequest(next.body);
+    if (certificateRequest.context.length !== 0) throw new PeerMisbehaved("NonEmptyCertificateRequestContext", "illegal_parameter");
+    if (!certificateRequest.extensions.has(ExtensionType.SignatureAlgorithms)) {
+      throw new PeerMisbehaved("CertificateRequestWithoutSignatureAlgorithms", "missing_extension");
+    }
+    transcript.add(next.raw);
+    next = await ctx.readMessage();
+  }
+  if (next.type !== HandshakeType.Certificate) {
+    throw new PeerMisbehaved("UnexpectedMessage", "unexpected_message", `expected Certificate, got type ${next.type}`);
+  }
+  const certificate = decodeCertificate(next.body, ctx.limits.maxCertificates);
+  if (certificate.context.length !== 0) throw new PeerMisbehaved("NonEmptyCertificateContext", "illegal_parameter");
+  if (certificate.entries.length === 0) throw new DecodeError("server sent an empty Certificate message");
+  const chain = certificate.entries.map((e) => e.data);
+  transcript.add(next.raw);
+  if (config.verifyCertificates) {
+    await verifyCertificateChainInterim({ chain, roots: config.roots, serverName: config.serverName!, time: config.now(), provider: p });
+  }
+
+  const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
+  const cv = decodeCertificateVerify(cvMsg.body);
+  let spki: Uint8Array;
+  try {
+    spki = parseCertificate(chain[0]!).spki;
+  } catch {
+    throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
+  }
+  const scheme = await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await transcript.hash());
+  transcript.add(cvMsg.raw);
+
+  // Server Finished
+  const finMsg = await ctx.expect(HandshakeType.Finished);
+  const expected = await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash());
+  if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "server Finished does not verify");
+  transcript.add(finMsg.raw);
+
+  const app = await schedule.applicationSecrets(await transcript.hash());
+  await ctx.installReadKeys(schedule, app.serverApplicationTrafficSecret);
+
+  // Our second flight
+  if (!retried) ctx.sendChangeCipherSpec();
+  if (certificateRequest) await sendClientCertificate(ctx, config, certificateRequest.extensions, transcript);
+  const clientFinished = frameHandshake(
+    HandshakeType.Finished,
+    await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash()),
+  );
+  ctx.send(clientFinished);
+  transcript.add(clientFinished);
+  ctx.installWriteKeys(schedule, app.clientApplicationTrafficSecret);
+
+  return {
+    info: {
+      version: "TLSv1.3",
+      cipherSuite: suite.name,
+      group: ourShare.group,
+      signatureScheme: scheme.name,
+      alpnProtocol,
+      serverName: config.serverName ?? null,
+      peerCertificates: chain,
+      helloRetryRequest: retried,
+      provider: p.name,
+    },
+    traffic: {
+      schedule,
+      suite,
+      readSecret: app.serverApplicationTrafficSecret,
+      writeSecret: app.clientApplicationTrafficSecret,
+      exporterMasterSecret: app.exporterMasterSecret,
+    },
+  };
+}
+
+/** Validates ServerHello/HRR fields common to both and returns the chosen suite. */
+function checkServerHello(sh: ServerHello, sessionId: Uint8Array, config: ClientConfig, allowed: Set<number>, offered: Set<number>): Tls13Suite {
+  const versionData = sh.extensions.get(ExtensionType.SupportedVersions);
+  if (versionData === undefined) {
+    // A TLS 1.2 (or older) server. TLS 1.2 support lands in a later issue.
+    throw new PeerIncompatible("ServerDoesNotSupportTls13", "protocol_version", `server chose version 0x${sh.legacyVersion.toString(16)}`);
+  }
+  if (decodeU16(versionData, "supported_versions") !== ProtocolVersion.TLS13) {
+    throw new PeerMisbehaved("SelectedUnofferedVersion", "illegal_parameter");
+  }
+  if (sh.legacyVersion !== ProtocolVersion.TLS12) throw new PeerMisbehaved("InvalidLegacyVersion", "protocol_version");
+  if (!equalBytes(sh.legacySessionIdEcho, sessionId)) throw new PeerMisbehaved("SessionIdMismatch", "illegal_parameter");
+  if (sh.compressionMethod !== 0) throw new PeerMisbehaved("CompressionSelected", "illegal_parameter");
+  const suite = config.cipherSuites.find((s) => s.id === sh.cipherSuite);
+  if (!suite) throw new PeerMisbehaved("SelectedUnofferedCipherSuite", "illegal_parameter", `0x${sh.cipherSuite.toString(16)}`);
+  checkOnly(sh.extensions, allowed, new Set([...offered, ExtensionType.Cookie]), sh.isHelloRetryRequest ? "HelloRetryRequest" : "ServerHello");
+  if (sh.extensions.has(ExtensionType.PreSharedKey)) throw new PeerMisbehaved("UnsolicitedPreSharedKey", "unsupported_extension");
+  return suite;
+}
+
+async function sendClientCertificate(ctx: HandshakeContext, config: ClientConfig, requestExtensions: Extensions, transcript: Transcript): Promise<void> {
+  const wanted = decodeExtension(requestExtensions.get(ExtensionType.SignatureAlgorithms)!, "signature_algorithms", (r) => r.u16List("signature_algorithms", 2));
+  const key = config.signingKey;
+  const scheme = key
+    ? config.signatureSchemes.find((s) => wanted.includes(s.id) && keyCanSign(key, s) && schemeById(s.id) !== undefined)
+    : undefined;
+  // Without a usable key we answer with an empty Certificate and let the server decide (RFC 8446 4.4.2).
+  const chain = key && scheme ? config.certificateChain : [];
+  const certMsg = frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), chain));
+  ctx.send(certMsg);
+  transcript.add(certMsg);
+  if (key && scheme) {
+    const signature = await signCertificateVerify(key, scheme, "client", await transcript.hash());
+    const cvMsg = frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: scheme.id, signature }));
+    ctx.send(cvMsg);
+    transcript.add(cvMsg);
+  }
+}

@@ -1,0 +1,41 @@
+// HKDF (RFC 5869) and TLS 1.3's HKDF-Expand-Label / Derive-Secret (RFC 8446 section 7.1), composed
+// from the provider's HMAC: WebCrypto offers no HKDF-Expand on its own, and TLS needs Expand alone.
+import type { CryptoProvider, HashAlgorithm } from "../crypto/provider.js";
+import { HASH_LENGTH } from "../crypto/provider.js";
+import { Writer } from "../codec/writer.js";
+import { concat, utf8 } from "../codec/bytes.js";
+
+export function hkdfExtract(p: CryptoProvider, hash: HashAlgorithm, salt: Uint8Array, ikm: Uint8Array): Promise<Uint8Array> {
+  return p.hmac(hash, salt.length ? salt : new Uint8Array(HASH_LENGTH[hash]), ikm);
+}
+
+export async function hkdfExpand(
+  p: CryptoProvider,
+  hash: HashAlgorithm,
+  prk: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Promise<Uint8Array> {
+  const hashLen = HASH_LENGTH[hash];
+  if (length > 255 * hashLen) throw new RangeError("HKDF-Expand length too large");
+  const out = new Uint8Array(length);
+  let previous: Uint8Array = new Uint8Array(0);
+  for (let i = 1, filled = 0; filled < length; i++) {
+    previous = await p.hmac(hash, prk, concat(previous, info, new Uint8Array([i])));
+    out.set(previous.subarray(0, Math.min(hashLen, length - filled)), filled);
+    filled += hashLen;
+  }
+  return out;
+}
+
+export function hkdfExpandLabel(
+  p: CryptoProvider,
+  hash: HashAlgorithm,
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Promise<Uint8Array> {
+  const info = new Writer().u16(length).vec8(utf8(`tls13 ${label}`)).vec8(context).finish();
+  return hkdfExpand(p, hash, secret, info, length);
+}

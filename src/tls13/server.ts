@@ -1,0 +1,197 @@
+// The TLS 1.3 server handshake (RFC 8446 section 2, 4), written as the sequence it is.
+import type { GroupName } from "../crypto/provider.js";
+import type { ServerConfig } from "../config/server.js";
+import type { HandshakeContext, HandshakeResult } from "../conn/handshake-context.js";
+import { equalBytes } from "../codec/bytes.js";
+import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
+import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
+import {
+  type Extension,
+  type KeyShareEntry,
+  decodeAlpn,
+  decodeKeyShareClient,
+  decodeServerName,
+  decodeSupportedVersionsClient,
+  decodeU16List,
+  encodeAlpn,
+  encodeKeyShareServer,
+  encodeU16,
+} from "../msgs/extensions.js";
+import { type ClientHello, HRR_RANDOM, decodeClientHello, encodeServerHello } from "../msgs/hello.js";
+import { encodeCertificate, encodeCertificateVerify, encodeEncryptedExtensions, frameHandshake } from "../msgs/handshake.js";
+import { signCertificateVerify } from "./certificate-verify.js";
+import { agree, groupId } from "./groups.js";
+import { KeySchedule } from "./key-schedule.js";
+import { type SchemeInfo, keyCanSign } from "./signature-schemes.js";
+import type { Tls13Suite } from "./suites.js";
+import { Transcript } from "./transcript.js";
+
+interface Choice {
+  readonly suite: Tls13Suite;
+  readonly scheme: SchemeInfo;
+  readonly group: GroupName;
+  /** The client's share for `group`, or null when a HelloRetryRequest must ask for one. */
+  readonly clientShare: KeyShareEntry | null;
+  readonly alpn: string | null;
+  readonly serverName: string | null;
+}
+
+function required(ch: ClientHello, type: number, name: string): Uint8Array {
+  const data = ch.extensions.get(type);
+  if (data === undefined) throw new PeerMisbehaved(`Missing${name}`, "missing_extension", `ClientHello lacks ${name}`);
+  return data;
+}
+
+/** Chooses every parameter from one ClientHello, in the server's order of preference. */
+function choose(ch: ClientHello, config: ServerConfig): Choice {
+  const versions = ch.extensions.get(ExtensionType.SupportedVersions);
+  if (versions === undefined || !decodeSupportedVersionsClient(versions).includes(ProtocolVersion.TLS13)) {
+    // TLS 1.2 support lands in a later issue.
+    throw new PeerIncompatible("ClientDoesNotSupportTls13", "protocol_version");
+  }
+  if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
+    throw new PeerMisbehaved("InvalidCompressionMethods", "illegal_parameter");
+  }
+  const suite = config.cipherSuites.find((s) => ch.cipherSuites.includes(s.id));
+  if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure");
+
+  const clientSchemes = decodeU16List(required(ch, ExtensionType.SignatureAlgorithms, "SignatureAlgorithms"), "signature_algorithms");
+  const scheme = config.signatureSchemes.find((s) => clientSchemes.includes(s.id) && keyCanSign(config.signingKey, s));
+  if (!scheme) throw new PeerIncompatible("NoSignatureSchemeMatch", "handshake_failure");
+
+  const clientGroups = decodeU16List(required(ch, ExtensionType.SupportedGroups, "SupportedGroups"), "supported_groups");
+  const shares = decodeKeyShareClient(required(ch, ExtensionType.KeyShare, "KeyShare"));
+  for (const s of shares) {
+    // RFC 8446 4.2.8: each share must be for a group the client also lists in supported_groups.
+    if (!clientGroups.includes(s.group)) throw new PeerMisbehaved("KeyShareForUnlistedGroup", "illegal_parameter");
+  }
+  const mutual = config.groups.filter((g) => clientGroups.includes(groupId(g)));
+  if (mutual.length === 0) throw new PeerIncompatible("NoGroupMatch", "handshake_failure");
+  const withShare = config.preferGroupOverShare
+    ? shares.some((s) => s.group === groupId(mutual[0]!)) ? mutual[0] : undefined
+    : mutual.find((g) => shares.some((s) => s.group === groupId(g)));
+  const group = withShare ?? mutual[0]!;
+  const clientShare = withShare ? shares.find((s) => s.group === groupId(withShare))! : null;
+
+  let alpn: string | null = null;
+  const alpnData = ch.extensions.get(ExtensionType.Alpn);
+  if (alpnData !== undefined && config.alpnProtocols.length) {
+    const offered = decodeAlpn(alpnData);
+    alpn = config.alpnProtocols.find((a) => offered.includes(a)) ?? null;
+    if (alpn === null) throw new PeerIncompatible("NoApplicationProtocol", "no_application_protocol");
+  }
+  const snData = ch.extensions.get(ExtensionType.ServerName);
+  const serverName = snData === undefined ? null : decodeServerName(snData) ?? null;
+  return { suite, scheme, group, clientShare, alpn, serverName };
+}
+
+export async function serverHandshake13(ctx: HandshakeContext, config: ServerConfig): Promise<HandshakeResult> {
+  const p = config.provider;
+  const transcript = new Transcript(p);
+  let chMsg = await ctx.expect(HandshakeType.ClientHello);
+  let ch = decodeClientHello(chMsg.body);
+  let choice = choose(ch, config);
+  transcript.setHash(choice.suite.hash);
+  const compat = ch.legacySessionId.length > 0;
+  let retried = false;
+
+  if (choice.clientShare === null) {
+    retried = true;
+    transcript.add(chMsg.raw);
+    await transcript.replaceWithMessageHash();
+    const hrr = frameHandshake(
+      HandshakeType.ServerHello,
+      encodeServerHello({
+        random: HRR_RANDOM,
+        legacySessionIdEcho: ch.legacySessionId,
+        cipherSuite: choice.suite.id,
+        extensions: [
+          { type: ExtensionType.SupportedVersions, data: encodeU16(ProtocolVersion.TLS13) },
+          { type: ExtensionType.KeyShare, data: encodeU16(groupId(choice.group)) },
+        ],
+      }),
+    );
+    ctx.send(hrr);
+    transcript.add(hrr);
+    if (compat) ctx.sendChangeCipherSpec();
+    chMsg = await ctx.expect(HandshakeType.ClientHello);
+    const ch2 = decodeClientHello(chMsg.body);
+    if (!equalBytes(ch2.legacySessionId, ch.legacySessionId)) throw new PeerMisbehaved("SessionIdChangedAfterRetry", "illegal_parameter");
+    const second = choose(ch2, config);
+    // RFC 8446 4.1.2: the second hello must carry exactly one share, for the group we asked for.
+    const shares = decodeKeyShareClient(ch2.extensions.get(ExtensionType.KeyShare)!);
+    if (shares.length !== 1 || shares[0]!.group !== groupId(choice.group) || second.suite.id !== choice.suite.id) {
+      throw new PeerMisbehaved("RetriedHelloDoesNotMatch", "illegal_parameter");
+    }
+    ch = ch2;
+    choice = { ...second, clientShare: shares[0]! };
+  }
+  transcript.add(chMsg.raw);
+
+  const share = await p.keyShare(choice.group);
+  const sharedSecret = await agree(share, choice.clientShare!.keyExchange);
+  const shMsg = frameHandshake(
+    HandshakeType.ServerHello,
+    encodeServerHello({
+      random: p.random(32),
+      legacySessionIdEcho: ch.legacySessionId,
+      cipherSuite: choice.suite.id,
+      extensions: [
+        { type: ExtensionType.SupportedVersions, data: encodeU16(ProtocolVersion.TLS13) },
+        { type: ExtensionType.KeyShare, data: encodeKeyShareServer({ group: groupId(choice.group), keyExchange: share.publicKey }) },
+      ],
+    }),
+  );
+  ctx.send(shMsg);
+  transcript.add(shMsg);
+  if (compat && !retried) ctx.sendChangeCipherSpec();
+
+  const schedule = new KeySchedule(p, choice.suite);
+  const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
+  ctx.installWriteKeys(schedule, hs.serverHandshakeTrafficSecret);
+
+  const eeList: Extension[] = [];
+  if (choice.serverName !== null) eeList.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
+  if (choice.alpn !== null) eeList.push({ type: ExtensionType.Alpn, data: encodeAlpn([choice.alpn]) });
+  const sendAndRecord = (raw: Uint8Array): void => {
+    ctx.send(raw);
+    transcript.add(raw);
+  };
+  sendAndRecord(frameHandshake(HandshakeType.EncryptedExtensions, encodeEncryptedExtensions(eeList)));
+  sendAndRecord(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain)));
+  const signature = await signCertificateVerify(config.signingKey, choice.scheme, "server", await transcript.hash());
+  sendAndRecord(frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: choice.scheme.id, signature })));
+  sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
+
+  const app = await schedule.applicationSecrets(await transcript.hash());
+  ctx.installWriteKeys(schedule, app.serverApplicationTrafficSecret);
+  await ctx.installReadKeys(schedule, hs.clientHandshakeTrafficSecret);
+
+  const finMsg = await ctx.expect(HandshakeType.Finished);
+  const expected = await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash());
+  if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
+  transcript.add(finMsg.raw);
+  await ctx.installReadKeys(schedule, app.clientApplicationTrafficSecret);
+
+  return {
+    info: {
+      version: "TLSv1.3",
+      cipherSuite: choice.suite.name,
+      group: choice.group,
+      signatureScheme: choice.scheme.name,
+      alpnProtocol: choice.alpn,
+      serverName: choice.serverName,
+      peerCertificates: [],
+      helloRetryRequest: retried,
+      provider: p.name,
+    },
+    traffic: {
+      schedule,
+      suite: choice.suite,
+      readSecret: app.clientApplicationTrafficSecret,
+      writeSecret: app.serverApplicationTrafficSecret,
+      exporterMasterSecret: app.exporterMasterSecret,
+    },
+  };
+}
+

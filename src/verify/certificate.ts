@@ -1,0 +1,210 @@
+// X.509 v1/v3 certificate parsing (RFC 5280 section 4.1). Malformed input of any kind throws
+// InvalidCertificate("BadEncoding"), never another exception: certificates are peer input.
+import { equalBytes, toHex } from "../codec/bytes.js";
+import { InvalidCertificate } from "../errors.js";
+import { type AlgorithmIdentifier, signatureAlgorithmFor } from "./algorithms.js";
+import {
+  type DerNode,
+  DerError,
+  bad,
+  bitString,
+  integerBytes,
+  isContext,
+  oid,
+  parseDer,
+  sequence,
+  smallUint,
+  time,
+} from "./der.js";
+import { nameToString } from "./dn.js";
+import {
+  type BasicConstraints,
+  type Extension,
+  ExtensionOid,
+  type KeyUsage,
+  type SubjectAltName,
+  decodeBasicConstraints,
+  decodeExtKeyUsage,
+  decodeKeyUsage,
+  decodeSubjectAltName,
+  parseExtensions,
+} from "./extensions.js";
+
+export { signatureAlgorithmFor };
+export type { AlgorithmIdentifier, BasicConstraints, Extension, KeyUsage, SubjectAltName };
+
+export interface Certificate {
+  /** The whole certificate as given. */
+  readonly der: Uint8Array;
+  /** Exact DER of tbsCertificate: the bytes the issuer signed. */
+  readonly tbs: Uint8Array;
+  readonly version: 1 | 2 | 3;
+  /** Serial number content octets in lower-case hex. */
+  readonly serialNumber: string;
+  /** The outer signatureAlgorithm (byte-identical to the tbs `signature` field; checked). */
+  readonly signatureAlgorithm: AlgorithmIdentifier;
+  readonly signatureAlgorithmOid: string;
+  readonly signatureAlgorithmParameters?: Uint8Array;
+  /** The `signature` field inside tbsCertificate. */
+  readonly tbsSignatureAlgorithm: AlgorithmIdentifier;
+  /** Contents of the signatureValue BIT STRING. */
+  readonly signatureValue: Uint8Array;
+  /** Raw DER of the issuer and subject Names: path building compares these byte-wise. */
+  readonly issuerDer: Uint8Array;
+  readonly subjectDer: Uint8Array;
+  /** Readable RFC 4514-style renderings, for messages and logs only. */
+  readonly issuer: string;
+  readonly subject: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Raw DER of SubjectPublicKeyInfo, as the provider's verify() takes it. */
+  readonly spki: Uint8Array;
+  readonly publicKeyAlgorithmOid: string;
+  readonly extensions: readonly Extension[];
+  readonly subjectAltName?: SubjectAltName;
+  readonly basicConstraints?: BasicConstraints;
+  readonly keyUsage?: KeyUsage;
+  readonly extKeyUsage?: readonly string[];
+}
+
+/** RFC 5280 4.1.2.2 caps serials at 20 octets; one more allows the sign byte some CAs add. */
+const MAX_SERIAL_OCTETS = 21;
+
+/**
+ * Parses one DER certificate. `position` (0 = leaf) only enriches the error; any failure is
+ * InvalidCertificate("BadEncoding").
+ */
+export function parseCertificate(der: Uint8Array, position?: number): Certificate {
+  try {
+    return parse(der);
+  } catch (e) {
+    // Anything but DerError escaping the parser is a bug meeting hostile input: still bad encoding.
+    const why = e instanceof DerError ? e.message : `unparseable (${e instanceof Error ? e.name : "error"})`;
+    const at = position !== undefined ? `certificate ${position}: ` : "";
+    throw new InvalidCertificate("BadEncoding", at + why, position !== undefined ? { position } : undefined);
+  }
+}
+
+function parse(input: Uint8Array): Certificate {
+  if (!(input instanceof Uint8Array)) bad("not a byte array");
+  const der = input.slice();
+  const [tbsNode, outerAlgNode, sigNode] = sequence(parseDer(der, "certificate"), "certificate", 3, 3);
+  const fields = sequence(tbsNode, "tbsCertificate", 6, 10);
+  let i = 0;
+
+  let version: 1 | 2 | 3 = 1;
+  if (isContext(fields[0], 0)) {
+    const explicit = fields[i++]!;
+    if (!explicit.constructed || explicit.children.length !== 1) bad("version: malformed [0]");
+    const v = smallUint(explicit.children[0], "version");
+    // DER omits the default v1, so an explicit version is 2 or 3.
+    if (v !== 1 && v !== 2) bad(`version: unsupported value ${v}`);
+    version = (v + 1) as 2 | 3;
+  }
+
+  const serial = integerBytes(fields[i++], "serialNumber");
+  if (serial.length > MAX_SERIAL_OCTETS) bad("serialNumber: longer than 20 octets");
+  const tbsAlgNode = fields[i++];
+  const tbsSignatureAlgorithm = algorithmIdentifier(tbsAlgNode, "tbsCertificate signature");
+  const issuerNode = fields[i++]!;
+  const issuer = nameToString(issuerNode, "issuer");
+  const [nb, na] = sequence(fields[i++], "validity", 2, 2);
+  const notBefore = time(nb, "notBefore");
+  const notAfter = time(na, "notAfter");
+  const subjectNode = fields[i++];
+  const subject = nameToString(subjectNode!, "subject");
+  const spkiNode = fields[i++];
+  const [spkiAlg, spkiKey] = sequence(spkiNode, "subjectPublicKeyInfo", 2, 2);
+  const publicKeyAlgorithmOid = algorithmIdentifier(spkiAlg, "subjectPublicKeyInfo algorithm").oid;
+  bitString(spkiKey, "subjectPublicKey");
+
+  // issuerUniqueID [1] and subjectUniqueID [2] (v2/v3 only): skipped, nothing uses them.
+  for (const tag of [1, 2]) {
+    if (isContext(fields[i], tag)) {
+      if (version === 1) bad("unique identifier in a v1 certificate");
+      i++;
+    }
+  }
+  let extensions: Extension[] = [];
+  if (isContext(fields[i], 3)) {
+    const wrapper = fields[i++]!;
+    if (version !== 3) bad("extensions in a pre-v3 certificate");
+    if (!wrapper.constructed || wrapper.children.length !== 1) bad("extensions: malformed [3]");
+    extensions = parseExtensions(wrapper.children[0]!);
+  }
+  if (i !== fields.length) bad("tbsCertificate: unexpected trailing fields");
+
+  const signatureAlgorithm = algorithmIdentifier(outerAlgNode, "signatureAlgorithm");
+  // RFC 5280 4.1.1.2: the two algorithm fields MUST be identical; otherwise the unsigned outer one
+  // could be swapped to steer verification.
+  if (!equalBytes(outerAlgNode!.raw, tbsAlgNode!.raw)) {
+    bad("signatureAlgorithm differs from tbsCertificate signature");
+  }
+  const sig = bitString(sigNode, "signatureValue");
+  if (sig.unusedBits !== 0) bad("signatureValue: not a whole number of bytes");
+
+  const cert: Certificate = {
+    der,
+    tbs: tbsNode!.raw,
+    version,
+    serialNumber: toHex(serial),
+    signatureAlgorithm,
+    signatureAlgorithmOid: signatureAlgorithm.oid,
+    ...(signatureAlgorithm.parameters !== undefined ? { signatureAlgorithmParameters: signatureAlgorithm.parameters } : {}),
+    tbsSignatureAlgorithm,
+    signatureValue: sig.bytes,
+    issuerDer: issuerNode.raw,
+    subjectDer: subjectNode!.raw,
+    issuer,
+    subject,
+    notBefore,
+    notAfter,
+    spki: spkiNode!.raw,
+    publicKeyAlgorithmOid,
+    extensions,
+    ...decodeKnown(extensions),
+  };
+  return cert;
+}
+
+function algorithmIdentifier(node: DerNode | undefined, what: string): AlgorithmIdentifier {
+  const [id, params] = sequence(node, what, 1, 2);
+  const algorithm = oid(id, what);
+  return params === undefined ? { oid: algorithm } : { oid: algorithm, parameters: params.raw };
+}
+
+interface KnownExtensions {
+  subjectAltName?: SubjectAltName;
+  basicConstraints?: BasicConstraints;
+  keyUsage?: KeyUsage;
+  extKeyUsage?: readonly string[];
+}
+
+function decodeKnown(extensions: readonly Extension[]): KnownExtensions {
+  const known: KnownExtensions = {};
+  for (const ext of extensions) {
+    switch (ext.oid) {
+      case ExtensionOid.subjectAltName:
+        known.subjectAltName = decodeSubjectAltName(ext.value);
+        break;
+      case ExtensionOid.basicConstraints:
+        known.basicConstraints = decodeBasicConstraints(ext.value);
+        break;
+      case ExtensionOid.keyUsage:
+        known.keyUsage = decodeKeyUsage(ext.value);
+        break;
+      case ExtensionOid.extKeyUsage:
+        known.extKeyUsage = decodeExtKeyUsage(ext.value);
+        break;
+    }
+  }
+  return known;
+}
+
+/** Whether `time` lies within [notBefore, notAfter], both inclusive (RFC 5280 4.1.2.5). */
+export function validityAt(cert: Certificate, at: Date): "valid" | "expired" | "not-yet-valid" {
+  const t = at.getTime();
+  if (t < cert.notBefore.getTime()) return "not-yet-valid";
+  if (t > cert.notAfter.getTime()) return "expired";
+  return "valid";
+}

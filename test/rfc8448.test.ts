@@ -1,0 +1,154 @@
+// The key schedule, record protection and CertificateVerify against RFC 8448 section 3
+// ("Simple 1-RTT Handshake"), byte for byte, with each provider.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { concat, fromHex, toHex } from "../src/codec/bytes.js";
+import { KeySchedule } from "../src/tls13/key-schedule.js";
+import { hkdfExtract } from "../src/tls13/hkdf.js";
+import { suiteByName } from "../src/tls13/suites.js";
+import { RecordOpener, RecordSealer } from "../src/record/protection.js";
+import { decodeCertificate, decodeEncryptedExtensions } from "../src/msgs/handshake.js";
+import { decodeClientHello, decodeServerHello } from "../src/msgs/hello.js";
+import { decodeKeyShareClient, decodeKeyShareServer } from "../src/msgs/extensions.js";
+import { ExtensionType } from "../src/msgs/enums.js";
+import { parseCertificate } from "../src/verify/certificate.js";
+import { verifyCertificateVerify } from "../src/tls13/certificate-verify.js";
+import { SCHEMES } from "../src/tls13/signature-schemes.js";
+import { PROVIDERS } from "./_providers.js";
+
+const vectors = JSON.parse(readFileSync(new URL("../../test/vectors/rfc8448-simple-1rtt.json", import.meta.url), "utf8")) as {
+  values: Record<string, string>;
+};
+const v = (name: string): Uint8Array => {
+  const hex = vectors.values[name];
+  if (hex === undefined) throw new Error(`vector ${name} missing`);
+  return fromHex(hex);
+};
+const hexOf = (b: Uint8Array): string => toHex(b);
+const suite128 = suiteByName("TLS_AES_128_GCM_SHA256")!;
+
+const codec = suite("RFC 8448 messages decode");
+codec("ClientHello and ServerHello", () => {
+  const ch = decodeClientHello(v("client_hello").subarray(4));
+  assert.equal(ch.cipherSuites, [0x1301, 0x1303, 0x1302]);
+  const shares = decodeKeyShareClient(ch.extensions.get(ExtensionType.KeyShare)!);
+  assert.is(hexOf(shares[0]!.keyExchange), vectors.values.client_public_key);
+  const sh = decodeServerHello(v("server_hello").subarray(4));
+  assert.is(sh.cipherSuite, 0x1301);
+  assert.not.ok(sh.isHelloRetryRequest);
+  assert.is(hexOf(decodeKeyShareServer(sh.extensions.get(ExtensionType.KeyShare)!).keyExchange), vectors.values.server_public_key);
+});
+codec("EncryptedExtensions and Certificate", () => {
+  const ee = decodeEncryptedExtensions(v("encrypted_extensions").subarray(4));
+  // supported_groups, record_size_limit (28), server_name
+  assert.equal(ee.types(), [10, 28, 0]);
+  const cert = decodeCertificate(v("certificate").subarray(4), 8);
+  assert.is(cert.entries.length, 1);
+  assert.is(parseCertificate(cert.entries[0]!.data).subject, "CN=rsa");
+});
+codec.run();
+
+for (const [name, provider] of PROVIDERS) {
+  const t = suite(`RFC 8448 key schedule (${name} provider)`);
+  const hash = (...msgs: string[]): Promise<Uint8Array> => provider.hash("SHA-256", concat(...msgs.map(v)));
+
+  t("early secret", async () => {
+    const zeros = new Uint8Array(32);
+    assert.is(hexOf(await hkdfExtract(provider, "SHA-256", zeros, zeros)), vectors.values.early_secret);
+  });
+
+  t("handshake, master and traffic secrets; keys and IVs; Finished", async () => {
+    const ks = new KeySchedule(provider, suite128);
+    const chsh = await hash("client_hello", "server_hello");
+    assert.is(hexOf(chsh), vectors.values.transcript_hash_ch_sh);
+    const hs = await ks.inputSharedSecret(v("ecdhe_shared_secret"), chsh);
+    assert.is(hexOf(hs.clientHandshakeTrafficSecret), vectors.values.client_handshake_traffic_secret);
+    assert.is(hexOf(hs.serverHandshakeTrafficSecret), vectors.values.server_handshake_traffic_secret);
+    const shk = await ks.trafficKeys(hs.serverHandshakeTrafficSecret);
+    assert.is(hexOf(shk.key), vectors.values.server_handshake_key);
+    assert.is(hexOf(shk.iv), vectors.values.server_handshake_iv);
+    const chk = await ks.trafficKeys(hs.clientHandshakeTrafficSecret);
+    assert.is(hexOf(chk.key), vectors.values.client_handshake_key);
+    assert.is(hexOf(chk.iv), vectors.values.client_handshake_iv);
+
+    const beforeFinished = await hash("client_hello", "server_hello", "encrypted_extensions", "certificate", "certificate_verify");
+    assert.is(hexOf(await ks.finishedKey(hs.serverHandshakeTrafficSecret)), vectors.values.server_finished_key);
+    const sf = await ks.finishedVerifyData(hs.serverHandshakeTrafficSecret, beforeFinished);
+    assert.is(hexOf(sf), vectors.values.server_finished!.slice(8));
+
+    const throughSf = await hash("client_hello", "server_hello", "encrypted_extensions", "certificate", "certificate_verify", "server_finished");
+    const app = await ks.applicationSecrets(throughSf);
+    assert.is(hexOf(app.clientApplicationTrafficSecret), vectors.values.client_application_traffic_secret_0);
+    assert.is(hexOf(app.serverApplicationTrafficSecret), vectors.values.server_application_traffic_secret_0);
+    assert.is(hexOf(app.exporterMasterSecret), vectors.values.exporter_master_secret);
+    const sak = await ks.trafficKeys(app.serverApplicationTrafficSecret);
+    assert.is(hexOf(sak.key), vectors.values.server_application_key);
+    assert.is(hexOf(sak.iv), vectors.values.server_application_iv);
+    const cak = await ks.trafficKeys(app.clientApplicationTrafficSecret);
+    assert.is(hexOf(cak.key), vectors.values.client_application_key);
+    assert.is(hexOf(cak.iv), vectors.values.client_application_iv);
+
+    assert.is(hexOf(await ks.finishedKey(hs.clientHandshakeTrafficSecret)), vectors.values.client_finished_key);
+    const cf = await ks.finishedVerifyData(hs.clientHandshakeTrafficSecret, throughSf);
+    assert.is(hexOf(cf), vectors.values.client_finished!.slice(8));
+    const throughCf = await hash("client_hello", "server_hello", "encrypted_extensions", "certificate", "certificate_verify", "server_finished", "client_finished");
+    assert.is(hexOf(await ks.resumptionMasterSecret(throughCf)), vectors.values.resumption_master_secret);
+  });
+
+  t("record protection: handshake, application data and alert records", async () => {
+    const keys = (k: string, iv: string) => ({ key: v(k), iv: v(iv) });
+    // Server handshake flight: one record, sequence 0, no padding.
+    const sealer = await RecordSealer.create(provider, suite128, keys("server_handshake_key", "server_handshake_iv"));
+    assert.is(hexOf(await sealer.seal(22, v("server_handshake_payload"))), vectors.values.server_handshake_record);
+    const opener = await RecordOpener.create(provider, suite128, keys("server_handshake_key", "server_handshake_iv"));
+    const rec = v("server_handshake_record");
+    const opened = await opener.open(rec.subarray(0, 5), rec.subarray(5));
+    assert.is(opened.type, 22);
+    assert.is(hexOf(opened.content), vectors.values.server_handshake_payload);
+
+    const clientHs = await RecordSealer.create(provider, suite128, keys("client_handshake_key", "client_handshake_iv"));
+    assert.is(hexOf(await clientHs.seal(22, v("client_finished"))), vectors.values.client_finished_record);
+
+    const clientApp = await RecordSealer.create(provider, suite128, keys("client_application_key", "client_application_iv"));
+    assert.is(hexOf(await clientApp.seal(23, v("client_application_data_payload"))), vectors.values.client_application_data_record);
+    assert.is(hexOf(await clientApp.seal(21, fromHex("0100"))), vectors.values.client_alert_record);
+
+    const serverApp = await RecordSealer.create(provider, suite128, keys("server_application_key", "server_application_iv"));
+    assert.is(hexOf(await serverApp.seal(22, v("new_session_ticket"))), vectors.values.new_session_ticket_record);
+    assert.is(hexOf(await serverApp.seal(23, v("server_application_data_payload"))), vectors.values.server_application_data_record);
+    assert.is(hexOf(await serverApp.seal(21, fromHex("0100"))), vectors.values.server_alert_record);
+  });
+
+  t("a flipped bit in a record fails authentication with bad_record_mac", async () => {
+    const opener = await RecordOpener.create(provider, suite128, { key: v("server_handshake_key"), iv: v("server_handshake_iv") });
+    const rec = v("server_handshake_record").slice();
+    rec[40]! ^= 1;
+    try {
+      await opener.open(rec.subarray(0, 5), rec.subarray(5));
+      assert.unreachable("tampered record opened");
+    } catch (e) {
+      assert.is((e as { alert?: string }).alert, "bad_record_mac");
+    }
+  });
+
+  t("the server's RSA-PSS CertificateVerify verifies, and fails on another transcript", async () => {
+    const cert = decodeCertificate(v("certificate").subarray(4), 8);
+    const spki = parseCertificate(cert.entries[0]!.data).spki;
+    const cv = v("certificate_verify");
+    const scheme = (cv[4]! << 8) | cv[5]!;
+    const sig = cv.subarray(8);
+    const th = await hash("client_hello", "server_hello", "encrypted_extensions", "certificate");
+    const used = await verifyCertificateVerify(provider, SCHEMES, scheme, sig, spki, "server", th);
+    assert.is(used.name, "rsa_pss_rsae_sha256");
+    const other = await hash("client_hello", "server_hello");
+    try {
+      await verifyCertificateVerify(provider, SCHEMES, scheme, sig, spki, "server", other);
+      assert.unreachable("signature verified over the wrong transcript");
+    } catch (e) {
+      assert.is((e as { alert?: string }).alert, "decrypt_error");
+    }
+  });
+
+  t.run();
+}
