@@ -30,7 +30,7 @@ export interface IssuedCert {
 }
 
 export interface CertOptions {
-  /** Common name; the subject is "/CN=<cn>/O=fipstls test". */
+  /** Common name; the subject is "/O=fipstls test/CN=<cn>". */
   readonly cn?: string;
   readonly key?: KeyType | KeyPair;
   /** Validity from now; default 365 days. */
@@ -73,7 +73,8 @@ function defaultDir(): string {
 }
 
 export function openssl(args: readonly string[]): string {
-  return execFileSync("/usr/bin/openssl", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  // Found on PATH, like every other tool; CI installs the openssl package.
+  return execFileSync("openssl", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 export function pemToDer(pem: string): Uint8Array {
@@ -125,7 +126,7 @@ export class Pki {
   private make(issuer: IssuedCert | undefined, opts: CertOptions): IssuedCert {
     const key = typeof opts.key === "object" ? opts.key : this.key(opts.key ?? "ec-p256");
     const cn = opts.cn ?? (opts.ca ? "fipstls test CA" : (opts.dns?.[0] ?? "fipstls test leaf"));
-    const subject = `/CN=${cn}/O=fipstls test`;
+    const subject = `/O=fipstls test/CN=${cn}`; // encoded O then CN, read back "CN=…, O=…"
     const stem = fresh(this.dir, "cert");
     const config = `${stem}.cnf`;
     writeFileSync(config, configText(opts, issuer !== undefined, key.type));

@@ -29,8 +29,8 @@ parse("fields agree with node:crypto's X509Certificate", () => {
     assert.is(ours.signatureAlgorithmOid, "1.2.840.10045.4.3.2");
     assert.equal(ours.tbsSignatureAlgorithm, ours.signatureAlgorithm);
   }
-  assert.is(leaf.subject, "O=fipstls test, CN=example.com");
-  assert.is(leaf.issuer, "O=fipstls test, CN=fipstls test intermediate");
+  assert.is(leaf.subject, "CN=example.com, O=fipstls test");
+  assert.is(leaf.issuer, "CN=fipstls test intermediate, O=fipstls test");
   assert.equal(leaf.issuerDer, inter.subjectDer);
   assert.equal(leaf.subjectAltName?.dnsNames, ["example.com", "*.example.com"]);
   assert.equal(leaf.subjectAltName?.ipAddresses, [
@@ -84,7 +84,7 @@ parse("GeneralizedTime after 2049, v1 certificates, escaped names", () => {
   assert.equal(v1.extensions, []);
   assert.is(v1.basicConstraints, undefined);
   const odd = parseCertificate(pki.root({ cn: "#a,b;<c> " }).der);
-  assert.is(odd.subject, "O=fipstls test, CN=\\#a\\,b\\;\\<c\\>\\ ");
+  assert.is(odd.subject, "CN=\\#a\\,b\\;\\<c\\>\\ , O=fipstls test");
 });
 
 // `x509 -req` without extensions signs a v1 certificate (OpenSSL 3.0).

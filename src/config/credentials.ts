@@ -2,7 +2,7 @@
 import type { SigningKey } from "../crypto/provider.js";
 import { ConfigError } from "../errors.js";
 import { equalBytes } from "../codec/bytes.js";
-import { importPrivateKeyPem } from "../crypto/keyinfo.js";
+import { describeSpki, importPrivateKeyPem } from "../crypto/keyinfo.js";
 import { parseCertificate } from "../verify/certificate.js";
 import { keyCanSign } from "../tls13/signature-schemes.js";
 import { type CommonConfig, certificatesFrom, pemText } from "./common.js";
@@ -42,7 +42,10 @@ export async function loadCredentials(o: CredentialOptions, common: CommonConfig
   } catch (e) {
     throw new ConfigError(`certificateChain: leaf certificate does not parse: ${(e as Error).message}`, "certificateChain");
   }
-  if (!equalBytes(leafSpki, key.spki)) throw new ConfigError("privateKey does not match the leaf certificate's public key", "privateKey");
+  // Compare key material, not SPKI bytes: an RSA-PSS certificate may carry parameters the key file lacks.
+  if (!equalBytes(describeSpki(leafSpki).publicKey, describeSpki(key.spki).publicKey)) {
+    throw new ConfigError("privateKey does not match the leaf certificate's public key", "privateKey");
+  }
   if (!common.signatureSchemes.some((s) => keyCanSign(key, s))) {
     throw new ConfigError(`no enabled signature scheme can be made with this ${key.type} key${key.curve ? ` on ${key.curve}` : ""}`, "privateKey");
   }

@@ -28,6 +28,8 @@ interface CommonSocketOptions {
   handshakeTimeout?: number;
   /** fipstls-specific settings passed to the config builder (cipher suites, groups, limits, …). */
   tls?: Partial<ClientOptions & ServerOptions>;
+  /** Keep our sending side open after the peer's close_notify (default false, as in node:tls). */
+  allowHalfOpen?: boolean;
 }
 
 export interface ConnectOptions extends CommonSocketOptions {
@@ -47,8 +49,8 @@ export interface ServerSocketOptions extends CommonSocketOptions {
   key: string | Uint8Array;
 }
 
-const CONNECT_OPTIONS = new Set(["host", "port", "servername", "ca", "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls", "rejectUnauthorized", "dangerouslyDisableCertificateVerification"]);
-const SERVER_OPTIONS = new Set(["cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls"]);
+const CONNECT_OPTIONS = new Set(["allowHalfOpen", "host", "port", "servername", "ca", "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls", "rejectUnauthorized", "dangerouslyDisableCertificateVerification"]);
+const SERVER_OPTIONS = new Set(["allowHalfOpen", "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls"]);
 
 function refuseUnknown(options: object, known: Set<string>, what: string): void {
   for (const k of Object.keys(options)) {
@@ -78,8 +80,9 @@ export class TLSSocket extends Duplex {
   constructor(
     readonly socket: net.Socket,
     private readonly isServer: boolean,
+    allowHalfOpen = false,
   ) {
-    super({ allowHalfOpen: true });
+    super({ allowHalfOpen });
     socket.on("data", (b: Buffer) => this.connection?.receive(asBytes(b)));
     socket.on("end", () => this.connection?.receiveEnd());
     socket.on("error", (e) => this.destroy(e));
@@ -207,7 +210,7 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
   }
   const host = options.host ?? "localhost";
   const socket = net.connect({ host, port: options.port ?? 443 });
-  const tls = new TLSSocket(socket, false);
+  const tls = new TLSSocket(socket, false, options.allowHalfOpen);
   if (onSecureConnect) tls.once("secureConnect", onSecureConnect);
   const serverName = options.servername ?? host;
   const ready = resolveProvider(options.provider).then((provider) =>
@@ -246,7 +249,7 @@ export class Server extends EventEmitter {
     this.config.catch((err: Error) => this.emit("error", err));
     const timeout = options.handshakeTimeout ?? 120_000;
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
-      const tls = new TLSSocket(socket, true);
+      const tls = new TLSSocket(socket, true, options.allowHalfOpen);
       // Handshake failures go to 'tlsClientError' as in node:tls; later errors belong to the socket's owner.
       const onHandshakeError = (err: Error): void => void this.emit("tlsClientError", err, tls);
       tls.once("error", onHandshakeError);
