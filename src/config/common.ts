@@ -3,19 +3,26 @@
 import type { CryptoProvider, GroupName } from "../crypto/provider.js";
 import { ConfigError } from "../errors.js";
 import { decodePem } from "../codec/pem.js";
-import { TLS13_SUITES, type Tls13Suite, suiteByName } from "../tls13/suites.js";
-import { SCHEMES, type SchemeInfo, schemeByName } from "../tls13/signature-schemes.js";
+import { TLS13_SUITES, type Tls13Suite } from "../tls13/suites.js";
+import { SCHEMES, type SchemeInfo } from "../tls13/signature-schemes.js";
+import { groupId } from "../tls13/groups.js";
+import { type Policy, type PolicyName, policyByName } from "../../compliance/policies.js";
+import { type Candidate, type ConfigDecision, select } from "./effective.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../msgs/enums.js";
 import { DEFAULT_LIMITS, type ConnectionLimits } from "../conn/connection.js";
 import type { TlsVersionName } from "../conn/info.js";
 
 export interface CommonOptions {
   provider: CryptoProvider;
-  /** Preference order; default: every suite the provider can run, AES-GCM first. */
+  /** A named compliance policy ("default", "fips-140-3", "cnsa", or a dated id) or a Policy; default "default". */
+  policy?: PolicyName | Policy;
+  /** Refuse to build unless the provider attests that its module enforces FIPS mode. */
+  requireFipsProvider?: boolean;
+  /** Preference order; default: every suite the policy allows and the provider runs, AES-GCM first. */
   cipherSuites?: readonly CipherSuiteName[];
-  /** Preference order; default: secp256r1, x25519 (when present), secp384r1, secp521r1. */
+  /** Preference order; default: secp256r1, x25519, secp384r1, secp521r1 (as policy and provider allow). */
   groups?: readonly GroupName[];
-  /** Schemes accepted (and, on our side, used); default: all the provider supports. */
+  /** Schemes accepted (and, on our side, used); default: all the policy allows and the provider runs. */
   signatureSchemes?: readonly SignatureSchemeName[];
   alpnProtocols?: readonly string[];
   minVersion?: TlsVersionName;
@@ -27,65 +34,109 @@ export interface CommonOptions {
 
 export interface CommonConfig {
   readonly provider: CryptoProvider;
+  readonly policy: Policy;
+  readonly versions: readonly TlsVersionName[];
   readonly cipherSuites: readonly Tls13Suite[];
   readonly groups: readonly GroupName[];
   readonly signatureSchemes: readonly SchemeInfo[];
   readonly alpnProtocols: readonly string[];
   readonly now: () => Date;
   readonly limits: ConnectionLimits;
+  /** Every item considered, with its decision, rule, reference and source (for audit reports). */
+  readonly decisions: readonly ConfigDecision[];
 }
 
 const DEFAULT_GROUP_ORDER: readonly GroupName[] = ["secp256r1", "x25519", "secp384r1", "secp521r1"];
+const VERSION_NAMES: readonly TlsVersionName[] = ["TLSv1.2", "TLSv1.3"];
 
-function checkVersions(min: TlsVersionName | undefined, max: TlsVersionName | undefined): void {
-  const rank = (v: string, what: string): number => {
-    if (v === "TLSv1.2") return 2;
-    if (v === "TLSv1.3") return 3;
-    throw new ConfigError(`${what} ${v} is not supported: fipstls speaks TLSv1.2 and TLSv1.3 only`, what);
-  };
-  const lo = min === undefined ? 2 : rank(min, "minVersion");
-  const hi = max === undefined ? 3 : rank(max, "maxVersion");
-  if (lo > hi) throw new ConfigError(`minVersion ${min} is above maxVersion ${max}`, "minVersion");
-  // TLS 1.2 lands in a later issue; until then the range must include TLS 1.3.
-  if (hi < 3) throw new ConfigError("TLSv1.2-only configurations are not implemented yet: allow TLSv1.3", "maxVersion");
+function versionRange(o: CommonOptions, policy: Policy): { versions: TlsVersionName[]; decisions: ConfigDecision[] } {
+  for (const [what, v] of [["minVersion", o.minVersion], ["maxVersion", o.maxVersion]] as const) {
+    if (v !== undefined && !VERSION_NAMES.includes(v)) {
+      throw new ConfigError(`${what} ${v} is not supported: fipstls speaks TLSv1.2 and TLSv1.3 only`, what);
+    }
+  }
+  const lo = VERSION_NAMES.indexOf(o.minVersion ?? "TLSv1.2");
+  const hi = VERSION_NAMES.indexOf(o.maxVersion ?? "TLSv1.3");
+  if (lo > hi) throw new ConfigError(`minVersion ${o.minVersion} is above maxVersion ${o.maxVersion}`, "minVersion");
+  const inRange = VERSION_NAMES.slice(lo, hi + 1);
+  const candidates: Candidate<TlsVersionName>[] = VERSION_NAMES.map((v) => ({ name: v, iana: v === "TLSv1.2" ? 0x0303 : 0x0304, value: v, providerGap: null }));
+  const decisions: ConfigDecision[] = [];
+  const versions: TlsVersionName[] = [];
+  for (const c of candidates) {
+    const judged = policy.judge("version", c.name);
+    const base = { kind: "version" as const, name: c.name, iana: c.iana! };
+    if (judged.decision === "refused") decisions.push({ ...base, ...judged, source: "policy" });
+    else if (!inRange.includes(c.value)) decisions.push({ ...base, decision: "refused", rule: "outside minVersion..maxVersion", reference: "configuration", source: "user" });
+    else if (c.value === "TLSv1.2") {
+      // TLS 1.2 lands in a later issue; until then the range must include TLS 1.3.
+      decisions.push({ ...base, decision: "refused", rule: "TLS 1.2 is not implemented by fipstls yet", reference: "fipstls", source: "implementation" });
+    } else {
+      decisions.push({ ...base, ...judged, source: o.minVersion || o.maxVersion ? "user" : "policy" });
+      versions.push(c.value);
+    }
+  }
+  if (versions.length === 0) {
+    throw new ConfigError(`no TLS version left: policy ${policy.id} and minVersion/maxVersion exclude TLSv1.3, and TLSv1.2 is not implemented yet`, "maxVersion");
+  }
+  return { versions, decisions };
+}
+
+function resolvePolicy(p: PolicyName | Policy | undefined): Policy {
+  if (p === undefined) return policyByName("default");
+  if (typeof p === "string") {
+    try {
+      return policyByName(p);
+    } catch (e) {
+      throw new ConfigError((e as Error).message, "policy");
+    }
+  }
+  if (typeof p.judge !== "function") throw new ConfigError("policy must be a policy name or a Policy object", "policy");
+  return p;
 }
 
 export function buildCommon(o: CommonOptions): CommonConfig {
   const p = o.provider;
   if (!p || typeof p.aead !== "function") throw new ConfigError("a CryptoProvider is required", "provider");
-  checkVersions(o.minVersion, o.maxVersion);
-
-  const suites = (o.cipherSuites ?? TLS13_SUITES.map((s) => s.name)).map((name) => {
-    const suite = suiteByName(name);
-    if (!suite) throw new ConfigError(`unknown cipher suite ${name}`, name);
-    if (!p.supports.aeads.includes(suite.aead) || !p.supports.hashes.includes(suite.hash)) {
-      if (o.cipherSuites) throw new ConfigError(`cipher suite ${name} needs ${suite.aead}, which provider "${p.name}" does not offer`, name);
-      return null;
+  const policy = resolvePolicy(o.policy);
+  if (o.requireFipsProvider) {
+    const fips = p.fips();
+    if (!fips.enforced) {
+      throw new ConfigError(`policy ${policy.id} requires a provider in FIPS mode, and provider "${p.name}" does not attest one: ${fips.evidence}`, "requireFipsProvider");
     }
-    return suite;
-  }).filter((s): s is Tls13Suite => s !== null);
-  if (suites.length === 0) throw new ConfigError("no cipher suite left", "cipherSuites");
+  }
+  const { versions, decisions: versionDecisions } = versionRange(o, policy);
 
-  const groups = (o.groups ?? DEFAULT_GROUP_ORDER).filter((g) => {
-    if (!DEFAULT_GROUP_ORDER.includes(g)) throw new ConfigError(`unknown group ${g}`, g);
-    if (p.supports.groups.includes(g)) return true;
-    if (o.groups) throw new ConfigError(`group ${g} is not offered by provider "${p.name}"`, g);
-    return false;
-  });
-  if (groups.length === 0) throw new ConfigError("no key-exchange group left", "groups");
-
-  const schemes = (o.signatureSchemes ?? SCHEMES.map((s) => s.name)).map((name) => {
-    const s = schemeByName(name);
-    if (!s) throw new ConfigError(`unknown signature scheme ${name}`, name);
-    const ok = p.supports.signatures.includes(s.algorithm.type) && ("hash" in s.algorithm ? p.supports.hashes.includes(s.algorithm.hash) : true) &&
-      (s.curve === undefined || p.supports.curves.includes(s.curve));
-    if (!ok) {
-      if (o.signatureSchemes) throw new ConfigError(`signature scheme ${name} is not supported by provider "${p.name}"`, name);
-      return null;
-    }
-    return s;
-  }).filter((s): s is SchemeInfo => s !== null);
-  if (!schemes.some((s) => s.handshake)) throw new ConfigError("no signature scheme usable in a handshake", "signatureSchemes");
+  const suites = select(
+    "cipher_suite",
+    TLS13_SUITES.map((s) => ({
+      name: s.name,
+      iana: s.id,
+      value: s,
+      providerGap: p.supports.aeads.includes(s.aead) && p.supports.hashes.includes(s.hash) ? null : `${s.aead} is not offered`,
+    })),
+    o.cipherSuites,
+    policy,
+    p.name,
+  );
+  const groups = select(
+    "group",
+    DEFAULT_GROUP_ORDER.map((g) => ({ name: g, iana: groupId(g), value: g, providerGap: p.supports.groups.includes(g) ? null : `${g} is not offered` })),
+    o.groups,
+    policy,
+    p.name,
+  );
+  const schemes = select(
+    "signature_scheme",
+    SCHEMES.map((s) => {
+      const runs = p.supports.signatures.includes(s.algorithm.type) && ("hash" in s.algorithm ? p.supports.hashes.includes(s.algorithm.hash) : true) &&
+        (s.curve === undefined || p.supports.curves.includes(s.curve));
+      return { name: s.name, iana: s.id, value: s, providerGap: runs ? null : `${s.algorithm.type}${s.curve ? ` on ${s.curve}` : ""} is not offered` };
+    }),
+    o.signatureSchemes,
+    policy,
+    p.name,
+  );
+  if (!schemes.chosen.some((s) => s.handshake)) throw new ConfigError("no signature scheme usable in a handshake", "signatureSchemes");
 
   const alpn = [...(o.alpnProtocols ?? [])];
   for (const a of alpn) {
@@ -95,12 +146,15 @@ export function buildCommon(o: CommonOptions): CommonConfig {
 
   return {
     provider: p,
-    cipherSuites: suites,
-    groups,
-    signatureSchemes: schemes,
+    policy,
+    versions,
+    cipherSuites: suites.chosen,
+    groups: groups.chosen,
+    signatureSchemes: schemes.chosen,
     alpnProtocols: alpn,
     now: o.now ?? (() => new Date()),
     limits: { ...DEFAULT_LIMITS, ...o.limits },
+    decisions: [...versionDecisions, ...suites.decisions, ...groups.decisions, ...schemes.decisions],
   };
 }
 

@@ -5,6 +5,7 @@ import { equalBytes } from "../codec/bytes.js";
 import { describeSpki, importPrivateKeyPem } from "../crypto/keyinfo.js";
 import { parseCertificate } from "../verify/certificate.js";
 import { keyCanSign } from "../tls13/signature-schemes.js";
+import { auditChain } from "../../compliance/certificates.js";
 import { type CommonConfig, certificatesFrom, pemText } from "./common.js";
 
 export interface CredentialOptions {
@@ -45,6 +46,23 @@ export async function loadCredentials(o: CredentialOptions, common: CommonConfig
   // Compare key material, not SPKI bytes: an RSA-PSS certificate may carry parameters the key file lacks.
   if (!equalBytes(describeSpki(leafSpki).publicKey, describeSpki(key.spki).publicKey)) {
     throw new ConfigError("privateKey does not match the leaf certificate's public key", "privateKey");
+  }
+  let audited: ReturnType<typeof auditChain>;
+  try {
+    audited = auditChain(chain, common.policy);
+  } catch (e) {
+    throw new ConfigError(`certificateChain: ${(e as Error).message}`, "certificateChain");
+  }
+  for (const c of audited) {
+    if (c.position === 0 && c.key.decision === "refused") {
+      throw new ConfigError(`certificateChain: the leaf's ${c.key.name} key is refused by policy ${common.policy.id}: ${c.key.rule} (${c.key.reference})`, "certificateChain");
+    }
+    if (c.signature.decision === "refused") {
+      throw new ConfigError(
+        `certificateChain: certificate ${c.position} (${c.subject}) is signed with ${c.signature.name}, refused by policy ${common.policy.id}: ${c.signature.rule} (${c.signature.reference})`,
+        "certificateChain",
+      );
+    }
   }
   if (!common.signatureSchemes.some((s) => keyCanSign(key, s))) {
     throw new ConfigError(`no enabled signature scheme can be made with this ${key.type} key${key.curve ? ` on ${key.curve}` : ""}`, "privateKey");

@@ -6,6 +6,7 @@ import { HandshakeType } from "../msgs/enums.js";
 import { clientHandshake13 } from "../tls13/client.js";
 import { Connection, type ConnectionCallbacks } from "./connection.js";
 import type { HandshakeContext, HandshakeResult } from "./handshake-context.js";
+import { type AuditReport, auditConnection } from "../../compliance/audit.js";
 
 export class ClientConnection extends Connection {
   constructor(
@@ -13,6 +14,11 @@ export class ClientConnection extends Connection {
     callbacks: ConnectionCallbacks,
   ) {
     super(config.provider, callbacks, config.limits);
+  }
+
+  /** What this connection negotiated, judged against the config's policy (peer chain included). */
+  audit(subject = "client connection"): AuditReport {
+    return auditConnection(this.config, this.info, subject);
   }
 
   protected runHandshake(ctx: HandshakeContext): Promise<HandshakeResult> {

@@ -162,16 +162,17 @@ export abstract class Connection {
   }
 
   private fail(err: Error): void {
-    if (this.state === "closed" && this.error) return;
-    const wasClosed = this.state === "closed";
+    if (this.error) return;
     this.error = err;
-    if (err instanceof TlsError && !(err instanceof AlertReceived) && !wasClosed) {
+    // After destroy() the application already knows: no alert, no onError.
+    const destroyedLocally = this.state === "closed";
+    if (!destroyedLocally && err instanceof TlsError && !(err instanceof AlertReceived)) {
       this.sendAlert(err.alertCode, AlertLevel.Fatal);
     }
     this.state = "closed";
     this.handshakeReject(err);
     // Deliver after queued output so the alert reaches the transport before it is torn down.
-    void this.outputChain.catch(() => undefined).then(() => this.callbacks.onError?.(err));
+    if (!destroyedLocally) void this.outputChain.catch(() => undefined).then(() => this.callbacks.onError?.(err));
   }
 
   private signal(): void {

@@ -10,9 +10,11 @@ import { ClientConnection } from "../conn/client.js";
 import { ServerConnection } from "../conn/server.js";
 import type { Connection, ConnectionCallbacks } from "../conn/connection.js";
 import type { NegotiatedInfo, TlsVersionName } from "../conn/info.js";
-import { ConfigError, HandshakeTimeout } from "../errors.js";
+import { ConfigError, HandshakeTimeout, UsageError } from "../errors.js";
 import { suiteByName } from "../tls13/suites.js";
 import { isIpLiteral } from "../verify/names.js";
+import { type Policy, type PolicyName, policyByName } from "../../compliance/policies.js";
+import type { AuditReport } from "../../compliance/audit.js";
 import { nodeProvider } from "../../providers/node/index.js";
 import { webcryptoProvider } from "../../providers/webcrypto/index.js";
 
@@ -30,6 +32,13 @@ interface CommonSocketOptions {
   tls?: Partial<ClientOptions & ServerOptions>;
   /** Keep our sending side open after the peer's close_notify (default false, as in node:tls). */
   allowHalfOpen?: boolean;
+  /** A compliance policy: "default", "fips-140-3", "cnsa", a dated id, or a Policy. */
+  policy?: PolicyName | Policy;
+  /**
+   * Refuse to start unless the provider attests FIPS mode. Defaults to the policy's own setting
+   * (true under fips-140-3 and cnsa): in Node the module's state can be read, so it is required.
+   */
+  requireFipsProvider?: boolean;
 }
 
 export interface ConnectOptions extends CommonSocketOptions {
@@ -49,8 +58,9 @@ export interface ServerSocketOptions extends CommonSocketOptions {
   key: string | Uint8Array;
 }
 
-const CONNECT_OPTIONS = new Set(["allowHalfOpen", "host", "port", "servername", "ca", "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls", "rejectUnauthorized", "dangerouslyDisableCertificateVerification"]);
-const SERVER_OPTIONS = new Set(["allowHalfOpen", "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls"]);
+const COMMON_OPTIONS = ["allowHalfOpen", "policy", "requireFipsProvider"];
+const CONNECT_OPTIONS = new Set([...COMMON_OPTIONS, "host", "port", "servername", "ca", "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls", "rejectUnauthorized", "dangerouslyDisableCertificateVerification"]);
+const SERVER_OPTIONS = new Set([...COMMON_OPTIONS, "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls"]);
 
 function refuseUnknown(options: object, known: Set<string>, what: string): void {
   for (const k of Object.keys(options)) {
@@ -74,7 +84,7 @@ export class TLSSocket extends Duplex {
   readonly encrypted = true;
   /** True once the peer's certificate chain has been verified against the configured roots. */
   authorized = false;
-  private connection: Connection | null = null;
+  private connection: ClientConnection | ServerConnection | null = null;
   private handshakeTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -93,7 +103,7 @@ export class TLSSocket extends Duplex {
   }
 
   /** Binds the sans-IO connection to the socket and starts the handshake. */
-  attach(make: (callbacks: ConnectionCallbacks) => Connection, timeoutMs: number): void {
+  attach(make: (callbacks: ConnectionCallbacks) => ClientConnection | ServerConnection, timeoutMs: number): void {
     const conn = make({
       transmit: (bytes) => {
         if (!this.socket.destroyed) this.socket.write(bytes);
@@ -111,6 +121,8 @@ export class TLSSocket extends Duplex {
         this.clearTimer();
         this.authorized = !this.isServer;
         this.emit(this.isServer ? "secure" : "secureConnect");
+        // One audit record per connection, for services that log them.
+        if (this.listenerCount("audit") > 0) this.emit("audit", this.audit());
       },
       () => this.clearTimer(),
     );
@@ -126,6 +138,13 @@ export class TLSSocket extends Duplex {
   /** Everything the handshake negotiated (fipstls-specific). */
   get tlsInfo(): NegotiatedInfo | null {
     return this.connection?.state === "open" || this.connection?.state === "closed" ? safeInfo(this.connection) : null;
+  }
+
+  /** The negotiated parameters judged against the policy, peer chain included. */
+  audit(): AuditReport {
+    if (!this.connection || !this.tlsInfo) throw new UsageError("no completed handshake to audit");
+    const s = this.socket;
+    return this.connection.audit(`${this.isServer ? "server" : "client"} connection ${s.localAddress}:${s.localPort} <-> ${s.remoteAddress}:${s.remotePort}`);
   }
 
   getProtocol(): TlsVersionName | null {
@@ -193,9 +212,17 @@ function safeInfo(conn: Connection): NegotiatedInfo | null {
 }
 
 function sharedTlsOptions(o: CommonSocketOptions, provider: CryptoProvider): Partial<ClientOptions & ServerOptions> {
+  let policy: Policy | undefined;
+  try {
+    policy = typeof o.policy === "string" ? policyByName(o.policy) : o.policy;
+  } catch (e) {
+    throw new ConfigError((e as Error).message, "policy");
+  }
   return {
     ...o.tls,
     provider,
+    ...(policy ? { policy } : {}),
+    requireFipsProvider: o.requireFipsProvider ?? policy?.requireFipsProvider ?? false,
     ...(o.ALPNProtocols ? { alpnProtocols: o.ALPNProtocols } : {}),
     ...(o.minVersion ? { minVersion: o.minVersion } : {}),
     ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
@@ -256,6 +283,7 @@ export class Server extends EventEmitter {
       tls.once("secure", () => {
         tls.removeListener("error", onHandshakeError);
         this.emit("secureConnection", tls);
+        if (this.listenerCount("audit") > 0) this.emit("audit", tls.audit(), tls);
       });
       this.config.then(
         (config) => tls.attach((cb) => new ServerConnection(config, cb), timeout),

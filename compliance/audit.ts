@@ -1,0 +1,177 @@
+// The audit report model (a versioned JSON schema) and the reports for a config and a connection.
+// Items keep the shape {kind, iana, name, decision, rule, reference, source} so two reports diff
+// cleanly, and each carries the testssl.sh id where one exists.
+import type { CryptoProvider, FipsStatus } from "../src/crypto/provider.js";
+import type { CommonConfig } from "../src/config/common.js";
+import type { ConfigDecision, DecisionSource } from "../src/config/effective.js";
+import type { NegotiatedInfo } from "../src/conn/info.js";
+import { CERTIFICATE_SIGNATURES, CIPHER_SUITES, type CatalogItem, GROUPS, type ItemKind, SIGNATURE_SCHEMES, VERSIONS } from "./catalog.js";
+import { type CertificateAudit, auditChain } from "./certificates.js";
+import type { Policy } from "./policies.js";
+
+export const AUDIT_SCHEMA = "urn:fipstls:audit:v1";
+export const AUDIT_SCHEMA_VERSION = 1;
+
+export const NOT_A_MODULE =
+  "fipstls is not a cryptographic module and is not FIPS validated: it restricts TLS to the algorithms the policy allows and delegates every primitive to the provider named here.";
+
+export interface AuditItem {
+  readonly kind: ItemKind;
+  readonly iana: number | null;
+  readonly name: string;
+  readonly decision: "allowed" | "refused";
+  readonly rule: string;
+  readonly reference: string;
+  readonly source: DecisionSource;
+  readonly testsslId: string | null;
+}
+
+export interface AuditVerdict {
+  /** Algorithms and keys meet the policy and, where the policy requires it, the module attests FIPS mode. */
+  readonly compliant: boolean;
+  readonly algorithmsCompliant: boolean;
+  readonly moduleAttested: boolean;
+  readonly reasons: readonly string[];
+  /** What this report could not establish, said plainly. */
+  readonly notAttested: readonly string[];
+}
+
+export interface AuditReport {
+  readonly $schema: string;
+  readonly schemaVersion: number;
+  readonly type: "config" | "connection" | "scan";
+  readonly generatedAt: string;
+  readonly subject: string;
+  readonly statement: string;
+  readonly policy: { readonly id: string; readonly aliases: readonly string[]; readonly title: string; readonly references: readonly string[] };
+  readonly provider: { readonly name: string; readonly fips: FipsStatus } | null;
+  readonly negotiated: Readonly<Record<string, string | boolean | null>> | null;
+  readonly items: readonly AuditItem[];
+  readonly certificates: readonly CertificateAudit[];
+  readonly verdict: AuditVerdict;
+}
+
+const CATALOG_BY_KIND: Partial<Record<ItemKind, readonly CatalogItem[]>> = {
+  version: VERSIONS,
+  cipher_suite: CIPHER_SUITES,
+  group: GROUPS,
+  signature_scheme: SIGNATURE_SCHEMES,
+  certificate_signature: CERTIFICATE_SIGNATURES,
+};
+
+const testsslIdOf = (kind: ItemKind, name: string): string | null => CATALOG_BY_KIND[kind]?.find((c) => c.name === name)?.testsslId ?? null;
+
+export function itemFrom(d: ConfigDecision): AuditItem {
+  return {
+    kind: d.kind,
+    iana: d.iana ?? null,
+    name: d.name,
+    decision: d.decision,
+    rule: d.rule,
+    reference: d.reference,
+    source: d.source,
+    testsslId: testsslIdOf(d.kind, d.name),
+  };
+}
+
+export function policySummary(policy: Policy): AuditReport["policy"] {
+  return { id: policy.id, aliases: policy.aliases, title: policy.title, references: policy.references.map((r) => `${r.id}: ${r.title} <${r.url}>`) };
+}
+
+function moduleFacts(policy: Policy, provider: CryptoProvider): { attested: boolean; reasons: string[]; notAttested: string[] } {
+  const fips = provider.fips();
+  const notAttested: string[] = [];
+  const reasons: string[] = [];
+  if (!fips.attestable) notAttested.push(`the FIPS status of provider "${provider.name}" cannot be determined: ${fips.evidence}`);
+  else if (!fips.enforced) notAttested.push(`provider "${provider.name}" reports that its module is not in FIPS mode: ${fips.evidence}`);
+  notAttested.push("whether the module is a CMVP-validated build: fipstls can read the module's mode, not its certificate");
+  if (policy.requireFipsProvider && !fips.enforced) reasons.push(`policy ${policy.id} requires a FIPS-mode module and none is attested`);
+  return { attested: fips.enforced, reasons, notAttested };
+}
+
+function verdict(policy: Policy, provider: CryptoProvider | null, algorithmReasons: string[]): AuditVerdict {
+  const module = provider ? moduleFacts(policy, provider) : { attested: false, reasons: [], notAttested: ["the peer's cryptographic module cannot be observed from the network"] };
+  const algorithmsCompliant = algorithmReasons.length === 0;
+  const compliant = algorithmsCompliant && module.reasons.length === 0;
+  return { compliant, algorithmsCompliant, moduleAttested: module.attested, reasons: [...algorithmReasons, ...module.reasons], notAttested: module.notAttested };
+}
+
+function certificateReasons(certs: readonly CertificateAudit[], who: string): string[] {
+  const out: string[] = [];
+  for (const c of certs) {
+    if (c.key.decision === "refused" && c.position === 0) out.push(`${who} certificate key ${c.key.name}: ${c.key.rule}`);
+    if (c.signature.decision === "refused") out.push(`${who} certificate ${c.position} (${c.subject}) signed with ${c.signature.name}: ${c.signature.rule}`);
+  }
+  return out;
+}
+
+/** The policy, as applied to one built client or server config. */
+export function auditConfig(config: CommonConfig & { readonly certificateChain?: readonly Uint8Array[]; readonly side?: string }): AuditReport {
+  const certificates = config.certificateChain?.length ? auditChain(config.certificateChain, config.policy) : [];
+  const items = config.decisions.map(itemFrom);
+  const reasons = [
+    ...items.filter((i) => i.decision === "allowed" && config.policy.judge(i.kind, i.name).decision === "refused").map((i) => `${i.kind} ${i.name} is enabled but refused by the policy`),
+    ...certificateReasons(certificates, "our"),
+  ];
+  return {
+    $schema: AUDIT_SCHEMA,
+    schemaVersion: AUDIT_SCHEMA_VERSION,
+    type: "config",
+    generatedAt: config.now().toISOString(),
+    subject: `${config.side ?? "tls"} configuration`,
+    statement: NOT_A_MODULE,
+    policy: policySummary(config.policy),
+    provider: { name: config.provider.name, fips: config.provider.fips() },
+    negotiated: null,
+    items,
+    certificates,
+    verdict: verdict(config.policy, config.provider, reasons),
+  };
+}
+
+/** What one live connection negotiated, judged against the policy, peer chain included. */
+export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subject: string): AuditReport {
+  const judged = (kind: ItemKind, name: string, iana: number | null): AuditItem => ({
+    kind,
+    iana,
+    name,
+    ...config.policy.judge(kind, name),
+    source: "policy",
+    testsslId: testsslIdOf(kind, name),
+  });
+  const items = [
+    judged("version", info.version, info.version === "TLSv1.3" ? 0x0304 : 0x0303),
+    judged("cipher_suite", info.cipherSuite, CIPHER_SUITES.find((c) => c.name === info.cipherSuite)?.iana ?? null),
+    judged("group", info.group, GROUPS.find((g) => g.name === info.group)?.iana ?? null),
+    judged("signature_scheme", info.signatureScheme, SIGNATURE_SCHEMES.find((s) => s.name === info.signatureScheme)?.iana ?? null),
+  ];
+  const certificates = info.peerCertificates.length ? auditChain(info.peerCertificates, config.policy) : [];
+  const reasons = [
+    ...items.filter((i) => i.decision === "refused").map((i) => `negotiated ${i.kind} ${i.name}: ${i.rule}`),
+    ...certificateReasons(certificates, "peer"),
+  ];
+  return {
+    $schema: AUDIT_SCHEMA,
+    schemaVersion: AUDIT_SCHEMA_VERSION,
+    type: "connection",
+    generatedAt: config.now().toISOString(),
+    subject,
+    statement: NOT_A_MODULE,
+    policy: policySummary(config.policy),
+    provider: { name: config.provider.name, fips: config.provider.fips() },
+    negotiated: {
+      version: info.version,
+      cipherSuite: info.cipherSuite,
+      group: info.group,
+      signatureScheme: info.signatureScheme,
+      alpnProtocol: info.alpnProtocol,
+      serverName: info.serverName,
+      helloRetryRequest: info.helloRetryRequest,
+    },
+    items,
+    certificates,
+    verdict: verdict(config.policy, config.provider, reasons),
+  };
+}
+
+export { verdict as auditVerdict };

@@ -1,0 +1,7 @@
+// fipstls/compliance: named policies, audit reports and their renderers.
+export { CNSA, DEFAULT, FIPS_140_3, POLICIES, judgeAll, judgeKey, policyByName, type Decision, type Judgement, type Policy, type PolicyName, type PolicyReference } from "./policies.js";
+export { CATALOG } from "./policies.js";
+export type { CatalogItem, ItemKind } from "./catalog.js";
+export { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION, NOT_A_MODULE, auditConfig, auditConnection, type AuditItem, type AuditReport, type AuditVerdict } from "./audit.js";
+export { auditChain, type CertificateAudit } from "./certificates.js";
+export { renderJson, renderMarkdown, renderReport, renderText, type ReportFormat } from "./render.js";

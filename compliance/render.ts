@@ -1,0 +1,105 @@
+// Renderers for audit reports: JSON (the stable, versioned form), plain text for terminals and
+// logs, and Markdown for filing. Text and Markdown show the same facts in the same order.
+import type { AuditItem, AuditReport } from "./audit.js";
+import type { CertificateAudit } from "./certificates.js";
+
+export type ReportFormat = "json" | "text" | "md";
+
+export function renderJson(report: AuditReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+const KIND_TITLES: Record<string, string> = {
+  version: "Protocol versions",
+  cipher_suite: "Cipher suites",
+  group: "Key-exchange groups",
+  signature_scheme: "Signature schemes",
+  certificate_signature: "Certificate signature algorithms",
+  key: "Keys",
+  extension: "Extensions",
+};
+
+function groupByKind(items: readonly AuditItem[]): [string, AuditItem[]][] {
+  const out = new Map<string, AuditItem[]>();
+  for (const i of items) out.set(i.kind, [...(out.get(i.kind) ?? []), i]);
+  return [...out.entries()];
+}
+
+const hex = (n: number | null): string => (n === null ? "-" : `0x${n.toString(16).padStart(4, "0")}`);
+const mark = (d: "allowed" | "refused"): string => (d === "allowed" ? "allowed" : "REFUSED");
+
+function verdictLine(r: AuditReport): string {
+  if (r.verdict.compliant) return `COMPLIANT with ${r.policy.id}`;
+  if (r.verdict.algorithmsCompliant) return `NOT COMPLIANT with ${r.policy.id}: algorithms comply, the module is not attested`;
+  return `NOT COMPLIANT with ${r.policy.id}`;
+}
+
+const certLine = (c: CertificateAudit): string =>
+  `[${c.position}] ${c.subject} (issuer ${c.issuer}), ${c.notBefore} .. ${c.notAfter}; key ${c.key.name} ${mark(c.key.decision)} (${c.key.rule}); signature ${c.signature.name} ${mark(c.signature.decision)} (${c.signature.rule})`;
+
+export function renderText(r: AuditReport): string {
+  const lines: string[] = [];
+  lines.push(`fipstls audit report: ${r.type}, ${r.subject}`);
+  lines.push(`generated ${r.generatedAt}, schema ${r.$schema}`);
+  lines.push(`policy    ${r.policy.id} (${r.policy.aliases.join(", ")}): ${r.policy.title}`);
+  if (r.provider) {
+    const f = r.provider.fips;
+    lines.push(`provider  ${r.provider.name}: FIPS mode ${!f.attestable ? "not attestable" : f.enforced ? "enforced" : "not enabled"}${f.module ? ` (${f.module})` : ""}`);
+    lines.push(`          ${f.evidence}`);
+  }
+  lines.push(`verdict   ${verdictLine(r)}`);
+  for (const reason of r.verdict.reasons) lines.push(`          - ${reason}`);
+  if (r.negotiated) {
+    lines.push("", "negotiated");
+    for (const [k, v] of Object.entries(r.negotiated)) lines.push(`  ${k.padEnd(18)} ${v === null ? "-" : String(v)}`);
+  }
+  for (const [kind, items] of groupByKind(r.items)) {
+    lines.push("", KIND_TITLES[kind] ?? kind);
+    const width = Math.max(...items.map((i) => i.name.length));
+    for (const i of items) lines.push(`  ${mark(i.decision).padEnd(8)} ${i.name.padEnd(width)}  ${hex(i.iana)}  [${i.source}] ${i.rule} (${i.reference})`);
+  }
+  if (r.certificates.length) {
+    lines.push("", "Certificates");
+    for (const c of r.certificates) lines.push(`  ${certLine(c)}`);
+  }
+  lines.push("", "Not attested");
+  for (const n of r.verdict.notAttested) lines.push(`  - ${n}`);
+  lines.push("", r.statement, "");
+  return lines.join("\n");
+}
+
+const cell = (s: string): string => s.replace(/\|/g, "\\|");
+
+export function renderMarkdown(r: AuditReport): string {
+  const lines: string[] = [];
+  lines.push(`# fipstls audit report: ${r.type}`, "");
+  lines.push(`- **Subject:** ${r.subject}`);
+  lines.push(`- **Generated:** ${r.generatedAt} (schema \`${r.$schema}\`)`);
+  lines.push(`- **Policy:** \`${r.policy.id}\` (${r.policy.aliases.map((a) => `\`${a}\``).join(", ")}): ${r.policy.title}`);
+  if (r.provider) {
+    const f = r.provider.fips;
+    lines.push(`- **Provider:** \`${r.provider.name}\`, FIPS mode ${!f.attestable ? "not attestable" : f.enforced ? "enforced" : "not enabled"}${f.module ? ` (${f.module})` : ""}. ${f.evidence}`);
+  }
+  lines.push(`- **Verdict:** ${verdictLine(r)}`);
+  for (const reason of r.verdict.reasons) lines.push(`  - ${reason}`);
+  if (r.negotiated) {
+    lines.push("", "## Negotiated", "", "| parameter | value |", "|---|---|");
+    for (const [k, v] of Object.entries(r.negotiated)) lines.push(`| ${k} | ${v === null ? "-" : cell(String(v))} |`);
+  }
+  for (const [kind, items] of groupByKind(r.items)) {
+    lines.push("", `## ${KIND_TITLES[kind] ?? kind}`, "", "| decision | name | IANA | source | rule | reference |", "|---|---|---|---|---|---|");
+    for (const i of items) lines.push(`| ${mark(i.decision)} | \`${i.name}\` | ${hex(i.iana)} | ${i.source} | ${cell(i.rule)} | ${cell(i.reference)} |`);
+  }
+  if (r.certificates.length) {
+    lines.push("", "## Certificates", "");
+    for (const c of r.certificates) lines.push(`- ${cell(certLine(c))}`);
+  }
+  lines.push("", "## Not attested", "");
+  for (const n of r.verdict.notAttested) lines.push(`- ${n}`);
+  lines.push("", `> ${r.statement}`, "");
+  return lines.join("\n");
+}
+
+export function renderReport(report: AuditReport, format: ReportFormat): string {
+  return format === "json" ? renderJson(report) : format === "md" ? renderMarkdown(report) : renderText(report);
+}
