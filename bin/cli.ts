@@ -8,18 +8,37 @@ import { makeThrowawayPki } from "./throwaway-pki.js";
 import { describeConnection, describeProvider } from "./describe.js";
 import { HttpRequestParser } from "./http.js";
 import type { AuditReport } from "../compliance/audit.js";
-import { renderText } from "../compliance/render.js";
+import { renderReport, renderText } from "../compliance/render.js";
+import { auditConfig } from "../compliance/audit.js";
+import { buildCommon, certificatesFrom } from "../src/config/common.js";
+import { describeSpki, importPrivateKeyPem } from "../src/crypto/keyinfo.js";
+import { parseCertificate } from "../src/verify/certificate.js";
+import { equalBytes } from "../src/codec/bytes.js";
 
 const USAGE = `usage:
   fipstls demo
-  fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo]
-  fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1]`;
+  fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo] [--policy P]
+  fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P]
+  fipstls audit [--policy P] [--provider node|webcrypto] [--cert C [--key K]] [--format text|json|md]
+
+  --policy P                 default | fips-140-3 | cnsa (or a dated policy id)
+  --allow-non-fips-provider  with --policy fips-140-3 or cnsa: run even if the provider does not attest FIPS mode
+  audit exits 0 when compliant, 1 when not, 2 on error`;
 
 class UsageFailure extends Error {}
 
 function providerOption(value: string | undefined): ProviderOption {
   if (value === undefined || value === "node" || value === "webcrypto") return value ?? "node";
   throw new UsageFailure(`--provider must be node or webcrypto, not ${value}`);
+}
+
+const POLICY_OPTIONS = { policy: { type: "string" }, "allow-non-fips-provider": { type: "boolean", default: false } } as const;
+
+function policyOptions(values: { policy?: string; "allow-non-fips-provider"?: boolean }): { policy?: string; requireFipsProvider?: boolean } {
+  return {
+    ...(values.policy ? { policy: values.policy } : {}),
+    ...(values["allow-non-fips-provider"] ? { requireFipsProvider: false } : {}),
+  };
 }
 
 const alpnList = (value: string | undefined): string[] | undefined => (value ? value.split(",").filter(Boolean) : undefined);
@@ -84,6 +103,7 @@ async function serve(argv: string[]): Promise<void> {
       provider: { type: "string" },
       alpn: { type: "string" },
       echo: { type: "boolean", default: false },
+      ...POLICY_OPTIONS,
     },
   });
   if (!values.cert || !values.key) throw new UsageFailure("serve needs --cert and --key");
@@ -94,6 +114,7 @@ async function serve(argv: string[]): Promise<void> {
     cert: readFileSync(values.cert),
     key: readFileSync(values.key),
     provider,
+    ...policyOptions(values),
     ...(alpnList(values.alpn) ? { ALPNProtocols: alpnList(values.alpn)! } : {}),
   });
   server.on("tlsClientError", (err: Error, socket: TLSSocket) => {
@@ -140,7 +161,7 @@ async function connectCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ca: { type: "string" }, servername: { type: "string" }, provider: { type: "string" }, alpn: { type: "string" } },
+    options: { ca: { type: "string" }, servername: { type: "string" }, provider: { type: "string" }, alpn: { type: "string" }, ...POLICY_OPTIONS },
   });
   const target = positionals[0];
   const m = target ? /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(target) : null;
@@ -151,6 +172,7 @@ async function connectCommand(argv: string[]): Promise<void> {
     host,
     port,
     provider: providerOption(values.provider),
+    ...policyOptions(values),
     ...(values.servername ? { servername: values.servername } : {}),
     ...(values.ca ? { ca: readFileSync(values.ca) } : {}),
     ...(alpnList(values.alpn) ? { ALPNProtocols: alpnList(values.alpn)! } : {}),
@@ -173,6 +195,30 @@ async function connectCommand(argv: string[]): Promise<void> {
   process.stdout.write(response.endsWith("\n") ? response : `${response}\n`);
 }
 
+async function audit(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { policy: { type: "string", default: "default" }, provider: { type: "string" }, cert: { type: "string" }, key: { type: "string" }, format: { type: "string", default: "text" } },
+  });
+  const format = values.format;
+  if (format !== "text" && format !== "json" && format !== "md") throw new UsageFailure(`--format must be text, json or md, not ${format}`);
+  const provider = await resolveProvider(providerOption(values.provider));
+  // The report itself says whether the module is attested, so building the config must not stop at it.
+  const base = { provider, policy: values.policy!, requireFipsProvider: false };
+  // The certificate is judged, not enforced: a refused key or signature shows up in the report (exit 1).
+  const certificateChain = values.cert ? certificatesFrom(readFileSync(values.cert), "--cert") : [];
+  if (values.key) {
+    if (!values.cert) throw new UsageFailure("--key needs --cert");
+    const key = await provider.signingKey(importPrivateKeyPem(readFileSync(values.key, "utf8")));
+    const leaf = parseCertificate(certificateChain[0]!).spki;
+    if (!equalBytes(describeSpki(key.spki).publicKey, describeSpki(leaf).publicKey)) throw new UsageFailure("--key does not match the certificate in --cert");
+  }
+  const config = { ...buildCommon(base), side: values.cert ? "server" : "client", certificateChain };
+  const report = auditConfig(config);
+  process.stdout.write(renderReport(report, format));
+  return report.verdict.compliant ? 0 : 1;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -186,6 +232,8 @@ export async function main(argv: string[]): Promise<number> {
       case "connect":
         await connectCommand(rest);
         return 0;
+      case "audit":
+        return await audit(rest);
       default:
         console.error(USAGE);
         return command === undefined || command === "help" || command === "--help" ? 0 : 2;

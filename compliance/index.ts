@@ -5,3 +5,4 @@ export type { CatalogItem, ItemKind } from "./catalog.js";
 export { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION, NOT_A_MODULE, auditConfig, auditConnection, type AuditItem, type AuditReport, type AuditVerdict } from "./audit.js";
 export { auditChain, type CertificateAudit } from "./certificates.js";
 export { renderJson, renderMarkdown, renderReport, renderText, type ReportFormat } from "./render.js";
+export { AUDIT_JSON_SCHEMA } from "./schema.js";

@@ -5,7 +5,8 @@ import { ConfigError } from "../errors.js";
 import type { ItemKind } from "../../compliance/catalog.js";
 import type { Policy } from "../../compliance/policies.js";
 
-export type DecisionSource = "policy" | "provider" | "user" | "implementation";
+/** Who decided: the policy, the provider, the user's configuration, fipstls itself, or (in scans) the peer. */
+export type DecisionSource = "policy" | "provider" | "user" | "implementation" | "peer";
 
 export interface ConfigDecision {
   readonly kind: ItemKind;

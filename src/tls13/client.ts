@@ -175,6 +175,10 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
   const certificate = decodeCertificate(next.body, ctx.limits.maxCertificates);
   if (certificate.context.length !== 0) throw new PeerMisbehaved("NonEmptyCertificateContext", "illegal_parameter");
   if (certificate.entries.length === 0) throw new DecodeError("server sent an empty Certificate message");
+  // We request no per-certificate extensions (OCSP, SCT), so any the server sends are unsolicited.
+  if (certificate.entries.some((e) => e.extensions.list.length > 0)) {
+    throw new PeerMisbehaved("UnsolicitedCertificateExtension", "unsupported_extension");
+  }
   const chain = certificate.entries.map((e) => e.data);
   transcript.add(next.raw);
   if (config.verifyCertificates) {

@@ -18,8 +18,8 @@ import { Pki } from "../pki.js";
 /** Every single wait in these tests is bounded by this (ms). */
 export const STEP_MS = 10_000;
 
-// test/pki.ts calls this path too; CI installs OpenSSL there. A missing binary must fail, not skip.
-export const OPENSSL = "/usr/bin/openssl";
+// Found on PATH (CI installs the openssl package). A missing binary must fail, not skip.
+export const OPENSSL = "openssl";
 
 let opensslChecked: string | undefined;
 /** The `openssl version` line; throws a loud, explicit error when the CLI is absent. */
@@ -329,9 +329,53 @@ export async function fipsConnectError(scope: Scope, o: ConnectOptions): Promise
   return rejectionOf(fipsConnect(scope, o), `fipstls client handshake failure against 127.0.0.1:${o.port}`);
 }
 
-export interface Accepted {
-  socket: TLSSocket;
+/** Items that arrive over time, taken in order by tests with a bounded wait. */
+export class Queue<T> {
+  private readonly items: T[] = [];
+  private readonly takers: ((item: T) => void)[] = [];
+
+  push(item: T): void {
+    const take = this.takers.shift();
+    if (take) take(item);
+    else this.items.push(item);
+  }
+
+  next(what: string, ms = STEP_MS): Promise<T> {
+    if (this.items.length > 0) return Promise.resolve(this.items.shift()!);
+    let take!: (item: T) => void;
+    const p = new Promise<T>((resolve) => (take = resolve));
+    this.takers.push(take);
+    // A taker that timed out must not swallow a later item.
+    return within(p, what, ms).catch((e: Error) => {
+      this.takers.splice(this.takers.indexOf(take), 1);
+      throw e;
+    });
+  }
+
+  clear(): void {
+    this.items.length = 0;
+  }
+}
+
+export interface Accepted<S> {
+  socket: S;
   sink: Sink;
+  /** node:tls only: what the socket reported at accept time (it forgets once destroyed). */
+  seen?: { protocol: string | null; cipher: tls.CipherNameAndProtocol; alpn: string | false | null; servername: string | false | null | undefined };
+}
+
+/** Default server behaviour: answer the first line "x" with "pong:x\n", then close (close_notify). */
+export function lineEcho({ socket, sink }: Accepted<{ end(data: string): unknown; destroy(): unknown }>): void {
+  sink.match(/^([^\n]*)\n/).then(
+    (m) => socket.end(`pong:${m[1]}\n`),
+    () => socket.destroy(),
+  );
+}
+
+/** Echoes every byte back and closes when the peer does. */
+export function echo({ socket, sink }: Accepted<NodeJS.ReadWriteStream & { destroy(): unknown }>): void {
+  socket.on("data", (d: Buffer) => socket.write(d));
+  sink.end(60_000).then(() => socket.end(), () => socket.destroy());
 }
 
 /**
@@ -341,29 +385,23 @@ export interface Accepted {
 export class FipsServer {
   readonly server: Server;
   port = 0;
-  handler: (a: Accepted) => void = lineEcho;
-  private readonly accepted: Accepted[] = [];
-  private readonly errors: Error[] = [];
+  handler: (a: Accepted<TLSSocket>) => void = lineEcho;
+  readonly accepted = new Queue<Accepted<TLSSocket>>();
+  readonly errors = new Queue<Error>();
   private readonly sockets = new Set<TLSSocket>();
-  private notify: (() => void) | null = null;
 
   constructor(options: ServerSocketOptions) {
     this.server = createServer({ handshakeTimeout: STEP_MS, ...options }, (socket) => {
+      this.sockets.add(socket);
       const a = { socket, sink: new Sink(socket, "fipstls server connection") };
       socket.on("error", () => {}); // Post-handshake errors surface through the sink.
-      this.accepted.push(a);
       this.handler(a);
-      this.notify?.();
-    });
-    this.server.server.on("connection", (s: net.Socket) => {
-      s.on("close", () => this.notify?.());
+      this.accepted.push(a);
     });
     this.server.on("tlsClientError", (err: Error, socket: TLSSocket) => {
       this.sockets.add(socket);
       this.errors.push(err);
-      this.notify?.();
     });
-    this.server.on("secureConnection", (socket: TLSSocket) => this.sockets.add(socket));
   }
 
   async listen(): Promise<this> {
@@ -373,36 +411,20 @@ export class FipsServer {
     return this;
   }
 
-  private next<T>(queue: T[], what: string): Promise<T> {
-    return within(
-      new Promise<T>((resolve) => {
-        const check = (): void => {
-          const item = queue.shift();
-          if (item === undefined) return;
-          this.notify = null;
-          resolve(item);
-        };
-        this.notify = check;
-        check();
-      }),
-      what,
-    ).finally(() => (this.notify = null));
-  }
-
   /** The next connection that completed its handshake. */
-  nextConnection(): Promise<Accepted> {
-    return this.next(this.accepted, "a completed handshake on the fipstls server");
+  nextConnection(): Promise<Accepted<TLSSocket>> {
+    return this.accepted.next("a completed handshake on the fipstls server");
   }
 
   /** The next handshake failure ('tlsClientError'). */
   nextError(): Promise<Error> {
-    return this.next(this.errors, "a handshake failure on the fipstls server");
+    return this.errors.next("a handshake failure on the fipstls server");
   }
 
-  /** Forgets queued connections and errors left over from an earlier case. */
+  /** Forgets connections and errors left over from an earlier case; restores the default handler. */
   reset(): void {
-    this.accepted.length = 0;
-    this.errors.length = 0;
+    this.accepted.clear();
+    this.errors.clear();
     this.handler = lineEcho;
   }
 
@@ -418,45 +440,66 @@ export async function fipsServer(scope: Scope, options: ServerSocketOptions): Pr
   return s.listen();
 }
 
-/** Default server behaviour: answer the first line "x" with "pong:x\n", then close (close_notify). */
-export function lineEcho({ socket, sink }: Accepted): void {
-  sink.match(/^([^\n]*)\n/).then(
-    (m) => socket.end(`pong:${m[1]}\n`),
-    () => socket.destroy(),
-  );
-}
-
 // ---------------------------------------------------------------------------------------------
 // node:tls endpoints
 
-/** A node:tls server (TLS 1.3 only) on 127.0.0.1:0 whose connections run `handler`. */
-export async function nodeTlsServer(
-  scope: Scope,
-  options: tls.TlsOptions,
-  handler: (socket: tls.TLSSocket, sink: Sink) => void = (socket, sink) => {
-    sink.match(/^([^\n]*)\n/).then((m) => socket.end(`pong:${m[1]}\n`), () => socket.destroy());
-  },
-): Promise<{ server: tls.Server; port: number; errors: Error[] }> {
-  const sockets = new Set<net.Socket>();
-  const errors: Error[] = [];
-  const server = tls.createServer({ minVersion: "TLSv1.3", ...options }, (socket) => {
-    socket.on("error", () => {}); // Tests look at what the client saw.
-    handler(socket, new Sink(socket, "node:tls server connection"));
-  });
-  server.on("connection", (s: net.Socket) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  server.on("tlsClientError", (e) => errors.push(e));
-  scope.add(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  await within(new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve())), "node:tls server listen");
-  return { server, port: (server.address() as net.AddressInfo).port, errors };
+/** A node:tls server (TLS 1.3 only) on 127.0.0.1:0, shaped like FipsServer. */
+export class NodeTlsServer {
+  readonly server: tls.Server;
+  port = 0;
+  handler: (a: Accepted<tls.TLSSocket>) => void = lineEcho;
+  readonly accepted = new Queue<Accepted<tls.TLSSocket>>();
+  readonly errors = new Queue<Error>();
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(options: tls.TlsOptions) {
+    this.server = tls.createServer({ minVersion: "TLSv1.3", ...options }, (socket) => {
+      socket.on("error", () => {}); // Tests look at what our side saw.
+      const seen = { protocol: socket.getProtocol(), cipher: socket.getCipher(), alpn: socket.alpnProtocol, servername: (socket as { servername?: string | false | null }).servername };
+      const a = { socket, sink: new Sink(socket, "node:tls server connection"), seen };
+      this.handler(a);
+      this.accepted.push(a);
+    });
+    this.server.on("connection", (s: net.Socket) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    this.server.on("tlsClientError", (e: Error) => this.errors.push(e));
+  }
+
+  async listen(): Promise<this> {
+    await within(new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", () => resolve())), "node:tls server listen");
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this;
+  }
+
+  nextConnection(): Promise<Accepted<tls.TLSSocket>> {
+    return this.accepted.next("a completed handshake on the node:tls server");
+  }
+
+  nextError(): Promise<Error> {
+    return this.errors.next("a handshake failure on the node:tls server");
+  }
+
+  reset(): void {
+    this.accepted.clear();
+    this.errors.clear();
+    this.handler = lineEcho;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }
 
-/** A node:tls client; resolves on 'secureConnect'. */
+export async function nodeTlsServer(scope: Scope, options: tls.TlsOptions): Promise<NodeTlsServer> {
+  const s = new NodeTlsServer(options);
+  scope.add(() => s.close());
+  return s.listen();
+}
+
+/** A node:tls client (TLS 1.3 only, name "localhost"); resolves on 'secureConnect'. */
 export async function nodeTlsConnect(scope: Scope, options: tls.ConnectionOptions): Promise<{ socket: tls.TLSSocket; sink: Sink }> {
   const socket = scope.stream(tls.connect({ host: "127.0.0.1", servername: "localhost", minVersion: "TLSv1.3", ...options }));
   const sink = new Sink(socket, "node:tls client");
@@ -568,12 +611,4 @@ export function writeAll(stream: NodeJS.WritableStream, data: Uint8Array | strin
     }),
     what,
   );
-}
-
-/** A tally of the cases each suite registers, so the report can quote them. */
-export function counted<T extends (name: string, fn: () => Promise<void>) => void>(t: T, tally: { n: number }): T {
-  return ((name: string, fn: () => Promise<void>) => {
-    tally.n++;
-    t(name, fn);
-  }) as T;
 }

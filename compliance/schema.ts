@@ -1,0 +1,97 @@
+// JSON Schema (draft 2020-12) of audit reports, version 1. Fields are only ever added in a new
+// version, so that auditors can diff two reports of the same version field by field.
+const judgement = {
+  decision: { enum: ["allowed", "refused"] },
+  rule: { type: "string" },
+  reference: { type: "string" },
+};
+
+const item = {
+  type: "object",
+  additionalProperties: false,
+  required: ["kind", "iana", "name", "decision", "rule", "reference", "source", "testsslId"],
+  properties: {
+    kind: { enum: ["version", "cipher_suite", "group", "signature_scheme", "certificate_signature", "key", "extension"] },
+    iana: { type: ["integer", "null"] },
+    name: { type: "string" },
+    ...judgement,
+    source: { enum: ["policy", "provider", "user", "implementation", "peer"] },
+    testsslId: { type: ["string", "null"] },
+  },
+};
+
+const judged = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "decision", "rule", "reference"],
+  properties: { name: { type: "string" }, ...judgement },
+};
+
+const certificate = {
+  type: "object",
+  additionalProperties: false,
+  required: ["position", "subject", "issuer", "serialNumber", "notBefore", "notAfter", "selfSigned", "key", "signature"],
+  properties: {
+    position: { type: "integer" },
+    subject: { type: "string" },
+    issuer: { type: "string" },
+    serialNumber: { type: "string" },
+    notBefore: { type: "string" },
+    notAfter: { type: "string" },
+    selfSigned: { type: "boolean" },
+    key: judged,
+    signature: judged,
+  },
+};
+
+export const AUDIT_JSON_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "urn:fipstls:audit:v1",
+  title: "fipstls audit report, version 1",
+  type: "object",
+  additionalProperties: false,
+  required: ["$schema", "schemaVersion", "type", "generatedAt", "subject", "statement", "policy", "provider", "negotiated", "items", "certificates", "verdict"],
+  properties: {
+    $schema: { const: "urn:fipstls:audit:v1" },
+    schemaVersion: { const: 1 },
+    type: { enum: ["config", "connection", "scan"] },
+    generatedAt: { type: "string" },
+    subject: { type: "string" },
+    statement: { type: "string" },
+    policy: {
+      type: "object",
+      additionalProperties: false,
+      required: ["id", "aliases", "title", "references"],
+      properties: { id: { type: "string" }, aliases: { type: "array", items: { type: "string" } }, title: { type: "string" }, references: { type: "array", items: { type: "string" } } },
+    },
+    provider: {
+      type: ["object", "null"],
+      additionalProperties: false,
+      required: ["name", "fips"],
+      properties: {
+        name: { type: "string" },
+        fips: {
+          type: "object",
+          additionalProperties: false,
+          required: ["enforced", "attestable", "evidence"],
+          properties: { enforced: { type: "boolean" }, attestable: { type: "boolean" }, module: { type: "string" }, evidence: { type: "string" } },
+        },
+      },
+    },
+    negotiated: { type: ["object", "null"], additionalProperties: { type: ["string", "boolean", "null"] } },
+    items: { type: "array", items: item },
+    certificates: { type: "array", items: certificate },
+    verdict: {
+      type: "object",
+      additionalProperties: false,
+      required: ["compliant", "algorithmsCompliant", "moduleAttested", "reasons", "notAttested"],
+      properties: {
+        compliant: { type: "boolean" },
+        algorithmsCompliant: { type: "boolean" },
+        moduleAttested: { type: "boolean" },
+        reasons: { type: "array", items: { type: "string" } },
+        notAttested: { type: "array", items: { type: "string" } },
+      },
+    },
+  },
+} as const;
