@@ -244,6 +244,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     console.error(`fipstls: ${explain(err)}`);
-    return 1;
+    // audit and scan reserve 1 for "not compliant", so their errors are 2.
+    return command === "audit" || command === "scan" ? 2 : 1;
   }
 }
