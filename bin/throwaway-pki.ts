@@ -33,7 +33,8 @@ export async function makeThrowawayPki(opts: { keyType?: ThrowawayKeyType; names
   const now = opts.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + 24 * 60 * 60 * 1000);
-  const caAlg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+  // A P-384 leaf gets a P-384/SHA-384 CA, so the whole chain can meet CNSA.
+  const caAlg = opts.keyType === "ec-p384" ? { name: "ECDSA", namedCurve: "P-384", hash: "SHA-384" } : { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
   const caKeys = (await subtle.generateKey(caAlg, true, ["sign", "verify"])) as CryptoKeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: "01",

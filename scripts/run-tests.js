@@ -2,7 +2,9 @@
 // "N passed, N failed". uvu prints its own totals; this adds the plain summary and keeps the exit code.
 import { spawn } from "node:child_process";
 
-const args = ["node_modules/uvu/bin.js", "dist/test", "\\.test\\.js$", ...process.argv.slice(2)];
+// An optional first argument narrows the run to test files matching that pattern.
+const pattern = process.argv[2] ?? "\\.test\\.js$";
+const args = ["node_modules/uvu/bin.js", "dist/test", pattern];
 const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
 let tail = "";
 child.stdout.on("data", (chunk) => {

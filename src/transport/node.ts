@@ -273,7 +273,8 @@ export class Server extends EventEmitter {
     this.config = resolveProvider(options.provider).then((provider) =>
       buildServerConfig({ ...sharedTlsOptions(options, provider), provider, certificateChain: options.cert, privateKey: options.key } as ServerOptions),
     );
-    this.config.catch((err: Error) => this.emit("error", err));
+    // Surfaced by ready() and, like EADDRINUSE, as 'error' when listen() is called.
+    this.config.catch(() => undefined);
     const timeout = options.handshakeTimeout ?? 120_000;
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
       const tls = new TLSSocket(socket, true, options.allowHalfOpen);
@@ -304,7 +305,11 @@ export class Server extends EventEmitter {
   listen(port?: number, callback?: () => void): this;
   listen(options: net.ListenOptions, callback?: () => void): this;
   listen(...args: unknown[]): this {
-    (this.server.listen as (...a: unknown[]) => net.Server)(...args);
+    // Listening only once the certificate and key are loaded means no connection meets a broken config.
+    this.config.then(
+      () => (this.server.listen as (...a: unknown[]) => net.Server)(...args),
+      (err: Error) => this.emit("error", err),
+    );
     return this;
   }
 
