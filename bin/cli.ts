@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { AddressInfo } from "node:net";
-import { connect, createServer, resolveProvider, type ProviderOption, type TLSSocket } from "../src/node.js";
+import { connect, createServer, resolveProvider, scan, type ProviderOption, type TLSSocket } from "../src/node.js";
 import { TlsError } from "../src/errors.js";
 import { makeThrowawayPki } from "./throwaway-pki.js";
 import { describeConnection, describeProvider } from "./describe.js";
@@ -20,10 +20,11 @@ const USAGE = `usage:
   fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo] [--policy P]
   fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P]
   fipstls audit [--policy P] [--provider node|webcrypto] [--cert C [--key K]] [--format text|json|md]
+  fipstls scan host:port [--policy P] [--servername N] [--timeout MS] [--format text|json|md]
 
   --policy P                 default | fips-140-3 | cnsa (or a dated policy id)
   --allow-non-fips-provider  with --policy fips-140-3 or cnsa: run even if the provider does not attest FIPS mode
-  audit exits 0 when compliant, 1 when not, 2 on error`;
+  audit and scan exit 0 when compliant, 1 when not, 2 on error`;
 
 class UsageFailure extends Error {}
 
@@ -163,11 +164,7 @@ async function connectCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: { ca: { type: "string" }, servername: { type: "string" }, provider: { type: "string" }, alpn: { type: "string" }, ...POLICY_OPTIONS },
   });
-  const target = positionals[0];
-  const m = target ? /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(target) : null;
-  if (!m) throw new UsageFailure("connect needs host:port");
-  const host = m[1]!.replace(/^\[|\]$/g, "");
-  const port = Number(m[2]);
+  const { host, port } = hostPort(positionals[0], "connect");
   const socket = connect({
     host,
     port,
@@ -219,6 +216,33 @@ async function audit(argv: string[]): Promise<number> {
   return report.verdict.compliant ? 0 : 1;
 }
 
+async function scanCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { policy: { type: "string", default: "default" }, servername: { type: "string" }, timeout: { type: "string", default: "5000" }, format: { type: "string", default: "text" }, provider: { type: "string" } },
+  });
+  const { host, port } = hostPort(positionals[0], "scan");
+  const format = values.format;
+  if (format !== "text" && format !== "json" && format !== "md") throw new UsageFailure(`--format must be text, json or md, not ${format}`);
+  const timeoutMs = Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageFailure(`invalid --timeout ${values.timeout}`);
+  const report = await scan(host, port, {
+    policy: values.policy!,
+    timeoutMs,
+    provider: providerOption(values.provider),
+    ...(values.servername ? { serverName: values.servername } : {}),
+  });
+  process.stdout.write(renderReport(report, format));
+  return report.verdict.compliant ? 0 : 1;
+}
+
+function hostPort(target: string | undefined, command: string): { host: string; port: number } {
+  const m = target ? /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(target) : null;
+  if (!m) throw new UsageFailure(`${command} needs host:port`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port: Number(m[2]) };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -234,6 +258,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case "audit":
         return await audit(rest);
+      case "scan":
+        return await scanCommand(rest);
       default:
         console.error(USAGE);
         return command === undefined || command === "help" || command === "--help" ? 0 : 2;

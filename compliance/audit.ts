@@ -24,6 +24,8 @@ export interface AuditItem {
   readonly reference: string;
   readonly source: DecisionSource;
   readonly testsslId: string | null;
+  /** Scans only: whether the server accepted the item when offered alone. */
+  readonly serverAccepted?: boolean;
 }
 
 export interface AuditVerdict {

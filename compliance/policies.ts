@@ -137,6 +137,8 @@ export const FIPS_140_3 = makePolicy({
     { kind: "cipher_suite", names: CHACHA, rule: "ChaCha20-Poly1305 is not an approved algorithm", reference: "NIST SP 800-52r2 §3.3.1" },
     { kind: "cipher_suite", names: ["TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"], rule: "approved, but this policy allows AES-GCM suites only (as rustls-fips and Go's FIPS mode do)", reference: "NIST SP 800-52r2 §3.3.1" },
     { kind: "group", names: ["x25519", "x448"], rule: "not an approved key-agreement group (SP 800-56A r3 lists NIST curves and FFDHE only)", reference: "NIST SP 800-56Ar3; NIST SP 800-52r2 §3.4.2.2" },
+    { kind: "group", names: ["ffdhe2048", "ffdhe3072"], rule: "approved, but this policy allows ECDHE on NIST P-curves only (as rustls-fips and Go's FIPS mode do)", reference: "NIST SP 800-52r2 §3.4.2.2; NIST SP 800-56Ar3" },
+    { kind: "group", names: ["X25519MLKEM768", "SecP256r1MLKEM768"], rule: "hybrid post-quantum groups are not enabled in this policy version", reference: "NIST SP 800-56Cr2; FIPS 203" },
     { kind: "signature_scheme", names: ["ed25519", "ed448"], rule: "EdDSA is approved by FIPS 186-5 but not listed by SP 800-52r2; refused until a TLS guideline cites it", reference: "NIST SP 800-52r2 §3.3.2; FIPS 186-5" },
     { kind: "signature_scheme", names: SHA1_OR_WORSE.schemes, rule: "SHA-1 signatures are disallowed", reference: "NIST SP 800-131Ar2 §3" },
     { kind: "certificate_signature", names: SHA1_OR_WORSE.certs, rule: "SHA-1 and MD5 certificate signatures are disallowed", reference: "NIST SP 800-131Ar2 §3; NIST SP 800-52r2 §3.2" },

@@ -27,6 +27,8 @@ function groupByKind(items: readonly AuditItem[]): [string, AuditItem[]][] {
 
 const hex = (n: number | null): string => (n === null ? "-" : `0x${n.toString(16).padStart(4, "0")}`);
 const mark = (d: "allowed" | "refused"): string => (d === "allowed" ? "allowed" : "REFUSED");
+/** In scans, what the server did comes first: a refused item the server accepts is the finding. */
+const served = (i: AuditItem): string => (i.serverAccepted === undefined ? "" : i.serverAccepted ? (i.decision === "refused" ? "ACCEPTS  " : "accepts  ") : "rejects  ");
 
 function verdictLine(r: AuditReport): string {
   if (r.verdict.compliant) return `COMPLIANT with ${r.policy.id}`;
@@ -56,7 +58,7 @@ export function renderText(r: AuditReport): string {
   for (const [kind, items] of groupByKind(r.items)) {
     lines.push("", KIND_TITLES[kind] ?? kind);
     const width = Math.max(...items.map((i) => i.name.length));
-    for (const i of items) lines.push(`  ${mark(i.decision).padEnd(8)} ${i.name.padEnd(width)}  ${hex(i.iana)}  [${i.source}] ${i.rule} (${i.reference})`);
+    for (const i of items) lines.push(`  ${served(i)}${mark(i.decision).padEnd(8)} ${i.name.padEnd(width)}  ${hex(i.iana)}  [${i.source}] ${i.rule} (${i.reference})`);
   }
   if (r.certificates.length) {
     lines.push("", "Certificates");
@@ -87,8 +89,9 @@ export function renderMarkdown(r: AuditReport): string {
     for (const [k, v] of Object.entries(r.negotiated)) lines.push(`| ${k} | ${v === null ? "-" : cell(String(v))} |`);
   }
   for (const [kind, items] of groupByKind(r.items)) {
-    lines.push("", `## ${KIND_TITLES[kind] ?? kind}`, "", "| decision | name | IANA | source | rule | reference |", "|---|---|---|---|---|---|");
-    for (const i of items) lines.push(`| ${mark(i.decision)} | \`${i.name}\` | ${hex(i.iana)} | ${i.source} | ${cell(i.rule)} | ${cell(i.reference)} |`);
+    const scan = items.some((i) => i.serverAccepted !== undefined);
+    lines.push("", `## ${KIND_TITLES[kind] ?? kind}`, "", `| ${scan ? "server | " : ""}decision | name | IANA | source | rule | reference |`, `|${scan ? "---|" : ""}---|---|---|---|---|---|`);
+    for (const i of items) lines.push(`| ${scan ? `${served(i).trim()} | ` : ""}${mark(i.decision)} | \`${i.name}\` | ${hex(i.iana)} | ${i.source} | ${cell(i.rule)} | ${cell(i.reference)} |`);
   }
   if (r.certificates.length) {
     lines.push("", "## Certificates", "");

@@ -17,6 +17,7 @@ const item = {
     ...judgement,
     source: { enum: ["policy", "provider", "user", "implementation", "peer"] },
     testsslId: { type: ["string", "null"] },
+    serverAccepted: { type: "boolean" },
   },
 };
 

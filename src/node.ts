@@ -3,6 +3,8 @@ export { nodeProvider } from "../providers/node/index.js";
 export {
   connect,
   createServer,
+  dialRaw,
+  scan,
   resolveProvider,
   Server,
   TLSSocket,

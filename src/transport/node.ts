@@ -15,6 +15,8 @@ import { suiteByName } from "../tls13/suites.js";
 import { isIpLiteral } from "../verify/names.js";
 import { type Policy, type PolicyName, policyByName } from "../../compliance/policies.js";
 import type { AuditReport } from "../../compliance/audit.js";
+import type { RawStream } from "../../compliance/probe.js";
+import { type ScanOptions, scanServer } from "../../compliance/scan.js";
 import { nodeProvider } from "../../providers/node/index.js";
 import { webcryptoProvider } from "../../providers/webcrypto/index.js";
 
@@ -325,4 +327,65 @@ export class Server extends EventEmitter {
 
 export function createServer(options: ServerSocketOptions, onSecureConnection?: (socket: TLSSocket) => void): Server {
   return new Server(options, onSecureConnection);
+}
+
+/** A raw TCP byte stream for scan probes (no TLS), with bounded reads. */
+export function dialRaw(host: string, port: number, timeoutMs = 5000): Promise<RawStream> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const chunks: Uint8Array[] = [];
+    let ended = false;
+    let waiter: (() => void) | null = null;
+    const wake = (): void => {
+      const w = waiter;
+      waiter = null;
+      w?.();
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`connect to ${host}:${port} timed out`));
+    }, timeoutMs);
+    socket.on("data", (b: Buffer) => {
+      chunks.push(asBytes(b));
+      wake();
+    });
+    socket.on("end", () => {
+      ended = true;
+      wake();
+    });
+    socket.on("close", () => {
+      ended = true;
+      wake();
+    });
+    socket.once("error", (e) => {
+      clearTimeout(timer);
+      ended = true;
+      wake();
+      reject(e);
+    });
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve({
+        write: (bytes) => void (socket.destroyed || socket.write(bytes)),
+        read: async (ms) => {
+          while (chunks.length === 0 && !ended) {
+            let t: ReturnType<typeof setTimeout> | undefined;
+            await new Promise<void>((res, rej) => {
+              waiter = res;
+              t = setTimeout(() => rej(new Error("read timed out")), ms);
+            }).finally(() => clearTimeout(t));
+          }
+          return chunks.shift() ?? null;
+        },
+        close: () => socket.destroy(),
+      });
+    });
+  });
+}
+
+/** Scans host:port against a policy (see compliance/scan.ts); the node provider is the default. */
+export async function scan(host: string, port: number, options: Omit<ScanOptions, "provider"> & { provider?: ProviderOption } = {}): Promise<AuditReport> {
+  const provider = await resolveProvider(options.provider);
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return scanServer({ host, port, dial: () => dialRaw(host, port, timeoutMs) }, { ...options, provider });
 }

@@ -1,0 +1,164 @@
+// One scan probe: send a crafted ClientHello over a fresh connection and read the server's answer
+// (ServerHello / HelloRetryRequest, the TLS 1.2 Certificate and ServerKeyExchange, or an alert)
+// without completing a handshake we would refuse to do. Runtime-agnostic: the caller dials.
+import { Writer } from "../src/codec/writer.js";
+import { Reader } from "../src/codec/reader.js";
+import { Deframer } from "../src/record/deframer.js";
+import { HandshakeJoiner } from "../src/msgs/handshake.js";
+import { type ServerHello, decodeServerHello } from "../src/msgs/hello.js";
+import { ExtensionType, HandshakeType, ProtocolVersion } from "../src/msgs/enums.js";
+import { decodeU16 } from "../src/msgs/extensions.js";
+
+/** A plain byte stream to the server under scan. */
+export interface RawStream {
+  write(bytes: Uint8Array): void;
+  /** The next bytes, or null at end of stream; rejects after `timeoutMs`. */
+  read(timeoutMs: number): Promise<Uint8Array | null>;
+  close(): void;
+}
+
+export type Dialer = () => Promise<RawStream>;
+
+export interface HelloSpec {
+  /** legacy_version; for TLS 1.3 probes 0x0303 plus supported_versions. */
+  readonly version: number;
+  readonly cipherSuites: readonly number[];
+  readonly groups: readonly number[];
+  readonly signatureSchemes: readonly number[];
+  readonly serverName?: string;
+  readonly extendedMasterSecret?: boolean;
+  readonly renegotiationInfo?: boolean;
+}
+
+export type ProbeAnswer =
+  | {
+      readonly kind: "hello";
+      readonly version: number;
+      readonly cipherSuite: number;
+      readonly helloRetryRequest: boolean;
+      /** HRR's selected group (TLS 1.3), or the TLS 1.2 ServerKeyExchange curve. */
+      readonly group: number | null;
+      /** The TLS 1.2 ServerKeyExchange signature scheme. */
+      readonly signatureScheme: number | null;
+      readonly extendedMasterSecret: boolean;
+      readonly renegotiationInfo: boolean;
+      /** The TLS 1.2 Certificate message's chain. */
+      readonly certificates: readonly Uint8Array[];
+    }
+  | { readonly kind: "alert"; readonly description: number }
+  | { readonly kind: "closed" }
+  | { readonly kind: "timeout" }
+  | { readonly kind: "malformed"; readonly detail: string };
+
+export function encodeProbeHello(spec: HelloSpec, random: Uint8Array): Uint8Array {
+  const tls13 = spec.version === ProtocolVersion.TLS13;
+  const ext = new Writer();
+  const add = (type: number, body: (w: Writer) => void): void => {
+    ext.u16(type).prefixed(2, body);
+  };
+  if (spec.serverName) add(ExtensionType.ServerName, (w) => w.prefixed(2, (x) => x.u8(0).vec16(new TextEncoder().encode(spec.serverName!))));
+  add(ExtensionType.SupportedGroups, (w) => w.prefixed(2, (x) => spec.groups.forEach((g) => x.u16(g))));
+  add(ExtensionType.EcPointFormats, (w) => w.vec8(new Uint8Array([0])));
+  add(ExtensionType.SignatureAlgorithms, (w) => w.prefixed(2, (x) => spec.signatureSchemes.forEach((s) => x.u16(s))));
+  if (spec.extendedMasterSecret) add(ExtensionType.ExtendedMasterSecret, () => undefined);
+  if (spec.renegotiationInfo) add(ExtensionType.RenegotiationInfo, (w) => w.vec8(new Uint8Array(0)));
+  if (tls13) {
+    add(ExtensionType.SupportedVersions, (w) => w.prefixed(1, (x) => x.u16(ProtocolVersion.TLS13)));
+    // No shares: a server that accepts the rest answers with a HelloRetryRequest naming its group.
+    add(ExtensionType.KeyShare, (w) => w.prefixed(2, () => undefined));
+    add(ExtensionType.PskKeyExchangeModes, (w) => w.vec8(new Uint8Array([1])));
+  }
+  const body = new Writer()
+    .u16(tls13 ? ProtocolVersion.TLS12 : spec.version)
+    .bytes(random)
+    .vec8(tls13 ? random : new Uint8Array(0))
+    .prefixed(2, (w) => spec.cipherSuites.forEach((s) => w.u16(s)))
+    .vec8(new Uint8Array([0]))
+    .vec16(ext.finish())
+    .finish();
+  const hs = new Writer().u8(HandshakeType.ClientHello).vec24(body).finish();
+  return new Writer().u8(22).u16(ProtocolVersion.TLS10).vec16(hs).finish();
+}
+
+function parseServerKeyExchange(body: Uint8Array, tls12: boolean): { group: number | null; scheme: number | null } {
+  const r = new Reader(body, "ServerKeyExchange");
+  if (r.u8() !== 3) return { group: null, scheme: null }; // not named_curve ECDHE
+  const group = r.u16();
+  r.vec8(1);
+  return { group, scheme: tls12 ? r.u16() : null };
+}
+
+/** Sends one ClientHello and classifies the server's answer. Never throws for peer behaviour. */
+export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, timeoutMs: number): Promise<ProbeAnswer> {
+  let stream: RawStream;
+  try {
+    stream = await dial();
+  } catch (e) {
+    return { kind: "malformed", detail: `connect failed: ${(e as Error).message}` };
+  }
+  try {
+    stream.write(encodeProbeHello(spec, random));
+    const deframer = new Deframer();
+    const joiner = new HandshakeJoiner(64 * 1024);
+    let hello: ServerHello | null = null;
+    let certificates: Uint8Array[] = [];
+    let ske: { group: number | null; scheme: number | null } = { group: null, scheme: null };
+    const done = (): ProbeAnswer => {
+      const sh = hello!;
+      const sv = sh.extensions.get(ExtensionType.SupportedVersions);
+      const version = sv !== undefined ? decodeU16(sv, "supported_versions") : sh.legacyVersion;
+      const ks = sh.extensions.get(ExtensionType.KeyShare);
+      return {
+        kind: "hello",
+        version,
+        cipherSuite: sh.cipherSuite,
+        helloRetryRequest: sh.isHelloRetryRequest,
+        group: sh.isHelloRetryRequest && ks !== undefined ? decodeU16(ks, "key_share") : ske.group,
+        signatureScheme: ske.scheme,
+        extendedMasterSecret: sh.extensions.has(ExtensionType.ExtendedMasterSecret),
+        renegotiationInfo: sh.extensions.has(ExtensionType.RenegotiationInfo),
+        certificates,
+      };
+    };
+    // Bounded: at most a few dozen records before the answer is known.
+    for (let reads = 0; reads < 64; reads++) {
+      const chunk = await stream.read(timeoutMs).catch(() => "timeout" as const);
+      if (chunk === "timeout") return hello ? done() : { kind: "timeout" };
+      if (chunk === null) return hello ? done() : { kind: "closed" };
+      deframer.push(chunk);
+      for (let rec = deframer.next(); rec; rec = deframer.next()) {
+        if (rec.type === 21 && rec.fragment.length === 2) return hello ? done() : { kind: "alert", description: rec.fragment[1]! };
+        if (rec.type !== 22) return hello ? done() : { kind: "malformed", detail: `record type ${rec.type} before ServerHello` };
+        for (const m of joiner.push(rec.fragment)) {
+          if (m.type === HandshakeType.ServerHello && !hello) {
+            hello = decodeServerHello(m.body);
+            const sv = hello.extensions.get(ExtensionType.SupportedVersions);
+            // TLS 1.3 hides the rest; so does an HRR. Either way the answer is complete.
+            if (hello.isHelloRetryRequest || sv !== undefined) return done();
+          } else if (m.type === HandshakeType.Certificate && hello) {
+            certificates = decodeTls12Certificates(m.body);
+          } else if (m.type === 12 && hello) {
+            ske = parseServerKeyExchange(m.body, hello.legacyVersion === ProtocolVersion.TLS12);
+          } else if (m.type === 14 && hello) {
+            return done(); // ServerHelloDone
+          }
+        }
+      }
+    }
+    return hello ? done() : { kind: "malformed", detail: "no ServerHello" };
+  } catch (e) {
+    return { kind: "malformed", detail: (e as Error).message };
+  } finally {
+    stream.close();
+  }
+}
+
+/** TLS 1.2's Certificate: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */
+function decodeTls12Certificates(body: Uint8Array): Uint8Array[] {
+  const r = new Reader(body, "Certificate");
+  const list = r.sub24("certificate_list");
+  const out: Uint8Array[] = [];
+  while (!list.atEnd() && out.length < 16) out.push(list.vec24(1));
+  return out;
+}
+
