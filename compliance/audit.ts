@@ -107,6 +107,11 @@ function certificateReasons(certs: readonly CertificateAudit[], who: string): st
   return out;
 }
 
+/** The fields every report starts with. */
+export function reportHeader(type: AuditReport["type"], subject: string, at: Date, policy: Policy): Pick<AuditReport, "$schema" | "schemaVersion" | "type" | "generatedAt" | "subject" | "statement" | "policy"> {
+  return { $schema: AUDIT_SCHEMA, schemaVersion: AUDIT_SCHEMA_VERSION, type, generatedAt: at.toISOString(), subject, statement: NOT_A_MODULE, policy: policySummary(policy) };
+}
+
 /** The policy, as applied to one built client or server config. */
 export function auditConfig(config: CommonConfig & { readonly certificateChain?: readonly Uint8Array[]; readonly side?: string }): AuditReport {
   const certificates = config.certificateChain?.length ? auditChain(config.certificateChain, config.policy) : [];
@@ -116,13 +121,7 @@ export function auditConfig(config: CommonConfig & { readonly certificateChain?:
     ...certificateReasons(certificates, "our"),
   ];
   return {
-    $schema: AUDIT_SCHEMA,
-    schemaVersion: AUDIT_SCHEMA_VERSION,
-    type: "config",
-    generatedAt: config.now().toISOString(),
-    subject: `${config.side ?? "tls"} configuration`,
-    statement: NOT_A_MODULE,
-    policy: policySummary(config.policy),
+    ...reportHeader("config", `${config.side ?? "tls"} configuration`, config.now(), config.policy),
     provider: { name: config.provider.name, fips: config.provider.fips() },
     negotiated: null,
     items,
@@ -153,13 +152,7 @@ export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subj
     ...certificateReasons(certificates, "peer"),
   ];
   return {
-    $schema: AUDIT_SCHEMA,
-    schemaVersion: AUDIT_SCHEMA_VERSION,
-    type: "connection",
-    generatedAt: config.now().toISOString(),
-    subject,
-    statement: NOT_A_MODULE,
-    policy: policySummary(config.policy),
+    ...reportHeader("connection", subject, config.now(), config.policy),
     provider: { name: config.provider.name, fips: config.provider.fips() },
     negotiated: {
       version: info.version,

@@ -1,6 +1,7 @@
 // Everything a policy can judge, by kind and IANA name, with the code points and the testssl.sh ids
 // that let a report be diffed against the scanners auditors already run.
 import { CipherSuite, NamedGroup, SignatureScheme } from "../src/msgs/enums.js";
+import { CERTIFICATE_SIGNATURE_ALGORITHMS } from "../src/verify/policy.js";
 
 export type ItemKind = "version" | "cipher_suite" | "group" | "signature_scheme" | "certificate_signature" | "key" | "extension";
 
@@ -83,18 +84,9 @@ export const SIGNATURE_SCHEMES: readonly CatalogItem[] = [
   { kind: "signature_scheme", name: "ecdsa_sha1", iana: 0x0203 },
 ];
 
-/** X.509 signature algorithms, by the names certificates and reports use. */
+/** X.509 signature algorithms: those the verifier knows, then the legacy ones reports must name. */
 export const CERTIFICATE_SIGNATURES: readonly CatalogItem[] = [
-  "ecdsa-with-SHA256",
-  "ecdsa-with-SHA384",
-  "ecdsa-with-SHA512",
-  "sha256WithRSAEncryption",
-  "sha384WithRSAEncryption",
-  "sha512WithRSAEncryption",
-  "rsassa-pss-sha256",
-  "rsassa-pss-sha384",
-  "rsassa-pss-sha512",
-  "ed25519",
+  ...CERTIFICATE_SIGNATURE_ALGORITHMS,
   "sha1WithRSAEncryption",
   "ecdsa-with-SHA1",
   "md5WithRSAEncryption",

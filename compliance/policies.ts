@@ -1,5 +1,7 @@
 // Named, versioned compliance policies in the style of s2n-tls: a dated id that never changes
 // meaning, plus a moving alias. Every allowed or refused item carries its rule and reference.
+import type { CurveName } from "../src/crypto/provider.js";
+import { CERTIFICATE_SIGNATURE_ALGORITHMS, type VerificationPolicy } from "../src/verify/policy.js";
 import { CERTIFICATE_SIGNATURES, CIPHER_SUITES, type CatalogItem, EXTENSIONS, GROUPS, type ItemKind, SIGNATURE_SCHEMES, VERSIONS } from "./catalog.js";
 
 export type Decision = "allowed" | "refused";
@@ -256,3 +258,17 @@ export function judgeAll(policy: Policy, items: readonly CatalogItem[]): (Catalo
 }
 
 export const CATALOG = { VERSIONS, CIPHER_SUITES, GROUPS, SIGNATURE_SCHEMES, CERTIFICATE_SIGNATURES, EXTENSIONS };
+
+/** The certificate rules of a policy, in the form the verifier takes (src/verify/policy.ts). */
+export function verificationPolicyFor(policy: Policy): VerificationPolicy {
+  return {
+    allowedSignatureAlgorithms: CERTIFICATE_SIGNATURE_ALGORITHMS.filter((n) => policy.judge("certificate_signature", n).decision === "allowed"),
+    minRsaModulusBits: policy.minRsaBits,
+    allowedCurves: CURVES.filter((c) => policy.certificateCurves.includes(c)),
+    allowEd25519Keys: policy.ed25519Keys,
+    // A trust anchor's self-signature is never relied upon (RFC 5280 6.1), so its algorithm is not judged.
+    allowSha1OnAnchors: true,
+  };
+}
+
+const CURVES: readonly CurveName[] = ["P-256", "P-384", "P-521"];

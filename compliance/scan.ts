@@ -9,7 +9,7 @@ import { ProtocolVersion } from "../src/msgs/enums.js";
 import { type SignatureSchemeName } from "../src/msgs/enums.js";
 import { schemeByName } from "../src/tls13/signature-schemes.js";
 import { CIPHER_SUITES, type CatalogItem, EXTENSIONS, GROUPS, SIGNATURE_SCHEMES, VERSIONS } from "./catalog.js";
-import { type AuditItem, type AuditReport, AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION, NOT_A_MODULE, auditVerdict, policySummary } from "./audit.js";
+import { type AuditItem, type AuditReport, auditVerdict, reportHeader } from "./audit.js";
 import { auditChain, type CertificateAudit } from "./certificates.js";
 import { type Policy, type PolicyName, policyByName } from "./policies.js";
 import { type Dialer, type HelloSpec, type ProbeAnswer, probe } from "./probe.js";
@@ -147,13 +147,7 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
   }
   const v = auditVerdict(policy, null, reasons);
   return {
-    $schema: AUDIT_SCHEMA,
-    schemaVersion: AUDIT_SCHEMA_VERSION,
-    type: "scan",
-    generatedAt: (options.now ?? (() => new Date()))().toISOString(),
-    subject: `${target.host}:${target.port}${serverName ? ` (SNI ${serverName})` : ""}`,
-    statement: NOT_A_MODULE,
-    policy: policySummary(policy),
+    ...reportHeader("scan", `${target.host}:${target.port}${serverName ? ` (SNI ${serverName})` : ""}`, (options.now ?? (() => new Date()))(), policy),
     provider: null,
     negotiated: null,
     items,

@@ -70,7 +70,14 @@ export type CertificateErrorReason =
   | "Revoked"
   | "UnknownCriticalExtension"
   | "WeakKey"
-  | "NoCertificate";
+  | "NoCertificate"
+  | "UnsupportedCertVersion"
+  | "UnsupportedPublicKey"
+  | "MaximumPathDepthExceeded"
+  | "MaximumSignatureChecksExceeded"
+  | "MaximumNameConstraintComparisonsExceeded"
+  | "UnknownRevocationStatus"
+  | "ExpiredRevocationList";
 
 const CERTIFICATE_ALERT: Record<CertificateErrorReason, AlertName> = {
   BadEncoding: "bad_certificate",
@@ -89,6 +96,15 @@ const CERTIFICATE_ALERT: Record<CertificateErrorReason, AlertName> = {
   UnknownCriticalExtension: "unsupported_certificate",
   WeakKey: "insufficient_security",
   NoCertificate: "certificate_required",
+  UnsupportedCertVersion: "bad_certificate",
+  UnsupportedPublicKey: "unsupported_certificate",
+  // Search budgets: nothing was proven wrong, the path simply could not be established in bounds.
+  MaximumPathDepthExceeded: "certificate_unknown",
+  MaximumSignatureChecksExceeded: "certificate_unknown",
+  MaximumNameConstraintComparisonsExceeded: "certificate_unknown",
+  // As rustls: without a usable CRL the issuer's current word on the certificate is unknown.
+  UnknownRevocationStatus: "unknown_ca",
+  ExpiredRevocationList: "unknown_ca",
 };
 
 export class InvalidCertificate extends TlsError {

@@ -32,3 +32,5 @@ export {
 } from "./errors.js";
 export type { CipherSuiteName, SignatureSchemeName } from "./msgs/enums.js";
 export { decodePem, encodePem } from "./codec/pem.js";
+export * from "./verify/index.js";
+export type { TrustAnchors } from "./verify/trust.js";

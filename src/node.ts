@@ -1,5 +1,6 @@
 // fipstls/node: the node:crypto provider and a node:tls-shaped API (connect, createServer, TLSSocket).
 export { nodeProvider } from "../providers/node/index.js";
+export { systemRoots, type SystemRoots } from "../providers/node/roots.js";
 export {
   connect,
   createServer,

@@ -150,6 +150,22 @@ for (const [pname, provider] of PROVIDERS) {
     assert.is((se as AlertReceived).descriptionName, "unknown_ca");
   });
 
+  t("client certificates: required and sent, required and missing, from an untrusted CA", async () => {
+    const mtls = { clientAuth: "required", clientRoots: ec.caPem };
+    const ok = await makePair(client({ certificateChain: rsa.certPem, privateKey: rsa.keyPem }), server({ ...mtls, clientRoots: rsa.caPem }));
+    await Promise.all([ok.client.conn.handshake, ok.server.conn.handshake]);
+    assert.is(ok.server.conn.info.peerCertificates.length, 1);
+    const missing = await makePair(client(), server(mtls));
+    const se = (await rejection(missing.server.conn.handshake)) as TlsError;
+    assert.is(se.alert, "certificate_required");
+    const untrusted = await makePair(client({ certificateChain: other.certPem, privateKey: other.keyPem }), server(mtls));
+    const ue = await rejection(untrusted.server.conn.handshake);
+    assert.is((ue as InvalidCertificate).reason, "UnknownIssuer");
+    const optional = await makePair(client(), server({ clientAuth: "optional", clientRoots: ec.caPem }));
+    await optional.server.conn.handshake;
+    assert.is(optional.server.conn.info.peerCertificates.length, 0);
+  });
+
   t("no common cipher suite is handshake_failure", async () => {
     const { client: c, server: s } = await makePair(client({ cipherSuites: ["TLS_AES_128_GCM_SHA256"] }), server({ cipherSuites: ["TLS_AES_256_GCM_SHA384"] }));
     const se = await rejection(s.conn.handshake);

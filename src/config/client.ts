@@ -1,14 +1,18 @@
 // ClientConfig: what a client offers and how it checks the server.
 import type { GroupName, SigningKey } from "../crypto/provider.js";
 import { ConfigError } from "../errors.js";
-import { type CommonConfig, type CommonOptions, buildCommon, certificatesFrom } from "./common.js";
+import { type CommonConfig, type CommonOptions, buildCommon } from "./common.js";
+import { type TrustAnchors, type TrustStore, toTrustStore } from "../verify/trust.js";
 import { type CredentialOptions, loadCredentials } from "./credentials.js";
 
 export interface ClientOptions extends CommonOptions, Partial<CredentialOptions> {
   /** The name to verify and send as SNI. IP literals are verified but not sent as SNI. */
   serverName?: string;
-  /** Trust anchors: PEM text (one or many blocks) or DER. Required unless verification is disabled. */
-  roots?: string | Uint8Array | readonly (string | Uint8Array)[];
+  /**
+   * Trust anchors: PEM text (one or many blocks), DER, or a TrustStore (e.g. mozillaTrustStore() from
+   * fipstls/roots). Required unless verification is disabled.
+   */
+  roots?: TrustAnchors;
   /** Groups to send key shares for in the first ClientHello; default: the first of `groups`. */
   keyShareGroups?: readonly GroupName[];
   /**
@@ -21,7 +25,7 @@ export interface ClientOptions extends CommonOptions, Partial<CredentialOptions>
 export interface ClientConfig extends CommonConfig {
   readonly side: "client";
   readonly serverName: string | undefined;
-  readonly roots: readonly Uint8Array[];
+  readonly roots: TrustStore;
   readonly keyShareGroups: readonly GroupName[];
   readonly verifyCertificates: boolean;
   readonly certificateChain: readonly Uint8Array[];
@@ -35,8 +39,8 @@ export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig>
     if (!common.groups.includes(g)) throw new ConfigError(`key share group ${g} is not among the offered groups`, g);
   }
   const verify = o.dangerouslyDisableCertificateVerification !== true;
-  const roots = certificatesFrom(o.roots, "roots");
-  if (verify && roots.length === 0) {
+  const roots = toTrustStore(o.roots ?? []);
+  if (verify && roots.anchors.length === 0) {
     throw new ConfigError("no trust anchors: pass `roots` (PEM or DER), or opt out explicitly with dangerouslyDisableCertificateVerification", "roots");
   }
   if (o.serverName !== undefined && (o.serverName.length === 0 || o.serverName.length > 253)) {

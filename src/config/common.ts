@@ -6,7 +6,10 @@ import { decodePem } from "../codec/pem.js";
 import { TLS13_SUITES, type Tls13Suite } from "../tls13/suites.js";
 import { SCHEMES, type SchemeInfo } from "../tls13/signature-schemes.js";
 import { groupId } from "../tls13/groups.js";
-import { type Policy, type PolicyName, policyByName } from "../../compliance/policies.js";
+import { type Policy, type PolicyName, policyByName, verificationPolicyFor } from "../../compliance/policies.js";
+import { type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
+import { type Crl, parseCrl } from "../verify/crl.js";
+import { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "../verify/revocation.js";
 import { type Candidate, type ConfigDecision, select } from "./effective.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../msgs/enums.js";
 import { DEFAULT_LIMITS, type ConnectionLimits } from "../conn/connection.js";
@@ -30,6 +33,10 @@ export interface CommonOptions {
   /** The clock for certificate validity; default: the runtime's current time. */
   now?: () => Date;
   limits?: Partial<ConnectionLimits>;
+  /** CRLs (DER, PEM or parsed) for the peer's chain; giving any turns revocation checking on. */
+  crls?: readonly (Crl | Uint8Array | string)[];
+  /** Revocation scope and what an unknown status means; default { scope: "chain", unknownStatus: "fail" }. */
+  revocation?: RevocationOptions;
 }
 
 export interface CommonConfig {
@@ -44,6 +51,10 @@ export interface CommonConfig {
   readonly limits: ConnectionLimits;
   /** Every item considered, with its decision, rule, reference and source (for audit reports). */
   readonly decisions: readonly ConfigDecision[];
+  /** What peer certificate chains must meet: the policy's algorithms and key sizes. */
+  readonly verificationPolicy: VerificationPolicy;
+  readonly crls: readonly Crl[];
+  readonly revocation: RevocationOptions;
 }
 
 const DEFAULT_GROUP_ORDER: readonly GroupName[] = ["secp256r1", "x25519", "secp384r1", "secp521r1"];
@@ -155,6 +166,9 @@ export function buildCommon(o: CommonOptions): CommonConfig {
     now: o.now ?? (() => new Date()),
     limits: { ...DEFAULT_LIMITS, ...o.limits },
     decisions: [...versionDecisions, ...suites.decisions, ...groups.decisions, ...schemes.decisions],
+    verificationPolicy: validateVerificationPolicy(verificationPolicyFor(policy)),
+    crls: parseCrls(o.crls),
+    revocation: o.revocation ?? DEFAULT_REVOCATION_OPTIONS,
   };
 }
 
@@ -180,4 +194,20 @@ export function certificatesFrom(input: string | Uint8Array | readonly (string |
 export function pemText(bytes: Uint8Array): string | null {
   const head = String.fromCharCode(...bytes.subarray(0, 64));
   return /^\s*-----BEGIN /.test(head) ? new TextDecoder().decode(bytes) : null;
+}
+
+/** CRLs parsed once at build time, so a malformed one is a ConfigError rather than a handshake failure. */
+function parseCrls(input: readonly (Crl | Uint8Array | string)[] | undefined): Crl[] {
+  return (input ?? []).flatMap((c, i) => {
+    if (typeof c === "object" && !(c instanceof Uint8Array)) return [c];
+    const ders = typeof c === "string" ? decodePem(c).filter((b) => b.label === "X509 CRL").map((b) => b.der) : [c];
+    if (ders.length === 0) throw new ConfigError(`crls[${i}]: no PEM X509 CRL block found`, `crls[${i}]`);
+    return ders.map((der) => {
+      try {
+        return parseCrl(der);
+      } catch (e) {
+        throw new ConfigError(`crls[${i}]: ${(e as Error).message}`, `crls[${i}]`);
+      }
+    });
+  });
 }

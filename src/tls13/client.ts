@@ -30,7 +30,7 @@ import {
   encodeCertificateVerify,
   frameHandshake,
 } from "../msgs/handshake.js";
-import { verifyCertificateChainInterim } from "../verify/interim.js";
+import { verifyServerCertificate } from "../verify/verifier.js";
 import { parseCertificate } from "../verify/certificate.js";
 import { isIpLiteral } from "../verify/names.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
@@ -182,7 +182,16 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
   const chain = certificate.entries.map((e) => e.data);
   transcript.add(next.raw);
   if (config.verifyCertificates) {
-    await verifyCertificateChainInterim({ chain, roots: config.roots, serverName: config.serverName!, time: config.now(), provider: p });
+    await verifyServerCertificate({
+      chain,
+      roots: config.roots,
+      serverName: config.serverName!,
+      time: config.now(),
+      provider: p,
+      policy: config.verificationPolicy,
+      // Revocation is checked only when CRLs were configured.
+      ...(config.crls.length ? { crls: config.crls, revocation: config.revocation } : {}),
+    });
   }
 
   const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);

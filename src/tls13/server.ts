@@ -16,10 +16,21 @@ import {
   encodeAlpn,
   encodeKeyShareServer,
   encodeU16,
+  encodeU16List,
 } from "../msgs/extensions.js";
 import { type ClientHello, HRR_RANDOM, decodeClientHello, encodeServerHello } from "../msgs/hello.js";
-import { encodeCertificate, encodeCertificateVerify, encodeEncryptedExtensions, frameHandshake } from "../msgs/handshake.js";
-import { signCertificateVerify } from "./certificate-verify.js";
+import {
+  decodeCertificate,
+  decodeCertificateVerify,
+  encodeCertificate,
+  encodeCertificateRequest,
+  encodeCertificateVerify,
+  encodeEncryptedExtensions,
+  frameHandshake,
+} from "../msgs/handshake.js";
+import { verifyClientCertificate } from "../verify/verifier.js";
+import { parseCertificate } from "../verify/certificate.js";
+import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
 import { agree, groupId } from "./groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "./signature-schemes.js";
@@ -158,6 +169,17 @@ export async function serverHandshake13(ctx: HandshakeContext, config: ServerCon
     transcript.add(raw);
   };
   sendAndRecord(frameHandshake(HandshakeType.EncryptedExtensions, encodeEncryptedExtensions(eeList)));
+  if (config.clientAuth !== "none") {
+    sendAndRecord(
+      frameHandshake(
+        HandshakeType.CertificateRequest,
+        encodeCertificateRequest(new Uint8Array(0), [
+          { type: ExtensionType.SignatureAlgorithms, data: encodeU16List(config.signatureSchemes.filter((x) => x.handshake).map((x) => x.id)) },
+          { type: ExtensionType.SignatureAlgorithmsCert, data: encodeU16List(config.signatureSchemes.map((x) => x.id)) },
+        ]),
+      ),
+    );
+  }
   sendAndRecord(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain)));
   const signature = await signCertificateVerify(config.signingKey, choice.scheme, "server", await transcript.hash());
   sendAndRecord(frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: choice.scheme.id, signature })));
@@ -167,6 +189,7 @@ export async function serverHandshake13(ctx: HandshakeContext, config: ServerCon
   ctx.installWriteKeys(schedule, app.serverApplicationTrafficSecret);
   await ctx.installReadKeys(schedule, hs.clientHandshakeTrafficSecret);
 
+  const peerCertificates = config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash());
   if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
@@ -181,7 +204,7 @@ export async function serverHandshake13(ctx: HandshakeContext, config: ServerCon
       signatureScheme: choice.scheme.name,
       alpnProtocol: choice.alpn,
       serverName: choice.serverName,
-      peerCertificates: [],
+      peerCertificates,
       helloRetryRequest: retried,
       provider: p.name,
     },
@@ -195,3 +218,30 @@ export async function serverHandshake13(ctx: HandshakeContext, config: ServerCon
   };
 }
 
+
+/** The client's Certificate and CertificateVerify after our CertificateRequest (RFC 8446 4.4.2, 4.4.3). */
+async function readClientCertificate(ctx: HandshakeContext, config: ServerConfig, transcript: Transcript): Promise<Uint8Array[]> {
+  const certMsg = await ctx.expect(HandshakeType.Certificate);
+  const certificate = decodeCertificate(certMsg.body, ctx.limits.maxCertificates);
+  if (certificate.context.length !== 0) throw new PeerMisbehaved("CertificateContextMismatch", "illegal_parameter");
+  transcript.add(certMsg.raw);
+  const chain = certificate.entries.map((e) => e.data);
+  if (chain.length === 0) {
+    if (config.clientAuth === "required") throw new PeerMisbehaved("NoClientCertificate", "certificate_required");
+    return [];
+  }
+  await verifyClientCertificate({
+    chain,
+    roots: config.clientRoots,
+    time: config.now(),
+    provider: config.provider,
+    policy: config.verificationPolicy,
+    // Revocation is checked only when CRLs were configured.
+    ...(config.crls.length ? { crls: config.crls, revocation: config.revocation } : {}),
+  });
+  const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
+  const cv = decodeCertificateVerify(cvMsg.body);
+  await verifyCertificateVerify(config.provider, config.signatureSchemes, cv.scheme, cv.signature, parseCertificate(chain[0]!).spki, "client", await transcript.hash());
+  transcript.add(cvMsg.raw);
+  return chain;
+}

@@ -5,6 +5,7 @@ import { Duplex } from "node:stream";
 import { EventEmitter } from "node:events";
 import type { CryptoProvider } from "../crypto/provider.js";
 import { buildClientConfig, type ClientOptions } from "../config/client.js";
+import { pemText } from "../config/common.js";
 import { buildServerConfig, type ServerOptions } from "../config/server.js";
 import { ClientConnection } from "../conn/client.js";
 import { ServerConnection } from "../conn/server.js";
@@ -30,6 +31,8 @@ interface CommonSocketOptions {
   maxVersion?: TlsVersionName;
   /** Milliseconds the handshake may take before the socket is destroyed (default 120 s, as node:tls). */
   handshakeTimeout?: number;
+  /** CRLs (PEM or DER) the peer's chain is checked against, as node:tls's `crl`. */
+  crl?: PemInput;
   /** fipstls-specific settings passed to the config builder (cipher suites, groups, limits, …). */
   tls?: Partial<ClientOptions & ServerOptions>;
   /** Keep our sending side open after the peer's close_notify (default false, as in node:tls). */
@@ -58,11 +61,17 @@ export interface ConnectOptions extends CommonSocketOptions {
 export interface ServerSocketOptions extends CommonSocketOptions {
   cert: PemInput;
   key: string | Uint8Array;
+  /** Ask clients for a certificate; with rejectUnauthorized (the default) one is required. */
+  requestCert?: boolean;
+  /** Only `true` (the default) is accepted: client certificates that are sent are always verified. */
+  rejectUnauthorized?: boolean;
+  /** Trust anchors for client certificates. */
+  ca?: PemInput;
 }
 
-const COMMON_OPTIONS = ["allowHalfOpen", "policy", "requireFipsProvider"];
+const COMMON_OPTIONS = ["allowHalfOpen", "policy", "requireFipsProvider", "crl"];
 const CONNECT_OPTIONS = new Set([...COMMON_OPTIONS, "host", "port", "servername", "ca", "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls", "rejectUnauthorized", "dangerouslyDisableCertificateVerification"]);
-const SERVER_OPTIONS = new Set([...COMMON_OPTIONS, "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls"]);
+const SERVER_OPTIONS = new Set([...COMMON_OPTIONS, "requestCert", "rejectUnauthorized", "ca", "cert", "key", "ALPNProtocols", "provider", "minVersion", "maxVersion", "handshakeTimeout", "tls"]);
 
 function refuseUnknown(options: object, known: Set<string>, what: string): void {
   for (const k of Object.keys(options)) {
@@ -121,7 +130,8 @@ export class TLSSocket extends Duplex {
     conn.handshake.then(
       () => {
         this.clearTimer();
-        this.authorized = !this.isServer;
+        // Clients always verify the server; servers are authorized once a client chain verified.
+        this.authorized = !this.isServer || (this.tlsInfo?.peerCertificates.length ?? 0) > 0;
         this.emit(this.isServer ? "secure" : "secureConnect");
         // One audit record per connection, for services that log them.
         if (this.listenerCount("audit") > 0) this.emit("audit", this.audit());
@@ -225,6 +235,7 @@ function sharedTlsOptions(o: CommonSocketOptions, provider: CryptoProvider): Par
     provider,
     ...(policy ? { policy } : {}),
     requireFipsProvider: o.requireFipsProvider ?? policy?.requireFipsProvider ?? false,
+    ...(o.crl !== undefined ? { crls: (Array.isArray(o.crl) ? o.crl : [o.crl]).map((c: string | Uint8Array) => (typeof c === "string" ? c : pemText(c) ?? c)) } : {}),
     ...(o.ALPNProtocols ? { alpnProtocols: o.ALPNProtocols } : {}),
     ...(o.minVersion ? { minVersion: o.minVersion } : {}),
     ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
@@ -272,8 +283,18 @@ export class Server extends EventEmitter {
     super();
     refuseUnknown(options, SERVER_OPTIONS, "createServer");
     if (onSecureConnection) this.on("secureConnection", onSecureConnection);
+    if (options.rejectUnauthorized === false) {
+      throw new ConfigError("rejectUnauthorized: false is not supported: client certificates that are sent are always verified", "rejectUnauthorized");
+    }
     this.config = resolveProvider(options.provider).then((provider) =>
-      buildServerConfig({ ...sharedTlsOptions(options, provider), provider, certificateChain: options.cert, privateKey: options.key } as ServerOptions),
+      buildServerConfig({
+        ...sharedTlsOptions(options, provider),
+        provider,
+        certificateChain: options.cert,
+        privateKey: options.key,
+        ...(options.requestCert ? { clientAuth: "required" as const } : {}),
+        ...(options.ca !== undefined ? { clientRoots: options.ca } : {}),
+      } as ServerOptions),
     );
     // Surfaced by ready() and, like EADDRINUSE, as 'error' when listen() is called.
     this.config.catch(() => undefined);

@@ -22,8 +22,12 @@ import {
   type Extension,
   ExtensionOid,
   type KeyUsage,
+  type NameConstraints,
   type SubjectAltName,
+  decodeAuthorityKeyId,
   decodeBasicConstraints,
+  decodeNameConstraints,
+  decodeSubjectKeyId,
   decodeExtKeyUsage,
   decodeKeyUsage,
   decodeSubjectAltName,
@@ -31,7 +35,7 @@ import {
 } from "./extensions.js";
 
 export { signatureAlgorithmFor };
-export type { AlgorithmIdentifier, BasicConstraints, Extension, KeyUsage, SubjectAltName };
+export type { AlgorithmIdentifier, BasicConstraints, Extension, KeyUsage, NameConstraints, SubjectAltName };
 
 export interface Certificate {
   /** The whole certificate as given. */
@@ -65,6 +69,10 @@ export interface Certificate {
   readonly basicConstraints?: BasicConstraints;
   readonly keyUsage?: KeyUsage;
   readonly extKeyUsage?: readonly string[];
+  readonly nameConstraints?: NameConstraints;
+  /** keyIdentifier values: hints that order candidate issuers, never a reason to accept one. */
+  readonly subjectKeyIdentifier?: Uint8Array;
+  readonly authorityKeyIdentifier?: Uint8Array;
 }
 
 /** RFC 5280 4.1.2.2 caps serials at 20 octets; one more allows the sign byte some CAs add. */
@@ -178,6 +186,9 @@ interface KnownExtensions {
   basicConstraints?: BasicConstraints;
   keyUsage?: KeyUsage;
   extKeyUsage?: readonly string[];
+  nameConstraints?: NameConstraints;
+  subjectKeyIdentifier?: Uint8Array;
+  authorityKeyIdentifier?: Uint8Array;
 }
 
 function decodeKnown(extensions: readonly Extension[]): KnownExtensions {
@@ -196,6 +207,17 @@ function decodeKnown(extensions: readonly Extension[]): KnownExtensions {
       case ExtensionOid.extKeyUsage:
         known.extKeyUsage = decodeExtKeyUsage(ext.value);
         break;
+      case ExtensionOid.nameConstraints:
+        known.nameConstraints = decodeNameConstraints(ext.value, ext.critical);
+        break;
+      case ExtensionOid.subjectKeyIdentifier:
+        known.subjectKeyIdentifier = decodeSubjectKeyId(ext.value);
+        break;
+      case ExtensionOid.authorityKeyIdentifier: {
+        const id = decodeAuthorityKeyId(ext.value);
+        if (id !== undefined) known.authorityKeyIdentifier = id;
+        break;
+      }
     }
   }
   return known;

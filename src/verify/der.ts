@@ -53,19 +53,25 @@ export function bad(detail: string): never {
   throw new DerError(detail);
 }
 
+export interface DerLimits {
+  readonly maxDepth: number;
+  readonly maxNodes: number;
+  readonly maxContentLength: number;
+}
+
 // Bounds on what a certificate may look like; generous for real certificates, tight for hostile ones.
-const LIMITS = { maxDepth: 24, maxNodes: 4096, maxContentLength: 1 << 20 };
+export const CERTIFICATE_LIMITS: DerLimits = { maxDepth: 24, maxNodes: 4096, maxContentLength: 1 << 20 };
 
 /**
  * Parses exactly one DER element spanning all of `bytes`. The nodes view `bytes` without copying:
  * callers pass bytes nobody will change (parseCertificate copies its input once).
  */
-export function parseDer(bytes: Uint8Array, what: string): DerNode {
+export function parseDer(bytes: Uint8Array, what: string, limits: DerLimits = CERTIFICATE_LIMITS): DerNode {
   if (bytes.length === 0) bad(`${what}: empty`);
   let parsed: asn1js.FromBerResult;
   try {
     // parseEmbedded: false keeps asn1js from guessing at the insides of OCTET and BIT STRINGs.
-    parsed = asn1js.fromBER(bytes, { ...LIMITS, parseEmbedded: false, copyInput: false });
+    parsed = asn1js.fromBER(bytes, { ...limits, parseEmbedded: false, copyInput: false });
   } catch {
     bad(`${what}: not DER`);
   }

@@ -1,7 +1,7 @@
 // Distinguished names for people: RFC 4514-style strings ("CN=example.com, O=Acme"). Matching between
 // certificates never uses these strings; it compares the DER of the Name (see certificate.ts).
 import { toHex } from "../codec/bytes.js";
-import { type DerNode, Tag, bad, isUniversal, latin1, oid, sequence } from "./der.js";
+import { type DerNode, Tag, bad, isUniversal, latin1, oid, parseDer, sequence } from "./der.js";
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {
   "2.5.4.3": "CN",
@@ -90,4 +90,33 @@ function escape(text: string): string {
     }
   }
   return out;
+}
+
+const EMAIL_ADDRESS = "1.2.840.113549.1.9.1";
+
+/**
+ * A Name as comparable RDN keys, for directoryName constraints (RFC 5280 7.1). Text values compare
+ * after case folding and whitespace trimming/collapsing, an approximation of RFC 4518's string
+ * preparation; other values compare as DER. Within an RDN the attribute order does not matter.
+ */
+export function comparableRdns(nameDer: Uint8Array): string[] {
+  const rdns = sequence(parseDer(nameDer, "Name"), "Name");
+  return rdns.map((rdn) =>
+    rdn.children
+      .map((atv) => {
+        const [type, value] = sequence(atv, "Name", 2, 2);
+        const text = attributeText(value!);
+        const key = text === null ? `x:${toHex(value!.raw)}` : `t:${text.toLowerCase().trim().replace(/\s+/g, " ")}`;
+        return `${oid(type, "Name attribute type")}=${key}`;
+      })
+      .sort()
+      .join("+"),
+  );
+}
+
+/** Whether a Name carries the legacy emailAddress attribute (an rfc822Name for name constraints). */
+export function hasEmailAttribute(nameDer: Uint8Array): boolean {
+  return sequence(parseDer(nameDer, "Name"), "Name").some((rdn) =>
+    rdn.children.some((atv) => oid(sequence(atv, "Name", 2, 2)[0], "Name attribute type") === EMAIL_ADDRESS),
+  );
 }

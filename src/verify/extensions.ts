@@ -8,11 +8,13 @@ import {
   isContext,
   isUniversal,
   latin1,
+  octetString,
   oid,
   parseDer,
   sequence,
   smallUint,
 } from "./der.js";
+import { nameToString } from "./dn.js";
 
 export const ExtensionOid = {
   subjectAltName: "2.5.29.17",
@@ -22,6 +24,7 @@ export const ExtensionOid = {
   nameConstraints: "2.5.29.30",
   subjectKeyIdentifier: "2.5.29.14",
   authorityKeyIdentifier: "2.5.29.35",
+  crlDistributionPoints: "2.5.29.31",
 } as const;
 
 export const ExtKeyUsageOid = {
@@ -42,6 +45,36 @@ export interface SubjectAltName {
   readonly dnsNames: readonly string[];
   /** iPAddress entries: 4 bytes (IPv4) or 16 bytes (IPv6). */
   readonly ipAddresses: readonly Uint8Array[];
+  /** directoryName entries: the DER of each Name (name constraints apply to them). */
+  readonly directoryNames?: readonly Uint8Array[];
+  /** Tags of the other GeneralName forms present (rfc822Name = 1, URI = 6, …), each once. */
+  readonly otherForms?: readonly number[];
+}
+
+/** GeneralName tags (RFC 5280 4.2.1.6). */
+export const GeneralNameTag = {
+  otherName: 0,
+  rfc822Name: 1,
+  dNSName: 2,
+  x400Address: 3,
+  directoryName: 4,
+  ediPartyName: 5,
+  uniformResourceIdentifier: 6,
+  iPAddress: 7,
+  registeredID: 8,
+} as const;
+
+export type GeneralSubtree =
+  | { readonly form: 2; readonly dns: string }
+  | { readonly form: 7; readonly address: Uint8Array; readonly mask: Uint8Array }
+  | { readonly form: 4; readonly name: Uint8Array }
+  /** A form the verifier does not evaluate; kept so that it can fail closed. */
+  | { readonly form: 0 | 1 | 3 | 5 | 6 | 8 };
+
+export interface NameConstraints {
+  readonly critical: boolean;
+  readonly permitted: readonly GeneralSubtree[];
+  readonly excluded: readonly GeneralSubtree[];
 }
 
 export interface BasicConstraints {
@@ -82,18 +115,83 @@ export function decodeSubjectAltName(value: Uint8Array): SubjectAltName {
   const names = sequence(parseDer(value, "subjectAltName"), "subjectAltName", 1);
   const dnsNames: string[] = [];
   const ipAddresses: Uint8Array[] = [];
+  const directoryNames: Uint8Array[] = [];
+  const otherForms = new Set<number>();
   for (const name of names) {
     if (isContext(name, 2) && !name.constructed) {
       dnsNames.push(ia5(name.content, "dNSName"));
     } else if (isContext(name, 7) && !name.constructed) {
       if (name.content.length !== 4 && name.content.length !== 16) bad("iPAddress of odd length");
       ipAddresses.push(name.content.slice());
+    } else if (isContext(name, 4) && name.constructed && name.children.length === 1) {
+      nameToString(name.children[0]!, "subjectAltName directoryName");
+      directoryNames.push(name.children[0]!.raw.slice());
     } else if (name.tagClass !== 3 || name.tagNumber > 8) {
       bad("subjectAltName: not a GeneralName");
+    } else {
+      // Email, URI and the rest play no part in TLS identity; name constraints need to know they exist.
+      otherForms.add(name.tagNumber);
     }
-    // Other GeneralName forms (email, URI, directoryName, …) play no part in server identity.
   }
-  return { dnsNames, ipAddresses };
+  return { dnsNames, ipAddresses, directoryNames, otherForms: [...otherForms] };
+}
+
+/** NameConstraints (RFC 5280 4.2.1.10); `critical` is carried along because unknown forms fail closed only then. */
+export function decodeNameConstraints(value: Uint8Array, critical: boolean): NameConstraints {
+  const fields = sequence(parseDer(value, "nameConstraints"), "nameConstraints", 1, 2);
+  let permitted: GeneralSubtree[] = [];
+  let excluded: GeneralSubtree[] = [];
+  let i = 0;
+  if (isContext(fields[i], 0)) permitted = subtrees(fields[i++]!, "permittedSubtrees");
+  if (isContext(fields[i], 1)) excluded = subtrees(fields[i++]!, "excludedSubtrees");
+  if (i !== fields.length) bad("nameConstraints: unexpected field");
+  return { critical, permitted, excluded };
+}
+
+function subtrees(node: DerNode, what: string): GeneralSubtree[] {
+  if (!node.constructed || node.children.length === 0) bad(`${what}: empty`);
+  return node.children.map((subtree) => {
+    const [base, ...rest] = sequence(subtree, what, 1, 3);
+    // minimum MUST be zero (so DER omits it) and maximum MUST be absent: any range is unsupported.
+    if (rest.length > 0) bad(`${what}: minimum/maximum are not allowed`);
+    return generalSubtree(base!, what);
+  });
+}
+
+function generalSubtree(base: DerNode, what: string): GeneralSubtree {
+  if (base.tagClass !== 3 || base.tagNumber > 8) bad(`${what}: not a GeneralName`);
+  switch (base.tagNumber) {
+    case GeneralNameTag.dNSName:
+      if (base.constructed) bad(`${what}: constructed dNSName`);
+      return { form: 2, dns: ia5(base.content, `${what} dNSName`) };
+    case GeneralNameTag.iPAddress: {
+      const c = base.content;
+      if (base.constructed || (c.length !== 8 && c.length !== 32)) bad(`${what}: iPAddress is not address and mask`);
+      const half = c.length / 2;
+      const mask = c.slice(half);
+      if (!contiguousMask(mask)) bad(`${what}: iPAddress mask is not a prefix`);
+      return { form: 7, address: c.slice(0, half), mask };
+    }
+    case GeneralNameTag.directoryName:
+      if (!base.constructed || base.children.length !== 1) bad(`${what}: malformed directoryName`);
+      nameToString(base.children[0]!, `${what} directoryName`);
+      return { form: 4, name: base.children[0]!.raw.slice() };
+    default:
+      return { form: base.tagNumber as 0 | 1 | 3 | 5 | 6 | 8 };
+  }
+}
+
+// A mask is ones then zeros (RFC 4632 prefix); anything else has no clear meaning as a subtree.
+function contiguousMask(mask: Uint8Array): boolean {
+  let zeros = false;
+  for (const byte of mask) {
+    for (let bit = 7; bit >= 0; bit--) {
+      const one = (byte >> bit) & 1;
+      if (one && zeros) return false;
+      if (!one) zeros = true;
+    }
+  }
+  return true;
 }
 
 function ia5(bytes: Uint8Array, what: string): string {
@@ -143,6 +241,17 @@ export function decodeKeyUsage(value: Uint8Array): KeyUsage {
   });
   if (!any) bad("keyUsage with no bit set"); // RFC 5280 4.2.1.3: at least one bit is set
   return usage;
+}
+
+export function decodeSubjectKeyId(value: Uint8Array): Uint8Array {
+  return octetString(parseDer(value, "subjectKeyIdentifier"), "subjectKeyIdentifier").slice();
+}
+
+/** The keyIdentifier [0] of AuthorityKeyIdentifier, if present (issuer/serial forms are not used). */
+export function decodeAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
+  const fields = sequence(parseDer(value, "authorityKeyIdentifier"), "authorityKeyIdentifier", 0, 3);
+  const first = fields[0];
+  return isContext(first, 0) && !first.constructed ? first.content.slice() : undefined;
 }
 
 export function decodeExtKeyUsage(value: Uint8Array): string[] {

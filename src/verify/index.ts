@@ -1,0 +1,35 @@
+// fipstls certificate verification: the public surface of src/verify.
+export {
+  verifyServerCertificate,
+  verifyClientCertificate,
+  verifyCertificatePath,
+  type VerifyOptions,
+  type ServerVerifyOptions,
+  type ClientVerifyOptions,
+  type PathOptions,
+} from "./verifier.js";
+export {
+  DEFAULT_VERIFICATION_POLICY,
+  CERTIFICATE_SIGNATURE_ALGORITHMS,
+  validateVerificationPolicy,
+  type VerificationPolicy,
+  type CertificateSignatureAlgorithmName,
+} from "./policy.js";
+export { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "./revocation.js";
+export { parseCrl, type Crl, type CrlScope, type RevokedEntry } from "./crl.js";
+export { TrustStore, createTrustStore, type CertificateSource, type TrustAnchors, type TrustStoreOptions } from "./trust.js";
+export { MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS } from "./path.js";
+export { MAX_NAME_CONSTRAINT_COMPARISONS } from "./name-constraints.js";
+export type { Purpose } from "./checks.js";
+export {
+  parseCertificate,
+  validityAt,
+  type Certificate,
+  type AlgorithmIdentifier,
+  type BasicConstraints,
+  type Extension,
+  type KeyUsage,
+  type NameConstraints,
+  type SubjectAltName,
+} from "./certificate.js";
+export { matchesServerName, isIpLiteral } from "./names.js";
