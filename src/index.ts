@@ -34,3 +34,4 @@ export type { CipherSuiteName, SignatureSchemeName } from "./msgs/enums.js";
 export { decodePem, encodePem } from "./codec/pem.js";
 export * from "./verify/index.js";
 export type { TrustAnchors } from "./verify/trust.js";
+export { accept, upgrade, type AcceptOptions, type ByteStreamPair, type TlsStreams, type UpgradeOptions } from "./transport/web-streams.js";

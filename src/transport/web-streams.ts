@@ -1,0 +1,150 @@
+// TLS over any Web Streams byte pair: Cloudflare-style `connect()` sockets, Deno and Bun TCP streams,
+// a WebSocket turned into streams. Runtime-agnostic: no node:*, only WHATWG streams.
+import type { CryptoProvider } from "../crypto/provider.js";
+import { buildClientConfig, type ClientOptions } from "../config/client.js";
+import { buildServerConfig, type ServerOptions } from "../config/server.js";
+import { ClientConnection } from "../conn/client.js";
+import { ServerConnection } from "../conn/server.js";
+import type { ConnectionCallbacks } from "../conn/connection.js";
+import type { NegotiatedInfo } from "../conn/info.js";
+import type { AuditReport } from "../../compliance/audit.js";
+import { webcryptoProvider } from "../../providers/webcrypto/index.js";
+
+export interface ByteStreamPair {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+}
+
+export interface TlsStreams extends ByteStreamPair {
+  /** Settles with what the handshake negotiated, or rejects with the named error. */
+  readonly handshake: Promise<NegotiatedInfo>;
+  /** The connection judged against its policy; throws before the handshake completes. */
+  audit(): AuditReport;
+  /** Sends a KeyUpdate. */
+  updateKeys(requestPeer?: boolean): Promise<void>;
+}
+
+export type UpgradeOptions = Omit<ClientOptions, "provider"> & { provider?: CryptoProvider };
+export type AcceptOptions = Omit<ServerOptions, "provider"> & { provider?: CryptoProvider };
+
+/** Runs a TLS client over `transport`; the returned streams carry plaintext. */
+export function upgrade(transport: ByteStreamPair, options: UpgradeOptions): TlsStreams {
+  return wrap(transport, async (callbacks) => {
+    const provider = options.provider ?? (await webcryptoProvider());
+    return new ClientConnection(await buildClientConfig({ ...options, provider }), callbacks);
+  });
+}
+
+/** Runs a TLS server over `transport` (one accepted connection). */
+export function accept(transport: ByteStreamPair, options: AcceptOptions): TlsStreams {
+  return wrap(transport, async (callbacks) => {
+    const provider = options.provider ?? (await webcryptoProvider());
+    return new ServerConnection(await buildServerConfig({ ...options, provider }), callbacks);
+  });
+}
+
+function wrap(transport: ByteStreamPair, make: (callbacks: ConnectionCallbacks) => Promise<ClientConnection | ServerConnection>): TlsStreams {
+  const writer = transport.writable.getWriter();
+  const reader = transport.readable.getReader();
+  let plaintext!: ReadableStreamDefaultController<Uint8Array>;
+  // The pump waits here while the application's readable is full, so the network is read only as fast as the application reads.
+  let resumePump: (() => void) | null = null;
+  let networkWrites: Promise<void> = Promise.resolve();
+  let failed: unknown = null;
+
+  const readable = new ReadableStream<Uint8Array>(
+    {
+      start: (c) => void (plaintext = c),
+      pull: () => {
+        const r = resumePump;
+        resumePump = null;
+        r?.();
+      },
+      cancel: () => void conn.then((c) => c.destroy(), () => undefined),
+    },
+    { highWaterMark: 4, size: () => 1 },
+  );
+
+  const conn = make({
+    transmit: (bytes) => {
+      networkWrites = networkWrites.then(() => writer.write(bytes)).catch((e: unknown) => {
+        failed ??= e;
+      });
+    },
+    onData: (data) => plaintext.enqueue(data.slice()),
+    onEnd: () => plaintext.close(),
+    onError: (err) => {
+      failed ??= err;
+      try {
+        plaintext.error(err);
+      } catch {
+        // already closed
+      }
+      void writer.abort(err).catch(() => undefined);
+      void reader.cancel(err).catch(() => undefined);
+    },
+  });
+
+  conn.catch((e: unknown) => {
+    // A config that cannot be built fails both directions, like a failed handshake.
+    plaintext.error(e);
+    void writer.abort(e).catch(() => undefined);
+    void reader.cancel(e).catch(() => undefined);
+  });
+  const handshake = conn.then(async (c) => {
+    c.start();
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return c.receiveEnd();
+        c.receive(value);
+        if ((plaintext.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (resumePump = r));
+      }
+    })().catch((e: unknown) => {
+      failed ??= e;
+      c.destroy();
+      try {
+        plaintext.error(e);
+      } catch {
+        // already closed
+      }
+    });
+    await c.handshake;
+    return c.info;
+  });
+  handshake.catch(() => undefined);
+
+  const writable = new WritableStream<Uint8Array>({
+    write: async (chunk) => {
+      const c = await conn;
+      await c.handshake;
+      await c.write(chunk);
+      await networkWrites;
+      if (failed) throw failed;
+    },
+    close: async () => {
+      const c = await conn;
+      await c.close();
+      await networkWrites;
+      await writer.close().catch(() => undefined);
+    },
+    abort: async (reason) => {
+      const c = await conn.catch(() => null);
+      c?.destroy();
+      await writer.abort(reason).catch(() => undefined);
+    },
+  });
+
+  let ready: ClientConnection | ServerConnection | null = null;
+  void conn.then((c) => (ready = c), () => undefined);
+  return {
+    readable,
+    writable,
+    handshake,
+    audit: () => {
+      if (!ready) throw new Error("the handshake has not completed");
+      return ready.audit();
+    },
+    updateKeys: async (requestPeer = true) => (await conn).updateKeys(requestPeer),
+  };
+}
