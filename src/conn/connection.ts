@@ -96,7 +96,10 @@ export abstract class Connection {
     void this.run();
   }
 
-  /** Bytes from the network. Never throws; failures surface through onError and `handshake`. */
+  /**
+   * Bytes from the network. Never throws; failures surface through onError and `handshake`. The
+   * connection keeps a reference until the bytes are processed, so do not reuse the buffer.
+   */
   receive(bytes: Uint8Array): void {
     if (this.state === "closed") return;
     this.deframer.push(bytes);
