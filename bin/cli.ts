@@ -14,6 +14,7 @@ import { buildCommon, certificatesFrom } from "../src/config/common.js";
 import { describeSpki, importPrivateKeyPem } from "../src/crypto/keyinfo.js";
 import { parseCertificate } from "../src/verify/certificate.js";
 import { equalBytes } from "../src/codec/bytes.js";
+import { startRelay } from "./relay.js";
 
 const USAGE = `usage:
   fipstls demo
@@ -21,6 +22,7 @@ const USAGE = `usage:
   fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P]
   fipstls audit [--policy P] [--provider node|webcrypto] [--cert C [--key K]] [--format text|json|md]
   fipstls scan host:port [--policy P] [--servername N] [--timeout MS] [--format text|json|md]
+  fipstls relay --listen host:port --allow host:port [--allow host:port ...] [--origin URL ...] [--max-connections N] [--max-message BYTES] [--idle-timeout MS]
 
   --policy P                 default | fips-140-3 | cnsa (or a dated policy id)
   --allow-non-fips-provider  with --policy fips-140-3 or cnsa: run even if the provider does not attest FIPS mode
@@ -237,6 +239,47 @@ async function scanCommand(argv: string[]): Promise<number> {
   return report.verdict.compliant ? 0 : 1;
 }
 
+async function relayCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: "string" },
+      allow: { type: "string", multiple: true },
+      origin: { type: "string", multiple: true },
+      "max-connections": { type: "string" },
+      "max-message": { type: "string" },
+      "idle-timeout": { type: "string" },
+    },
+  });
+  const { host, port } = hostPort(values.listen, "relay --listen");
+  if (!values.allow?.length) throw new UsageFailure("relay needs at least one --allow host:port");
+  const count = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageFailure(`invalid --${name} ${value}`);
+    return n;
+  };
+  const maxConnections = count("max-connections", values["max-connections"]);
+  const maxMessageBytes = count("max-message", values["max-message"]);
+  const idleTimeoutMs = count("idle-timeout", values["idle-timeout"]);
+  const relay = await startRelay({
+    host,
+    port,
+    allow: values.allow,
+    ...(values.origin ? { origins: values.origin } : {}),
+    ...(maxConnections ? { maxConnections } : {}),
+    ...(maxMessageBytes ? { maxMessageBytes } : {}),
+    ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
+  }).catch((e: Error) => {
+    throw e.message.startsWith("invalid allow-list entry") ? new UsageFailure(`--allow: ${e.message}`) : e;
+  });
+  // Close connections with 1001 on shutdown so that clients see why, then exit.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void relay.close().finally(() => process.exit(0)));
+  }
+  console.log(`fipstls relay on ${relay.url}/?target=HOST:PORT allowing ${values.allow.join(", ")}`);
+}
+
 function hostPort(target: string | undefined, command: string): { host: string; port: number } {
   const m = target ? /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(target) : null;
   if (!m) throw new UsageFailure(`${command} needs host:port`);
@@ -260,6 +303,9 @@ export async function main(argv: string[]): Promise<number> {
         return await audit(rest);
       case "scan":
         return await scanCommand(rest);
+      case "relay":
+        await relayCommand(rest);
+        return -1; // keeps running until killed
       default:
         console.error(USAGE);
         return command === undefined || command === "help" || command === "--help" ? 0 : 2;

@@ -35,3 +35,13 @@ export { decodePem, encodePem } from "./codec/pem.js";
 export * from "./verify/index.js";
 export type { TrustAnchors } from "./verify/trust.js";
 export { accept, upgrade, type AcceptOptions, type ByteStreamPair, type TlsStreams, type UpgradeOptions } from "./transport/web-streams.js";
+export {
+  WebSocketBacklogExceeded,
+  WebSocketClosed,
+  WebSocketConnectFailed,
+  WebSocketTransportError,
+  connectWebSocket,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketTlsOptions,
+} from "./transport/websocket.js";

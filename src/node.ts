@@ -1,16 +1,27 @@
-// fipstls/node: the node:crypto provider and a node:tls-shaped API (connect, createServer, TLSSocket).
+// fipstls/node: the node:crypto provider and a node:tls-shaped API (connect, createServer, TLSSocket),
+// an https.Agent and an undici dispatcher (undici is an optional peer dependency, loaded on use).
 export { nodeProvider } from "../providers/node/index.js";
 export { systemRoots, type SystemRoots } from "../providers/node/roots.js";
+export { connect, dialRaw, scan } from "./transport/node.js";
+export { TLSSocket, type RawSocket } from "./transport/node-socket.js";
+export { Server, SecureContext, createSecureContext, createServer } from "./transport/node-server.js";
+export { Agent, SUPPORTED_AGENT_OPTIONS, type AgentOptions } from "./transport/node-agent.js";
+export { createUndiciAgent, SUPPORTED_UNDICI_OPTIONS, type UndiciAgentOptions } from "./transport/node-undici.js";
+export type { CertificateName, DetailedPeerCertificate, PeerCertificate } from "./transport/node-certificate.js";
 export {
-  connect,
-  createServer,
-  dialRaw,
-  scan,
+  SUPPORTED_CONNECT_OPTIONS,
+  SUPPORTED_SERVER_OPTIONS,
+  TLS_TUNING_OPTIONS,
+  UNSUPPORTED_OPTIONS,
+  optionsMarkdown,
   resolveProvider,
-  Server,
-  TLSSocket,
+  type AlpnInput,
   type ConnectOptions,
+  type PemInput,
   type ProviderOption,
+  type SecureContextLike,
+  type SecureContextOptions,
   type ServerSocketOptions,
-} from "./transport/node.js";
+  type TlsTuning,
+} from "./transport/node-options.js";
 export * from "./index.js";

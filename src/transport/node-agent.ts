@@ -1,0 +1,73 @@
+// An https.Agent whose connections are fipstls connections: https.request/https.get (and anything
+// built on them) run over fipstls, with node's own pooling and keep-alive. Only createConnection()
+// changes; http's options arrive mixed with the TLS ones, so the TLS options are picked out and the
+// node:tls options fipstls does not support are refused rather than dropped.
+import * as https from "node:https";
+import type { Duplex } from "node:stream";
+import { ConfigError } from "../errors.js";
+import { connect } from "./node.js";
+import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, refuseUnsupported } from "./node-options.js";
+import type { TLSSocket } from "./node-socket.js";
+
+/** What an Agent accepts: http.Agent's pooling options and connect()'s TLS options (but `socket`). */
+export interface AgentOptions extends Omit<ConnectOptions, "socket"> {
+  keepAlive?: boolean;
+  keepAliveMsecs?: number;
+  maxSockets?: number;
+  maxTotalSockets?: number;
+  maxFreeSockets?: number;
+  scheduling?: "fifo" | "lifo";
+  /** Socket idle timeout in ms, as http.Agent's. */
+  timeout?: number;
+  /** Called with each new connection once it is secure (for audit logs: socket.audit()). */
+  onSecureConnect?: (socket: TLSSocket) => void;
+}
+
+const { socket: _socket, ...AGENT_TLS_OPTIONS } = SUPPORTED_CONNECT_OPTIONS;
+
+/** Every option the Agent accepts, with its meaning. */
+export const SUPPORTED_AGENT_OPTIONS: Readonly<Record<string, string>> = {
+  ...AGENT_TLS_OPTIONS,
+  keepAlive: "http.Agent: keep connections for later requests (a keep-alive pool).",
+  keepAliveMsecs: "http.Agent: TCP keep-alive initial delay for pooled sockets.",
+  maxSockets: "http.Agent.",
+  maxTotalSockets: "http.Agent.",
+  maxFreeSockets: "http.Agent.",
+  scheduling: "http.Agent.",
+  timeout: "http.Agent: socket idle timeout in ms.",
+  onSecureConnect: "fipstls: (socket) => void, called with each new connection once secure (socket.audit() gives its report).",
+};
+
+// Options a request may carry to the connection (node:tls reads the same ones from https.request).
+const CONNECTION_KEYS = Object.keys(SUPPORTED_CONNECT_OPTIONS).filter((k) => k !== "socket");
+
+/** An https.Agent that connects with fipstls; pass it as `agent` to https.request/https.get. */
+export class Agent extends https.Agent {
+  private readonly onSecureConnect: ((socket: TLSSocket) => void) | undefined;
+
+  constructor(options: AgentOptions = {}) {
+    checkOptions(options, SUPPORTED_AGENT_OPTIONS, "Agent");
+    const { onSecureConnect, ...rest } = options;
+    if (onSecureConnect !== undefined && typeof onSecureConnect !== "function") throw new ConfigError("onSecureConnect must be a function", "onSecureConnect");
+    super(rest as https.AgentOptions);
+    this.onSecureConnect = onSecureConnect;
+  }
+
+  /** Called by http.Agent with the request's options merged with the agent's. */
+  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | undefined {
+    let socket: TLSSocket;
+    try {
+      refuseUnsupported(options, "https request");
+      const picked: Record<string, unknown> = {};
+      const all = options as Record<string, unknown>;
+      for (const k of CONNECTION_KEYS) if (all[k] !== undefined && all[k] !== null) picked[k] = all[k];
+      socket = connect(picked as ConnectOptions);
+    } catch (e) {
+      callback?.(e as Error, undefined as unknown as Duplex);
+      return undefined;
+    }
+    const hook = this.onSecureConnect;
+    if (hook) socket.once("secureConnect", () => hook(socket));
+    return socket;
+  }
+}

@@ -1,0 +1,309 @@
+// The node:tls-shaped options of connect(), createServer() and the agents: which ones fipstls
+// supports and what each means, kept in one table (exported, so the README can show it), and their
+// translation into the config builders' options. An option outside the table is an error, never
+// silently ignored; node:tls options we know but do not support say why and what to use instead.
+import type { LookupFunction } from "node:net";
+import type { Duplex } from "node:stream";
+import type { CryptoProvider } from "../crypto/provider.js";
+import type { ClientOptions } from "../config/client.js";
+import type { ServerOptions } from "../config/server.js";
+import { pemText } from "../config/common.js";
+import type { TlsVersionName } from "../conn/info.js";
+import { ConfigError } from "../errors.js";
+import type { TrustStore } from "../verify/trust.js";
+import { type Policy, type PolicyName, policyByName } from "../../compliance/policies.js";
+import { nodeProvider } from "../../providers/node/index.js";
+import { webcryptoProvider } from "../../providers/webcrypto/index.js";
+import type { PeerCertificate } from "./node-certificate.js";
+import type { SecureContext } from "./node-server.js";
+
+export type ProviderOption = "node" | "webcrypto" | CryptoProvider;
+/** PEM text or DER bytes (a Buffer read from a file is fine), one or many. */
+export type PemInput = string | Uint8Array | readonly (string | Uint8Array)[];
+/** ALPN protocol names, or node:tls's wire format (length-prefixed names in one buffer). */
+export type AlpnInput = readonly (string | Uint8Array)[] | Uint8Array;
+
+/** The config-builder settings with no node:tls counterpart, accepted under `tls`. */
+export type TlsTuning = Partial<
+  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation">
+>;
+
+/** What `tls: { … }` accepts. Everything else has a node-shaped option, so there is one way to say it. */
+export const TLS_TUNING_OPTIONS: Readonly<Record<string, string>> = {
+  cipherSuites: "TLS 1.3 suites by IANA name, in preference order (within the policy).",
+  groups: "Key exchange groups in preference order: secp256r1, secp384r1, secp521r1, x25519 (within the policy).",
+  signatureSchemes: "Signature schemes accepted and used (within the policy).",
+  keyShareGroups: "Client: groups to send key shares for in the first ClientHello.",
+  preferGroupOverShare: "Server: send HelloRetryRequest rather than accept a share for a less preferred group.",
+  limits: "maxHandshakeMessageSize, maxCertificates, keyUpdateAfterRecords.",
+  now: "The clock for certificate validity (() => Date).",
+  revocation: '{ scope: "leaf" | "chain", unknownStatus: "fail" | "allow" } for crl.',
+};
+
+export interface CommonSocketOptions {
+  provider?: ProviderOption;
+  ALPNProtocols?: AlpnInput;
+  minVersion?: TlsVersionName;
+  maxVersion?: TlsVersionName;
+  /** Milliseconds the handshake may take before the socket is destroyed (default 120 s, as node:tls). */
+  handshakeTimeout?: number;
+  /** CRLs (PEM or DER) the peer's chain is checked against, as node:tls's `crl`. */
+  crl?: PemInput;
+  /** fipstls-specific tuning passed to the config builder; see TLS_TUNING_OPTIONS. */
+  tls?: TlsTuning;
+  /** Keep our sending side open after the peer's close_notify (default false, as in node:tls). */
+  allowHalfOpen?: boolean;
+  /** A compliance policy: "default", "fips-140-3", "cnsa", a dated id, or a Policy. */
+  policy?: PolicyName | Policy;
+  /**
+   * Refuse to start unless the provider attests FIPS mode. Defaults to the policy's own setting
+   * (true under fips-140-3 and cnsa): in Node the module's state can be read, so it is required.
+   */
+  requireFipsProvider?: boolean;
+  /** The readable side's buffer size in bytes (as stream.Duplex). */
+  highWaterMark?: number;
+}
+
+export interface ConnectOptions extends CommonSocketOptions {
+  host?: string;
+  port?: number;
+  /** A Unix socket to connect to instead of host:port. */
+  path?: string;
+  /** An existing, connected stream to run TLS over instead of opening one (STARTTLS). */
+  socket?: Duplex;
+  servername?: string;
+  ca?: PemInput | TrustStore;
+  cert?: PemInput;
+  key?: string | Uint8Array | readonly (string | Uint8Array)[];
+  /** false: verify anyway, but record a failure in authorized/authorizationError instead of failing. */
+  rejectUnauthorized?: boolean;
+  /** Extra identity check run after fipstls's own; an Error it returns fails the connection. */
+  checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
+  /** Resumption is not implemented: only `undefined` is accepted. */
+  session?: undefined;
+  /** Idle timeout (ms), as socket.setTimeout(). */
+  timeout?: number;
+  family?: number;
+  localAddress?: string;
+  localPort?: number;
+  lookup?: LookupFunction;
+  noDelay?: boolean;
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+  /** Accept any server certificate: removes server authentication entirely. For throwaway tests only. */
+  dangerouslyDisableCertificateVerification?: boolean;
+}
+
+/** What a server presents for one name: a certificate chain, its key, and optionally client CAs. */
+export interface SecureContextOptions {
+  cert: PemInput;
+  key: string | Uint8Array | readonly (string | Uint8Array)[];
+  /** Trust anchors for client certificates (requestCert). */
+  ca?: PemInput | TrustStore;
+  crl?: PemInput;
+}
+
+export interface ServerSocketOptions extends CommonSocketOptions, SecureContextOptions {
+  /** Ask clients for a certificate; see SUPPORTED_SERVER_OPTIONS for rejectUnauthorized's effect. */
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+  /** Chooses the certificate by the client's SNI name; see SUPPORTED_SERVER_OPTIONS. */
+  SNICallback?: (servername: string, callback: (err: Error | null, context?: SecureContextLike | null) => void) => void;
+  noDelay?: boolean;
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+}
+
+/** A fipstls SecureContext, or the plain options one is made from. */
+export type SecureContextLike = SecureContextOptions | SecureContext;
+
+const COMMON_DOC: Readonly<Record<string, string>> = {
+  ALPNProtocols: "Protocol names offered (client) or accepted in preference order (server): string[] or Buffer[], or one Buffer in wire format.",
+  minVersion: '"TLSv1.2" or "TLSv1.3"; older versions are a ConfigError. TLS 1.2 is not implemented yet, so TLS 1.3 is what is negotiated.',
+  maxVersion: "As minVersion.",
+  crl: "CRLs (PEM or DER); giving any turns revocation checking on for the peer's chain.",
+  allowHalfOpen: "Keep our sending side open after the peer's close_notify (default false).",
+  highWaterMark: "Readable buffer size in bytes (stream.Duplex's).",
+  handshakeTimeout: "Milliseconds the handshake may take before the socket is destroyed with HandshakeTimeout (default 120000).",
+  policy: 'fipstls: a compliance policy, "default", "fips-140-3", "cnsa", a dated id, or a Policy object.',
+  requireFipsProvider: "fipstls: refuse to start unless the provider attests FIPS mode; defaults to the policy's setting (true under fips-140-3).",
+  provider: 'fipstls: "node" (default), "webcrypto", or a CryptoProvider.',
+  tls: `fipstls: tuning with no node:tls counterpart: ${Object.keys(TLS_TUNING_OPTIONS).join(", ")}.`,
+};
+
+/** Every option connect() accepts, with what it means in fipstls. */
+export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
+  host: "TCP host (default \"localhost\"); also the name verified and sent as SNI when servername is absent (an IP literal is verified against iPAddress SANs and never sent as SNI).",
+  port: "TCP port (default 443).",
+  path: "Unix socket path, instead of host and port.",
+  socket: "An existing connected Duplex to run TLS over instead of opening a connection (STARTTLS). fipstls reads it from then on (remove your own 'data' listeners first) and destroys it with the TLS socket.",
+  servername: "SNI and the name the certificate must match; \"\" (what http passes for IP hosts) means host.",
+  ca: "Trust anchors (PEM/DER, one or many, or a TrustStore). They replace the default, Mozilla's root store from fipstls/roots, as node:tls's ca replaces its bundled roots.",
+  cert: "Client certificate chain, leaf first (PEM or DER), for servers that ask for one.",
+  key: "The client certificate's private key: PEM (PKCS#8, SEC1, PKCS#1) or DER PKCS#8; one key. Encrypted keys are not supported.",
+  ...COMMON_DOC,
+  rejectUnauthorized:
+    "Default true: a certificate that fails verification or checkServerIdentity fails the connection with the named error. false: verification still runs; a failure is recorded (authorized=false, authorizationError = the reason, e.g. \"UnknownIssuer\", authorizationFailure = the error) and the connection proceeds, as in node:tls.",
+  checkServerIdentity:
+    "(hostname, cert) => Error | undefined, called after fipstls's own checks (chain, name, policy) have passed, in addition to them, never instead (node:tls calls it instead of its name check). An Error it returns or throws fails the connection like a verification failure.",
+  session: "Only undefined: session resumption is not implemented (getSession() returns undefined).",
+  timeout: "Idle timeout in ms, as socket.setTimeout().",
+  family: "Passed to net.connect.",
+  localAddress: "Passed to net.connect.",
+  localPort: "Passed to net.connect.",
+  lookup: "Passed to net.connect.",
+  noDelay: "Passed to net.connect.",
+  keepAlive: "Passed to net.connect.",
+  keepAliveInitialDelay: "Passed to net.connect.",
+  dangerouslyDisableCertificateVerification:
+    "fipstls: accept any server certificate; no verification runs (authorized=false, authorizationError \"VerificationDisabled\"). Removes server authentication entirely: for throwaway tests only.",
+};
+
+/** Every option createServer() accepts, with what it means in fipstls. */
+export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
+  cert: "Our certificate chain, leaf first (PEM or DER; an array is one chain). One chain and one key per context: use SNICallback or addContext() for more.",
+  key: "Its private key: PEM (PKCS#8, SEC1, PKCS#1) or DER PKCS#8. Encrypted keys are not supported.",
+  ca: "Trust anchors for client certificates (with requestCert).",
+  ...COMMON_DOC,
+  requestCert:
+    "Ask clients for a certificate, verified against ca. With rejectUnauthorized (default true) a client without one is refused.",
+  rejectUnauthorized:
+    "Only meaningful with requestCert. false: a client without a certificate is accepted with authorized=false and authorizationError \"NoCertificate\"; a certificate that is sent is still verified and a bad one ends the handshake (node:tls would accept it with authorized=false).",
+  SNICallback:
+    "(servername, cb) called when a client sends SNI; cb(null, ctx) with ctx from createSecureContext({cert, key[, ca]}) or such a plain object (built once per object and reused), or cb(null) for the default; cb(err) refuses the client. node:tls SecureContext objects cannot be used.",
+  noDelay: "Passed to net.createServer.",
+  keepAlive: "Passed to net.createServer.",
+  keepAliveInitialDelay: "Passed to net.createServer.",
+};
+
+/** node:tls options fipstls does not support, with the reason and what to use instead. */
+export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
+  pfx: "PKCS#12 is not read; pass cert and key as PEM.",
+  passphrase: "encrypted private keys are not read; decrypt the key first.",
+  ciphers: 'OpenSSL cipher strings are not used; choose TLS 1.3 suites by IANA name with tls: { cipherSuites: [...] }, within the policy.',
+  ecdhCurve: "use tls: { groups: [...] } (secp256r1, secp384r1, secp521r1, x25519), within the policy.",
+  sigalgs: "use tls: { signatureSchemes: [...] }, within the policy.",
+  secureContext: "node:tls SecureContexts are OpenSSL objects; pass cert, key and ca (servers: createSecureContext() for SNICallback and addContext()).",
+  secureProtocol: "use minVersion and maxVersion.",
+  secureOptions: "OpenSSL option flags do not apply.",
+  honorCipherOrder: "the server always chooses by its own preference order.",
+  dhparam: "finite-field Diffie-Hellman is not offered.",
+  minDHSize: "finite-field Diffie-Hellman is not offered.",
+  privateKeyEngine: "OpenSSL engines do not apply; a CryptoProvider holds keys.",
+  privateKeyIdentifier: "OpenSSL engines do not apply; a CryptoProvider holds keys.",
+  clientCertEngine: "OpenSSL engines do not apply.",
+  enableTrace: "no OpenSSL trace; use audit() for what was negotiated.",
+  requestOCSP: "OCSP is not implemented; use crl.",
+  pskCallback: "pre-shared keys are not implemented.",
+  pskIdentityHint: "pre-shared keys are not implemented.",
+  sessionIdContext: "session resumption is not implemented.",
+  sessionTimeout: "session resumption is not implemented.",
+  ticketKeys: "session resumption is not implemented.",
+  ALPNCallback: "use ALPNProtocols (the server picks the first of its list the client offers).",
+  maxCachedSessions: "session resumption is not implemented.",
+};
+
+/** Refuses any option not in `supported` (ignoring undefined values), naming it and, if known, why. */
+export function checkOptions(options: object, supported: Readonly<Record<string, string>>, what: string): void {
+  if (options === null || typeof options !== "object") throw new ConfigError(`${what}: options must be an object`);
+  for (const [k, v] of Object.entries(options)) {
+    if (v === undefined || Object.hasOwn(supported, k)) continue;
+    const why = UNSUPPORTED_OPTIONS[k];
+    throw new ConfigError(why ? `${what}: option "${k}" is not supported: ${why}` : `${what}: unknown option "${k}" (supported: ${Object.keys(supported).join(", ")})`, k);
+  }
+  const tuning = (options as { tls?: unknown }).tls;
+  if (Object.hasOwn(supported, "tls") && tuning !== undefined) checkOptions(tuning as object, TLS_TUNING_OPTIONS, `${what}: tls`);
+}
+
+/** The UNSUPPORTED options set in `options` (agents see http options mixed in, so only these are refused). */
+export function refuseUnsupported(options: object, what: string): void {
+  for (const [k, v] of Object.entries(options)) {
+    if (v !== undefined && v !== null && Object.hasOwn(UNSUPPORTED_OPTIONS, k)) {
+      throw new ConfigError(`${what}: option "${k}" is not supported: ${UNSUPPORTED_OPTIONS[k]}`, k);
+    }
+  }
+}
+
+/** The options markdown table the README shows, generated from the lists above so it cannot drift. */
+export function optionsMarkdown(): string {
+  const row = (name: string, text: string): string => `| \`${name}\` | ${text.replace(/\|/g, "\\|")} |`;
+  const table = (title: string, entries: Readonly<Record<string, string>>): string =>
+    [`**${title}**`, "", "| option | meaning in fipstls |", "| --- | --- |", ...Object.entries(entries).map(([k, v]) => row(k, v))].join("\n");
+  return [
+    table("connect()", SUPPORTED_CONNECT_OPTIONS),
+    table("createServer()", SUPPORTED_SERVER_OPTIONS),
+    table("tls: { … } (both)", TLS_TUNING_OPTIONS),
+    table("not supported (a ConfigError)", UNSUPPORTED_OPTIONS),
+  ].join("\n\n");
+}
+
+export async function resolveProvider(p: ProviderOption | undefined): Promise<CryptoProvider> {
+  if (p === undefined || p === "node") return nodeProvider();
+  if (p === "webcrypto") return webcryptoProvider();
+  if (typeof p === "object" && typeof p.aead === "function") return p;
+  throw new ConfigError(`unknown provider ${String(p)}: use "node", "webcrypto" or a CryptoProvider`, "provider");
+}
+
+export function resolvePolicy(p: PolicyName | Policy | undefined): Policy | undefined {
+  try {
+    return typeof p === "string" ? policyByName(p) : p;
+  } catch (e) {
+    throw new ConfigError((e as Error).message, "policy");
+  }
+}
+
+/** node:tls ALPN forms (names, buffers, or one wire-format buffer) as a list of names. */
+export function alpnNames(input: AlpnInput): string[] {
+  const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
+  if (input instanceof Uint8Array) {
+    const names: string[] = [];
+    for (let at = 0; at < input.length; ) {
+      const n = input[at]!;
+      if (n === 0 || at + 1 + n > input.length) throw new ConfigError("ALPNProtocols: malformed wire-format buffer", "ALPNProtocols");
+      names.push(decode(input.subarray(at + 1, at + 1 + n)));
+      at += 1 + n;
+    }
+    return names;
+  }
+  if (!Array.isArray(input)) throw new ConfigError("ALPNProtocols must be an array of strings or Buffers, or one Buffer", "ALPNProtocols");
+  return input.map((p: unknown) => {
+    if (typeof p === "string") return p;
+    if (p instanceof Uint8Array) return decode(p);
+    throw new ConfigError("ALPNProtocols must be an array of strings or Buffers, or one Buffer", "ALPNProtocols");
+  });
+}
+
+/** One private key: node:tls also takes arrays (one key per chain); fipstls serves one chain per context. */
+export function singleKey(key: string | Uint8Array | readonly (string | Uint8Array)[]): string | Uint8Array {
+  if (typeof key === "string" || key instanceof Uint8Array) return key;
+  if (Array.isArray(key) && key.length === 1 && (typeof key[0] === "string" || key[0] instanceof Uint8Array)) return key[0];
+  throw new ConfigError("key: exactly one private key (PEM or DER) is supported; serve other certificates through SNICallback", "key");
+}
+
+const asPem = (c: string | Uint8Array): string | Uint8Array => (typeof c === "string" ? c : pemText(c) ?? c);
+
+/** node:tls's crl (PEM or DER, one or many) as the config builder's crls. */
+export const crlList = (crl: PemInput): (string | Uint8Array)[] => (Array.isArray(crl) ? crl : [crl as string | Uint8Array]).map(asPem);
+
+/** What client and server configs share, from the node-shaped options. */
+export function sharedTlsOptions(o: CommonSocketOptions, provider: CryptoProvider): Partial<ClientOptions & ServerOptions> {
+  const policy = resolvePolicy(o.policy);
+  return {
+    ...o.tls,
+    provider,
+    ...(policy ? { policy } : {}),
+    requireFipsProvider: o.requireFipsProvider ?? policy?.requireFipsProvider ?? false,
+    ...(o.crl !== undefined ? { crls: crlList(o.crl) } : {}),
+    ...(o.ALPNProtocols !== undefined ? { alpnProtocols: alpnNames(o.ALPNProtocols) } : {}),
+    ...(o.minVersion ? { minVersion: o.minVersion } : {}),
+    ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
+  };
+}
+
+let mozilla: Promise<TrustStore> | undefined;
+
+/** Mozilla's roots, node:tls's default too; loaded on first use (parsing them takes ~100 ms). */
+export function defaultRoots(): Promise<TrustStore> {
+  mozilla ??= import("../roots/index.js").then((m) => m.mozillaTrustStore());
+  return mozilla;
+}

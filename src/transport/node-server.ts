@@ -1,0 +1,239 @@
+// A TLS server over net.Server, shaped like node:tls's: createServer(), 'secureConnection',
+// 'tlsClientError', SNICallback / addContext() / setSecureContext(), and server.emit('connection', s)
+// to run TLS over any stream (server-side STARTTLS). A certificate per name means a ServerConfig
+// per name: each context is built once (policy, provider and the server's settings applied) and reused.
+import * as net from "node:net";
+import type { Duplex } from "node:stream";
+import { EventEmitter } from "node:events";
+import { buildServerConfig, type ServerConfig, type ServerOptions } from "../config/server.js";
+import { ServerConnection } from "../conn/server.js";
+import { ConfigError, InvalidCertificate } from "../errors.js";
+import {
+  type SecureContextOptions,
+  type ServerSocketOptions,
+  SUPPORTED_SERVER_OPTIONS,
+  checkOptions,
+  crlList,
+  resolveProvider,
+  sharedTlsOptions,
+  singleKey,
+} from "./node-options.js";
+import { type Authorization, MADE_BY_FIPSTLS, TLSSocket } from "./node-socket.js";
+import { ClientHelloPeek } from "./node-sni.js";
+
+const CONTEXT_OPTIONS: Readonly<Record<string, string>> = {
+  cert: SUPPORTED_SERVER_OPTIONS.cert!,
+  key: SUPPORTED_SERVER_OPTIONS.key!,
+  ca: SUPPORTED_SERVER_OPTIONS.ca!,
+  crl: SUPPORTED_SERVER_OPTIONS.crl!,
+};
+
+/** A certificate, key and client CAs for one server name; the server builds its config once. */
+export class SecureContext {
+  readonly fipstls = true;
+  readonly options: Readonly<SecureContextOptions>;
+  constructor(options: SecureContextOptions) {
+    checkOptions(options, CONTEXT_OPTIONS, "createSecureContext");
+    if (options.cert === undefined || options.key === undefined) throw new ConfigError("createSecureContext: cert and key are required", "cert");
+    this.options = { ...options };
+  }
+}
+
+export function createSecureContext(options: SecureContextOptions): SecureContext {
+  return new SecureContext(options);
+}
+
+type ContextInput = SecureContext | SecureContextOptions;
+
+/** A TLS server over net.Server, like node:tls's Server. */
+export class Server extends EventEmitter {
+  readonly server: net.Server;
+  private readonly options: ServerSocketOptions;
+  private readonly shared: Promise<Partial<ServerOptions>>;
+  private defaultConfig: Promise<ServerConfig>;
+  private readonly built = new WeakMap<object, Promise<ServerConfig>>();
+  private readonly contexts: { pattern: RegExp; context: ContextInput }[] = [];
+
+  constructor(options: ServerSocketOptions, onSecureConnection?: (socket: TLSSocket) => void) {
+    super();
+    checkOptions(options, SUPPORTED_SERVER_OPTIONS, "createServer");
+    if (options.SNICallback !== undefined && typeof options.SNICallback !== "function") throw new ConfigError("SNICallback must be a function", "SNICallback");
+    this.options = { ...options };
+    if (onSecureConnection) this.on("secureConnection", onSecureConnection);
+    this.shared = resolveProvider(options.provider).then((provider) => {
+      const requestCert = options.requestCert === true;
+      return {
+        ...sharedTlsOptions(options, provider),
+        provider,
+        // node:tls: rejectUnauthorized only matters with requestCert; false admits clients without a certificate.
+        ...(requestCert ? { clientAuth: options.rejectUnauthorized === false ? ("optional" as const) : ("required" as const) } : {}),
+      };
+    });
+    this.defaultConfig = this.build(options);
+    // Surfaced by ready() and, like EADDRINUSE, as 'error' when listen() is called.
+    this.defaultConfig.catch(() => undefined);
+    this.server = net.createServer(
+      { allowHalfOpen: true, pauseOnConnect: true, noDelay: options.noDelay ?? false, keepAlive: options.keepAlive ?? false, keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0 },
+      (socket) => this.emit("connection", socket),
+    );
+    // As node:tls's Server, which is a net.Server: a stream emitted as 'connection' gets TLS run over it.
+    this.on("connection", (socket: Duplex) => this.accept(socket));
+    this.server.on("error", (e) => this.emit("error", e));
+    this.server.on("close", () => this.emit("close"));
+    this.server.on("listening", () => this.emit("listening"));
+  }
+
+  private build(context: SecureContextOptions): Promise<ServerConfig> {
+    const clientRoots = context.ca ?? this.options.ca;
+    return this.shared.then((shared) =>
+      buildServerConfig({
+        ...shared,
+        certificateChain: context.cert,
+        privateKey: singleKey(context.key),
+        ...(clientRoots !== undefined ? { clientRoots } : {}),
+        ...(context.crl !== undefined ? { crls: crlList(context.crl) } : {}),
+      } as ServerOptions),
+    );
+  }
+
+  /** The config for a context, built the first time this object is seen. */
+  private configOf(context: ContextInput): Promise<ServerConfig> {
+    let config = this.built.get(context);
+    if (!config) {
+      const options = context instanceof SecureContext ? context.options : new SecureContext(context).options;
+      config = this.build(options);
+      this.built.set(context, config);
+    }
+    return config;
+  }
+
+  private accept(raw: Duplex): void {
+    const timeout = this.options.handshakeTimeout ?? 120_000;
+    const tls = new TLSSocket(raw, {
+      isServer: true,
+      allowHalfOpen: this.options.allowHalfOpen ?? false,
+      ...(this.options.highWaterMark !== undefined ? { highWaterMark: this.options.highWaterMark } : {}),
+      [MADE_BY_FIPSTLS]: true,
+    });
+    // Handshake failures go to 'tlsClientError' as in node:tls; later errors belong to the socket's owner.
+    const onHandshakeError = (err: Error): void => void this.emit("tlsClientError", err, tls);
+    tls.once("error", onHandshakeError);
+    tls.once("secure", () => {
+      tls.removeListener("error", onHandshakeError);
+      this.emit("secureConnection", tls);
+      if (this.listenerCount("audit") > 0) this.emit("audit", tls.audit(), tls);
+    });
+    tls.startHandshakeClock(timeout);
+    const start = (config: Promise<ServerConfig>): void => {
+      config.then(
+        (c) => tls.attach((cb) => new ServerConnection(c, cb), (_socket, peer) => Promise.resolve(clientAuthorization(c, peer !== null))),
+        (err: Error) => tls.destroy(err),
+      );
+    };
+    if (!this.options.SNICallback && this.contexts.length === 0) return start(this.defaultConfig);
+    const peek = new ClientHelloPeek();
+    let decided = false;
+    tls.peekNetwork((bytes) => {
+      const result = decided ? { done: false as const } : peek.push(bytes);
+      if (!result.done) return;
+      decided = true;
+      tls.stopPeeking();
+      start(this.contextFor(result.serverName));
+    });
+  }
+
+  /** The config for a client's SNI name: SNICallback's choice, else an addContext() match, else the default. */
+  private contextFor(serverName: string | null): Promise<ServerConfig> {
+    if (serverName === null) return Promise.resolve(this.defaultConfig);
+    const callback = this.options.SNICallback;
+    if (!callback) {
+      const match = [...this.contexts].reverse().find((c) => c.pattern.test(serverName));
+      return Promise.resolve(match ? this.configOf(match.context) : this.defaultConfig);
+    }
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      try {
+        callback(serverName, (err, context) => {
+          if (answered) return;
+          answered = true;
+          if (err) return reject(err);
+          if (context === undefined || context === null) return resolve(this.defaultConfig);
+          if (typeof context !== "object" || (!(context instanceof SecureContext) && !("cert" in context))) {
+            return reject(new ConfigError("SNICallback: pass createSecureContext({ cert, key }) or { cert, key }; node:tls SecureContexts cannot be used", "SNICallback"));
+          }
+          resolve(this.configOf(context as ContextInput));
+        });
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+
+  /** Serves `context` to clients asking for `hostname` ("*" matches within one label), as node:tls. */
+  addContext(hostname: string, context: ContextInput): void {
+    if (typeof hostname !== "string" || hostname.length === 0) throw new ConfigError("addContext: hostname must be a non-empty string", "hostname");
+    const source = hostname.replace(/[.^$+?\-\\[\]{}()|]/g, "\\$&").replace(/\*/g, "[^.]*");
+    const input = context instanceof SecureContext ? context : new SecureContext(context);
+    this.configOf(input).catch(() => undefined);
+    this.contexts.push({ pattern: new RegExp(`^${source}$`, "i"), context: input });
+  }
+
+  /** Replaces the default certificate for new connections (certificate rotation). */
+  setSecureContext(options: SecureContextOptions): void {
+    const next = this.build(new SecureContext(options).options);
+    next.catch(() => undefined);
+    this.defaultConfig = next;
+  }
+
+  /** Resolves once the certificate and key are loaded; rejects with the ConfigError otherwise. */
+  ready(): Promise<void> {
+    return this.defaultConfig.then(() => undefined);
+  }
+
+  listen(port?: number, host?: string, callback?: () => void): this;
+  listen(port?: number, callback?: () => void): this;
+  listen(options: net.ListenOptions, callback?: () => void): this;
+  listen(...args: unknown[]): this {
+    // Listening only once the certificate and key are loaded means no connection meets a broken config.
+    this.defaultConfig.then(
+      () => (this.server.listen as (...a: unknown[]) => net.Server)(...args),
+      (err: Error) => this.emit("error", err),
+    );
+    return this;
+  }
+
+  address(): ReturnType<net.Server["address"]> {
+    return this.server.address();
+  }
+
+  close(callback?: (err?: Error) => void): this {
+    this.server.close(callback);
+    return this;
+  }
+
+  getConnections(callback: (error: Error | null, count: number) => void): this {
+    this.server.getConnections(callback);
+    return this;
+  }
+
+  ref(): this {
+    this.server.ref();
+    return this;
+  }
+
+  unref(): this {
+    this.server.unref();
+    return this;
+  }
+}
+
+/** A server's view of its client: authorized only with a verified certificate (the handshake verified any that was sent). */
+function clientAuthorization(config: ServerConfig, sentCertificate: boolean): Authorization {
+  if (sentCertificate) return { authorized: true, failure: null, fatal: false };
+  if (config.clientAuth === "none") return { authorized: false, failure: null, fatal: false };
+  return { authorized: false, failure: new InvalidCertificate("NoCertificate", "the client sent no certificate"), fatal: false };
+}
+
+export function createServer(options: ServerSocketOptions, onSecureConnection?: (socket: TLSSocket) => void): Server {
+  return new Server(options, onSecureConnection);
+}

@@ -1,0 +1,404 @@
+// TLSSocket: a sans-IO Connection over any Node Duplex (a net.Socket, or a stream handed over for
+// STARTTLS), with node:tls's TLSSocket accessors and the net.Socket methods http and undici call.
+// Flow control runs both ways: plaintext is pushed only while the reader keeps up (else the raw
+// socket is paused, so TCP pushes back on the peer), and a write completes once the raw socket drains.
+import type * as net from "node:net";
+import { Duplex } from "node:stream";
+import { X509Certificate } from "node:crypto";
+import type { ClientConnection } from "../conn/client.js";
+import type { ServerConnection } from "../conn/server.js";
+import type { ConnectionCallbacks } from "../conn/connection.js";
+import type { NegotiatedInfo, TlsVersionName } from "../conn/info.js";
+import { ConfigError, HandshakeTimeout, InvalidCertificate, UsageError } from "../errors.js";
+import { suiteByName } from "../tls13/suites.js";
+import type { AuditReport } from "../../compliance/audit.js";
+import { type DetailedPeerCertificate, type PeerCertificate, describeChain, withoutIssuer } from "./node-certificate.js";
+
+/** The stream TLS runs over; the net.Socket members are used when present. */
+export type RawSocket = Duplex &
+  Partial<Pick<net.Socket, "remoteAddress" | "remotePort" | "remoteFamily" | "localAddress" | "localPort" | "connecting" | "setNoDelay" | "setKeepAlive" | "ref" | "unref" | "address">>;
+
+/** How the peer came out of the checks that follow the handshake. */
+export interface Authorization {
+  authorized: boolean;
+  /** Why the peer is not authorized; null when it is (or was never asked for a certificate). */
+  failure: Error | null;
+  /** End the connection with `failure` instead of recording it. */
+  fatal: boolean;
+}
+
+/** Judges the peer once the handshake has completed and its certificates are described. */
+export type Authorize = (socket: TLSSocket, peer: DetailedPeerCertificate | null) => Promise<Authorization>;
+
+export interface TLSSocketOptions {
+  isServer?: boolean;
+  allowHalfOpen?: boolean;
+  highWaterMark?: number;
+}
+
+/** Only connect() and Server make TLSSockets: one made elsewhere would never start a handshake. */
+export const MADE_BY_FIPSTLS: unique symbol = Symbol("fipstls TLSSocket");
+
+const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+const noop = (): void => undefined;
+
+/** A TLS connection as a Node Duplex stream, with node:tls's TLSSocket accessors. Made by connect() or a Server. */
+export class TLSSocket extends Duplex {
+  readonly encrypted = true;
+  /** True once the peer's certificate chain has been verified (and passed checkServerIdentity). */
+  authorized = false;
+  /** Why the peer is not authorized: an InvalidCertificate's reason ("UnknownIssuer", …), else the error's code or message. */
+  authorizationError: string | null = null;
+  /** The error behind authorizationError (fipstls-specific). */
+  authorizationFailure: Error | null = null;
+  /** The idle timeout set by setTimeout(), in ms. */
+  timeout: number | undefined = undefined;
+  connecting = false;
+  readonly isServer: boolean;
+  private connection: ClientConnection | ServerConnection | null = null;
+  private handshakeTimer: ReturnType<typeof setTimeout> | null = null;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  // Bytes that arrive before the connection exists (the server reads the ClientHello to pick a certificate).
+  private early: Buffer[] = [];
+  private earlyEnd = false;
+  private rawEnded = false;
+  private peek: ((bytes: Buffer | null) => void) | null = null;
+  private described = false;
+  private peer: DetailedPeerCertificate | null = null;
+  private own: DetailedPeerCertificate | null = null;
+  private secureDone!: () => void;
+  private secureFailed!: (err: Error) => void;
+  /** Settles once the handshake and the checks after it are done; writes wait for it. */
+  private readonly secured: Promise<void>;
+
+  constructor(
+    readonly socket: RawSocket,
+    options: TLSSocketOptions & { [MADE_BY_FIPSTLS]?: true } = {},
+  ) {
+    if (options[MADE_BY_FIPSTLS] !== true) {
+      throw new ConfigError("new TLSSocket() is not supported: use connect({ socket }) (client) or server.emit('connection', socket) (server) to run TLS over a stream", "TLSSocket");
+    }
+    super({ allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}) });
+    this.isServer = options.isServer ?? false;
+    this.secured = new Promise<void>((resolve, reject) => {
+      this.secureDone = resolve;
+      this.secureFailed = reject;
+    });
+    this.secured.catch(noop);
+    socket.on("data", (b: Buffer) => this.fromNetwork(b));
+    socket.on("end", () => {
+      this.rawEnded = true;
+      if (this.connection) return this.connection.receiveEnd();
+      this.earlyEnd = true;
+      this.peek?.(null);
+    });
+    socket.on("error", (e: Error) => this.destroy(e));
+    socket.on("close", () => {
+      // A raw stream closed without its end, or before the handshake finished, takes the TLS socket with it.
+      if (!this.destroyed && (this.connection?.state !== "open" || !this.rawEnded)) this.destroy();
+    });
+    socket.pause();
+  }
+
+  private fromNetwork(b: Buffer): void {
+    this.idleTimer?.refresh();
+    if (this.connection) return this.connection.receive(asBytes(b));
+    this.early.push(b);
+    this.peek?.(b);
+  }
+
+  /** Starts the clock for the whole handshake, SNI selection and peer checks included. */
+  startHandshakeClock(ms: number): void {
+    this.handshakeTimer ??= setTimeout(() => this.destroy(new HandshakeTimeout(ms)), ms);
+  }
+
+  /** Reads ahead of the connection, handing each chunk (null at the end) to `listener` until attach() or stopPeeking(). */
+  peekNetwork(listener: (bytes: Buffer | null) => void): void {
+    this.peek = listener;
+    for (const b of this.early) if (this.peek === listener) listener(b);
+    if (this.earlyEnd && this.peek === listener) listener(null);
+    if (this.peek === listener) this.socket.resume();
+  }
+
+  stopPeeking(): void {
+    this.peek = null;
+    if (!this.connection) this.socket.pause();
+  }
+
+  /** Binds the sans-IO connection, replays what was read ahead, and runs the handshake. */
+  attach(make: (callbacks: ConnectionCallbacks) => ClientConnection | ServerConnection, authorize: Authorize): void {
+    if (this.destroyed) return;
+    const conn = make({
+      transmit: (bytes) => {
+        if (!this.socket.destroyed) this.socket.write(bytes);
+      },
+      onData: (data) => {
+        if (!this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) this.socket.pause();
+      },
+      onEnd: () => {
+        this.push(null);
+        // As net.Socket does: with nothing left unread, 'end' (and so the auto end() of our side) comes even if nobody reads.
+        this.read(0);
+      },
+      onError: (err) => this.destroy(err),
+    });
+    this.connection = conn;
+    this.peek = null;
+    conn.handshake.then(() => this.afterHandshake(conn, authorize), noop);
+    conn.start();
+    for (const b of this.early) conn.receive(asBytes(b));
+    this.early = [];
+    if (this.earlyEnd) conn.receiveEnd();
+    this.socket.resume();
+  }
+
+  private async afterHandshake(conn: ClientConnection | ServerConnection, authorize: Authorize): Promise<void> {
+    try {
+      const provider = conn.config.provider;
+      this.peer = await describeChain(conn.info.peerCertificates, provider);
+      this.own = await describeChain(conn.config.certificateChain.slice(0, 1), provider);
+      this.described = true;
+      const verdict = await authorize(this, this.peer);
+      if (this.destroyed) return;
+      this.authorized = verdict.authorized;
+      this.authorizationFailure = verdict.failure;
+      this.authorizationError = verdict.failure === null ? null : errorCode(verdict.failure);
+      if (verdict.failure && verdict.fatal) return void this.destroy(verdict.failure);
+    } catch (e) {
+      return void this.destroy(e instanceof Error ? e : new Error(String(e)));
+    }
+    this.clearHandshakeTimer();
+    this.secureDone();
+    this.emit(this.isServer ? "secure" : "secureConnect");
+    // One audit record per connection, for services that log them.
+    if (this.listenerCount("audit") > 0) this.emit("audit", this.audit());
+  }
+
+  private clearHandshakeTimer(): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
+  }
+
+  /** Everything the handshake negotiated (fipstls-specific); null before it completes. */
+  get tlsInfo(): NegotiatedInfo | null {
+    const c = this.connection;
+    if (!c || c.state === "handshaking") return null;
+    try {
+      return c.info;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The negotiated parameters judged against the policy, peer chain included. */
+  audit(): AuditReport {
+    if (!this.connection || !this.tlsInfo) throw new UsageError("no completed handshake to audit");
+    const s = this.socket;
+    return this.connection.audit(`${this.isServer ? "server" : "client"} connection ${s.localAddress}:${s.localPort} <-> ${s.remoteAddress}:${s.remotePort}`);
+  }
+
+  getProtocol(): TlsVersionName | null {
+    return this.tlsInfo?.version ?? null;
+  }
+
+  getCipher(): { name: string; standardName: string; version: string } | null {
+    const info = this.tlsInfo;
+    if (!info) return null;
+    const suite = suiteByName(info.cipherSuite)!;
+    return { name: suite.openSslName, standardName: suite.name, version: info.version };
+  }
+
+  /** As node:tls on a client: the key exchange group; {} on a server, null before the handshake. */
+  getEphemeralKeyInfo(): { type: string; name?: string; size: number } | Record<string, never> | null {
+    const info = this.tlsInfo;
+    if (!info) return null;
+    if (this.isServer) return {};
+    const named: Record<string, { type: string; name?: string; size: number }> = {
+      secp256r1: { type: "ECDH", name: "prime256v1", size: 256 },
+      secp384r1: { type: "ECDH", name: "secp384r1", size: 384 },
+      secp521r1: { type: "ECDH", name: "secp521r1", size: 521 },
+      x25519: { type: "X25519", size: 253 },
+    };
+    return named[info.group] ?? { type: info.group, size: 0 };
+  }
+
+  get alpnProtocol(): string | false {
+    return this.tlsInfo?.alpnProtocol ?? false;
+  }
+
+  get servername(): string | false {
+    return this.tlsInfo?.serverName ?? false;
+  }
+
+  /**
+   * The peer's certificate as node:tls describes it: {} when the peer sent none (a server that did
+   * not request one), null before the handshake completes. `detailed` links issuerCertificate.
+   */
+  getPeerCertificate(detailed: true): DetailedPeerCertificate | Record<string, never> | null;
+  getPeerCertificate(detailed?: false): PeerCertificate | Record<string, never> | null;
+  getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> | null {
+    if (!this.described || this.destroyed) return null;
+    if (!this.peer) return {};
+    return detailed ? this.peer : withoutIssuer(this.peer);
+  }
+
+  /** Our own certificate, described the same way; {} when we sent none. */
+  getCertificate(): PeerCertificate | Record<string, never> | null {
+    if (!this.described || this.destroyed) return null;
+    return this.own ? withoutIssuer(this.own) : {};
+  }
+
+  /** The peer's leaf as a node:crypto X509Certificate (parsed by node, not by fipstls). */
+  getPeerX509Certificate(): X509Certificate | undefined {
+    const der = this.tlsInfo?.peerCertificates[0];
+    return der ? new X509Certificate(der) : undefined;
+  }
+
+  /** Session resumption is not implemented: always undefined. */
+  getSession(): undefined {
+    return undefined;
+  }
+
+  isSessionReused(): false {
+    return false;
+  }
+
+  /**
+   * RFC 8446 7.5 exporter. Unlike node:tls this is asynchronous (the provider's HKDF is), so it
+   * resolves to the Buffer; in TLS 1.3 an absent and an empty context are the same.
+   */
+  async exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Promise<Buffer> {
+    if (!Number.isInteger(length) || length <= 0 || length > 255 * 64) throw new RangeError("length must be an integer from 1 to 16320");
+    if (typeof label !== "string") throw new TypeError("label must be a string");
+    if (context !== undefined && !(context instanceof Uint8Array)) throw new TypeError("context must be a Buffer or Uint8Array");
+    const conn = this.connection;
+    if (!conn || !this.tlsInfo) throw new UsageError("exportKeyingMaterial: the handshake has not completed");
+    const out = await conn.exportKeyingMaterial(label, context ?? new Uint8Array(0), length);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  /** Sends a KeyUpdate (asking the peer to update too, unless `requestPeer` is false). */
+  updateKeys(requestPeer = true): Promise<void> {
+    if (!this.connection) return Promise.reject(new UsageError("cannot update keys before the handshake"));
+    return this.connection.updateKeys(requestPeer);
+  }
+
+  // ---- the net.Socket surface that http, https.Agent and undici use ----
+
+  /** Emits 'timeout' after `ms` without traffic, as net.Socket (0 turns it off). */
+  setTimeout(ms: number, callback?: () => void): this {
+    this.timeout = ms;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (callback) {
+      if (ms === 0) this.removeListener("timeout", callback);
+      else this.once("timeout", callback);
+    }
+    if (ms > 0) {
+      this.idleTimer = setTimeout(() => this.emit("timeout"), ms);
+      this.idleTimer.unref();
+    }
+    return this;
+  }
+
+  setNoDelay(noDelay?: boolean): this {
+    this.socket.setNoDelay?.(noDelay);
+    return this;
+  }
+
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    this.socket.setKeepAlive?.(enable, initialDelay);
+    return this;
+  }
+
+  ref(): this {
+    this.socket.ref?.();
+    return this;
+  }
+
+  unref(): this {
+    this.socket.unref?.();
+    return this;
+  }
+
+  address(): ReturnType<net.Socket["address"]> {
+    return this.socket.address?.() ?? {};
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  get remoteFamily(): string | undefined {
+    return this.socket.remoteFamily;
+  }
+
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
+  // ---- stream.Duplex ----
+
+  override _read(): void {
+    if (this.connection) this.socket.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.idleTimer?.refresh();
+    this.secured
+      .then(() => {
+        if (this.socket.destroyed || this.socket.writableEnded) throw Object.assign(new Error("This socket has been ended by the other party"), { code: "EPIPE" });
+        return this.connection!.write(asBytes(chunk));
+      })
+      .then(() => this.drained())
+      .then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.secured
+      .then(
+        () => this.connection!.close(),
+        () => undefined,
+      )
+      .then(() => new Promise<void>((resolve) => (this.socket.writableEnded ? resolve() : this.socket.end(resolve))))
+      .then(() => callback(), callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.clearHandshakeTimer();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.secureFailed(error ?? new Error("socket destroyed before the handshake completed"));
+    this.connection?.destroy();
+    this.socket.destroy();
+    callback(error);
+  }
+
+  private drained(): Promise<void> {
+    const s = this.socket;
+    if (!s.writableNeedDrain || s.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        s.off("drain", done);
+        s.off("close", done);
+        resolve();
+      };
+      s.on("drain", done);
+      s.on("close", done);
+    });
+  }
+}
+
+/** node:tls puts an OpenSSL code in authorizationError; ours is the check's name, else the error's code. */
+function errorCode(err: Error): string {
+  if (err instanceof InvalidCertificate) return err.reason;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" ? code : err.message;
+}
