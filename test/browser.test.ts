@@ -43,8 +43,8 @@ function findChromium(): string | null {
 
 const root = new URL("../../", import.meta.url); // the repository, seen from dist/test
 const FILES: Record<string, { file: URL; type: string }> = {
-  "/": { file: new URL("test/browser/index.html", root), type: "text/html; charset=utf-8" },
-  "/page.js": { file: new URL("test/browser/page.js", root), type: "text/javascript" },
+  "/": { file: new URL("examples/browser/index.html", root), type: "text/html; charset=utf-8" },
+  "/page.js": { file: new URL("examples/browser/page.js", root), type: "text/javascript" },
   "/fipstls.browser.js": { file: new URL("dist/fipstls.browser.js", root), type: "text/javascript" },
   "/fipstls.browser.js.map": { file: new URL("dist/fipstls.browser.js.map", root), type: "application/json" },
 };

@@ -14,6 +14,8 @@ const expected: Record<string, RegExp> = {
   "audit.mjs": /fipstls audit report: config[\s\S]*verdict: /,
   "scan.mjs": /fipstls audit report: scan[\s\S]*accepted items refused by the policy: \d+/,
   "sans-io.mjs": /client negotiated TLSv1\.3[\s\S]*server received: hello over an in-memory pipe/,
+  "fetch.mjs": /fetch: 200 hello \/fetch\n[\s\S]*https\.get: 200 hello \/https/,
+  "web-streams.mjs": /negotiated TLSv1\.3 \S+ provider webcrypto\nreceived: hello over Web Streams/,
 };
 
 const t = suite("examples");

@@ -1,5 +1,6 @@
-// Runs in the browser: fipstls's bundle, crypto.subtle and a WebSocket are all it has. The test
-// server hands over the relay URL and the throwaway CA; the result goes to window.fipstlsResult.
+// The browser example, run by test/browser.test.ts in headless Chromium: fipstls's bundle,
+// crypto.subtle and a WebSocket are all it has. The page's server hands over the relay URL and the
+// throwaway CA; the result goes to window.fipstlsResult.
 import { connectWebSocket, renderText } from "/fipstls.browser.js";
 
 const show = (id, text) => (document.getElementById(id).textContent = text);
