@@ -7,7 +7,7 @@ import * as tls from "node:tls";
 import { Duplex } from "node:stream";
 import { createHash, randomBytes } from "node:crypto";
 import { accept, upgrade } from "../src/transport/web-streams.js";
-import { InvalidCertificate } from "../src/errors.js";
+import { HandshakeTimeout, InvalidCertificate } from "../src/errors.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { PROVIDERS } from "./_providers.js";
 
@@ -84,6 +84,21 @@ for (const [pname, provider] of PROVIDERS) {
     } finally {
       socket.destroy();
       await new Promise((r) => server.close(r));
+    }
+  });
+
+  t("a silent server fails upgrade() with HandshakeTimeout", async () => {
+    const server = net.createServer(() => undefined);
+    const port = await listen(server);
+    const socket = await connectTcp(port);
+    try {
+      const conn = upgrade(webPair(socket), { provider, serverName: "localhost", roots: pki.caPem, handshakeTimeout: 200 });
+      const err = await conn.handshake.then(() => null, (e: Error) => e);
+      assert.instance(err, HandshakeTimeout);
+    } finally {
+      socket.destroy();
+      server.close();
+      await new Promise((r) => setTimeout(r, 10));
     }
   });
 

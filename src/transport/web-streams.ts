@@ -7,6 +7,7 @@ import { ClientConnection } from "../conn/client.js";
 import { ServerConnection } from "../conn/server.js";
 import type { ConnectionCallbacks } from "../conn/connection.js";
 import type { NegotiatedInfo } from "../conn/info.js";
+import { HandshakeTimeout } from "../errors.js";
 import type { AuditReport } from "../../compliance/audit.js";
 import { webcryptoProvider } from "../../providers/webcrypto/index.js";
 
@@ -24,12 +25,18 @@ export interface TlsStreams extends ByteStreamPair {
   updateKeys(requestPeer?: boolean): Promise<void>;
 }
 
-export type UpgradeOptions = Omit<ClientOptions, "provider"> & { provider?: CryptoProvider };
-export type AcceptOptions = Omit<ServerOptions, "provider"> & { provider?: CryptoProvider };
+interface StreamOptions {
+  provider?: CryptoProvider;
+  /** Milliseconds the handshake may take before the connection fails with HandshakeTimeout (default 30 000; 0 for none). */
+  handshakeTimeout?: number;
+}
+
+export type UpgradeOptions = Omit<ClientOptions, "provider"> & StreamOptions;
+export type AcceptOptions = Omit<ServerOptions, "provider"> & StreamOptions;
 
 /** Runs a TLS client over `transport`; the returned streams carry plaintext. */
 export function upgrade(transport: ByteStreamPair, options: UpgradeOptions): TlsStreams {
-  return wrap(transport, async (callbacks) => {
+  return wrap(transport, options.handshakeTimeout, async (callbacks) => {
     const provider = options.provider ?? (await webcryptoProvider());
     return new ClientConnection(await buildClientConfig({ ...options, provider }), callbacks);
   });
@@ -37,13 +44,13 @@ export function upgrade(transport: ByteStreamPair, options: UpgradeOptions): Tls
 
 /** Runs a TLS server over `transport` (one accepted connection). */
 export function accept(transport: ByteStreamPair, options: AcceptOptions): TlsStreams {
-  return wrap(transport, async (callbacks) => {
+  return wrap(transport, options.handshakeTimeout, async (callbacks) => {
     const provider = options.provider ?? (await webcryptoProvider());
     return new ServerConnection(await buildServerConfig({ ...options, provider }), callbacks);
   });
 }
 
-function wrap(transport: ByteStreamPair, make: (callbacks: ConnectionCallbacks) => Promise<ClientConnection | ServerConnection>): TlsStreams {
+function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (callbacks: ConnectionCallbacks) => Promise<ClientConnection | ServerConnection>): TlsStreams {
   const writer = transport.writable.getWriter();
   const reader = transport.readable.getReader();
   let plaintext!: ReadableStreamDefaultController<Uint8Array>;
@@ -65,6 +72,17 @@ function wrap(transport: ByteStreamPair, make: (callbacks: ConnectionCallbacks) 
     { highWaterMark: 4, size: () => 1 },
   );
 
+  const failAll = (err: unknown): void => {
+    failed ??= err;
+    try {
+      plaintext.error(err);
+    } catch {
+      // already closed
+    }
+    void writer.abort(err).catch(() => undefined);
+    void reader.cancel(err).catch(() => undefined);
+  };
+
   const conn = make({
     transmit: (bytes) => {
       networkWrites = networkWrites.then(() => writer.write(bytes)).catch((e: unknown) => {
@@ -73,16 +91,7 @@ function wrap(transport: ByteStreamPair, make: (callbacks: ConnectionCallbacks) 
     },
     onData: (data) => plaintext.enqueue(data.slice()),
     onEnd: () => plaintext.close(),
-    onError: (err) => {
-      failed ??= err;
-      try {
-        plaintext.error(err);
-      } catch {
-        // already closed
-      }
-      void writer.abort(err).catch(() => undefined);
-      void reader.cancel(err).catch(() => undefined);
-    },
+    onError: (err) => failAll(err),
   });
 
   conn.catch((e: unknown) => {
@@ -109,7 +118,24 @@ function wrap(transport: ByteStreamPair, make: (callbacks: ConnectionCallbacks) 
         // already closed
       }
     });
-    await c.handshake;
+    // The core reads no clock; the transport bounds the handshake.
+    const limit = timeoutMs ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      if (limit > 0) {
+        timer = setTimeout(() => {
+          const err = new HandshakeTimeout(limit);
+          c.destroy();
+          failAll(err);
+          reject(err);
+        }, limit);
+      }
+    });
+    try {
+      await Promise.race([c.handshake, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
     return c.info;
   });
   handshake.catch(() => undefined);

@@ -94,7 +94,8 @@ export function connectWebSocket(url: string | URL, options: WebSocketTlsOptions
     readHighWaterMark: readHighWaterMark ?? 1 << 20,
     maxReadBacklog: maxReadBacklog ?? 16 << 20,
   });
-  const tls = upgrade(transport, tlsOptions);
+  // The timer below covers opening the socket as well, so upgrade() needs none of its own.
+  const tls = upgrade(transport, { ...tlsOptions, handshakeTimeout: 0 });
 
   const timer = handshakeTimeout > 0 ? setTimeout(() => transport.fail(new HandshakeTimeout(handshakeTimeout)), handshakeTimeout) : undefined;
   // upgrade() reports a dead transport as a destroyed connection; the transport's own error says more.
