@@ -194,7 +194,11 @@ export class TLSSocket extends Duplex {
   audit(): AuditReport {
     if (!this.connection || !this.tlsInfo) throw new UsageError("no completed handshake to audit");
     const s = this.socket;
-    return this.connection.audit(`${this.isServer ? "server" : "client"} connection ${s.localAddress}:${s.localPort} <-> ${s.remoteAddress}:${s.remotePort}`);
+    const report = this.connection.audit(`${this.isServer ? "server" : "client"} connection ${s.localAddress}:${s.localPort} <-> ${s.remoteAddress}:${s.remotePort}`);
+    // A server chain kept despite failing verification (rejectUnauthorized: false) makes the connection non-compliant.
+    if (this.isServer || this.authorizationFailure === null) return report;
+    const reason = `server certificate not verified (${this.authorizationError}): ${this.authorizationFailure.message}`;
+    return { ...report, verdict: { ...report.verdict, compliant: false, reasons: [...report.verdict.reasons, reason] } };
   }
 
   getProtocol(): TlsVersionName | null {
