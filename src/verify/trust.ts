@@ -103,6 +103,8 @@ function parsedAnchor(der: Uint8Array): Certificate | null {
 export type TrustAnchors = TrustStore | CertificateSource | readonly CertificateSource[];
 
 const storeCache = new WeakMap<readonly CertificateSource[], TrustStore>();
+const PEM_STORE_CACHE_LIMIT = 32;
+const pemStoreCache = new Map<string, TrustStore>();
 
 /**
  * The verifier's view of `roots`. Entries that do not parse are skipped: they can anchor nothing,
@@ -110,7 +112,17 @@ const storeCache = new WeakMap<readonly CertificateSource[], TrustStore>();
  */
 export function toTrustStore(roots: TrustAnchors): TrustStore {
   if (roots instanceof TrustStore) return roots;
-  if (typeof roots === "string" || roots instanceof Uint8Array) return createTrustStore(roots, { skipInvalid: true });
+  if (typeof roots === "string") {
+    // PEM text is immutable, so the same text (a `ca` option passed on every connect) is parsed once.
+    let cached = pemStoreCache.get(roots);
+    if (cached === undefined) {
+      cached = createTrustStore(roots, { skipInvalid: true });
+      if (pemStoreCache.size >= PEM_STORE_CACHE_LIMIT) pemStoreCache.delete(pemStoreCache.keys().next().value!);
+      pemStoreCache.set(roots, cached);
+    }
+    return cached;
+  }
+  if (roots instanceof Uint8Array) return createTrustStore(roots, { skipInvalid: true });
   if (!Array.isArray(roots)) throw new ConfigError("roots must be a TrustStore, PEM text, DER bytes or an array of those", "roots");
   let store = storeCache.get(roots);
   if (store === undefined) {
