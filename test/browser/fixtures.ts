@@ -5,6 +5,7 @@ import * as tls from "node:tls";
 import { randomBytes } from "node:crypto";
 import { type ChildProcess, spawn } from "node:child_process";
 import { startRelay, type Relay, type RelayOptions } from "../../bin/relay.js";
+import { concat } from "../../src/codec/bytes.js";
 
 // Self-contained on purpose: these tests need nothing of the Node transport.
 
@@ -164,11 +165,5 @@ export async function readAll(readable: ReadableStream<Uint8Array>, limit = 64 <
     ms,
   );
   reader.releaseLock();
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
