@@ -211,3 +211,14 @@ function parseCrls(input: readonly (Crl | Uint8Array | string)[] | undefined): C
     });
   });
 }
+
+/** What every check of a peer's chain takes from a config: clock, provider, policy, revocation. */
+export function peerVerification(config: CommonConfig): { time: Date; provider: CryptoProvider; policy: VerificationPolicy; crls?: readonly Crl[]; revocation?: RevocationOptions } {
+  return {
+    time: config.now(),
+    provider: config.provider,
+    policy: config.verificationPolicy,
+    // Revocation is checked only when CRLs were configured.
+    ...(config.crls.length ? { crls: config.crls, revocation: config.revocation } : {}),
+  };
+}

@@ -31,7 +31,8 @@ import {
   frameHandshake,
 } from "../msgs/handshake.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
-import { parseCertificate } from "../verify/certificate.js";
+import { type Certificate, parseCertificate } from "../verify/certificate.js";
+import { peerVerification } from "../config/common.js";
 import { isIpLiteral } from "../verify/names.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
 import { agree, groupId, groupName } from "./groups.js";
@@ -181,24 +182,17 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
   }
   const chain = certificate.entries.map((e) => e.data);
   transcript.add(next.raw);
+  // The verified path's leaf is already parsed; parse it here only when verification is disabled.
+  let leaf: Certificate | undefined;
   if (config.verifyCertificates) {
-    await verifyServerCertificate({
-      chain,
-      roots: config.roots,
-      serverName: config.serverName!,
-      time: config.now(),
-      provider: p,
-      policy: config.verificationPolicy,
-      // Revocation is checked only when CRLs were configured.
-      ...(config.crls.length ? { crls: config.crls, revocation: config.revocation } : {}),
-    });
+    [leaf] = await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) });
   }
 
   const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
   const cv = decodeCertificateVerify(cvMsg.body);
   let spki: Uint8Array;
   try {
-    spki = parseCertificate(chain[0]!).spki;
+    spki = (leaf ?? parseCertificate(chain[0]!)).spki;
   } catch {
     throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
   }

@@ -1,6 +1,7 @@
 // The TLS 1.3 server handshake (RFC 8446 section 2, 4), written as the sequence it is.
 import type { GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
+import { peerVerification } from "../config/common.js";
 import type { HandshakeContext, HandshakeResult } from "../conn/handshake-context.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
@@ -29,7 +30,6 @@ import {
   frameHandshake,
 } from "../msgs/handshake.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
-import { parseCertificate } from "../verify/certificate.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
 import { agree, groupId } from "./groups.js";
 import { KeySchedule } from "./key-schedule.js";
@@ -230,18 +230,10 @@ async function readClientCertificate(ctx: HandshakeContext, config: ServerConfig
     if (config.clientAuth === "required") throw new PeerMisbehaved("NoClientCertificate", "certificate_required");
     return [];
   }
-  await verifyClientCertificate({
-    chain,
-    roots: config.clientRoots,
-    time: config.now(),
-    provider: config.provider,
-    policy: config.verificationPolicy,
-    // Revocation is checked only when CRLs were configured.
-    ...(config.crls.length ? { crls: config.crls, revocation: config.revocation } : {}),
-  });
+  const [leaf] = await verifyClientCertificate({ chain, roots: config.clientRoots, ...peerVerification(config) });
   const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
   const cv = decodeCertificateVerify(cvMsg.body);
-  await verifyCertificateVerify(config.provider, config.signatureSchemes, cv.scheme, cv.signature, parseCertificate(chain[0]!).spki, "client", await transcript.hash());
+  await verifyCertificateVerify(config.provider, config.signatureSchemes, cv.scheme, cv.signature, leaf!.spki, "client", await transcript.hash());
   transcript.add(cvMsg.raw);
   return chain;
 }

@@ -4,6 +4,7 @@
 import * as net from "node:net";
 import { Duplex } from "node:stream";
 import { buildClientConfig, type ClientConfig } from "../config/client.js";
+import { peerVerification } from "../config/common.js";
 import { ClientConnection } from "../conn/client.js";
 import { ConfigError } from "../errors.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
@@ -122,15 +123,7 @@ function serverAuthorization(config: ClientConfig, mode: VerifyMode, serverName:
     if (mode === "off") return { authorized: false, failure: verificationDisabled(), fatal: false };
     if (mode === "record") {
       try {
-        await verifyServerCertificate({
-          chain: socket.tlsInfo?.peerCertificates ?? [],
-          roots: config.roots,
-          serverName,
-          time: config.now(),
-          provider: config.provider,
-          policy: config.verificationPolicy,
-          ...(config.crls.length ? { crls: config.crls, revocation: config.revocation } : {}),
-        });
+        await verifyServerCertificate({ chain: socket.tlsInfo?.peerCertificates ?? [], roots: config.roots, serverName, ...peerVerification(config) });
       } catch (e) {
         return { authorized: false, failure: e as Error, fatal: false };
       }
