@@ -40,13 +40,19 @@ export class PeerIncompatible extends TlsError {
   }
 }
 
-/** The peer sent us an alert. */
+/**
+ * The peer sent us an alert, reported as received: its level (1 warning, 2 fatal) and description
+ * as they were on the wire. `fatal` says whether it ends the connection, which in TLS 1.3 every alert
+ * but close_notify and user_canceled does whatever its level (RFC 8446 section 6).
+ */
 export class AlertReceived extends TlsError {
   readonly description: number;
+  readonly level: number;
   readonly fatal: boolean;
-  constructor(description: number, fatal: boolean) {
-    super("close_notify", `peer sent ${fatal ? "fatal" : "warning"} alert ${alertName(description)}`);
+  constructor(description: number, fatal: boolean, level: number = fatal ? 2 : 1) {
+    super("close_notify", `peer sent alert ${alertName(description)} (level ${level === 2 ? "fatal" : level === 1 ? "warning" : level})`);
     this.description = description;
+    this.level = level;
     this.fatal = fatal;
   }
   get descriptionName(): string {

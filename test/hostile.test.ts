@@ -94,7 +94,7 @@ t("application data before the handshake is unexpected_message", async () => {
   assert.is(((await rejection(s.conn.handshake)) as TlsError).alert, "unexpected_message");
 });
 
-t("two ChangeCipherSpecs are unexpected_message", async () => {
+t("ChangeCipherSpecs before any ClientHello are unexpected_message", async () => {
   const s = scriptedServer();
   s.conn.receive(record(20, new Uint8Array([1])));
   s.conn.receive(record(20, new Uint8Array([1])));

@@ -12,6 +12,10 @@ import { type OpenedRecord, RecordOpener, RecordSealer, RECORDS_PER_KEY_LIMIT } 
 import type { KeySchedule } from "../tls13/key-schedule.js";
 import type { HandshakeContext, HandshakeResult, TrafficState } from "./handshake-context.js";
 import type { NegotiatedInfo } from "./info.js";
+import { type ConnectionLimits, DEFAULT_LIMITS } from "./limits.js";
+import { InARowGuard } from "./in-a-row-guard.js";
+
+export { type ConnectionLimits, DEFAULT_LIMITS };
 
 export interface ConnectionCallbacks {
   /** Bytes to put on the wire, in order. */
@@ -23,24 +27,6 @@ export interface ConnectionCallbacks {
   /** A fatal error; the connection is unusable afterwards. */
   onError?(error: Error): void;
 }
-
-export interface ConnectionLimits {
-  /** Largest handshake message accepted (bytes). */
-  readonly maxHandshakeMessageSize: number;
-  /** Longest certificate chain accepted from the peer. */
-  readonly maxCertificates: number;
-  /** Send a KeyUpdate after this many records under one key (0 = only at the AEAD limit). */
-  readonly keyUpdateAfterRecords: number;
-}
-
-export const DEFAULT_LIMITS: ConnectionLimits = {
-  maxHandshakeMessageSize: 64 * 1024,
-  maxCertificates: 16,
-  keyUpdateAfterRecords: 0,
-};
-
-/** KeyUpdates or ignorable alerts in a row without application data before we call it abuse. */
-const MAX_CONTROL_IN_A_ROW = 32;
 
 export type ConnectionState = "handshaking" | "open" | "closed";
 
@@ -54,8 +40,13 @@ export abstract class Connection {
   private wake: (() => void) | null = null;
   private transportEnded = false;
   private outputChain: Promise<void> = Promise.resolve();
-  private controlInARow = 0;
-  private sawCcs = false;
+  private readonly inARow = new InARowGuard();
+  /** Records read before the handshake completed (RFC 8446 gives no bound; we do). */
+  private handshakeRecords = 0;
+  /** Set once a ClientHello was sent or received: only from then on may a CCS be dropped (RFC 8446 5). */
+  private helloExchanged = false;
+  /** Our KeyUpdate answering the peer's update_requested is queued but not yet transmitted. */
+  private keyUpdateReplyQueued = false;
   private traffic: TrafficState | null = null;
   private writeClosed = false;
   private error: Error | null = null;
@@ -72,7 +63,7 @@ export abstract class Connection {
     protected readonly callbacks: ConnectionCallbacks,
     protected readonly limits: ConnectionLimits,
   ) {
-    this.joiner = new HandshakeJoiner(limits.maxHandshakeMessageSize);
+    this.joiner = new HandshakeJoiner(limits.maxHandshakeMessageSize, limits.maxHandshakeFragments);
     this.handshake = new Promise<void>((resolve, reject) => {
       this.handshakeResolve = resolve;
       this.handshakeReject = reject;
@@ -117,7 +108,8 @@ export abstract class Connection {
     if (this.state !== "open") return Promise.reject(new UsageError(`cannot write: connection is ${this.state}`));
     if (this.writeClosed) return Promise.reject(new UsageError("cannot write after close()"));
     for (let at = 0; at < data.length; at += MAX_PLAINTEXT) {
-      this.sendRecord(ContentType.ApplicationData, data.subarray(at, at + MAX_PLAINTEXT));
+      void this.sendRecord(ContentType.ApplicationData, data.subarray(at, at + MAX_PLAINTEXT));
+      this.inARow.creditKeyUpdate();
     }
     return this.outputChain;
   }
@@ -199,12 +191,16 @@ export abstract class Connection {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
+      if (this.state === "handshaking" && ++this.handshakeRecords > this.limits.maxHandshakeRecords) {
+        throw new PeerMisbehaved("TooManyHandshakeRecords", "unexpected_message", `more than ${this.limits.maxHandshakeRecords} records before the handshake completed`);
+      }
       if (record.type === ContentType.ChangeCipherSpec) {
-        // RFC 8446 5: a single 0x01 CCS is tolerated during the handshake for middlebox compatibility.
-        if (this.state !== "handshaking" || this.sawCcs || record.fragment.length !== 1 || record.fragment[0] !== 1) {
+        // RFC 8446 5: a 0x01 CCS between the first ClientHello and the peer's Finished is dropped, however
+        // many come (Java's JSSE sends one after ServerHello even when it sent one after a
+        // HelloRetryRequest); any other CCS is unexpected. The record count above bounds them.
+        if (this.state !== "handshaking" || !this.helloExchanged || record.fragment.length !== 1 || record.fragment[0] !== 1) {
           throw new PeerMisbehaved("UnexpectedChangeCipherSpec", "unexpected_message");
         }
-        this.sawCcs = true;
         continue;
       }
       if (this.opener) {
@@ -228,6 +224,7 @@ export abstract class Connection {
       if (!record) throw new PeerMisbehaved("UnexpectedEof", "decode_error", "transport closed during the handshake");
       if (record.type === ContentType.Handshake) {
         if (record.content.length === 0) throw new PeerMisbehaved("EmptyHandshakeRecord", "unexpected_message");
+        this.helloExchanged = true;
         this.pendingMessages.push(...this.joiner.push(record.content));
       } else if (record.type === ContentType.Alert) {
         this.handleAlert(record.content);
@@ -249,13 +246,16 @@ export abstract class Connection {
   private handleAlert(content: Uint8Array): void {
     if (content.length !== 2) throw new PeerMisbehaved("MalformedAlert", "decode_error");
     const [level, description] = [content[0]!, content[1]!];
-    if (description === AlertDescription.close_notify) throw new AlertReceived(description, false);
-    // RFC 8446 6: user_canceled may come as a warning; every other alert is fatal in TLS 1.3.
+    if (level !== AlertLevel.Warning && level !== AlertLevel.Fatal) {
+      throw new PeerMisbehaved("InvalidAlertLevel", "illegal_parameter", `level ${level}`);
+    }
+    if (description === AlertDescription.close_notify) throw new AlertReceived(description, false, level);
+    // RFC 8446 6: user_canceled may come as a warning; every other alert is fatal in TLS 1.3, whatever its level.
     if (description === AlertDescription.user_canceled && level === AlertLevel.Warning) {
-      if (++this.controlInARow > MAX_CONTROL_IN_A_ROW) throw new PeerMisbehaved("TooManyWarningAlerts", "unexpected_message");
+      this.inARow.count("TooManyWarningAlerts");
       return;
     }
-    throw new AlertReceived(description, level === AlertLevel.Fatal);
+    throw new AlertReceived(description, true, level);
   }
 
   private async readLoop(): Promise<void> {
@@ -272,9 +272,16 @@ export abstract class Connection {
         return;
       }
       if (record.type === ContentType.ApplicationData) {
-        this.controlInARow = 0;
-        if (record.content.length > 0) this.callbacks.onData?.(record.content);
+        // RFC 8446 5.1 allows empty application data (traffic analysis); a run of them is a flood.
+        if (record.content.length === 0) {
+          this.inARow.count("TooManyEmptyRecords");
+          continue;
+        }
+        this.inARow.applicationData();
+        this.callbacks.onData?.(record.content);
       } else if (record.type === ContentType.Handshake) {
+        // RFC 8446 5.1: zero-length handshake fragments MUST NOT be sent, encrypted or not.
+        if (record.content.length === 0) throw new PeerMisbehaved("EmptyHandshakeRecord", "unexpected_message");
         this.pendingMessages.push(...this.joiner.push(record.content));
         while (this.pendingMessages.length) await this.postHandshake(this.pendingMessages.shift()!);
       } else if (record.type === ContentType.Alert) {
@@ -302,14 +309,21 @@ export abstract class Connection {
   private async postHandshake(msg: HandshakeMessage): Promise<void> {
     if (msg.type === HandshakeType.KeyUpdate) {
       const requested = decodeKeyUpdate(msg.body);
-      if (++this.controlInARow > MAX_CONTROL_IN_A_ROW) throw new PeerMisbehaved("TooManyKeyUpdates", "unexpected_message");
-      if (!this.joiner.isEmpty) throw new PeerMisbehaved("KeyUpdateNotAtRecordBoundary", "unexpected_message");
+      // RFC 8446 4.6.3: requests that arrive while our answer is still queued are answered by it.
+      const answeredAlready = requested && this.keyUpdateReplyQueued;
+      if (!answeredAlready) this.inARow.keyUpdate();
+      // RFC 8446 5.1: a KeyUpdate ends its record, since the next record is under the new key.
+      if (!this.joiner.isEmpty || this.pendingMessages.length > 0) throw new PeerMisbehaved("KeyUpdateNotAtRecordBoundary", "unexpected_message");
       const t = this.traffic!;
       t.readSecret = await t.schedule.nextTrafficSecret(t.readSecret);
       this.opener = await RecordOpener.create(this.provider, t.suite, await t.schedule.trafficKeys(t.readSecret));
-      if (requested && !this.writeClosed) this.rotateWriteKey(false);
+      if (requested && !answeredAlready && !this.writeClosed) {
+        this.keyUpdateReplyQueued = true;
+        void this.rotateWriteKey(false).then(() => (this.keyUpdateReplyQueued = false));
+      }
       return;
     }
+    if (msg.type === HandshakeType.NewSessionTicket) this.inARow.count("TooManySessionTickets");
     await this.handlePostHandshakeMessage(msg);
   }
 
@@ -320,24 +334,25 @@ export abstract class Connection {
 
   // ---- writing ----
 
-  private sendRecord(type: number, content: Uint8Array): void {
+  /** Queues one record; the promise settles once it was handed to transmit. */
+  private sendRecord(type: number, content: Uint8Array): Promise<void> {
     if (this.sealer) {
       if (this.state === "open" && type === ContentType.ApplicationData) this.maybeRotateBeforeRecord();
       this.recordsUnderWriteKey++;
       const sealed = this.sealer.then((s) => s.seal(type, content));
-      this.queueOutput(sealed);
-    } else {
-      const out = new Uint8Array(5 + content.length);
-      out.set([type, 0x03, 0x03, content.length >> 8, content.length & 0xff]);
-      out.set(content, 5);
-      this.queueOutput(Promise.resolve(out));
+      return this.queueOutput(sealed);
     }
+    const out = new Uint8Array(5 + content.length);
+    out.set([type, 0x03, 0x03, content.length >> 8, content.length & 0xff]);
+    out.set(content, 5);
+    return this.queueOutput(Promise.resolve(out));
   }
 
-  private queueOutput(bytes: Promise<Uint8Array>): void {
+  private queueOutput(bytes: Promise<Uint8Array>): Promise<void> {
     const next = Promise.all([this.outputChain, bytes]).then(([, b]) => this.callbacks.transmit(b));
     this.outputChain = next;
     next.catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e))));
+    return next.catch(() => undefined);
   }
 
   private maybeRotateBeforeRecord(): void {
@@ -346,32 +361,35 @@ export abstract class Connection {
     if (this.recordsUnderWriteKey >= limit) this.rotateWriteKey(false);
   }
 
-  /** Sends KeyUpdate under the current key, then switches to the next write secret. */
-  private rotateWriteKey(requestPeer: boolean): void {
+  /** Sends KeyUpdate under the current key, then switches to the next write secret; settles once it is transmitted. */
+  private rotateWriteKey(requestPeer: boolean): Promise<void> {
     const t = this.traffic!;
-    this.sendRecord(ContentType.Handshake, encodeKeyUpdate(requestPeer));
+    const sent = this.sendRecord(ContentType.Handshake, encodeKeyUpdate(requestPeer));
+    if (requestPeer) this.inARow.creditKeyUpdate();
     const previous = this.sealer!;
     this.recordsUnderWriteKey = 0;
     this.sealer = previous.then(async () => {
       t.writeSecret = await t.schedule.nextTrafficSecret(t.writeSecret);
       return RecordSealer.create(this.provider, t.suite, await t.schedule.trafficKeys(t.writeSecret));
     });
+    return sent;
   }
 
   private sendAlert(description: number, level: number): void {
-    this.sendRecord(ContentType.Alert, new Uint8Array([level, description]));
+    void this.sendRecord(ContentType.Alert, new Uint8Array([level, description]));
   }
 
   /** Sends one handshake message (already framed), fragmenting into records of at most 2^14 bytes. */
   private sendHandshake(raw: Uint8Array): void {
+    this.helloExchanged = true;
     for (let at = 0; at < raw.length; at += MAX_PLAINTEXT) {
-      this.sendRecord(ContentType.Handshake, raw.subarray(at, at + MAX_PLAINTEXT));
+      void this.sendRecord(ContentType.Handshake, raw.subarray(at, at + MAX_PLAINTEXT));
     }
   }
 
   private sendChangeCipherSpec(): void {
     const out = new Uint8Array([ContentType.ChangeCipherSpec, 0x03, 0x03, 0x00, 0x01, 0x01]);
-    this.queueOutput(Promise.resolve(out));
+    void this.queueOutput(Promise.resolve(out));
   }
 
   // ---- key changes ----

@@ -75,7 +75,7 @@ export function decodeServerName(data: Uint8Array): string | undefined {
       if (type !== 0) continue;
       if (host !== undefined) throw new PeerMisbehaved("DuplicateServerName", "illegal_parameter");
       // RFC 6066: ASCII host name without trailing dot; anything else is illegal.
-      if (!/^[\x21-\x7e]+$/.test(String.fromCharCode(...name))) throw new PeerMisbehaved("InvalidServerName", "illegal_parameter");
+      if (!name.every((c) => c >= 0x21 && c <= 0x7e)) throw new PeerMisbehaved("InvalidServerName", "illegal_parameter");
       host = fromUtf8(name);
     }
     return host;

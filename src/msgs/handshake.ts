@@ -134,34 +134,83 @@ export const encodeKeyUpdate = (requestUpdate: boolean): Uint8Array =>
   frameHandshake(HandshakeType.KeyUpdate, new Uint8Array([requestUpdate ? 1 : 0]));
 
 /**
- * Splits a stream of handshake bytes into messages, however the records cut them. Bounded: a
- * message declaring more than `maxMessageSize` bytes is refused before it is buffered.
+ * Splits a stream of handshake bytes into messages, however the records cut them. Linear in the bytes
+ * pushed: fragments of an incomplete message are kept as a list and joined once, when it completes.
+ * Bounded: a message declaring more than `maxMessageSize` bytes is refused before it is buffered, and
+ * one message may arrive in at most `maxFragments` pieces (1-byte records cost a record's overhead each).
  */
 export class HandshakeJoiner {
-  private pending = new Uint8Array(0);
-  constructor(private readonly maxMessageSize: number) {}
+  private parts: Uint8Array[] = [];
+  private buffered = 0;
+  /** Body length of the message being joined, once its header is complete; else -1. */
+  private bodyLength = -1;
+  constructor(
+    private readonly maxMessageSize: number,
+    private readonly maxFragments = 2048,
+  ) {}
 
   get isEmpty(): boolean {
-    return this.pending.length === 0;
+    return this.buffered === 0;
   }
 
   push(fragment: Uint8Array): HandshakeMessage[] {
-    const joined = new Uint8Array(this.pending.length + fragment.length);
-    joined.set(this.pending);
-    joined.set(fragment, this.pending.length);
+    if (fragment.length === 0) return [];
+    let data = fragment;
+    if (this.buffered > 0) {
+      if (this.parts.length >= this.maxFragments) {
+        throw new PeerMisbehaved("TooManyHandshakeFragments", "unexpected_message", `a handshake message in more than ${this.maxFragments} records`);
+      }
+      this.parts.push(fragment);
+      this.buffered += fragment.length;
+      if (this.bodyLength < 0) this.bodyLength = this.pendingBodyLength();
+      if (this.bodyLength < 0 || this.buffered < 4 + this.bodyLength) return [];
+      data = concatParts(this.parts, this.buffered);
+      this.parts = [];
+      this.buffered = 0;
+      this.bodyLength = -1;
+    }
     const out: HandshakeMessage[] = [];
     let at = 0;
-    while (joined.length - at >= 4) {
-      const length = (joined[at + 1]! << 16) | (joined[at + 2]! << 8) | joined[at + 3]!;
-      if (length > this.maxMessageSize) {
-        throw new PeerMisbehaved("HandshakeMessageTooLarge", "unexpected_message", `${length} bytes`);
-      }
-      if (joined.length - at < 4 + length) break;
-      const raw = joined.slice(at, at + 4 + length);
+    while (data.length - at >= 4) {
+      const length = this.checkedLength((data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!);
+      if (data.length - at < 4 + length) break;
+      const raw = data.subarray(at, at + 4 + length);
       out.push({ type: raw[0]!, body: raw.subarray(4), raw });
       at += 4 + length;
     }
-    this.pending = joined.slice(at);
+    if (at < data.length) {
+      this.parts = [data.subarray(at)];
+      this.buffered = data.length - at;
+    }
     return out;
   }
+
+  /** Body length of the message being joined, or -1 while its 4-byte header is incomplete. */
+  private pendingBodyLength(): number {
+    if (this.buffered < 4) return -1;
+    const header = new Uint8Array(4);
+    let filled = 0;
+    for (const part of this.parts) {
+      const n = Math.min(part.length, 4 - filled);
+      header.set(part.subarray(0, n), filled);
+      filled += n;
+      if (filled === 4) break;
+    }
+    return this.checkedLength((header[1]! << 16) | (header[2]! << 8) | header[3]!);
+  }
+
+  private checkedLength(length: number): number {
+    if (length > this.maxMessageSize) throw new PeerMisbehaved("HandshakeMessageTooLarge", "unexpected_message", `${length} bytes`);
+    return length;
+  }
+}
+
+function concatParts(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

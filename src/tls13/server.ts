@@ -63,32 +63,34 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
     throw new PeerMisbehaved("InvalidCompressionMethods", "illegal_parameter");
   }
-  const suite = config.cipherSuites.find((s) => ch.cipherSuites.includes(s.id));
+  // Peer lists become sets first: every choice below is then linear in the ClientHello's size, so a
+  // 64 KiB hello full of entries costs no more than reading it (pre-authentication work stays bounded).
+  const clientSuites = new Set(ch.cipherSuites);
+  const suite = config.cipherSuites.find((s) => clientSuites.has(s.id));
   if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure");
 
-  const clientSchemes = decodeU16List(required(ch, ExtensionType.SignatureAlgorithms, "SignatureAlgorithms"), "signature_algorithms");
-  const scheme = config.signatureSchemes.find((s) => clientSchemes.includes(s.id) && keyCanSign(config.signingKey, s));
+  const clientSchemes = new Set(decodeU16List(required(ch, ExtensionType.SignatureAlgorithms, "SignatureAlgorithms"), "signature_algorithms"));
+  const scheme = config.signatureSchemes.find((s) => clientSchemes.has(s.id) && keyCanSign(config.signingKey, s));
   if (!scheme) throw new PeerIncompatible("NoSignatureSchemeMatch", "handshake_failure");
 
-  const clientGroups = decodeU16List(required(ch, ExtensionType.SupportedGroups, "SupportedGroups"), "supported_groups");
-  const shares = decodeKeyShareClient(required(ch, ExtensionType.KeyShare, "KeyShare"));
-  for (const s of shares) {
+  const clientGroups = new Set(decodeU16List(required(ch, ExtensionType.SupportedGroups, "SupportedGroups"), "supported_groups"));
+  const shares = new Map<number, KeyShareEntry>();
+  for (const s of decodeKeyShareClient(required(ch, ExtensionType.KeyShare, "KeyShare"))) {
     // RFC 8446 4.2.8: each share must be for a group the client also lists in supported_groups.
-    if (!clientGroups.includes(s.group)) throw new PeerMisbehaved("KeyShareForUnlistedGroup", "illegal_parameter");
+    if (!clientGroups.has(s.group)) throw new PeerMisbehaved("KeyShareForUnlistedGroup", "illegal_parameter");
+    shares.set(s.group, s);
   }
-  const mutual = config.groups.filter((g) => clientGroups.includes(groupId(g)));
+  const mutual = config.groups.filter((g) => clientGroups.has(groupId(g)));
   if (mutual.length === 0) throw new PeerIncompatible("NoGroupMatch", "handshake_failure");
-  const withShare = config.preferGroupOverShare
-    ? shares.some((s) => s.group === groupId(mutual[0]!)) ? mutual[0] : undefined
-    : mutual.find((g) => shares.some((s) => s.group === groupId(g)));
+  const withShare = config.preferGroupOverShare ? (shares.has(groupId(mutual[0]!)) ? mutual[0] : undefined) : mutual.find((g) => shares.has(groupId(g)));
   const group = withShare ?? mutual[0]!;
-  const clientShare = withShare ? shares.find((s) => s.group === groupId(withShare))! : null;
+  const clientShare = withShare ? shares.get(groupId(withShare))! : null;
 
   let alpn: string | null = null;
   const alpnData = ch.extensions.get(ExtensionType.Alpn);
   if (alpnData !== undefined && config.alpnProtocols.length) {
-    const offered = decodeAlpn(alpnData);
-    alpn = config.alpnProtocols.find((a) => offered.includes(a)) ?? null;
+    const offered = new Set(decodeAlpn(alpnData));
+    alpn = config.alpnProtocols.find((a) => offered.has(a)) ?? null;
     if (alpn === null) throw new PeerIncompatible("NoApplicationProtocol", "no_application_protocol");
   }
   const snData = ch.extensions.get(ExtensionType.ServerName);

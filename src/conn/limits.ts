@@ -1,0 +1,33 @@
+// How much a peer may make a connection do. Every count here bounds work or memory that a peer can
+// cause without an application-level reason: pre-authentication work (DESIGN.md rule 6) and floods
+// of records that carry nothing.
+
+export interface ConnectionLimits {
+  /** Largest handshake message accepted (bytes). */
+  readonly maxHandshakeMessageSize: number;
+  /** Most records one handshake message may be split into. */
+  readonly maxHandshakeFragments: number;
+  /** Most records (of any type, CCS included) read before the handshake completes. */
+  readonly maxHandshakeRecords: number;
+  /** Longest certificate chain accepted from the peer. */
+  readonly maxCertificates: number;
+  /** Send a KeyUpdate after this many records under one key (0 = only at the AEAD limit). */
+  readonly keyUpdateAfterRecords: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  maxHandshakeMessageSize: 64 * 1024,
+  // A ClientHello of 2 KiB (one with a post-quantum share) still fits when sent in 1-byte records.
+  maxHandshakeFragments: 2048,
+  // Two messages that size, plus CCS and alerts; far beyond what any real peer sends.
+  maxHandshakeRecords: 4096,
+  maxCertificates: 16,
+  keyUpdateAfterRecords: 0,
+};
+
+/**
+ * Records in a row that carry nothing for the application before we call it abuse: warning alerts,
+ * KeyUpdates beyond those our own output explains, NewSessionTickets, and empty application-data
+ * records (OpenSSL's MAX_EMPTY_RECORDS is also 32). Application data with content resets the counts.
+ */
+export const MAX_IN_A_ROW = 32;
