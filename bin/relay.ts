@@ -3,22 +3,11 @@
 // TLS runs end to end: the relay sees only ciphertext and never parses it. Node-only (ws, node:net).
 import * as http from "node:http";
 import * as net from "node:net";
+import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { RELAY_CLOSE, parseRelayRequest, parseTarget, type Target } from "./relay-request.js";
 
-/** Close codes the relay sends; 44xx/45xx mirror the HTTP status a proxy would answer with. */
-export const RELAY_CLOSE = {
-  targetClosed: 1000, // the target ended the TCP connection
-  shuttingDown: 1001,
-  textMessage: 1003, // only binary messages are relayed
-  messageTooBig: 1009, // sent by ws itself when a message exceeds maxMessageBytes
-  internalError: 1011,
-  tooManyConnections: 1013,
-  badRequest: 4400, // no or malformed ?target=
-  notAllowed: 4403, // target or Origin not in the allow-lists
-  idle: 4408,
-  unreachable: 4502, // the TCP connection failed
-  connectTimeout: 4504,
-} as const;
+export { RELAY_CLOSE, parseTarget, parseRelayRequest, type RelayPolicy, type RelayRequest, type Target } from "./relay-request.js";
 
 export interface RelayOptions {
   /** Address to listen on; port 0 picks a free one. */
@@ -38,6 +27,13 @@ export interface RelayOptions {
   readonly connectTimeoutMs?: number;
   /** Bytes queued toward either side before the other side is paused. Default 256 KiB. */
   readonly highWaterMark?: number;
+  /**
+   * A socket must send its whole upgrade request within this long of connecting (and a refused one
+   * gets as long again to answer the close), or it is cut. Default 5 000 ms.
+   */
+  readonly upgradeTimeoutMs?: number;
+  /** Sockets not relaying (no upgrade yet, or refused and closing) held at once; past it the oldest is cut. Default 64. */
+  readonly maxPendingSockets?: number;
   /** One line per connection; default console.log. */
   readonly log?: (line: string) => void;
 }
@@ -48,6 +44,10 @@ export interface RelayStats {
   /** Connections relayed to completion or still running. */
   readonly relayed: number;
   readonly refused: number;
+  /** Sockets open now that are not relaying: no upgrade yet, or refused and closing. */
+  readonly pending: number;
+  /** Pending sockets cut by the upgrade timeout or to make room for a newer one. */
+  readonly dropped: number;
   /** Most bytes the relay held in its queues (both directions, one connection) at any moment. */
   readonly peakBufferedBytes: number;
 }
@@ -61,24 +61,21 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-interface Target {
-  /** Canonical "host:port" (lower-case name, IPv6 in brackets), the allow-list's key. */
-  readonly key: string;
-  readonly host: string;
-  readonly port: number;
+const STATUS_TEXT: Readonly<Record<number, string>> = { 400: "Bad Request", 403: "Forbidden", 414: "URI Too Long" };
+
+// setTimeout fires at once for delays beyond 2^31 - 1 ms: such a timeout would cut every socket.
+function positiveInteger(name: string, value: number | undefined, fallback: number, max = 2 ** 31 - 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0 || value > max) throw new Error(`relay option ${name} must be an integer from 1 to ${max}, not ${value}`);
+  return value;
 }
 
-/** Parses "host:port" strictly: no defaults, no leading zeros, no schemes or paths. */
-export function parseTarget(text: string): Target | null {
-  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):([1-9][0-9]{0,4})$/.exec(text);
-  if (!m) return null;
-  const port = Number(m[3]);
-  const v6 = m[1];
-  if (port > 65535) return null;
-  if (v6 !== undefined && net.isIPv6(v6) === false) return null;
-  const host = (v6 ?? m[2]!).toLowerCase();
-  if (v6 === undefined && (host.startsWith(".") || host.startsWith("-") || host.includes(".."))) return null;
-  return { key: v6 !== undefined ? `[${host}]:${port}` : `${host}:${port}`, host, port };
+/** Answers with a plain HTTP error and closes: no upgrade, so no WebSocket is ever built for it. */
+function refuseHttp(socket: Duplex, status: number, reason: string): void {
+  if (!socket.writable) return void socket.destroy();
+  const body = `${reason}\n`;
+  socket.once("finish", () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
 }
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
@@ -90,52 +87,105 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   }
   if (allow.size === 0) throw new Error("the relay needs at least one allowed host:port");
   const origins = options.origins && options.origins.length > 0 ? new Set(options.origins) : null;
+  const policy = { allow, origins };
   const maxConnections = options.maxConnections ?? 256;
   const maxMessageBytes = options.maxMessageBytes ?? 64 * 1024;
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const highWaterMark = options.highWaterMark ?? 256 * 1024;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const upgradeTimeoutMs = positiveInteger("upgradeTimeoutMs", options.upgradeTimeoutMs, 5_000);
+  const maxPendingSockets = positiveInteger("maxPendingSockets", options.maxPendingSockets, 64);
+  const userLog = options.log ?? ((line: string) => console.log(line));
+  // A logger that throws must not take the relay (or one connection's bookkeeping) down with it.
+  const log = (line: string): void => {
+    try {
+      userLog(line);
+    } catch {
+      // nothing better to do with a log line that cannot be written
+    }
+  };
 
-  const stats = { active: 0, relayed: 0, refused: 0, peakBufferedBytes: 0 };
+  const stats = { active: 0, relayed: 0, refused: 0, dropped: 0, peakBufferedBytes: 0 };
   // Each live connection's way to end itself when the relay shuts down.
   const live = new Map<WebSocket, () => void>();
-  const server = http.createServer((_req, res) => {
+  // Sockets not relaying, oldest first (a Map iterates in insertion order), each with its deadline.
+  const pending = new Map<Duplex, ReturnType<typeof setTimeout>>();
+  const release = (socket: Duplex): void => {
+    const timer = pending.get(socket);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    pending.delete(socket);
+  };
+  const drop = (socket: Duplex): void => {
+    release(socket);
+    stats.dropped++;
+    socket.destroy();
+  };
+
+  // Node's own header and request timeouts are checked only every connectionsCheckingInterval (30 s);
+  // the per-socket deadline below is what enforces upgradeTimeoutMs, these merely agree with it.
+  const server = http.createServer({ headersTimeout: upgradeTimeoutMs, requestTimeout: upgradeTimeoutMs }, (_req, res) => {
     res.writeHead(426, { "content-type": "text/plain", connection: "close" }).end("WebSocket only: ws://this-host/?target=host:port\n");
   });
-  // Sockets beyond the relay limit get a close code, not a silent drop, but their number stays bounded.
-  server.maxConnections = maxConnections + 64;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10_000;
+  // No server.maxConnections: it counts silent sockets too, so a few dozen of them would lock every real
+  // client out. Sockets are bounded instead by maxPendingSockets + maxConnections, each cap on its own.
+  server.on("connection", (socket: net.Socket) => {
+    socket.on("error", () => undefined);
+    pending.set(socket, setTimeout(() => drop(socket), upgradeTimeoutMs));
+    socket.once("close", () => release(socket));
+    // Full: cut the oldest pending socket rather than refuse the new one. Refusing would let whoever
+    // holds the slots with silent sockets (re-opened as they time out) keep every real client out;
+    // cutting the oldest means a real client, which sends its request at once, is never the oldest
+    // for long, and an attacker must open maxPendingSockets sockets within one round trip to bump it.
+    if (pending.size > maxPendingSockets) {
+      const oldest = pending.keys().next().value;
+      if (oldest !== undefined) drop(oldest);
+    }
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false, clientTracking: false });
 
-  server.on("upgrade", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    socket.on("error", () => undefined);
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const started = Date.now();
+    const client = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
+    const refused = (what: string, code: number, reason: string): void => {
+      stats.refused++;
+      log(`${new Date(started).toISOString()} relay ${client} -> ${what} refused ${code} ${reason}`);
+    };
+    const verdict = parseRelayRequest(req.url, req.headers.origin, policy);
+    if (!verdict.ok && verdict.beforeUpgrade) {
+      refused(verdict.what, verdict.status, verdict.reason);
+      return refuseHttp(socket, verdict.status, verdict.reason);
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const started = Date.now();
-      const client = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
       const refuse = (code: number, reason: string, what: string): void => {
-        stats.refused++;
+        // Still pending: the deadline, restarted, bounds how long the peer may take to answer the close.
+        pending.get(socket)?.refresh();
         ws.on("error", () => undefined);
         ws.close(code, reason);
-        log(`${new Date(started).toISOString()} relay ${client} -> ${what} refused ${code} ${reason}`);
+        refused(what, code, reason);
       };
-      const query = new URL(req.url ?? "/", "ws://relay").searchParams.getAll("target");
-      const target = query.length === 1 ? parseTarget(query[0]!) : null;
-      const asked = query.length === 1 ? JSON.stringify(query[0]) : "-";
-      if (!target) return refuse(RELAY_CLOSE.badRequest, "expected ?target=host:port", asked);
-      if (origins && !origins.has(req.headers.origin ?? "")) return refuse(RELAY_CLOSE.notAllowed, "origin not allowed", target.key);
-      const allowed = allow.get(target.key);
-      if (!allowed) return refuse(RELAY_CLOSE.notAllowed, "target not allowed", target.key);
-      if (stats.active >= maxConnections) return refuse(RELAY_CLOSE.tooManyConnections, "too many connections", target.key);
+      if (!verdict.ok) return refuse(verdict.code, verdict.reason, verdict.what);
+      if (stats.active >= maxConnections) return refuse(RELAY_CLOSE.tooManyConnections, "too many connections", verdict.target.key);
+      release(socket);
       stats.active++;
       stats.relayed++;
-      const shutdown = pipe(ws, allowed, { client, started, idleTimeoutMs, connectTimeoutMs, highWaterMark, stats, log }, () => {
+      const shutdown = pipe(ws, allow.get(verdict.target.key) ?? verdict.target, { client, started, idleTimeoutMs, connectTimeoutMs, highWaterMark, stats, log }, () => {
         stats.active--;
         live.delete(ws);
       });
       live.set(ws, shutdown);
     });
+  };
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node removed its own error listener before emitting 'upgrade'.
+    socket.on("error", () => undefined);
+    // Whatever goes wrong with one request ends that request, never the process.
+    try {
+      upgrade(req, socket, head);
+    } catch (e) {
+      log(`${new Date().toISOString()} relay internal error on an upgrade: ${e instanceof Error ? e.message : String(e)}`);
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -151,10 +201,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   return {
     url: `ws://${hostPart}:${addr.port}`,
     port: addr.port,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, pending: pending.size }),
     close: async () => {
       for (const shutdown of live.values()) shutdown();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of [...pending.keys()]) {
+        release(socket);
+        socket.destroy();
+      }
       // Peers get a moment to answer the close frame; then whatever is left is cut.
       const deadline = Date.now() + 2_000;
       while (live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -254,7 +308,7 @@ function pipe(ws: WebSocket, target: Target, ctx: PipeContext, done: () => void)
   });
   ws.on("close", (code: number, reason: Buffer) => {
     wsClosed = true;
-    outcome ??= { code, reason: `client closed${reason.length ? `: ${reason.toString("utf8")}` : ""}` };
+    outcome ??= { code, reason: `client closed${reason.length ? `: ${printable(reason.toString("utf8"))}` : ""}` };
     if (tcp.destroyed) return settle();
     if (code === RELAY_CLOSE.targetClosed) {
       // A normal close: let the bytes already queued reach the target, then close TCP, waiting a little for its end.
@@ -267,4 +321,9 @@ function pipe(ws: WebSocket, target: Target, ctx: PipeContext, done: () => void)
     settle();
   });
   return () => finish(RELAY_CLOSE.shuttingDown, "relay shutting down");
+}
+
+/** A peer's text made safe for a one-line log: control and line-breaking characters escaped. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import { connectWebSocket, WebSocketBacklogExceeded, WebSocketClosed, WebSocketConnectFailed, type WebSocketConstructor, type WebSocketTlsOptions } from "../src/transport/websocket.js";
 import { HandshakeTimeout, InvalidCertificate } from "../src/errors.js";
-import { RELAY_CLOSE, parseTarget } from "../bin/relay.js";
+import { RELAY_CLOSE, parseRelayRequest, parseTarget, startRelay } from "../bin/relay.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { PROVIDERS } from "./_providers.js";
 import { Child, freePort, loggedRelay, readAll, rejectionOf, tlsHttpServer, within } from "./browser/fixtures.js";
@@ -263,6 +263,322 @@ t("fipstls relay: the CLI listens, relays, logs one line per connection and exit
   } finally {
     if (relay.exitCode === null) relay.child.kill("SIGKILL");
     await server.close();
+  }
+});
+
+// ---- Hostile clients: one request can end only itself, and silent sockets cannot lock anyone out.
+
+const WS_HEADERS = "host: 127.0.0.1\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n";
+const upgradeRequest = (target: string, extra = ""): string => `GET ${target} HTTP/1.1\r\n${WS_HEADERS}${extra}\r\n`;
+
+/** What the relay answered on a raw socket: an HTTP status and, after a 101, the close code it sent. */
+interface RawAnswer {
+  readonly status: number | null;
+  readonly closeCode: number | null;
+}
+
+function rawAnswer(bytes: Buffer): RawAnswer {
+  const status = /^HTTP\/1\.1 (\d{3}) /.exec(bytes.toString("latin1"))?.[1];
+  const end = bytes.indexOf("\r\n\r\n");
+  // A server's close frame: 0x88, an unmasked length below 126, then the code.
+  const closeCode = status === "101" && end >= 0 && bytes.length >= end + 8 && bytes[end + 4] === 0x88 ? bytes.readUInt16BE(end + 6) : null;
+  return { status: status === undefined ? null : Number(status), closeCode };
+}
+
+/** Sends `request` on a fresh socket and returns the answer once the relay closes it or sends a close frame (bounded). */
+async function rawExchange(port: number, request: string | Buffer, ms = 3_000): Promise<RawAnswer> {
+  const socket = net.connect(port, "127.0.0.1");
+  socket.on("error", () => undefined);
+  let bytes = Buffer.alloc(0);
+  try {
+    await within(
+      new Promise<void>((resolve) => {
+        socket.on("connect", () => socket.write(request));
+        socket.on("data", (d: Buffer) => {
+          bytes = Buffer.concat([bytes, d]);
+          if (rawAnswer(bytes).closeCode !== null) resolve();
+        });
+        socket.on("close", () => resolve());
+      }),
+      `an answer to ${JSON.stringify(request.toString("latin1").slice(0, 60))}`,
+      ms,
+    );
+  } finally {
+    socket.destroy();
+  }
+  return rawAnswer(bytes);
+}
+
+/** Runs `body`, failing if anything reached process.on("uncaughtException") meanwhile (which would otherwise end the process). */
+async function noUncaught(body: () => Promise<void>): Promise<void> {
+  const caught: string[] = [];
+  const record = (e: unknown): void => void caught.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+  process.on("uncaughtException", record);
+  let failure: unknown = null;
+  try {
+    await body();
+  } catch (e) {
+    failure = e;
+  } finally {
+    process.off("uncaughtException", record);
+  }
+  // The escaped exception is the story; whatever timed out after it is only a consequence.
+  assert.equal(caught, [], "an exception escaped the relay's request handling");
+  if (failure) throw failure;
+}
+
+/** A TCP connection that says nothing unless told to; `closed` settles when the other side ends it. */
+async function silentSocket(port: number): Promise<{ socket: net.Socket; closed: Promise<void> }> {
+  const socket = net.connect(port, "127.0.0.1");
+  socket.on("error", () => undefined);
+  // Reads (and ignores) whatever comes, or a paused socket would never see the relay's end.
+  socket.resume();
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  await within(new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("close", () => reject(new Error("closed before connecting")))), "a silent socket to connect");
+  return { socket, closed };
+}
+
+async function until(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
+  await within(
+    (async () => {
+      while (!condition()) await new Promise((r) => setTimeout(r, 20));
+    })(),
+    what,
+    ms,
+  );
+}
+
+t("parseRelayRequest is total and refuses what no WebSocket client sends before the upgrade", () => {
+  const policy = { allow: new Set(["127.0.0.1:443", "[::1]:443"]), origins: null };
+  const ok = parseRelayRequest("/?target=127.0.0.1:443", undefined, policy);
+  assert.equal(ok, { ok: true, target: { key: "127.0.0.1:443", host: "127.0.0.1", port: 443 } });
+  // Browsers send brackets raw and may percent-encode anything; both decode to the same target.
+  assert.is(parseRelayRequest("/relay/path?x=1&target=[::1]:443", undefined, policy).ok, true);
+  assert.is(parseRelayRequest("/?target=%5B%3A%3A1%5D%3A443", undefined, policy).ok, true);
+  const verdict = (url: string | undefined, origin?: string): string => {
+    const v = parseRelayRequest(url, origin, { allow: policy.allow, origins: new Set(["https://app.example"]) });
+    return v.ok ? "ok" : v.beforeUpgrade ? `http ${v.status}` : `close ${v.code} ${v.reason}`;
+  };
+  const app = "https://app.example";
+  for (const [url, expected] of [
+    [undefined, "http 400"],
+    ["", "http 400"],
+    ["*", "http 400"],
+    ["http://[x/", "http 400"],
+    ["ws://relay/?target=127.0.0.1:443", "http 400"],
+    ["/?target=127.0.0.1:443\u00ff", "http 400"],
+    ["/?target=127.0.0.1:443 x", "http 400"],
+    [`/?target=${"a".repeat(3000)}:1`, "http 414"],
+    ["//", "close 4400 expected ?target=host:port"],
+    ["///", "close 4400 expected ?target=host:port"],
+    ["/", "close 4400 expected ?target=host:port"],
+    ["//?target=127.0.0.1:444", "close 4403 target not allowed"],
+    ["/?target=%", "close 4400 expected ?target=host:port"],
+    ["/?target=%FF%FE", "close 4400 expected ?target=host:port"],
+    ["/?target=%C0%80127.0.0.1:443", "close 4400 expected ?target=host:port"],
+    ["/?target=127.0.0.1:443&target=127.0.0.1:443", "close 4400 expected ?target=host:port"],
+    [`/?${"target=127.0.0.1:443&".repeat(80)}`, "close 4400 expected ?target=host:port"],
+    ["/?target=127.0.0.1:443#x", "close 4400 expected ?target=host:port"],
+  ] as const) {
+    assert.is(verdict(url, app), expected, String(url));
+  }
+  assert.is(verdict("/?target=127.0.0.1:443"), "close 4403 origin not allowed");
+  assert.is(verdict("/?target=127.0.0.1:443", "https://app.example, https://evil.example"), "close 4403 origin not allowed");
+  assert.is(verdict("/?target=127.0.0.1:443", app), "ok");
+  // What is logged stays one short line even when every character needs escaping.
+  const logged = parseRelayRequest(`/?target=${"%0A".repeat(600)}`, undefined, policy);
+  assert.is(logged.ok ? "" : logged.what, `"${"\\u000a".repeat(16)}…"`);
+  const long = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;
+  const longName = parseRelayRequest(`/?target=${long}:1`, undefined, policy);
+  assert.is(longName.ok ? "" : longName.what, `${long.slice(0, 100)}…`);
+  assert.is(parseTarget(`${long}x:1`), null, "a name longer than 253 characters");
+  // Random strings, bounded: every one gets a verdict whose reason fits a close frame and whose log text is one line.
+  let seed = 0x2545f491;
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+  const alphabet = "/?&=%+#:[].-_ target127.0.0.1:443\u00ff\u0000\r\n\ud800\u{1f600}";
+  for (let i = 0; i < 3_000; i++) {
+    let s = "";
+    const len = next() % 40;
+    for (let j = 0; j < len; j++) s += next() % 7 === 0 ? String.fromCharCode(next() % 0x10000) : alphabet[next() % alphabet.length];
+    if (next() % 2 === 0) s = `/?target=${s}`;
+    const v = parseRelayRequest(s, next() % 3 === 0 ? s : undefined, policy);
+    if (v.ok) continue;
+    assert.ok(new TextEncoder().encode(v.reason).length <= 123, v.reason);
+    assert.not.match(v.what, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/, v.what);
+    assert.ok(v.what.length <= 103, v.what);
+  }
+});
+
+t("hostile request-targets and malformed requests end only themselves; the relay keeps serving", async () => {
+  const server = await tlsHttpServer(pki);
+  const other = server.port === 65535 ? server.port - 1 : server.port + 1;
+  const r = await loggedRelay({ allow: [`127.0.0.1:${server.port}`] });
+  try {
+    await noUncaught(async () => {
+      const cases: [string, string | Buffer, string][] = [
+        ["//", upgradeRequest("//"), "101 4400"],
+        ["///", upgradeRequest("///"), "101 4400"],
+        ["//?target=", upgradeRequest(`//?target=127.0.0.1:${other}`), "101 4403"],
+        ["absolute-form with a broken host", upgradeRequest("http://[x/"), "400"],
+        ["asterisk-form", upgradeRequest("*"), "400"],
+        ["a target that is not UTF-8", upgradeRequest("/?target=%FF%FE"), "101 4400"],
+        ["a repeated target", upgradeRequest(`/?target=127.0.0.1:${server.port}&target=127.0.0.1:${server.port}`), "101 4400"],
+        ["many targets", upgradeRequest(`/?${`target=127.0.0.1:${server.port}&`.repeat(60)}`), "101 4400"],
+        ["too many targets", upgradeRequest(`/?${`target=127.0.0.1:${server.port}&`.repeat(150)}`), "414"],
+        ["raw bytes in the request-target", Buffer.concat([Buffer.from("GET /?target=\xff"), Buffer.from([0xc3, 0x28]), Buffer.from(` HTTP/1.1\r\n${WS_HEADERS}\r\n`)]), "400"],
+        ["raw bytes in Origin", Buffer.concat([Buffer.from(`GET /?target=127.0.0.1:${other} HTTP/1.1\r\n${WS_HEADERS}origin: `), Buffer.from([0xff, 0x80]), Buffer.from("\r\n\r\n")]), "101 4403"],
+        ["an upgrade with a body", upgradeRequest(`/?target=127.0.0.1:${other}`, "content-length: 5\r\n") + "hello", "101 4403"],
+        ["an upgrade followed by bytes that are no frame", upgradeRequest(`/?target=127.0.0.1:${other}`) + "\xff".repeat(64), "101 4403"],
+        ["a POST upgrade", upgradeRequest(`/?target=127.0.0.1:${server.port}`, "content-length: 2\r\n").replace(/^GET/, "POST") + "{}", "405"],
+        ["no Sec-WebSocket-Key", upgradeRequest(`/?target=127.0.0.1:${server.port}`).replace(/sec-websocket-key: [^\r]+\r\n/, ""), "400"],
+        // Node answers 431 and resets; the reset may overtake the answer.
+        ["oversized headers", upgradeRequest(`/?target=127.0.0.1:${server.port}`, `x-pad: ${"a".repeat(20_000)}\r\n`), "431|"],
+        ["a malformed header line", `GET /?target=127.0.0.1:${server.port} HTTP/1.1\r\n${WS_HEADERS}no colon here\r\n\r\n`, "400"],
+      ];
+      for (const [what, request, expected] of cases) {
+        const answer = await rawExchange(r.relay.port, request);
+        const got = [answer.status, answer.closeCode].filter((x) => x !== null).join(" ");
+        assert.ok(expected.split("|").includes(got), `${what}: expected ${expected}, got "${got}"`);
+      }
+      // A client that resets half-way through its request.
+      const reset = net.connect(r.relay.port, "127.0.0.1");
+      reset.on("error", () => undefined);
+      await within(new Promise((res) => reset.once("connect", res)), "connect");
+      reset.write(`GET /?target=127.0.0.1:${server.port} HTTP/1.1\r\nhost: 127.0.0.1\r\nupg`);
+      reset.resetAndDestroy();
+      assert.is(server.connections, 0, "no hostile request may reach the target");
+      // The relay is still there for a real client.
+      const conn = connectWebSocket(r.to(`127.0.0.1:${server.port}`), options());
+      await within(conn.handshake, "handshake after the hostile requests");
+      assert.ok((await get(conn, "/still-here")).includes(server.token));
+      assert.ok(r.lines.some((l) => /-> "http:\/\/\[x\/" refused 400 request-target must start with \/$/.test(l)), r.lines.join("\n"));
+      await until(() => r.relay.stats().pending === 0, "every hostile socket to be gone");
+    });
+  } finally {
+    await r.relay.close();
+    await server.close();
+  }
+});
+
+t("silent sockets beyond maxPendingSockets cannot lock a real client out", async () => {
+  const server = await tlsHttpServer(pki);
+  // A long upgrade timeout, so that only the pending cap can make room for the real client.
+  const r = await loggedRelay({ allow: [`127.0.0.1:${server.port}`], maxConnections: 4, maxPendingSockets: 16, upgradeTimeoutMs: 30_000 });
+  const silent: { socket: net.Socket; closed: Promise<void> }[] = [];
+  try {
+    let cut = 0;
+    for (let i = 0; i < 70; i++) {
+      const s = await silentSocket(r.relay.port).catch(() => null);
+      if (!s) continue;
+      silent.push(s);
+      void s.closed.then(() => cut++);
+    }
+    // Let the relay take in every socket (bounded; a relay that never cuts any just runs out the clock).
+    await until(() => cut >= 70 - 16, "the oldest silent sockets to be cut").catch(() => undefined);
+    const conn = connectWebSocket(r.to(`127.0.0.1:${server.port}`), options());
+    await within(conn.handshake, "a real client's handshake while silent sockets fill the pending slots", 5_000);
+    assert.ok((await get(conn, "/past-the-silent-ones")).includes(server.token));
+    const stats = r.relay.stats();
+    assert.ok(stats.pending <= 16, `pending ${stats.pending}`);
+    assert.ok(stats.dropped >= 70 - 16, `dropped ${stats.dropped}`);
+    assert.ok(cut >= 70 - 16, `only ${cut} silent sockets were cut`);
+  } finally {
+    for (const s of silent) s.socket.destroy();
+    await r.relay.close();
+    await server.close();
+  }
+});
+
+t("sockets that do not finish their upgrade in time are cut: silent, trickling headers, refused and never answering the close", async () => {
+  const server = await tlsHttpServer(pki);
+  const r = await loggedRelay({ allow: [`127.0.0.1:${server.port}`], upgradeTimeoutMs: 500 });
+  try {
+    const silent = await Promise.all([0, 1, 2].map(() => silentSocket(r.relay.port)));
+    // One header byte every 100 ms: each byte is activity, but the request never completes in time.
+    const slow = await silentSocket(r.relay.port);
+    const request = upgradeRequest(`/?target=127.0.0.1:${server.port}`);
+    void (async () => {
+      for (let i = 0; i < request.length - 4 && !slow.socket.destroyed; i++) {
+        slow.socket.write(request[i]!);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    })();
+    // Refused after the upgrade, and never answers the close frame.
+    const mute = await silentSocket(r.relay.port);
+    mute.socket.write(upgradeRequest(`/?target=127.0.0.1:${server.port === 65535 ? 1 : server.port + 1}`));
+    await within(Promise.all([...silent, slow, mute].map((s) => s.closed)), "the relay to cut every socket that did not upgrade in time", 4_000);
+    await until(() => r.relay.stats().pending === 0, "no pending sockets left");
+    assert.ok(r.relay.stats().dropped >= 5, `dropped ${r.relay.stats().dropped}`);
+    // A relayed connection is no longer pending: it outlives the upgrade timeout.
+    const conn = connectWebSocket(r.to(`127.0.0.1:${server.port}`), options());
+    await within(conn.handshake, "handshake");
+    await new Promise((res) => setTimeout(res, 800));
+    assert.ok((await get(conn, "/after-the-upgrade-timeout")).includes(server.token));
+    assert.is(server.connections, 1);
+  } finally {
+    await r.relay.close();
+    await server.close();
+  }
+});
+
+t("a logger that throws cannot take the relay down", async () => {
+  const server = await tlsHttpServer(pki);
+  let calls = 0;
+  const relay = await startRelay({
+    host: "127.0.0.1",
+    port: 0,
+    allow: [`127.0.0.1:${server.port}`],
+    log: () => {
+      calls++;
+      throw new Error("the disk is full");
+    },
+  });
+  try {
+    await noUncaught(async () => {
+      const err = await rejectionOf(connectWebSocket(`${relay.url}/?target=127.0.0.1:1`, options()).handshake, "refusal");
+      assert.is((err as WebSocketClosed).code, RELAY_CLOSE.notAllowed);
+      const conn = connectWebSocket(`${relay.url}/?target=127.0.0.1:${server.port}`, options());
+      await within(conn.handshake, "handshake through a relay whose logger throws");
+      assert.ok((await get(conn, "/")).includes(server.token));
+      await until(() => calls >= 2, "two log attempts");
+    });
+  } finally {
+    await relay.close();
+    await server.close();
+  }
+});
+
+t("a client's close reason cannot forge log lines", async () => {
+  const server = await tlsHttpServer(pki);
+  const r = await loggedRelay({ allow: [`127.0.0.1:${server.port}`] });
+  try {
+    const ws = new WebSocket(r.to(`127.0.0.1:${server.port}`));
+    ws.on("error", () => undefined);
+    await within(new Promise((res) => ws.once("open", res)), "raw ws open");
+    ws.close(4000, "bye\r\n2099-01-01T00:00:00.000Z relay forged line");
+    const [line] = await r.logged(1);
+    assert.not.match(line!, /[\r\n]/);
+    assert.match(line!, /client closed: bye\\u000d\\u000a2099/);
+  } finally {
+    await r.relay.close();
+    await server.close();
+  }
+});
+
+t("fipstls relay --upgrade-timeout and --max-pending: silent sockets are cut; bad values are usage errors", async () => {
+  const cli = fileURLToPath(new URL("../../bin/fipstls.js", import.meta.url));
+  const bad = new Child(process.execPath, [cli, "relay", "--listen", "127.0.0.1:0", "--allow", "127.0.0.1:1", "--max-pending", "0"]);
+  assert.is(await bad.exit(), 2);
+  assert.match(bad.stderr, /invalid --max-pending 0/);
+  const relay = new Child(process.execPath, [cli, "relay", "--listen", "127.0.0.1:0", "--allow", "127.0.0.1:1", "--upgrade-timeout", "300", "--max-pending", "2"]);
+  try {
+    const [, port] = await relay.match(/fipstls relay on ws:\/\/127\.0\.0\.1:(\d+)\//);
+    const silent = await Promise.all([0, 1, 2].map(() => silentSocket(Number(port))));
+    await within(Promise.all(silent.map((s) => s.closed)), "the CLI relay to cut silent sockets", 4_000);
+    relay.child.kill("SIGTERM");
+    assert.is(await relay.exit(), 0);
+  } finally {
+    if (relay.exitCode === null) relay.child.kill("SIGKILL");
   }
 });
 
