@@ -2,16 +2,20 @@
 // one alert we send for it (rustls's habit, DESIGN.md rule 5). Messages never contain secrets.
 import { AlertDescription, type AlertName, alertName } from "./msgs/enums.js";
 
+/** A description code outside RFC 8446's registry, as a peer may send one. */
+export type UnknownAlertName = `alert(${number})`;
+
 export class TlsError extends Error {
-  /** The alert this error is reported to the peer with. */
-  readonly alert: AlertName;
-  constructor(alert: AlertName, message: string) {
+  /** The alert this error is reported to the peer with; for AlertReceived, the alert the peer sent. */
+  readonly alert: AlertName | UnknownAlertName;
+  constructor(alert: AlertName | UnknownAlertName, message: string) {
     super(message);
     this.alert = alert;
     this.name = new.target.name;
   }
   get alertCode(): number {
-    return AlertDescription[this.alert];
+    const known = AlertDescription[this.alert as AlertName];
+    return known ?? Number(/\d+/.exec(this.alert)![0]);
   }
 }
 
@@ -50,7 +54,7 @@ export class AlertReceived extends TlsError {
   readonly level: number;
   readonly fatal: boolean;
   constructor(description: number, fatal: boolean, level: number = fatal ? 2 : 1) {
-    super("close_notify", `peer sent alert ${alertName(description)} (level ${level === 2 ? "fatal" : level === 1 ? "warning" : level})`);
+    super(alertName(description), `peer sent alert ${alertName(description)} (level ${level === 2 ? "fatal" : level === 1 ? "warning" : level})`);
     this.description = description;
     this.level = level;
     this.fatal = fatal;

@@ -173,6 +173,32 @@ t("alerts: an invalid level is illegal_parameter; a received alert keeps its lev
   assert.match(warned.message, /handshake_failure \(level warning\)/);
 });
 
+t("a received alert is reported as received: err.alert names it", async () => {
+  const s = scriptedServer();
+  s.conn.receive(record(21, new Uint8Array([2, 48])));
+  const e = (await rejection(s.conn.handshake)) as AlertReceived;
+  assert.is(e.alert, "unknown_ca");
+  assert.is(e.alertCode, 48);
+  const u = scriptedServer();
+  u.conn.receive(record(21, new Uint8Array([2, 201])));
+  const unknown = (await rejection(u.conn.handshake)) as AlertReceived;
+  assert.is(unknown.alert, "alert(201)");
+  assert.is(unknown.alertCode, 201);
+});
+
+t("a failure that is not the peer's (a provider error) sends internal_error", async () => {
+  const broken = { ...provider, keyShare: () => Promise.reject(new Error("module self-test failed")) };
+  const config = await buildServerConfig({ provider: broken, certificateChain: pki.certPem, privateKey: pki.keyPem });
+  const sent: Uint8Array[] = [];
+  const conn = new ServerConnection(config, { transmit: (b) => void sent.push(b) });
+  conn.start();
+  conn.receive(record(22, helloBody()));
+  const e = await rejection(conn.handshake);
+  assert.match(e.message, /self-test/);
+  const last = sent[sent.length - 1]!;
+  assert.equal([...last.subarray(0, 1), ...last.subarray(5)], [21, 2, 80]);
+});
+
 t("a destroyed connection does no more work on what it had buffered", async () => {
   const s = scriptedServer();
   s.conn.receive(oneByteRecords(helloBody()));

@@ -161,8 +161,9 @@ export abstract class Connection {
     this.error = err;
     // After destroy() the application already knows: no alert, no onError.
     const destroyedLocally = this.state === "closed";
-    if (!destroyedLocally && err instanceof TlsError && !(err instanceof AlertReceived)) {
-      this.sendAlert(err.alertCode, AlertLevel.Fatal);
+    // A failure of our own (a provider error, a bug) still tells the peer: internal_error (RFC 8446 6.2).
+    if (!destroyedLocally && !(err instanceof AlertReceived)) {
+      this.sendAlert(err instanceof TlsError ? err.alertCode : AlertDescription.internal_error, AlertLevel.Fatal);
     }
     this.state = "closed";
     this.handshakeReject(err);

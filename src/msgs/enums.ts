@@ -92,8 +92,8 @@ export const AlertDescription = {
 } as const;
 export type AlertName = keyof typeof AlertDescription;
 
-export function alertName(code: number): string {
-  for (const [name, value] of Object.entries(AlertDescription)) if (value === code) return name;
+export function alertName(code: number): AlertName | `alert(${number})` {
+  for (const [name, value] of Object.entries(AlertDescription)) if (value === code) return name as AlertName;
   return `alert(${code})`;
 }
 
