@@ -25,6 +25,10 @@ export interface HelloSpec {
   readonly cipherSuites: readonly number[];
   readonly groups: readonly number[];
   readonly signatureSchemes: readonly number[];
+  /** signature_algorithms_cert (RFC 8446 4.2.3), so that narrowing signature_algorithms leaves the chain free. */
+  readonly signatureSchemesCert?: readonly number[];
+  /** Ask for a stapled OCSP response (status_request, RFC 6066 section 8). */
+  readonly statusRequest?: boolean;
   readonly serverName?: string;
   readonly extendedMasterSecret?: boolean;
   readonly renegotiationInfo?: boolean;
@@ -44,11 +48,16 @@ export type ProbeAnswer =
       readonly renegotiationInfo: boolean;
       /** The TLS 1.2 Certificate message's chain. */
       readonly certificates: readonly Uint8Array[];
+      /** Whether a TLS 1.2 CertificateStatus (a stapled OCSP response) followed the chain. */
+      readonly ocspStapled: boolean;
     }
   | { readonly kind: "alert"; readonly description: number }
   | { readonly kind: "closed" }
   | { readonly kind: "timeout" }
   | { readonly kind: "malformed"; readonly detail: string };
+
+/** TLS 1.2 CertificateStatus handshake message (RFC 6066 section 8). */
+const CERTIFICATE_STATUS = 22;
 
 export function encodeProbeHello(spec: HelloSpec, random: Uint8Array): Uint8Array {
   const tls13 = spec.version === ProtocolVersion.TLS13;
@@ -60,6 +69,9 @@ export function encodeProbeHello(spec: HelloSpec, random: Uint8Array): Uint8Arra
   add(ExtensionType.SupportedGroups, (w) => w.prefixed(2, (x) => spec.groups.forEach((g) => x.u16(g))));
   add(ExtensionType.EcPointFormats, (w) => w.vec8(new Uint8Array([0])));
   add(ExtensionType.SignatureAlgorithms, (w) => w.prefixed(2, (x) => spec.signatureSchemes.forEach((s) => x.u16(s))));
+  if (spec.signatureSchemesCert) add(ExtensionType.SignatureAlgorithmsCert, (w) => w.prefixed(2, (x) => spec.signatureSchemesCert!.forEach((s) => x.u16(s))));
+  // status_type ocsp(1), no responder ids, no request extensions.
+  if (spec.statusRequest) add(ExtensionType.StatusRequest, (w) => w.bytes(new Uint8Array([1, 0, 0, 0, 0])));
   if (spec.extendedMasterSecret) add(ExtensionType.ExtendedMasterSecret, () => undefined);
   if (spec.renegotiationInfo) add(ExtensionType.RenegotiationInfo, (w) => w.vec8(new Uint8Array(0)));
   if (tls13) {
@@ -102,6 +114,7 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
     const joiner = new HandshakeJoiner(64 * 1024);
     let hello: ServerHello | null = null;
     let certificates: Uint8Array[] = [];
+    let ocspStapled = false;
     let ske: { group: number | null; scheme: number | null } = { group: null, scheme: null };
     const done = (): ProbeAnswer => {
       const sh = hello!;
@@ -118,6 +131,7 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
         extendedMasterSecret: sh.extensions.has(ExtensionType.ExtendedMasterSecret),
         renegotiationInfo: sh.extensions.has(ExtensionType.RenegotiationInfo),
         certificates,
+        ocspStapled,
       };
     };
     // Bounded: at most a few dozen records before the answer is known.
@@ -137,6 +151,8 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
             if (hello.isHelloRetryRequest || sv !== undefined) return done();
           } else if (m.type === HandshakeType.Certificate && hello) {
             certificates = decodeTls12Certificates(m.body);
+          } else if (m.type === CERTIFICATE_STATUS && hello) {
+            ocspStapled = m.body.length > 4 && m.body[0] === 1;
           } else if (m.type === 12 && hello) {
             ske = parseServerKeyExchange(m.body, hello.legacyVersion === ProtocolVersion.TLS12);
           } else if (m.type === 14 && hello) {

@@ -2,6 +2,7 @@
 // logs, and Markdown for filing. Text and Markdown show the same facts in the same order.
 import type { AuditItem, AuditReport } from "./audit.js";
 import type { CertificateAudit } from "./certificates.js";
+import type { Finding, ScanReport } from "./scan.js";
 
 export type ReportFormat = "json" | "text" | "md";
 
@@ -28,7 +29,9 @@ function groupByKind(items: readonly AuditItem[]): [string, AuditItem[]][] {
 const hex = (n: number | null): string => (n === null ? "-" : `0x${n.toString(16).padStart(4, "0")}`);
 const mark = (d: "allowed" | "refused"): string => (d === "allowed" ? "allowed" : "REFUSED");
 /** In scans, what the server did comes first: a refused item the server accepts is the finding. */
-const served = (i: AuditItem): string => (i.serverAccepted === undefined ? "" : i.serverAccepted ? (i.decision === "refused" ? "ACCEPTS  " : "accepts  ") : "rejects  ");
+/** In a scan, an item without serverAccepted is one no probe answered conclusively. */
+const served = (i: AuditItem, scan: boolean): string =>
+  i.serverAccepted === undefined ? (scan ? "unknown  " : "") : i.serverAccepted ? (i.decision === "refused" ? "ACCEPTS  " : "accepts  ") : "rejects  ";
 
 function verdictLine(r: AuditReport): string {
   if (r.verdict.compliant) return `COMPLIANT with ${r.policy.id}`;
@@ -36,13 +39,22 @@ function verdictLine(r: AuditReport): string {
   return `NOT COMPLIANT with ${r.policy.id}`;
 }
 
+/** Scan reports add the tool and their findings; other reports render as before. */
+const scanParts = (r: AuditReport): Partial<Pick<ScanReport, "tool" | "findings">> => r as Partial<ScanReport>;
+const byTool = (r: AuditReport): string => {
+  const tool = scanParts(r).tool;
+  return tool ? ` by ${tool.name} ${tool.version}` : "";
+};
+const findingWhere = (f: Finding): string => (f.certificate === null ? "" : `[${f.certificate}] ${f.subject ?? ""}: `);
+const findingLine = (f: Finding): string => `${findingWhere(f)}${f.result}; ${f.rule} (${f.reference})`;
+
 const certLine = (c: CertificateAudit): string =>
   `[${c.position}] ${c.subject} (issuer ${c.issuer}), ${c.notBefore} .. ${c.notAfter}; key ${c.key.name} ${mark(c.key.decision)} (${c.key.rule}); signature ${c.signature.name} ${mark(c.signature.decision)} (${c.signature.rule})`;
 
 export function renderText(r: AuditReport): string {
   const lines: string[] = [];
   lines.push(`fipstls audit report: ${r.type}, ${r.subject}`);
-  lines.push(`generated ${r.generatedAt}, schema ${r.$schema}`);
+  lines.push(`generated ${r.generatedAt}${byTool(r)}, schema ${r.$schema}`);
   lines.push(`policy    ${r.policy.id} (${r.policy.aliases.join(", ")}): ${r.policy.title}`);
   if (r.provider) {
     const f = r.provider.fips;
@@ -58,11 +70,16 @@ export function renderText(r: AuditReport): string {
   for (const [kind, items] of groupByKind(r.items)) {
     lines.push("", KIND_TITLES[kind] ?? kind);
     const width = Math.max(...items.map((i) => i.name.length));
-    for (const i of items) lines.push(`  ${served(i)}${mark(i.decision).padEnd(8)} ${i.name.padEnd(width)}  ${hex(i.iana)}  [${i.source}] ${i.rule} (${i.reference})`);
+    for (const i of items) lines.push(`  ${served(i, r.type === "scan")}${mark(i.decision).padEnd(8)} ${i.name.padEnd(width)}  ${hex(i.iana)}  [${i.source}] ${i.rule} (${i.reference})`);
   }
   if (r.certificates.length) {
     lines.push("", "Certificates");
     for (const c of r.certificates) lines.push(`  ${certLine(c)}`);
+  }
+  const findings = scanParts(r).findings ?? [];
+  if (findings.length) {
+    lines.push("", "Findings");
+    for (const f of findings) lines.push(`  ${f.status.toUpperCase().padEnd(4)}  ${f.id.padEnd(28)} ${findingLine(f)}`);
   }
   lines.push("", "Not attested");
   for (const n of r.verdict.notAttested) lines.push(`  - ${n}`);
@@ -76,7 +93,7 @@ export function renderMarkdown(r: AuditReport): string {
   const lines: string[] = [];
   lines.push(`# fipstls audit report: ${r.type}`, "");
   lines.push(`- **Subject:** ${r.subject}`);
-  lines.push(`- **Generated:** ${r.generatedAt} (schema \`${r.$schema}\`)`);
+  lines.push(`- **Generated:** ${r.generatedAt}${byTool(r)} (schema \`${r.$schema}\`)`);
   lines.push(`- **Policy:** \`${r.policy.id}\` (${r.policy.aliases.map((a) => `\`${a}\``).join(", ")}): ${r.policy.title}`);
   if (r.provider) {
     const f = r.provider.fips;
@@ -89,13 +106,18 @@ export function renderMarkdown(r: AuditReport): string {
     for (const [k, v] of Object.entries(r.negotiated)) lines.push(`| ${k} | ${v === null ? "-" : cell(String(v))} |`);
   }
   for (const [kind, items] of groupByKind(r.items)) {
-    const scan = items.some((i) => i.serverAccepted !== undefined);
+    const scan = r.type === "scan" || items.some((i) => i.serverAccepted !== undefined);
     lines.push("", `## ${KIND_TITLES[kind] ?? kind}`, "", `| ${scan ? "server | " : ""}decision | name | IANA | source | rule | reference |`, `|${scan ? "---|" : ""}---|---|---|---|---|---|`);
-    for (const i of items) lines.push(`| ${scan ? `${served(i).trim()} | ` : ""}${mark(i.decision)} | \`${i.name}\` | ${hex(i.iana)} | ${i.source} | ${cell(i.rule)} | ${cell(i.reference)} |`);
+    for (const i of items) lines.push(`| ${scan ? `${served(i, r.type === "scan").trim()} | ` : ""}${mark(i.decision)} | \`${i.name}\` | ${hex(i.iana)} | ${i.source} | ${cell(i.rule)} | ${cell(i.reference)} |`);
   }
   if (r.certificates.length) {
     lines.push("", "## Certificates", "");
     for (const c of r.certificates) lines.push(`- ${cell(certLine(c))}`);
+  }
+  const mdFindings = scanParts(r).findings ?? [];
+  if (mdFindings.length) {
+    lines.push("", "## Findings", "", "| status | check | certificate | result | rule | reference |", "|---|---|---|---|---|---|");
+    for (const f of mdFindings) lines.push(`| ${f.status.toUpperCase()} | \`${f.id}\` | ${f.certificate === null ? "-" : cell(`${f.certificate} ${f.subject ?? ""}`)} | ${cell(f.result)} | ${cell(f.rule)} | ${cell(f.reference)} |`);
   }
   lines.push("", "## Not attested", "");
   for (const n of r.verdict.notAttested) lines.push(`- ${n}`);

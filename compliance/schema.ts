@@ -1,5 +1,6 @@
-// JSON Schema (draft 2020-12) of audit reports, version 1. Fields are only ever added in a new
-// version, so that auditors can diff two reports of the same version field by field.
+// JSON Schema (draft 2020-12) of audit reports, version 1. Required fields are only ever added in a
+// new version, so that auditors can diff two reports of the same version field by field; optional
+// ones (a scan's `tool` and `findings`) may be added within it, as older reports stay valid.
 const judgement = {
   decision: { enum: ["allowed", "refused"] },
   rule: { type: "string" },
@@ -45,6 +46,23 @@ const certificate = {
   },
 };
 
+// Scan reports only: a judged property of the server or its chain (compliance/chain-findings.ts).
+const finding = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "testsslId", "status", "certificate", "subject", "result", "rule", "reference"],
+  properties: {
+    id: { type: "string" },
+    testsslId: { type: ["string", "null"] },
+    status: { enum: ["pass", "fail", "info"] },
+    certificate: { type: ["integer", "null"] },
+    subject: { type: ["string", "null"] },
+    result: { type: "string" },
+    rule: { type: "string" },
+    reference: { type: "string" },
+  },
+};
+
 export const AUDIT_JSON_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "urn:fipstls:audit:v1",
@@ -82,6 +100,14 @@ export const AUDIT_JSON_SCHEMA = {
     negotiated: { type: ["object", "null"], additionalProperties: { type: ["string", "boolean", "null"] } },
     items: { type: "array", items: item },
     certificates: { type: "array", items: certificate },
+    // Added compatibly within version 1 (optional; scan reports carry both).
+    tool: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name", "version"],
+      properties: { name: { type: "string" }, version: { type: "string" } },
+    },
+    findings: { type: "array", items: finding },
     verdict: {
       type: "object",
       additionalProperties: false,

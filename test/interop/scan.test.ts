@@ -3,7 +3,7 @@
 // reports checked field by field against what each server was configured to do.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,7 +48,7 @@ t("a permissive TLS 1.2 server without EMS: every violation is reported", async 
     if (previous === undefined) delete process.env.OPENSSL_CONF;
     else process.env.OPENSSL_CONF = previous;
   }
-  const r = await scan("127.0.0.1", permissivePort, { policy: "fips-140-3", serverName: "localhost", timeoutMs: 5000 });
+  const r = await scan("127.0.0.1", permissivePort, { policy: "fips-140-3", serverName: "localhost", timeoutMs: 5000, roots: pki.caPem });
   assert.equal(validate(AUDIT_JSON_SCHEMA as unknown as Record<string, unknown>, JSON.parse(JSON.stringify(r))), []);
   assert.is(r.type, "scan");
   assert.equal(accepted(r, "version"), ["TLSv1.2"]);
@@ -74,13 +74,16 @@ t("a permissive TLS 1.2 server without EMS: every violation is reported", async 
   assert.match(reasons, /server accepts cipher_suite TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256/);
   assert.match(reasons, /server accepts cipher_suite TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256/);
   assert.match(reasons, /server accepts group x25519/);
+  // TLS 1.2 only: SP 800-52r2 §3.1 has required TLS 1.3 since 2024-01-01.
+  assert.match(reasons, /the server does not accept TLSv1\.3: servers shall support TLS 1\.3 .*\(NIST SP 800-52r2 §3\.1\)/);
   assert.is(r.certificates[0]!.subject, "CN=localhost, O=fipstls test");
   assert.is(r.certificates[0]!.key.name, "ec-P-256");
 });
 
 t("a strict TLS 1.3 server with approved parameters only is compliant", async () => {
   const port = await server(["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256", "-groups", "P-384:P-256"]);
-  const r = await scan("127.0.0.1", port, { policy: "fips-140-3", serverName: "localhost" });
+  // The chain is judged against the trust store too: the interop CA, not the default Mozilla roots.
+  const r = await scan("127.0.0.1", port, { policy: "fips-140-3", serverName: "localhost", roots: pki.caPem });
   assert.equal(accepted(r, "version"), ["TLSv1.3"]);
   assert.equal(accepted(r, "cipher_suite"), ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"]);
   assert.equal(accepted(r, "group"), ["secp256r1", "secp384r1"]);
@@ -89,19 +92,24 @@ t("a strict TLS 1.3 server with approved parameters only is compliant", async ()
   assert.ok(r.verdict.compliant, r.verdict.reasons.join("; "));
   assert.is(r.certificates.length, 1);
   // Under cnsa the same server is not compliant: it accepts AES-128 and P-256.
-  const cnsa = await scan("127.0.0.1", port, { policy: "cnsa", serverName: "localhost" });
+  const cnsa = await scan("127.0.0.1", port, { policy: "cnsa", serverName: "localhost", roots: pki.caPem });
   assert.not.ok(cnsa.verdict.compliant);
   assert.match(cnsa.verdict.reasons.join("\n"), /server accepts cipher_suite TLS_AES_128_GCM_SHA256/);
 });
 
-t("fipstls scan exits 1 for the permissive server and prints JSON that validates", () => {
+t("fipstls scan exits 1 for the permissive server and prints JSON that validates", async () => {
   const cli = fileURLToPath(new URL("../../../bin/fipstls.js", import.meta.url));
-  const r = spawnSync(process.execPath, [cli, "scan", `127.0.0.1:${permissivePort}`, "--policy", "fips-140-3", "--servername", "localhost", "--format", "json"], { encoding: "utf8", timeout: 30_000 });
+  // Asynchronous, so that s_server's stderr pipe keeps draining while the CLI scans it.
+  const run = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = execFile(process.execPath, [cli, "scan", ...args], { encoding: "utf8", timeout: 30_000, maxBuffer: 1 << 24 }, (_e, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
+    });
+  const r = await run(`127.0.0.1:${permissivePort}`, "--policy", "fips-140-3", "--servername", "localhost", "--format", "json");
   assert.is(r.status, 1, r.stderr);
   const report = JSON.parse(r.stdout) as AuditReport;
   assert.equal(validate(AUDIT_JSON_SCHEMA as unknown as Record<string, unknown>, report), []);
   assert.is(find(report, "extension", "extended_master_secret").serverAccepted, false);
-  const closed = spawnSync(process.execPath, [cli, "scan", "127.0.0.1:1", "--timeout", "500"], { encoding: "utf8", timeout: 30_000 });
+  const closed = await run("127.0.0.1:1", "--timeout", "500");
   assert.ok(closed.status === 1 || closed.status === 2, `exit ${closed.status}`);
 });
 
