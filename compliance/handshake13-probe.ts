@@ -7,7 +7,8 @@ import type { CryptoProvider, GroupName, KeyShare } from "../src/crypto/provider
 import { Reader } from "../src/codec/reader.js";
 import { Writer } from "../src/codec/writer.js";
 import { Deframer } from "../src/record/deframer.js";
-import { RecordOpener } from "../src/record/protection.js";
+import type { RecordProtection } from "../src/record/protection.js";
+import { Tls13AeadProtection } from "../src/record/tls13-aead.js";
 import { ContentType, ExtensionType, HandshakeType, ProtocolVersion } from "../src/msgs/enums.js";
 import { type Extension, decodeCookie, decodeKeyShareServer, decodeU16, encodeCookie, encodeKeyShareClient, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../src/msgs/extensions.js";
 import { decodeServerHello, encodeClientHello } from "../src/msgs/hello.js";
@@ -65,7 +66,8 @@ class ServerFlight {
   private readonly joiner = new HandshakeJoiner(MAX_MESSAGE);
   private readonly queue: HandshakeMessage[] = [];
   private reads = 0;
-  opener: RecordOpener | null = null;
+  opener: RecordProtection | null = null;
+  private openedRecords = 0;
 
   constructor(
     private readonly stream: RawStream,
@@ -91,7 +93,7 @@ class ServerFlight {
         continue;
       }
       if (rec.type !== ContentType.ApplicationData) throw new Stop({ kind: "malformed", detail: `unprotected record type ${rec.type} after ServerHello` });
-      const inner = await this.opener.open(rec.header, rec.fragment);
+      const inner = await this.opener.open(rec.header, rec.fragment, this.openedRecords++);
       if (inner.type === ContentType.Alert) throw alert(inner.content);
       if (inner.type !== ContentType.Handshake) throw new Stop({ kind: "malformed", detail: `record type ${inner.type} in the server's handshake flight` });
       this.queue.push(...this.joiner.push(inner.content));
@@ -100,7 +102,7 @@ class ServerFlight {
   }
 
   /** Keys change only on a message boundary (RFC 8446 5.1). */
-  setOpener(opener: RecordOpener): void {
+  setOpener(opener: RecordProtection): void {
     if (!this.joiner.isEmpty || this.queue.length > 0) throw new Stop({ kind: "malformed", detail: "handshake data shares a record with ServerHello" });
     this.opener = opener;
   }
@@ -194,7 +196,7 @@ async function run(stream: RawStream, spec: Handshake13Spec, p: CryptoProvider, 
   transcript.add(shMsg.raw);
   const schedule = new KeySchedule(p, suite);
   const hs = await schedule.inputSharedSecret(secret, await transcript.hash());
-  flight.setOpener(await RecordOpener.create(p, suite, await schedule.trafficKeys(hs.serverHandshakeTrafficSecret)));
+  flight.setOpener(await Tls13AeadProtection.create(p, suite.aead, await schedule.trafficKeys(hs.serverHandshakeTrafficSecret)));
 
   let certificates: Uint8Array[] = [];
   let ocspStapled = false;

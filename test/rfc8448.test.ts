@@ -7,7 +7,7 @@ import { concat, fromHex, toHex } from "../src/codec/bytes.js";
 import { KeySchedule } from "../src/tls13/key-schedule.js";
 import { hkdfExtract } from "../src/tls13/hkdf.js";
 import { suiteByName } from "../src/tls13/suites.js";
-import { RecordOpener, RecordSealer } from "../src/record/protection.js";
+import { Tls13AeadProtection } from "../src/record/tls13-aead.js";
 import { decodeCertificate, decodeEncryptedExtensions } from "../src/msgs/handshake.js";
 import { decodeClientHello, decodeServerHello } from "../src/msgs/hello.js";
 import { decodeKeyShareClient, decodeKeyShareServer } from "../src/msgs/extensions.js";
@@ -97,35 +97,34 @@ for (const [name, provider] of PROVIDERS) {
   });
 
   t("record protection: handshake, application data and alert records", async () => {
-    const keys = (k: string, iv: string) => ({ key: v(k), iv: v(iv) });
+    const protection = (k: string, iv: string) => Tls13AeadProtection.create(provider, suite128.aead, { key: v(k), iv: v(iv) });
     // Server handshake flight: one record, sequence 0, no padding.
-    const sealer = await RecordSealer.create(provider, suite128, keys("server_handshake_key", "server_handshake_iv"));
-    assert.is(hexOf(await sealer.seal(22, v("server_handshake_payload"))), vectors.values.server_handshake_record);
-    const opener = await RecordOpener.create(provider, suite128, keys("server_handshake_key", "server_handshake_iv"));
+    const serverHs = await protection("server_handshake_key", "server_handshake_iv");
+    assert.is(hexOf(await serverHs.seal(22, v("server_handshake_payload"), 0)), vectors.values.server_handshake_record);
     const rec = v("server_handshake_record");
-    const opened = await opener.open(rec.subarray(0, 5), rec.subarray(5));
+    const opened = await serverHs.open(rec.subarray(0, 5), rec.subarray(5), 0);
     assert.is(opened.type, 22);
     assert.is(hexOf(opened.content), vectors.values.server_handshake_payload);
 
-    const clientHs = await RecordSealer.create(provider, suite128, keys("client_handshake_key", "client_handshake_iv"));
-    assert.is(hexOf(await clientHs.seal(22, v("client_finished"))), vectors.values.client_finished_record);
+    const clientHs = await protection("client_handshake_key", "client_handshake_iv");
+    assert.is(hexOf(await clientHs.seal(22, v("client_finished"), 0)), vectors.values.client_finished_record);
 
-    const clientApp = await RecordSealer.create(provider, suite128, keys("client_application_key", "client_application_iv"));
-    assert.is(hexOf(await clientApp.seal(23, v("client_application_data_payload"))), vectors.values.client_application_data_record);
-    assert.is(hexOf(await clientApp.seal(21, fromHex("0100"))), vectors.values.client_alert_record);
+    const clientApp = await protection("client_application_key", "client_application_iv");
+    assert.is(hexOf(await clientApp.seal(23, v("client_application_data_payload"), 0)), vectors.values.client_application_data_record);
+    assert.is(hexOf(await clientApp.seal(21, fromHex("0100"), 1)), vectors.values.client_alert_record);
 
-    const serverApp = await RecordSealer.create(provider, suite128, keys("server_application_key", "server_application_iv"));
-    assert.is(hexOf(await serverApp.seal(22, v("new_session_ticket"))), vectors.values.new_session_ticket_record);
-    assert.is(hexOf(await serverApp.seal(23, v("server_application_data_payload"))), vectors.values.server_application_data_record);
-    assert.is(hexOf(await serverApp.seal(21, fromHex("0100"))), vectors.values.server_alert_record);
+    const serverApp = await protection("server_application_key", "server_application_iv");
+    assert.is(hexOf(await serverApp.seal(22, v("new_session_ticket"), 0)), vectors.values.new_session_ticket_record);
+    assert.is(hexOf(await serverApp.seal(23, v("server_application_data_payload"), 1)), vectors.values.server_application_data_record);
+    assert.is(hexOf(await serverApp.seal(21, fromHex("0100"), 2)), vectors.values.server_alert_record);
   });
 
   t("a flipped bit in a record fails authentication with bad_record_mac", async () => {
-    const opener = await RecordOpener.create(provider, suite128, { key: v("server_handshake_key"), iv: v("server_handshake_iv") });
+    const protection = await Tls13AeadProtection.create(provider, suite128.aead, { key: v("server_handshake_key"), iv: v("server_handshake_iv") });
     const rec = v("server_handshake_record").slice();
     rec[40]! ^= 1;
     try {
-      await opener.open(rec.subarray(0, 5), rec.subarray(5));
+      await protection.open(rec.subarray(0, 5), rec.subarray(5), 0);
       assert.unreachable("tampered record opened");
     } catch (e) {
       assert.is((e as { alert?: string }).alert, "bad_record_mac");

@@ -11,7 +11,11 @@ export function decodePem(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
   for (const m of text.matchAll(PEM_BLOCK)) {
     const body = m[2]!.replace(/[\r\n\t ]/g, "");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new TypeError(`PEM block "${m[1]}" is not valid base64`);
+    // RFC 4648 with the padding rule atob applies: padding only to a multiple of 4, and never one
+    // dangling character (which encodes no whole byte).
+    const unpadded = body.replace(/={1,2}$/, "");
+    const valid = /^[A-Za-z0-9+/]*$/.test(unpadded) && (unpadded === body || body.length % 4 === 0) && unpadded.length % 4 !== 1;
+    if (!valid) throw new TypeError(`PEM block "${m[1]}" is not valid base64`);
     blocks.push({ label: m[1]!, der: fromBase64(body) });
   }
   return blocks;
@@ -25,7 +29,13 @@ export function encodePem(label: string, der: Uint8Array): string {
 
 // atob/btoa exist in every runtime fipstls targets (browsers, workers, Deno, Bun, Node >= 16).
 export function fromBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
+  let bin: string;
+  try {
+    bin = atob(b64);
+  } catch {
+    // atob's DOMException differs by runtime; callers get one error type for bad input.
+    throw new TypeError("not valid base64");
+  }
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;

@@ -12,7 +12,7 @@ import { type Crl, parseCrl } from "../verify/crl.js";
 import { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "../verify/revocation.js";
 import { type Candidate, type ConfigDecision, select } from "./effective.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../msgs/enums.js";
-import { DEFAULT_LIMITS, type ConnectionLimits } from "../conn/connection.js";
+import { DEFAULT_LIMITS, type ConnectionLimits } from "./limits.js";
 import type { TlsVersionName } from "../conn/info.js";
 
 export interface CommonOptions {

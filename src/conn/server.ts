@@ -2,7 +2,7 @@
 import type { ServerConfig } from "../config/server.js";
 import { serverHandshake13 } from "../tls13/server.js";
 import { Connection, type ConnectionCallbacks } from "./connection.js";
-import type { HandshakeContext, HandshakeResult } from "./handshake-context.js";
+import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { type AuditReport, auditConnection } from "../../compliance/audit.js";
 
 export class ServerConnection extends Connection {

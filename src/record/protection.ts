@@ -1,91 +1,16 @@
-// TLS 1.3 record protection (RFC 8446 section 5.2, 5.3): per-record nonce from the static IV and the
-// sequence number, the record header as AAD, and the content type hidden inside the ciphertext.
-import type { Aead, CryptoProvider } from "../crypto/provider.js";
-import type { Tls13Suite } from "../tls13/suites.js";
-import type { TrafficKeys } from "../tls13/key-schedule.js";
-import { PeerMisbehaved, TlsError } from "../errors.js";
-import { ContentType } from "../msgs/enums.js";
-import { MAX_CIPHERTEXT, MAX_INNER_PLAINTEXT, RECORD_HEADER } from "./limits.js";
-
-const TAG_LENGTH = 16;
-/** AES-GCM's confidentiality limit is 2^24.5 records per key (RFC 8446 5.5); stay well below it. */
-export const RECORDS_PER_KEY_LIMIT = 2 ** 24;
-
-function nonceFor(iv: Uint8Array, seq: number): Uint8Array {
-  const nonce = iv.slice();
-  // seq stays below 2^53 because keys are rotated long before; write it big-endian into the tail.
-  let s = seq;
-  for (let i = nonce.length - 1; i >= nonce.length - 8 && s > 0; i--) {
-    nonce[i]! ^= s % 256;
-    s = Math.floor(s / 256);
-  }
-  return nonce;
-}
-
-function header(length: number): Uint8Array {
-  return new Uint8Array([ContentType.ApplicationData, 0x03, 0x03, length >> 8, length & 0xff]);
-}
-
-export class RecordSealer {
-  private seq = 0;
-  private constructor(
-    private readonly aead: Aead,
-    private readonly iv: Uint8Array,
-  ) {}
-
-  static async create(provider: CryptoProvider, suite: Tls13Suite, keys: TrafficKeys): Promise<RecordSealer> {
-    return new RecordSealer(await provider.aead(suite.aead, keys.key), keys.iv);
-  }
-
-  get recordsSealed(): number {
-    return this.seq;
-  }
-
-  /**
-   * Seals one record. The sequence number is taken synchronously, so callers may start several seals
-   * before awaiting any and still get a correctly numbered, in-order stream.
-   */
-  seal(type: number, content: Uint8Array, padding = 0): Promise<Uint8Array> {
-    const inner = new Uint8Array(content.length + 1 + padding);
-    inner.set(content);
-    inner[content.length] = type;
-    const hdr = header(inner.length + TAG_LENGTH);
-    const nonce = nonceFor(this.iv, this.seq++);
-    return this.aead.seal(nonce, hdr, inner).then((ct) => {
-      const out = new Uint8Array(RECORD_HEADER + ct.length);
-      out.set(hdr);
-      out.set(ct, RECORD_HEADER);
-      return out;
-    });
-  }
-}
-
+// The seam between the version-neutral record layer and each TLS version's record format: how the
+// records of one direction are sealed and opened under one key. The record layer owns the sequence
+// numbers and limits and hands each call its number; an implementation holds only key material.
 export interface OpenedRecord {
   readonly type: number;
   readonly content: Uint8Array;
 }
 
-export class RecordOpener {
-  private seq = 0;
-  private constructor(
-    private readonly aead: Aead,
-    private readonly iv: Uint8Array,
-  ) {}
-
-  static async create(provider: CryptoProvider, suite: Tls13Suite, keys: TrafficKeys): Promise<RecordOpener> {
-    return new RecordOpener(await provider.aead(suite.aead, keys.key), keys.iv);
-  }
-
-  async open(recordHeader: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord> {
-    if (fragment.length > MAX_CIPHERTEXT) throw new TlsError("record_overflow", "ciphertext too long");
-    if (fragment.length < TAG_LENGTH + 1) throw new TlsError("bad_record_mac", "ciphertext shorter than the AEAD tag");
-    const nonce = nonceFor(this.iv, this.seq++);
-    const inner = await this.aead.open(nonce, recordHeader, fragment);
-    if (inner === null) throw new TlsError("bad_record_mac", "record authentication failed");
-    if (inner.length > MAX_INNER_PLAINTEXT) throw new TlsError("record_overflow", "inner plaintext exceeds 2^14+1 bytes");
-    let end = inner.length - 1;
-    while (end >= 0 && inner[end] === 0) end--;
-    if (end < 0) throw new PeerMisbehaved("NoContentType", "unexpected_message", "record is all padding");
-    return { type: inner[end]!, content: inner.subarray(0, end) };
-  }
+export interface RecordProtection {
+  /** Records one key may protect before it must be replaced (the AEAD's usage limit, with margin). */
+  readonly recordLimit: number;
+  /** Seals `content` of content type `type` as record number `seq`; returns the record, header included. */
+  seal(type: number, content: Uint8Array, seq: number): Promise<Uint8Array>;
+  /** Opens record number `seq`; rejects with a TlsError (bad_record_mac, record_overflow, …). */
+  open(header: Uint8Array, fragment: Uint8Array, seq: number): Promise<OpenedRecord>;
 }

@@ -1,7 +1,7 @@
 // The TLS 1.3 client handshake (RFC 8446 section 2, 4), written as the sequence it is.
 import type { KeyShare } from "../crypto/provider.js";
 import type { ClientConfig } from "../config/client.js";
-import type { HandshakeContext, HandshakeResult } from "../conn/handshake-context.js";
+import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { equalBytes } from "../codec/bytes.js";
 import { DecodeError, PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
@@ -39,6 +39,7 @@ import { agree, groupId, groupName } from "./groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { keyCanSign, schemeById } from "./signature-schemes.js";
 import { type Tls13Suite, suiteById } from "./suites.js";
+import { Tls13Traffic, protectionFor } from "./traffic.js";
 import { Transcript } from "./transcript.js";
 
 /** Extensions a TLS 1.3 server may put in ServerHello / HelloRetryRequest (RFC 8446 4.2 table). */
@@ -137,9 +138,9 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
 
   const schedule = new KeySchedule(p, suite);
   const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
-  await ctx.installReadKeys(schedule, hs.serverHandshakeTrafficSecret);
+  await ctx.installReadProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret), "ServerHello");
   // From here on our alerts are protected too (RFC 8446 section 6), so install the write keys now.
-  ctx.installWriteKeys(schedule, hs.clientHandshakeTrafficSecret);
+  ctx.installWriteProtection(protectionFor(p, schedule, hs.clientHandshakeTrafficSecret));
 
   // EncryptedExtensions
   const eeMsg = await ctx.expect(HandshakeType.EncryptedExtensions);
@@ -206,7 +207,7 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
   transcript.add(finMsg.raw);
 
   const app = await schedule.applicationSecrets(await transcript.hash());
-  await ctx.installReadKeys(schedule, app.serverApplicationTrafficSecret);
+  await ctx.installReadProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret), "server Finished");
 
   // Our second flight
   if (!retried) ctx.sendChangeCipherSpec();
@@ -217,7 +218,7 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
   );
   ctx.send(clientFinished);
   transcript.add(clientFinished);
-  ctx.installWriteKeys(schedule, app.clientApplicationTrafficSecret);
+  ctx.installWriteProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret));
 
   return {
     info: {
@@ -231,13 +232,12 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
       helloRetryRequest: retried,
       provider: p.name,
     },
-    traffic: {
-      schedule,
-      suite,
-      readSecret: app.serverApplicationTrafficSecret,
-      writeSecret: app.clientApplicationTrafficSecret,
-      exporterMasterSecret: app.exporterMasterSecret,
-    },
+    traffic: (host) =>
+      new Tls13Traffic(host, "client", p, schedule, {
+        read: app.serverApplicationTrafficSecret,
+        write: app.clientApplicationTrafficSecret,
+        exporterMaster: app.exporterMasterSecret,
+      }),
   };
 }
 

@@ -4,11 +4,8 @@ import type { CryptoProvider, HashAlgorithm } from "../crypto/provider.js";
 import { AEAD_KEY_LENGTH, HASH_LENGTH } from "../crypto/provider.js";
 import type { Tls13Suite } from "./suites.js";
 import { hkdfExpandLabel, hkdfExtract } from "./hkdf.js";
+import type { TrafficKeys } from "../record/tls13-aead.js";
 
-export interface TrafficKeys {
-  readonly key: Uint8Array;
-  readonly iv: Uint8Array;
-}
 
 export interface HandshakeSecrets {
   readonly clientHandshakeTrafficSecret: Uint8Array;

@@ -2,7 +2,7 @@
 import type { GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
 import { peerVerification } from "../config/common.js";
-import type { HandshakeContext, HandshakeResult } from "../conn/handshake-context.js";
+import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
@@ -35,6 +35,7 @@ import { agree, groupId } from "./groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "./signature-schemes.js";
 import type { Tls13Suite } from "./suites.js";
+import { Tls13Traffic, protectionFor } from "./traffic.js";
 import { Transcript } from "./transcript.js";
 
 interface Choice {
@@ -161,7 +162,7 @@ export async function serverHandshake13(ctx: HandshakeContext, config: ServerCon
 
   const schedule = new KeySchedule(p, choice.suite);
   const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
-  ctx.installWriteKeys(schedule, hs.serverHandshakeTrafficSecret);
+  ctx.installWriteProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret));
 
   const eeList: Extension[] = [];
   if (choice.serverName !== null) eeList.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
@@ -188,15 +189,15 @@ export async function serverHandshake13(ctx: HandshakeContext, config: ServerCon
   sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
 
   const app = await schedule.applicationSecrets(await transcript.hash());
-  ctx.installWriteKeys(schedule, app.serverApplicationTrafficSecret);
-  await ctx.installReadKeys(schedule, hs.clientHandshakeTrafficSecret);
+  ctx.installWriteProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret));
+  await ctx.installReadProtection(protectionFor(p, schedule, hs.clientHandshakeTrafficSecret), "ClientHello");
 
   const peerCertificates = config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash());
   if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
-  await ctx.installReadKeys(schedule, app.clientApplicationTrafficSecret);
+  await ctx.installReadProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret), "client Finished");
 
   return {
     info: {
@@ -210,13 +211,12 @@ export async function serverHandshake13(ctx: HandshakeContext, config: ServerCon
       helloRetryRequest: retried,
       provider: p.name,
     },
-    traffic: {
-      schedule,
-      suite: choice.suite,
-      readSecret: app.clientApplicationTrafficSecret,
-      writeSecret: app.serverApplicationTrafficSecret,
-      exporterMasterSecret: app.exporterMasterSecret,
-    },
+    traffic: (host) =>
+      new Tls13Traffic(host, "server", p, schedule, {
+        read: app.clientApplicationTrafficSecret,
+        write: app.serverApplicationTrafficSecret,
+        exporterMaster: app.exporterMasterSecret,
+      }),
   };
 }
 

@@ -118,7 +118,7 @@ t(
     // because that is the layer under test), the TLSSocket's plaintext buffer, and http's own
     // IncomingMessage buffer above it. Once the reader pauses, each stops at its high-water mark
     // and TCP's window pushes back on the server, which then waits for 'drain'.
-    const deframer = (tls as unknown as { connection: { deframer: { bufferedBytes: number } } }).connection.deframer;
+    const deframer = (tls as unknown as { connection: { inbound: { bufferedBytes: number } } }).connection.inbound;
     const buffered = (): number => raw.readableLength + deframer.bufferedBytes + tls.readableLength + res.readableLength;
     let peak = 0;
     let last = -1;

@@ -1,7 +1,13 @@
 // Counts records that carry nothing for the application, in a row, so that a peer cannot keep a
 // connection busy with them for free (RFC 8446 leaves these floods to implementations).
 import { PeerMisbehaved } from "../errors.js";
-import { MAX_IN_A_ROW } from "./limits.js";
+
+/**
+ * Records in a row that carry nothing for the application before we call it abuse: warning alerts,
+ * KeyUpdates beyond those our own output explains, NewSessionTickets, and empty application-data
+ * records (OpenSSL's MAX_EMPTY_RECORDS is also 32). Application data with content resets the counts.
+ */
+export const MAX_IN_A_ROW = 32;
 
 export type InARowReason = "TooManyWarningAlerts" | "TooManyEmptyRecords" | "TooManySessionTickets" | "TooManyKeyUpdates";
 

@@ -24,10 +24,3 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxCertificates: 16,
   keyUpdateAfterRecords: 0,
 };
-
-/**
- * Records in a row that carry nothing for the application before we call it abuse: warning alerts,
- * KeyUpdates beyond those our own output explains, NewSessionTickets, and empty application-data
- * records (OpenSSL's MAX_EMPTY_RECORDS is also 32). Application data with content resets the counts.
- */
-export const MAX_IN_A_ROW = 32;

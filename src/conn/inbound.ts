@@ -1,0 +1,149 @@
+// The peer's side of the wire, up to whole handshake messages: records cut from the byte stream and
+// opened, the ChangeCipherSpec and alert rules, and the counts that bound what a peer can make us do
+// before the handshake completes.
+import { AlertReceived, PeerMisbehaved, UsageError } from "../errors.js";
+import { AlertDescription, AlertLevel, ContentType, handshakeTypeName } from "../msgs/enums.js";
+import { HandshakeJoiner, type HandshakeMessage } from "../msgs/handshake.js";
+import type { ConnectionLimits } from "../config/limits.js";
+import { InARowGuard } from "../record/in-a-row-guard.js";
+import type { OpenedRecord, RecordProtection } from "../record/protection.js";
+import { RecordReader } from "../record/record-layer.js";
+
+export class Inbound {
+  private readonly reader = new RecordReader();
+  private readonly joiner: HandshakeJoiner;
+  private readonly pending: HandshakeMessage[] = [];
+  private wake: (() => void) | null = null;
+  private ended = false;
+  /** Records read before the handshake completed (RFC 8446 gives no bound; we do). */
+  private handshakeRecords = 0;
+  private receivedHandshake = false;
+  readonly inARow = new InARowGuard();
+  handshaking = true;
+
+  constructor(
+    private readonly limits: ConnectionLimits,
+    /** False once the connection is torn down: reading stops at the next record. */
+    private readonly alive: () => boolean,
+    /** Whether we sent a ClientHello already (a client has from its first step). */
+    private readonly sentHandshake: () => boolean,
+  ) {
+    this.joiner = new HandshakeJoiner(limits.maxHandshakeMessageSize, limits.maxHandshakeFragments);
+  }
+
+  push(bytes: Uint8Array): void {
+    this.reader.push(bytes);
+    this.signal();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.signal();
+  }
+
+  /** Wakes a pending read, e.g. so that it sees the connection was destroyed. */
+  signal(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** Bytes received but not yet cut into records (bounded by one record). */
+  get bufferedBytes(): number {
+    return this.reader.bufferedBytes;
+  }
+
+  /** True when bytes of an incomplete record were left when the transport ended. */
+  get truncated(): boolean {
+    return this.reader.bufferedBytes > 0;
+  }
+
+  /** True when no part of a handshake message is buffered: a key change may happen here. */
+  get atRecordBoundary(): boolean {
+    return this.joiner.isEmpty && this.pending.length === 0;
+  }
+
+  async installProtection(protection: Promise<RecordProtection>, after: string): Promise<void> {
+    // RFC 8446 5.1: a key change must fall on a record boundary.
+    if (!this.atRecordBoundary) throw new PeerMisbehaved("KeyChangeNotAtRecordBoundary", "unexpected_message", `${after} did not end its record`);
+    this.reader.install(await protection);
+  }
+
+  /** The next record's content, opened when keys are installed; null at end of transport. */
+  async readRecord(): Promise<OpenedRecord | null> {
+    for (;;) {
+      if (!this.alive()) throw new UsageError("connection destroyed");
+      const record = this.reader.next();
+      if (!record) {
+        if (this.ended) {
+          if (this.truncated) throw new PeerMisbehaved("TruncatedRecord", "decode_error");
+          return null;
+        }
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      if (this.handshaking && ++this.handshakeRecords > this.limits.maxHandshakeRecords) {
+        throw new PeerMisbehaved("TooManyHandshakeRecords", "unexpected_message", `more than ${this.limits.maxHandshakeRecords} records before the handshake completed`);
+      }
+      if (record.type === ContentType.ChangeCipherSpec) {
+        // RFC 8446 5: a 0x01 CCS between the first ClientHello and the peer's Finished is dropped, however
+        // many come (Java's JSSE sends one after a HelloRetryRequest and another after the ServerHello);
+        // any other CCS is unexpected. The record count above bounds them.
+        const helloSeen = this.sentHandshake() || this.receivedHandshake;
+        if (!this.handshaking || !helloSeen || record.fragment.length !== 1 || record.fragment[0] !== 1) {
+          throw new PeerMisbehaved("UnexpectedChangeCipherSpec", "unexpected_message");
+        }
+        continue;
+      }
+      return this.reader.open(record);
+    }
+  }
+
+  /** The next handshake message during the handshake, joining fragments across records. */
+  async readHandshakeMessage(): Promise<HandshakeMessage> {
+    while (this.pending.length === 0) {
+      const record = await this.readRecord();
+      if (!record) throw new PeerMisbehaved("UnexpectedEof", "decode_error", "transport closed during the handshake");
+      if (record.type === ContentType.Handshake) this.joinHandshake(record.content);
+      else if (record.type === ContentType.Alert) this.handleAlert(record.content);
+      else throw new PeerMisbehaved("UnexpectedRecordDuringHandshake", "unexpected_message", `content type ${record.type}`);
+    }
+    return this.pending.shift()!;
+  }
+
+  async expect(type: number): Promise<HandshakeMessage> {
+    const msg = await this.readHandshakeMessage();
+    if (msg.type !== type) {
+      throw new PeerMisbehaved("UnexpectedMessage", "unexpected_message", `expected ${handshakeTypeName(type)}, got ${handshakeTypeName(msg.type)}`);
+    }
+    return msg;
+  }
+
+  /** Adds a handshake record's content; complete messages become available through nextMessage(). */
+  joinHandshake(content: Uint8Array): void {
+    // RFC 8446 5.1: zero-length handshake fragments MUST NOT be sent, encrypted or not.
+    if (content.length === 0) throw new PeerMisbehaved("EmptyHandshakeRecord", "unexpected_message");
+    this.receivedHandshake = true;
+    for (const m of this.joiner.push(content)) this.pending.push(m);
+  }
+
+  nextMessage(): HandshakeMessage | undefined {
+    return this.pending.shift();
+  }
+
+  /** Throws AlertReceived for every alert but a warning user_canceled, which is counted and ignored. */
+  handleAlert(content: Uint8Array): void {
+    if (content.length !== 2) throw new PeerMisbehaved("MalformedAlert", "decode_error");
+    const [level, description] = [content[0]!, content[1]!];
+    if (level !== AlertLevel.Warning && level !== AlertLevel.Fatal) {
+      throw new PeerMisbehaved("InvalidAlertLevel", "illegal_parameter", `level ${level}`);
+    }
+    if (description === AlertDescription.close_notify) throw new AlertReceived(description, false, level);
+    // RFC 8446 6: user_canceled may come as a warning; every other alert is fatal in TLS 1.3, whatever its level.
+    if (description === AlertDescription.user_canceled && level === AlertLevel.Warning) {
+      this.inARow.count("TooManyWarningAlerts");
+      return;
+    }
+    throw new AlertReceived(description, true, level);
+  }
+}

@@ -1,0 +1,54 @@
+// What a handshake needs from its connection, and what it hands back. Keeping this narrow and
+// version-neutral lets the TLS 1.3 (and later TLS 1.2) handshakes read as plain sequential functions,
+// and lets what follows the handshake (KeyUpdate, tickets, exporters) live with its version.
+import type { CryptoProvider } from "../crypto/provider.js";
+import type { ConnectionLimits } from "../config/limits.js";
+import type { HandshakeMessage } from "../msgs/handshake.js";
+import type { InARowGuard } from "../record/in-a-row-guard.js";
+import type { RecordProtection } from "../record/protection.js";
+import type { NegotiatedInfo } from "../conn/info.js";
+
+/** Key changes both during and after the handshake. */
+export interface ProtectionInstaller {
+  /**
+   * Records read from the next one on are opened with `protection`. A key change must fall on a record
+   * boundary (RFC 8446 5.1): rejects with KeyChangeNotAtRecordBoundary when `after` did not end its record.
+   */
+  installReadProtection(protection: Promise<RecordProtection>, after: string): Promise<void>;
+  /** Records sealed from now on use `protection`. */
+  installWriteProtection(protection: Promise<RecordProtection>): void;
+}
+
+export interface HandshakeContext extends ProtectionInstaller {
+  readonly provider: CryptoProvider;
+  readonly limits: ConnectionLimits;
+  readMessage(): Promise<HandshakeMessage>;
+  expect(type: number): Promise<HandshakeMessage>;
+  /** Sends a framed handshake message under the current write protection. */
+  send(raw: Uint8Array): void;
+  sendChangeCipherSpec(): void;
+}
+
+/** What the traffic after a handshake may ask of its connection. */
+export interface TrafficHost extends ProtectionInstaller {
+  /** Sends one record under the current write protection; settles once it is handed to the transport. */
+  sendRecord(type: number, content: Uint8Array): Promise<void>;
+  readonly inARow: InARowGuard;
+  /** True once we sent close_notify: no more records of ours may follow. */
+  readonly writeClosed: boolean;
+}
+
+/** The per-version state after the handshake: post-handshake messages, key updates, exporters. */
+export interface Traffic {
+  /** A handshake message received after the handshake. */
+  onMessage(msg: HandshakeMessage): Promise<void>;
+  /** Replaces our write key (updateKeys(), key usage limits); settles once the announcement is transmitted. */
+  updateWriteKey(requestPeer: boolean): Promise<void>;
+  exportKeyingMaterial(label: string, context: Uint8Array, length: number): Promise<Uint8Array>;
+}
+
+export interface HandshakeResult {
+  readonly info: NegotiatedInfo;
+  /** Binds the post-handshake state to its connection. */
+  readonly traffic: (host: TrafficHost) => Traffic;
+}

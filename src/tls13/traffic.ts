@@ -1,0 +1,76 @@
+// TLS 1.3 after the handshake (RFC 8446 section 4.6, 7.2, 7.5): KeyUpdate both ways, NewSessionTicket
+// on clients (parsed, then dropped until resumption lands), and the exporter.
+import type { CryptoProvider } from "../crypto/provider.js";
+import type { Traffic, TrafficHost } from "../handshake/context.js";
+import { PeerMisbehaved } from "../errors.js";
+import { ContentType, HandshakeType, handshakeTypeName } from "../msgs/enums.js";
+import { type HandshakeMessage, decodeKeyUpdate, decodeNewSessionTicket, encodeKeyUpdate } from "../msgs/handshake.js";
+import type { RecordProtection } from "../record/protection.js";
+import { Tls13AeadProtection } from "../record/tls13-aead.js";
+import type { KeySchedule } from "./key-schedule.js";
+
+/** The record protection for one traffic secret. */
+export async function protectionFor(provider: CryptoProvider, schedule: KeySchedule, secret: Uint8Array): Promise<RecordProtection> {
+  return Tls13AeadProtection.create(provider, schedule.suite.aead, await schedule.trafficKeys(secret));
+}
+
+export interface Tls13Secrets {
+  readonly read: Uint8Array;
+  readonly write: Uint8Array;
+  readonly exporterMaster: Uint8Array;
+}
+
+export class Tls13Traffic implements Traffic {
+  private readSecret: Uint8Array;
+  /** A promise, so that several updates in a row each start from the one before. */
+  private writeSecret: Promise<Uint8Array>;
+  /** Our KeyUpdate answering the peer's update_requested is queued but not yet transmitted. */
+  private replyQueued = false;
+
+  constructor(
+    private readonly host: TrafficHost,
+    private readonly side: "client" | "server",
+    private readonly provider: CryptoProvider,
+    private readonly schedule: KeySchedule,
+    private readonly secrets: Tls13Secrets,
+  ) {
+    this.readSecret = secrets.read;
+    this.writeSecret = Promise.resolve(secrets.write);
+  }
+
+  async onMessage(msg: HandshakeMessage): Promise<void> {
+    if (msg.type === HandshakeType.KeyUpdate) return this.onKeyUpdate(decodeKeyUpdate(msg.body));
+    if (msg.type === HandshakeType.NewSessionTicket && this.side === "client") {
+      this.host.inARow.count("TooManySessionTickets");
+      // Parsed, so that a malformed ticket is caught, and dropped until resumption lands.
+      decodeNewSessionTicket(msg.body);
+      return;
+    }
+    throw new PeerMisbehaved("UnexpectedPostHandshakeMessage", "unexpected_message", handshakeTypeName(msg.type));
+  }
+
+  private async onKeyUpdate(requested: boolean): Promise<void> {
+    // RFC 8446 4.6.3: requests that arrive while our answer is still queued are answered by it.
+    const answeredAlready = requested && this.replyQueued;
+    if (!answeredAlready) this.host.inARow.keyUpdate();
+    this.readSecret = await this.schedule.nextTrafficSecret(this.readSecret);
+    await this.host.installReadProtection(protectionFor(this.provider, this.schedule, this.readSecret), "KeyUpdate");
+    if (requested && !answeredAlready && !this.host.writeClosed) {
+      this.replyQueued = true;
+      void this.updateWriteKey(false).then(() => (this.replyQueued = false));
+    }
+  }
+
+  updateWriteKey(requestPeer: boolean): Promise<void> {
+    const sent = this.host.sendRecord(ContentType.Handshake, encodeKeyUpdate(requestPeer));
+    // Our request earns the peer's answer: it must not count against the peer.
+    if (requestPeer) this.host.inARow.creditKeyUpdate();
+    this.writeSecret = this.writeSecret.then((s) => this.schedule.nextTrafficSecret(s));
+    this.host.installWriteProtection(this.writeSecret.then((s) => protectionFor(this.provider, this.schedule, s)));
+    return sent;
+  }
+
+  exportKeyingMaterial(label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
+    return this.schedule.exportKeyingMaterial(this.secrets.exporterMaster, label, context, length);
+  }
+}
