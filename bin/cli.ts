@@ -6,7 +6,8 @@ import { connect, createServer, resolveProvider, scan, type ProviderOption, type
 import { TlsError } from "../src/errors.js";
 import { makeThrowawayPki } from "./throwaway-pki.js";
 import { describeConnection, describeProvider } from "./describe.js";
-import { HttpRequestParser } from "./http.js";
+import { serveHttp } from "./http.js";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../src/config/timeouts.js";
 import type { AuditReport } from "../compliance/audit.js";
 import { renderReport, renderText } from "../compliance/render.js";
 import { auditConfig } from "../compliance/audit.js";
@@ -18,14 +19,15 @@ import { startRelay } from "./relay.js";
 
 const USAGE = `usage:
   fipstls demo
-  fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo] [--policy P]
-  fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P]
+  fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo] [--policy P] [--handshake-timeout MS]
+  fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P] [--handshake-timeout MS]
   fipstls audit [--policy P] [--provider node|webcrypto] [--cert C [--key K]] [--format text|json|md]
-  fipstls scan host:port [--policy P] [--servername N] [--timeout MS] [--format text|json|md]
-  fipstls relay --listen host:port --allow host:port [--allow host:port ...] [--origin URL ...] [--max-connections N] [--max-message BYTES] [--idle-timeout MS]
+  fipstls scan host:port [--policy P] [--servername N] [--ca F] [--timeout MS] [--format text|json|md]
+  fipstls relay --listen host:port --allow host:port [--allow host:port ...] [--origin URL ...] [--max-connections N] [--max-message BYTES] [--idle-timeout MS] [--upgrade-timeout MS] [--max-pending N]
 
   --policy P                 default | fips-140-3 | cnsa (or a dated policy id)
   --allow-non-fips-provider  with --policy fips-140-3 or cnsa: run even if the provider does not attest FIPS mode
+  --handshake-timeout MS     serve, connect: give up on a handshake after MS milliseconds (default ${DEFAULT_HANDSHAKE_TIMEOUT_MS})
   audit and scan exit 0 when compliant, 1 when not, 2 on error`;
 
 class UsageFailure extends Error {}
@@ -42,6 +44,21 @@ function policyOptions(values: { policy?: string; "allow-non-fips-provider"?: bo
     ...(values.policy ? { policy: values.policy } : {}),
     ...(values["allow-non-fips-provider"] ? { requireFipsProvider: false } : {}),
   };
+}
+
+const HANDSHAKE_TIMEOUT_OPTION = { "handshake-timeout": { type: "string" } } as const;
+
+function handshakeTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  const ms = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(ms) || ms <= 0) throw new UsageFailure(`--handshake-timeout must be a positive number of milliseconds, not ${value}`);
+  return ms;
+}
+
+/** host:port of a socket's peer, IPv6 in brackets; kept by TLSSocket even after a failed handshake destroyed the socket. */
+function peerOf(socket: TLSSocket): string {
+  const address = socket.remoteAddress ?? "?";
+  return `${address.includes(":") ? `[${address}]` : address}:${socket.remotePort ?? "?"}`;
 }
 
 const alpnList = (value: string | undefined): string[] | undefined => (value ? value.split(",").filter(Boolean) : undefined);
@@ -95,6 +112,16 @@ async function demo(): Promise<void> {
   console.log(renderText(report!));
 }
 
+/** serve --echo: sends back every byte, reading no faster than the client reads the echo (pipe pauses on a full writer). */
+export function echoConnection(socket: TLSSocket): void {
+  socket.pipe(socket);
+}
+
+/** serve's default: every HTTP/1.x request gets a page naming the negotiated parameters. */
+export function httpConnection(socket: TLSSocket): void {
+  serveHttp(socket, (req) => `<!doctype html><title>fipstls</title><h1>fipstls</h1><pre>${describeConnection(socket).join("\n")}\nrequest: ${req.method} ${req.target}</pre>\n`);
+}
+
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -107,49 +134,32 @@ async function serve(argv: string[]): Promise<void> {
       alpn: { type: "string" },
       echo: { type: "boolean", default: false },
       ...POLICY_OPTIONS,
+      ...HANDSHAKE_TIMEOUT_OPTION,
     },
   });
   if (!values.cert || !values.key) throw new UsageFailure("serve needs --cert and --key");
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageFailure(`invalid --port ${values.port}`);
+  const timeout = handshakeTimeout(values["handshake-timeout"]);
   const provider = await resolveProvider(providerOption(values.provider));
   const server = createServer({
     cert: readFileSync(values.cert),
     key: readFileSync(values.key),
     provider,
+    handshakeTimeout: timeout,
     ...policyOptions(values),
     ...(alpnList(values.alpn) ? { ALPNProtocols: alpnList(values.alpn)! } : {}),
   });
   server.on("tlsClientError", (err: Error, socket: TLSSocket) => {
-    console.log(`${new Date().toISOString()} ${socket.socket.remoteAddress}:${socket.socket.remotePort} handshake failed: ${explain(err)}`);
+    console.log(`${new Date().toISOString()} ${peerOf(socket)} handshake failed: ${explain(err)}`);
   });
   server.on("secureConnection", (socket: TLSSocket) => {
-    const peer = `${socket.socket.remoteAddress}:${socket.socket.remotePort}`;
+    const peer = peerOf(socket);
     const info = socket.tlsInfo!;
     console.log(`${new Date().toISOString()} ${peer} ${info.version} ${info.cipherSuite} ${info.group} ${info.signatureScheme} alpn=${info.alpnProtocol ?? "-"} sni=${info.serverName ?? "-"}`);
     socket.on("error", (err) => console.log(`${new Date().toISOString()} ${peer} error: ${explain(err)}`));
-    if (values.echo) {
-      socket.on("data", (d: Buffer) => socket.write(d));
-      socket.on("end", () => socket.end());
-      return;
-    }
-    const parser = new HttpRequestParser();
-    socket.on("data", (d: Buffer) => {
-      let requests;
-      try {
-        requests = parser.push(d);
-      } catch (e) {
-        socket.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-        return;
-      }
-      for (const req of requests) {
-        const page = `<!doctype html><title>fipstls</title><h1>fipstls</h1><pre>${describeConnection(socket).join("\n")}\nrequest: ${req.method} ${req.target}</pre>\n`;
-        const head = `HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(page)}\r\n${req.keepAlive ? "" : "connection: close\r\n"}\r\n`;
-        if (req.keepAlive) socket.write(head + page);
-        else return void socket.end(head + page);
-      }
-    });
-    socket.on("end", () => socket.end());
+    if (values.echo) echoConnection(socket);
+    else httpConnection(socket);
   });
   await server.ready();
   await new Promise<void>((resolve, reject) => {
@@ -164,9 +174,10 @@ async function connectCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ca: { type: "string" }, servername: { type: "string" }, provider: { type: "string" }, alpn: { type: "string" }, ...POLICY_OPTIONS },
+    options: { ca: { type: "string" }, servername: { type: "string" }, provider: { type: "string" }, alpn: { type: "string" }, ...POLICY_OPTIONS, ...HANDSHAKE_TIMEOUT_OPTION },
   });
   const { host, port } = hostPort(positionals[0], "connect");
+  const timeout = handshakeTimeout(values["handshake-timeout"]);
   const socket = connect({
     host,
     port,
@@ -175,7 +186,7 @@ async function connectCommand(argv: string[]): Promise<void> {
     ...(values.servername ? { servername: values.servername } : {}),
     ...(values.ca ? { ca: readFileSync(values.ca) } : {}),
     ...(alpnList(values.alpn) ? { ALPNProtocols: alpnList(values.alpn)! } : {}),
-    handshakeTimeout: 30_000,
+    handshakeTimeout: timeout,
   });
   const response = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -222,7 +233,7 @@ async function scanCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { policy: { type: "string", default: "default" }, servername: { type: "string" }, timeout: { type: "string", default: "5000" }, format: { type: "string", default: "text" }, provider: { type: "string" } },
+    options: { policy: { type: "string", default: "default" }, servername: { type: "string" }, ca: { type: "string" }, timeout: { type: "string", default: "5000" }, format: { type: "string", default: "text" }, provider: { type: "string" } },
   });
   const { host, port } = hostPort(positionals[0], "scan");
   const format = values.format;
@@ -234,6 +245,8 @@ async function scanCommand(argv: string[]): Promise<number> {
     timeoutMs,
     provider: providerOption(values.provider),
     ...(values.servername ? { serverName: values.servername } : {}),
+    // The anchors the chain is judged against (default: Mozilla's roots); PEM or DER.
+    ...(values.ca ? { roots: readFileSync(values.ca) } : {}),
   });
   process.stdout.write(renderReport(report, format));
   return report.verdict.compliant ? 0 : 1;
@@ -249,6 +262,8 @@ async function relayCommand(argv: string[]): Promise<void> {
       "max-connections": { type: "string" },
       "max-message": { type: "string" },
       "idle-timeout": { type: "string" },
+      "upgrade-timeout": { type: "string" },
+      "max-pending": { type: "string" },
     },
   });
   const { host, port } = hostPort(values.listen, "relay --listen");
@@ -262,6 +277,8 @@ async function relayCommand(argv: string[]): Promise<void> {
   const maxConnections = count("max-connections", values["max-connections"]);
   const maxMessageBytes = count("max-message", values["max-message"]);
   const idleTimeoutMs = count("idle-timeout", values["idle-timeout"]);
+  const upgradeTimeoutMs = count("upgrade-timeout", values["upgrade-timeout"]);
+  const maxPendingSockets = count("max-pending", values["max-pending"]);
   const relay = await startRelay({
     host,
     port,
@@ -270,6 +287,8 @@ async function relayCommand(argv: string[]): Promise<void> {
     ...(maxConnections ? { maxConnections } : {}),
     ...(maxMessageBytes ? { maxMessageBytes } : {}),
     ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
+    ...(upgradeTimeoutMs ? { upgradeTimeoutMs } : {}),
+    ...(maxPendingSockets ? { maxPendingSockets } : {}),
   }).catch((e: Error) => {
     throw e.message.startsWith("invalid allow-list entry") ? new UsageFailure(`--allow: ${e.message}`) : e;
   });

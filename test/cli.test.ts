@@ -4,11 +4,12 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as netServer, type AddressInfo } from "node:net";
+import { connect as netConnect, createServer as netServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
+import { HttpRequestParser } from "../bin/http.js";
 
 const CLI = fileURLToPath(new URL("../../bin/fipstls.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "fipstls-cli-"));
@@ -75,8 +76,19 @@ function start(cmd: string, args: string[], ready: RegExp, input?: string): Prom
       child.kill("SIGKILL");
       reject(new Error(`${cmd} did not become ready: ${text}`));
     }, 15_000);
-    child.on("exit", () => clearTimeout(timer));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${cmd} exited (${code}) before it was ready: ${text}`));
+    });
   });
+}
+
+/** Polls `cond` every 20 ms; fails after `ms`. */
+async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  for (let waited = 0; !cond(); waited += 20) {
+    if (waited >= ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const stop = async (child: ChildProcess): Promise<void> => {
@@ -142,6 +154,128 @@ t("serve --echo returns every byte", async () => {
   } finally {
     await stop(server.child);
   }
+});
+
+/** A raw TCP connection to 127.0.0.1:port, open. */
+function tcp(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host: "127.0.0.1", port });
+    socket.once("connect", () => resolve(socket)).once("error", reject);
+  });
+}
+
+/** Resolves with how long the socket stayed open once the server closes it; fails after `ms`. */
+function closedByServer(socket: Socket, ms: number): Promise<number> {
+  const opened = Date.now();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server did not close the connection within ${ms} ms`));
+    }, ms);
+    socket.on("data", () => undefined);
+    socket.on("error", () => undefined);
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve(Date.now() - opened);
+    });
+  });
+}
+
+t("serve --handshake-timeout cuts a silent client at the configured time", async () => {
+  const port = await freePort();
+  const server = await start(process.execPath, [CLI, "serve", "--cert", cert, "--key", key, "--port", String(port), "--handshake-timeout", "300"], /serving on/);
+  try {
+    const silent = await tcp(port);
+    const localPort = silent.localPort!;
+    // The default is 30 s; a close well before that is the configured timeout (the bound is generous for a busy machine).
+    await closedByServer(silent, 10_000);
+    await waitFor(() => /handshake failed: HandshakeTimeout/.test(server.output()), 5_000, "the log line");
+    assert.match(server.output(), new RegExp(`127\\.0\\.0\\.1:${localPort} handshake failed: HandshakeTimeout`));
+  } finally {
+    await stop(server.child);
+  }
+});
+
+t("serve and connect refuse a --handshake-timeout that is not a positive integer", async () => {
+  for (const bad of ["0", "-5", "1.5", "soon"]) {
+    const r = await run(process.execPath, [CLI, "connect", "127.0.0.1:1", "--handshake-timeout", bad]);
+    assert.is(r.code, 2, `connect --handshake-timeout ${bad}: ${r.err}`);
+    assert.match(r.err, /--handshake-timeout/);
+  }
+  const r = await run(process.execPath, [CLI, "serve", "--cert", cert, "--key", key, "--handshake-timeout", "0"]);
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /--handshake-timeout/);
+});
+
+t("connect --handshake-timeout gives up on a silent server", async () => {
+  const silent = netServer((s) => s.on("error", () => undefined));
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+  const { port } = silent.address() as AddressInfo;
+  try {
+    const r = await run(process.execPath, [CLI, "connect", `127.0.0.1:${port}`, "--ca", ca, "--servername", "localhost", "--handshake-timeout", "300"], { ms: 15_000 });
+    assert.is(r.code, 1, r.err);
+    assert.match(r.err, /HandshakeTimeout/);
+    assert.match(r.err, /300 ms/);
+  } finally {
+    silent.close();
+  }
+});
+
+t("a failed handshake's log line names the peer's address and port", async () => {
+  const port = await freePort();
+  const server = await start(process.execPath, [CLI, "serve", "--cert", cert, "--key", key, "--port", String(port)], /serving on/);
+  try {
+    const garbage = await tcp(port);
+    const localPort = garbage.localPort!;
+    garbage.write("GET / HTTP/1.1\r\nhost: localhost\r\n\r\n");
+    await closedByServer(garbage, 10_000);
+    await waitFor(() => /handshake failed/.test(server.output()), 5_000, "the log line");
+    assert.match(server.output(), new RegExp(`127\\.0\\.0\\.1:${localPort} handshake failed: `));
+    assert.not.match(server.output(), /undefined/);
+  } finally {
+    await stop(server.child);
+  }
+});
+
+t("the HTTP request parser copies a body sent in small pieces a bounded number of times", () => {
+  const body = 1 << 20;
+  const head = Buffer.from(`POST /upload HTTP/1.1\r\nhost: localhost\r\ncontent-length: ${body}\r\n\r\n`);
+  const piece = Buffer.alloc(256, 0x62);
+  // Count what the parser allocates: a parser that re-concatenates its whole buffer per piece allocates ~2 GiB here.
+  let allocated = 0;
+  const saved = { concat: Buffer.concat, alloc: Buffer.alloc, allocUnsafe: Buffer.allocUnsafe, allocUnsafeSlow: Buffer.allocUnsafeSlow };
+  Buffer.concat = ((list: readonly Uint8Array[], length?: number) => {
+    const out = saved.concat(list, length);
+    allocated += out.length;
+    return out;
+  }) as typeof Buffer.concat;
+  Buffer.alloc = ((size: number, ...rest: unknown[]) => {
+    allocated += size;
+    return (saved.alloc as (...a: unknown[]) => Buffer)(size, ...rest);
+  }) as typeof Buffer.alloc;
+  Buffer.allocUnsafe = ((size: number) => {
+    allocated += size;
+    return saved.allocUnsafe(size);
+  }) as typeof Buffer.allocUnsafe;
+  Buffer.allocUnsafeSlow = ((size: number) => {
+    allocated += size;
+    return saved.allocUnsafeSlow(size);
+  }) as typeof Buffer.allocUnsafeSlow;
+  const requests: { method: string; target: string }[] = [];
+  const parser = new HttpRequestParser();
+  const feed = (bytes: Buffer): void => {
+    parser.push(bytes);
+    for (let r = parser.next(); r; r = parser.next()) requests.push(r);
+  };
+  try {
+    feed(head);
+    for (let sent = 0; sent < body; sent += piece.length) feed(piece);
+  } finally {
+    Object.assign(Buffer, saved);
+  }
+  assert.equal(requests.map((r) => `${r.method} ${r.target}`), ["POST /upload"]);
+  assert.ok(allocated <= 8 * body, `the parser allocated ${allocated} bytes for a ${body}-byte body`);
+  assert.is(parser.bufferedBytes, 0);
 });
 
 t("usage errors exit 2", async () => {

@@ -5,10 +5,11 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as net from "node:net";
 import * as tls from "node:tls";
-import { createSecureContext, type PeerCertificate, type SecureContextLike, type TLSSocket } from "../src/node.js";
+import { createServer, createSecureContext, type PeerCertificate, type SecureContextLike, type TLSSocket } from "../src/node.js";
+import { ConfigError } from "../src/errors.js";
 import { PROVIDERS } from "./_providers.js";
 import { Pki } from "./pki.js";
-import { Sink, fipsServer, interopPki, nodeTlsConnect, rejectionOf, scoped, within } from "./interop/peers.js";
+import { FipsServer, Sink, fipsServer, interopPki, nodeTlsConnect, rejectionOf, scoped, within } from "./interop/peers.js";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
@@ -131,6 +132,43 @@ m(
     const refused = nodeTlsConnect(scope, { port: strict.port, servername: "localhost", ca: pki.caPem }).then((c) => new Promise((_, reject) => c.sink.end().then(() => reject(new Error("ended")))));
     await rejectionOf(refused, "a client without a certificate against requestCert");
     assert.match((await strict.nextError()).message, /NoClientCertificate/);
+  }),
+);
+
+m(
+  "a failed handshake's socket still names both ends in 'tlsClientError', as node:tls's does",
+  scoped(async (scope) => {
+    const server = new FipsServer({ cert: ecdsa.certPem, key: ecdsa.keyPem });
+    const failed = new Promise<TLSSocket>((r) => server.server.once("tlsClientError", (_err: Error, socket: TLSSocket) => r(socket)));
+    scope.add(() => server.close());
+    await server.listen();
+    const raw = scope.stream(net.connect({ host: "127.0.0.1", port: server.port }));
+    await within(new Promise((r) => raw.once("connect", r)), "connect");
+    const clientPort = raw.localPort;
+    raw.on("error", () => undefined);
+    raw.write("not a TLS record\r\n\r\n");
+    const socket = await within(failed, "'tlsClientError'");
+    assert.match((await server.nextError()).name, /PeerMisbehaved|DecodeError|TlsError/);
+    await within(new Promise((r) => (socket.destroyed ? r(null) : socket.once("close", r))), "the failed socket to close");
+    assert.is(socket.remoteAddress, "127.0.0.1");
+    assert.is(socket.remotePort, clientPort);
+    assert.is(socket.remoteFamily, "IPv4");
+    assert.is(socket.localAddress, "127.0.0.1");
+    assert.is(socket.localPort, server.port);
+  }),
+);
+
+m(
+  "handshakeTimeout: a silent client is cut at the time given; a negative or non-number one is a ConfigError",
+  scoped(async (scope) => {
+    const server = await fipsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem, handshakeTimeout: 200 });
+    const raw = scope.stream(net.connect({ host: "127.0.0.1", port: server.port }));
+    raw.on("error", () => undefined);
+    await within(new Promise((r) => raw.once("close", r)), "the server to close a silent connection", 10_000);
+    assert.is((await server.nextError()).name, "HandshakeTimeout");
+    for (const bad of [-1, Number.NaN, "30" as never]) {
+      assert.throws(() => createServer({ cert: ecdsa.certPem, key: ecdsa.keyPem, handshakeTimeout: bad }), (e: Error) => e instanceof ConfigError && e.item === "handshakeTimeout");
+    }
   }),
 );
 

@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, InvalidCertificate } from "../src/errors.js";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../src/config/timeouts.js";
 import {
   Agent,
   SUPPORTED_CONNECT_OPTIONS,
@@ -59,6 +60,14 @@ o("an unsupported node:tls option is a ConfigError that says why; an unknown one
   const s = connect({ host: "127.0.0.1", port: 1, ciphers: undefined, ...trusted } as ConnectOptions);
   s.on("error", () => undefined);
   s.destroy();
+});
+
+o("handshakeTimeout defaults to the one default every transport shares; a bad one is a ConfigError", () => {
+  assert.is(DEFAULT_HANDSHAKE_TIMEOUT_MS, 30_000);
+  assert.ok(SUPPORTED_CONNECT_OPTIONS.handshakeTimeout!.includes(`default ${DEFAULT_HANDSHAKE_TIMEOUT_MS}`));
+  for (const bad of [-1, Number.POSITIVE_INFINITY, "5000" as never]) {
+    assert.is(configError(() => connect({ port: 1, handshakeTimeout: bad })).item, "handshakeTimeout");
+  }
 });
 
 o("the option tables are disjoint and all of them are in the README table", () => {
@@ -318,6 +327,23 @@ s(
     socket.write("over tls\n");
     await sink.match("pong:over tls\n");
     await sink.end();
+  }),
+);
+
+s(
+  "a socket whose handshake failed still names both ends, as node:tls's",
+  scoped(async (scope) => {
+    const server = await nodeTlsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem });
+    server.handler = () => undefined;
+    const socket = scope.stream(connect({ host: "127.0.0.1", port: server.port, servername: "localhost", ca: rsa.certPem }));
+    const failed = await within(new Promise<Error>((r) => socket.once("error", r)), "the handshake to fail");
+    assert.instance(failed, InvalidCertificate);
+    await within(new Promise((r) => (socket.destroyed && socket.closed ? r(null) : socket.once("close", r))), "close");
+    assert.is(socket.remoteAddress, "127.0.0.1");
+    assert.is(socket.remotePort, server.port);
+    assert.is(socket.remoteFamily, "IPv4");
+    assert.is(socket.localAddress, "127.0.0.1");
+    assert.type(socket.localPort, "number");
   }),
 );
 

@@ -8,6 +8,7 @@ import type { CryptoProvider } from "../crypto/provider.js";
 import type { ClientOptions } from "../config/client.js";
 import type { ServerOptions } from "../config/server.js";
 import { pemText } from "../config/common.js";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../config/timeouts.js";
 import type { TlsVersionName } from "../conn/info.js";
 import { ConfigError } from "../errors.js";
 import type { TrustStore } from "../verify/trust.js";
@@ -45,7 +46,7 @@ export interface CommonSocketOptions {
   ALPNProtocols?: AlpnInput;
   minVersion?: TlsVersionName;
   maxVersion?: TlsVersionName;
-  /** Milliseconds the handshake may take before the socket is destroyed (default 120 s, as node:tls). */
+  /** Milliseconds the handshake may take before the socket is destroyed (default DEFAULT_HANDSHAKE_TIMEOUT_MS, 30 s; 0 for none). */
   handshakeTimeout?: number;
   /** CRLs (PEM or DER) the peer's chain is checked against, as node:tls's `crl`. */
   crl?: PemInput;
@@ -124,7 +125,7 @@ const COMMON_DOC: Readonly<Record<string, string>> = {
   crl: "CRLs (PEM or DER); giving any turns revocation checking on for the peer's chain.",
   allowHalfOpen: "Keep our sending side open after the peer's close_notify (default false).",
   highWaterMark: "Readable buffer size in bytes (stream.Duplex's).",
-  handshakeTimeout: "Milliseconds the handshake may take before the socket is destroyed with HandshakeTimeout (default 120000).",
+  handshakeTimeout: `Milliseconds the handshake (peer checks included) may take before the socket is destroyed with HandshakeTimeout (default ${DEFAULT_HANDSHAKE_TIMEOUT_MS}, the same for every fipstls transport; node:tls's is 120000); 0 for none.`,
   policy: 'fipstls: a compliance policy, "default", "fips-140-3", "cnsa", a dated id, or a Policy object.',
   requireFipsProvider: "fipstls: refuse to start unless the provider attests FIPS mode; defaults to the policy's setting (true under fips-140-3).",
   provider: 'fipstls: "node" (default), "webcrypto", or a CryptoProvider.',
@@ -213,6 +214,13 @@ export function checkOptions(options: object, supported: Readonly<Record<string,
   }
   const tuning = (options as { tls?: unknown }).tls;
   if (Object.hasOwn(supported, "tls") && tuning !== undefined) checkOptions(tuning as object, TLS_TUNING_OPTIONS, `${what}: tls`);
+}
+
+/** The handshake timeout in ms: the option, checked, or the default every transport shares. */
+export function handshakeTimeoutOf(o: CommonSocketOptions): number {
+  const ms = o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) throw new ConfigError("handshakeTimeout must be a number of milliseconds, 0 or more", "handshakeTimeout");
+  return ms;
 }
 
 /** The UNSUPPORTED options set in `options` (agents see http options mixed in, so only these are refused). */

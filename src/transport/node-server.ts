@@ -14,6 +14,7 @@ import {
   SUPPORTED_SERVER_OPTIONS,
   checkOptions,
   crlList,
+  handshakeTimeoutOf,
   resolveProvider,
   sharedTlsOptions,
   singleKey,
@@ -49,6 +50,7 @@ type ContextInput = SecureContext | SecureContextOptions;
 export class Server extends EventEmitter {
   readonly server: net.Server;
   private readonly options: ServerSocketOptions;
+  private readonly handshakeTimeout: number;
   private readonly shared: Promise<Partial<ServerOptions>>;
   private defaultConfig: Promise<ServerConfig>;
   private readonly built = new WeakMap<object, Promise<ServerConfig>>();
@@ -57,6 +59,7 @@ export class Server extends EventEmitter {
   constructor(options: ServerSocketOptions, onSecureConnection?: (socket: TLSSocket) => void) {
     super();
     checkOptions(options, SUPPORTED_SERVER_OPTIONS, "createServer");
+    this.handshakeTimeout = handshakeTimeoutOf(options);
     if (options.SNICallback !== undefined && typeof options.SNICallback !== "function") throw new ConfigError("SNICallback must be a function", "SNICallback");
     this.options = { ...options };
     if (onSecureConnection) this.on("secureConnection", onSecureConnection);
@@ -108,7 +111,6 @@ export class Server extends EventEmitter {
   }
 
   private accept(raw: Duplex): void {
-    const timeout = this.options.handshakeTimeout ?? 120_000;
     const tls = new TLSSocket(raw, {
       isServer: true,
       allowHalfOpen: this.options.allowHalfOpen ?? false,
@@ -123,7 +125,7 @@ export class Server extends EventEmitter {
       this.emit("secureConnection", tls);
       if (this.listenerCount("audit") > 0) this.emit("audit", tls.audit(), tls);
     });
-    tls.startHandshakeClock(timeout);
+    tls.startHandshakeClock(this.handshakeTimeout);
     const start = (config: Promise<ServerConfig>): void => {
       config.then(
         (c) => tls.attach((cb) => new ServerConnection(c, cb), (_socket, peer) => Promise.resolve(clientAuthorization(c, peer !== null))),

@@ -1,7 +1,8 @@
 // TLSSocket: a sans-IO Connection over any Node Duplex (a net.Socket, or a stream handed over for
 // STARTTLS), with node:tls's TLSSocket accessors and the net.Socket methods http and undici call.
 // Flow control runs both ways: plaintext is pushed only while the reader keeps up (else the raw
-// socket is paused, so TCP pushes back on the peer), and a write completes once the raw socket drains.
+// socket is paused, so TCP pushes back on the peer), a write completes once the raw socket drains, and
+// the raw socket is not read while output the peer provoked (KeyUpdate answers, alerts) cannot leave.
 import type * as net from "node:net";
 import { Duplex } from "node:stream";
 import { X509Certificate } from "node:crypto";
@@ -42,6 +43,24 @@ export const MADE_BY_FIPSTLS: unique symbol = Symbol("fipstls TLSSocket");
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const noop = (): void => undefined;
 
+/**
+ * Bytes of the connection's own output (handshake, KeyUpdate answers, alerts) that may wait in the raw
+ * socket beyond the application's write in flight. A peer that never reads but keeps asking for
+ * answers would otherwise make us queue them without bound; past this, we stop reading it.
+ */
+const OWN_OUTPUT_LIMIT = 64 * 1024;
+
+/** The most bytes `n` plaintext bytes take as TLS records (RFC 8446 5.2: at most 256 more per 2^14). */
+const asRecords = (n: number): number => n + Math.ceil(n / 16384) * 256;
+
+interface Endpoint {
+  remoteAddress?: string;
+  remotePort?: number;
+  remoteFamily?: string;
+  localAddress?: string;
+  localPort?: number;
+}
+
 /** A TLS connection as a Node Duplex stream, with node:tls's TLSSocket accessors. Made by connect() or a Server. */
 export class TLSSocket extends Duplex {
   readonly encrypted = true;
@@ -66,6 +85,12 @@ export class TLSSocket extends Duplex {
   private described = false;
   private peer: DetailedPeerCertificate | null = null;
   private own: DetailedPeerCertificate | null = null;
+  // The readable side wants more plaintext (false from a push() that returned false until _read()).
+  private wantsData = true;
+  /** asRecords() of the application's write being sent: that much of the raw socket's queue is not our own output. */
+  private appBytesInFlight = 0;
+  // net.Socket forgets its addresses once destroyed; node:tls's sockets keep them, and 'tlsClientError' handlers log them.
+  private readonly endpoint: Endpoint = {};
   private secureDone!: () => void;
   private secureFailed!: (err: Error) => void;
   /** Settles once the handshake and the checks after it are done; writes wait for it. */
@@ -85,6 +110,9 @@ export class TLSSocket extends Duplex {
       this.secureFailed = reject;
     });
     this.secured.catch(noop);
+    this.rememberEndpoint();
+    socket.once("connect", () => this.rememberEndpoint());
+    socket.on("drain", () => this.flow());
     socket.on("data", (b: Buffer) => this.fromNetwork(b));
     socket.on("end", () => {
       this.rawEnded = true;
@@ -107,9 +135,34 @@ export class TLSSocket extends Duplex {
     this.peek?.(b);
   }
 
-  /** Starts the clock for the whole handshake, SNI selection and peer checks included. */
+  /** Starts the clock for the whole handshake, SNI selection and peer checks included (0: no limit, as node:tls). */
   startHandshakeClock(ms: number): void {
-    this.handshakeTimer ??= setTimeout(() => this.destroy(new HandshakeTimeout(ms)), ms);
+    if (ms > 0) this.handshakeTimer ??= setTimeout(() => this.destroy(new HandshakeTimeout(ms)), ms);
+  }
+
+  private rememberEndpoint(): void {
+    const s = this.socket;
+    const e = this.endpoint;
+    e.remoteAddress = s.remoteAddress ?? e.remoteAddress;
+    e.remotePort = s.remotePort ?? e.remotePort;
+    e.remoteFamily = s.remoteFamily ?? e.remoteFamily;
+    e.localAddress = s.localAddress ?? e.localAddress;
+    e.localPort = s.localPort ?? e.localPort;
+  }
+
+  /** Reads the raw socket while the reader wants plaintext and our own output is not piling up; else pauses it. */
+  private flow(): void {
+    if (!this.connection || this.destroyed) return;
+    const read = this.wantsData && !this.ownOutputBacklogged();
+    if (read && this.socket.isPaused()) this.socket.resume();
+    else if (!read && !this.socket.isPaused()) this.socket.pause();
+  }
+
+  private ownOutputBacklogged(): boolean {
+    const s = this.socket;
+    // Never below the raw socket's own high-water mark, so that a backlog always ends with a 'drain' (which resumes us).
+    const limit = Math.max(OWN_OUTPUT_LIMIT, s.writableHighWaterMark);
+    return s.writableNeedDrain && s.writableLength - this.appBytesInFlight > limit;
   }
 
   /** Reads ahead of the connection, handing each chunk (null at the end) to `listener` until attach() or stopPeeking(). */
@@ -130,10 +183,13 @@ export class TLSSocket extends Duplex {
     if (this.destroyed) return;
     const conn = make({
       transmit: (bytes) => {
-        if (!this.socket.destroyed) this.socket.write(bytes);
+        if (this.socket.destroyed) return;
+        if (!this.socket.write(bytes)) this.flow();
       },
       onData: (data) => {
-        if (!this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) this.socket.pause();
+        if (this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) return;
+        this.wantsData = false;
+        this.flow();
       },
       onEnd: () => {
         this.push(null);
@@ -144,12 +200,13 @@ export class TLSSocket extends Duplex {
     });
     this.connection = conn;
     this.peek = null;
+    this.rememberEndpoint();
     conn.handshake.then(() => this.afterHandshake(conn, authorize), noop);
     conn.start();
     for (const b of this.early) conn.receive(asBytes(b));
     this.early = [];
     if (this.earlyEnd) conn.receiveEnd();
-    this.socket.resume();
+    this.flow();
   }
 
   private async afterHandshake(conn: ClientConnection | ServerConnection, authorize: Authorize): Promise<void> {
@@ -193,8 +250,7 @@ export class TLSSocket extends Duplex {
   /** The negotiated parameters judged against the policy, peer chain included. */
   audit(): AuditReport {
     if (!this.connection || !this.tlsInfo) throw new UsageError("no completed handshake to audit");
-    const s = this.socket;
-    const report = this.connection.audit(`${this.isServer ? "server" : "client"} connection ${s.localAddress}:${s.localPort} <-> ${s.remoteAddress}:${s.remotePort}`);
+    const report = this.connection.audit(`${this.isServer ? "server" : "client"} connection ${this.localAddress}:${this.localPort} <-> ${this.remoteAddress}:${this.remotePort}`);
     // A server chain kept despite failing verification (rejectUnauthorized: false) makes the connection non-compliant.
     if (this.isServer || this.authorizationFailure === null) return report;
     const reason = `server certificate not verified (${this.authorizationError}): ${this.authorizationFailure.message}`;
@@ -329,30 +385,32 @@ export class TLSSocket extends Duplex {
     return this.socket.address?.() ?? {};
   }
 
+  // As node:tls's: still known after the socket is destroyed.
   get remoteAddress(): string | undefined {
-    return this.socket.remoteAddress;
+    return this.socket.remoteAddress ?? this.endpoint.remoteAddress;
   }
 
   get remotePort(): number | undefined {
-    return this.socket.remotePort;
+    return this.socket.remotePort ?? this.endpoint.remotePort;
   }
 
   get remoteFamily(): string | undefined {
-    return this.socket.remoteFamily;
+    return this.socket.remoteFamily ?? this.endpoint.remoteFamily;
   }
 
   get localAddress(): string | undefined {
-    return this.socket.localAddress;
+    return this.socket.localAddress ?? this.endpoint.localAddress;
   }
 
   get localPort(): number | undefined {
-    return this.socket.localPort;
+    return this.socket.localPort ?? this.endpoint.localPort;
   }
 
   // ---- stream.Duplex ----
 
   override _read(): void {
-    if (this.connection) this.socket.resume();
+    this.wantsData = true;
+    this.flow();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -360,9 +418,14 @@ export class TLSSocket extends Duplex {
     this.secured
       .then(() => {
         if (this.socket.destroyed || this.socket.writableEnded) throw Object.assign(new Error("This socket has been ended by the other party"), { code: "EPIPE" });
+        this.appBytesInFlight = asRecords(chunk.length);
         return this.connection!.write(asBytes(chunk));
       })
       .then(() => this.drained())
+      .finally(() => {
+        this.appBytesInFlight = 0;
+        this.flow();
+      })
       .then(() => callback(), callback);
   }
 

@@ -18,6 +18,7 @@ import {
   SUPPORTED_CONNECT_OPTIONS,
   checkOptions,
   defaultRoots,
+  handshakeTimeoutOf,
   resolveProvider,
   sharedTlsOptions,
   singleKey,
@@ -38,6 +39,7 @@ export function connect(port: number, options?: ConnectOptions, onSecureConnect?
 export function connect(...args: unknown[]): TLSSocket {
   const [options, onSecureConnect] = connectArguments(args);
   checkOptions(options, SUPPORTED_CONNECT_OPTIONS, "connect");
+  const handshakeTimeout = handshakeTimeoutOf(options);
   if (options.session !== undefined) {
     throw new ConfigError("session: resumption is not implemented, so only undefined is accepted (getSession() returns undefined)", "session");
   }
@@ -71,7 +73,7 @@ export function connect(...args: unknown[]): TLSSocket {
   );
   ready.catch((err: Error) => tls.destroy(err));
   const start = (): void => {
-    tls.startHandshakeClock(options.handshakeTimeout ?? 120_000);
+    tls.startHandshakeClock(handshakeTimeout);
     ready.then(
       (config) => tls.attach((cb) => new ClientConnection(config, cb), serverAuthorization(config, mode, serverName, options)),
       () => undefined,

@@ -7,6 +7,7 @@ import { ClientConnection } from "../conn/client.js";
 import { ServerConnection } from "../conn/server.js";
 import type { ConnectionCallbacks } from "../conn/connection.js";
 import type { NegotiatedInfo } from "../conn/info.js";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../config/timeouts.js";
 import { HandshakeTimeout } from "../errors.js";
 import type { AuditReport } from "../../compliance/audit.js";
 import { webcryptoProvider } from "../../providers/webcrypto/index.js";
@@ -27,7 +28,7 @@ export interface TlsStreams extends ByteStreamPair {
 
 interface StreamOptions {
   provider?: CryptoProvider;
-  /** Milliseconds the handshake may take before the connection fails with HandshakeTimeout (default 30 000; 0 for none). */
+  /** Milliseconds the handshake may take before the connection fails with HandshakeTimeout (default DEFAULT_HANDSHAKE_TIMEOUT_MS, 30 000; 0 for none). */
   handshakeTimeout?: number;
 }
 
@@ -50,6 +51,16 @@ export function accept(transport: ByteStreamPair, options: AcceptOptions): TlsSt
   });
 }
 
+/**
+ * Bytes of the connection's own output (handshake, KeyUpdate answers, alerts) that may wait for the
+ * network beyond the application's write in flight. A peer that never reads but keeps asking for
+ * answers would otherwise make us queue them without bound; past this, we stop reading it.
+ */
+const OWN_OUTPUT_LIMIT = 64 * 1024;
+
+/** The most bytes `n` plaintext bytes take as TLS records (RFC 8446 5.2: at most 256 more per 2^14). */
+const asRecords = (n: number): number => n + Math.ceil(n / 16384) * 256;
+
 function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (callbacks: ConnectionCallbacks) => Promise<ClientConnection | ServerConnection>): TlsStreams {
   const writer = transport.writable.getWriter();
   const reader = transport.readable.getReader();
@@ -57,6 +68,12 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
   // The pump waits here while the application's readable is full, so the network is read only as fast as the application reads.
   let resumePump: (() => void) | null = null;
   let networkWrites: Promise<void> = Promise.resolve();
+  // Bytes handed to transmit that the network has not taken yet, and how many belong to the application's write in flight.
+  let outgoing = 0;
+  let appInFlight = 0;
+  // The pump waits here while our own output is backlogged.
+  let resumeAfterOutput: (() => void) | null = null;
+  const ownOutputBacklogged = (): boolean => outgoing - appInFlight > OWN_OUTPUT_LIMIT;
   let failed: unknown = null;
 
   const readable = new ReadableStream<Uint8Array>(
@@ -85,9 +102,19 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
 
   const conn = make({
     transmit: (bytes) => {
-      networkWrites = networkWrites.then(() => writer.write(bytes)).catch((e: unknown) => {
-        failed ??= e;
-      });
+      outgoing += bytes.byteLength;
+      networkWrites = networkWrites
+        .then(() => writer.write(bytes))
+        .catch((e: unknown) => {
+          failed ??= e;
+        })
+        .then(() => {
+          outgoing -= bytes.byteLength;
+          if (ownOutputBacklogged()) return;
+          const r = resumeAfterOutput;
+          resumeAfterOutput = null;
+          r?.();
+        });
     },
     onData: (data) => plaintext.enqueue(data.slice()),
     onEnd: () => plaintext.close(),
@@ -107,7 +134,9 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
         const { value, done } = await reader.read();
         if (done) return c.receiveEnd();
         c.receive(value);
+        // Read no further while the application's readable is full, or while output the peer provoked cannot leave.
         if ((plaintext.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (resumePump = r));
+        if (ownOutputBacklogged()) await new Promise<void>((r) => (resumeAfterOutput = r));
       }
     })().catch((e: unknown) => {
       failed ??= e;
@@ -119,7 +148,7 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
       }
     });
     // The core reads no clock; the transport bounds the handshake.
-    const limit = timeoutMs ?? 30_000;
+    const limit = timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       if (limit > 0) {
@@ -144,8 +173,13 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
     write: async (chunk) => {
       const c = await conn;
       await c.handshake;
-      await c.write(chunk);
-      await networkWrites;
+      appInFlight = asRecords(chunk.byteLength);
+      try {
+        await c.write(chunk);
+        await networkWrites;
+      } finally {
+        appInFlight = 0;
+      }
       if (failed) throw failed;
     },
     close: async () => {

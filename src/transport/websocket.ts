@@ -2,6 +2,7 @@
 // through a relay such as `fipstls relay`. The relay only ever sees TLS records, never plaintext.
 // Runtime-agnostic: globalThis.WebSocket by default, or any constructor with the WHATWG shape
 // (in Node 20, the `ws` package's WebSocket).
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../config/timeouts.js";
 import { HandshakeTimeout, UsageError } from "../errors.js";
 import { upgrade, type ByteStreamPair, type TlsStreams, type UpgradeOptions } from "./web-streams.js";
 
@@ -26,7 +27,7 @@ export interface WebSocketTlsOptions extends UpgradeOptions {
   /** The WebSocket class to use; default globalThis.WebSocket. */
   WebSocket?: WebSocketConstructor;
   protocols?: string | readonly string[];
-  /** Milliseconds from the call until the TLS handshake completes (opening the socket included); 0 disables. Default 30 000. */
+  /** Milliseconds from the call until the TLS handshake completes (opening the socket included); 0 disables. Default DEFAULT_HANDSHAKE_TIMEOUT_MS (30 000). */
   handshakeTimeout?: number;
   /** Writes wait while the socket's bufferedAmount exceeds this many bytes. Default 1 MiB. */
   writeHighWaterMark?: number;
@@ -84,7 +85,7 @@ const ABORTED = 4499;
 
 /** Opens `url` and runs a TLS client over it; returns the same shape as upgrade(). */
 export function connectWebSocket(url: string | URL, options: WebSocketTlsOptions): TlsStreams {
-  const { WebSocket, protocols, handshakeTimeout = 30_000, writeHighWaterMark, readHighWaterMark, maxReadBacklog, ...tlsOptions } = options;
+  const { WebSocket, protocols, handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT_MS, writeHighWaterMark, readHighWaterMark, maxReadBacklog, ...tlsOptions } = options;
   const Ctor = WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!Ctor) throw new UsageError("this runtime has no global WebSocket: pass options.WebSocket (in Node 20, the ws package's WebSocket)");
   const href = String(url);
