@@ -15,6 +15,7 @@ import { connect, createServer, type TLSSocket } from "../src/node.js";
 import { accept, upgrade, type TlsStreams } from "../src/transport/web-streams.js";
 import { connectWebSocket, type WebSocketLike } from "../src/transport/websocket.js";
 import { nodeProvider } from "../providers/node/index.js";
+import { PROVIDERS } from "./_providers.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { httpConnection } from "../bin/cli.js";
 import { type Scope, scoped, within } from "./interop/peers.js";
@@ -70,6 +71,7 @@ async function settledMaximum(held: () => number, progress: () => number = held,
 }
 
 /** Bytes a server-side TLSSocket holds in its own buffers and its raw socket's. */
+const inputBacklog = (s: TLSSocket): number => (s as unknown as { connection: { inputBacklog: number } | null }).connection?.inputBacklog ?? 0;
 const heldBy = (s: TLSSocket): number => s.writableLength + s.readableLength + s.socket.writableLength + s.socket.readableLength;
 
 async function listening(scope: Scope, handler: (socket: TLSSocket) => void): Promise<{ port: number; accepted: Promise<TLSSocket> }> {
@@ -207,6 +209,31 @@ t(
     assert.ok(done < rounds, "the flood was read to its end");
   }),
 );
+
+for (const [pname, p] of PROVIDERS) {
+  t(
+    `TLSSocket (${pname} provider): an application that does not read holds a bounded amount, however fast records arrive`,
+    scoped(async (scope) => {
+      let resolveAccepted!: (s: TLSSocket) => void;
+      const accepted = new Promise<TLSSocket>((r) => (resolveAccepted = r));
+      const server = createServer({ cert: pki.certPem, key: pki.keyPem, provider: p }, (socket) => {
+        socket.on("error", () => undefined);
+        socket.pause(); // never reads
+        resolveAccepted(socket);
+      });
+      scope.add(() => new Promise<void>((r) => server.close(() => r())));
+      await within(new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r())), "listen");
+      const client = await nodeTlsClient(scope, (server.address() as AddressInfo).port);
+      const victim = await within(accepted, "the server's socket");
+      // With an asynchronous provider, records are opened one at a time while the network keeps
+      // delivering: without an input bound, everything delivered meanwhile ends up in the reader's buffer.
+      const taken = await writeUntilStalled(client, 64 * MIB);
+      const held = await settledMaximum(() => heldBy(victim) + inputBacklog(victim));
+      assert.ok(taken < 16 * MIB, `the server took ${taken} bytes from a client while its application read nothing`);
+      assert.ok(held <= 320 * 1024, `the server holds ${held} bytes for an application that reads nothing`);
+    }),
+  );
+}
 
 // ---- Web Streams ----
 

@@ -15,6 +15,13 @@ export interface ConnectionLimits {
   readonly keyUpdateAfterRecords: number;
 }
 
+/**
+ * Received bytes a transport lets wait in a connection before it stops reading its network: with an
+ * asynchronous provider (WebCrypto) records are opened one by one while the network keeps delivering,
+ * and without this bound everything delivered meanwhile would be decrypted into the reader's buffer.
+ */
+export const TRANSPORT_INPUT_BACKLOG = 64 * 1024;
+
 export const DEFAULT_LIMITS: ConnectionLimits = {
   maxHandshakeMessageSize: 64 * 1024,
   // A ClientHello of 2 KiB (one with a post-quantum share) still fits when sent in 1-byte records.

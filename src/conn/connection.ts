@@ -25,6 +25,8 @@ export interface ConnectionCallbacks {
   onEnd?(truncated: boolean): void;
   /** A fatal error; the connection is unusable afterwards. */
   onError?(error: Error): void;
+  /** Every complete record received has been processed: a transport that paused its input may resume. */
+  onInputDrained?(): void;
 }
 
 export type ConnectionState = "handshaking" | "open" | "closed";
@@ -56,6 +58,7 @@ export abstract class Connection {
       limits,
       () => this.state !== "closed" || this.error !== null,
       () => this.outbound.sentHandshake,
+      () => callbacks.onInputDrained?.(),
     );
     this.handshake = new Promise<void>((resolve, reject) => {
       this.handshakeResolve = resolve;
@@ -87,6 +90,11 @@ export abstract class Connection {
   receive(bytes: Uint8Array): void {
     if (this.state === "closed") return;
     this.inbound.push(bytes);
+  }
+
+  /** Bytes received and not yet processed; a transport stops reading past TRANSPORT_INPUT_BACKLOG until onInputDrained. */
+  get inputBacklog(): number {
+    return this.inbound.bufferedBytes;
   }
 
   /** The transport reached end of stream. */

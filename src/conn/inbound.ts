@@ -27,6 +27,8 @@ export class Inbound {
     private readonly alive: () => boolean,
     /** Whether we sent a ClientHello already (a client has from its first step). */
     private readonly sentHandshake: () => boolean,
+    /** Everything complete has been read: the transport may deliver more. */
+    private readonly drained: () => void,
   ) {
     this.joiner = new HandshakeJoiner(limits.maxHandshakeMessageSize, limits.maxHandshakeFragments);
   }
@@ -79,6 +81,10 @@ export class Inbound {
           if (this.truncated) throw new PeerMisbehaved("TruncatedRecord", "decode_error");
           return null;
         }
+        const before = this.reader.bufferedBytes;
+        this.drained();
+        // A transport may hand over more bytes from inside the callback: read them before waiting.
+        if (this.reader.bufferedBytes !== before) continue;
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }

@@ -9,6 +9,7 @@ import { X509Certificate } from "node:crypto";
 import type { ClientConnection } from "../conn/client.js";
 import type { ServerConnection } from "../conn/server.js";
 import type { ConnectionCallbacks } from "../conn/connection.js";
+import { TRANSPORT_INPUT_BACKLOG } from "../config/limits.js";
 import type { NegotiatedInfo, TlsVersionName } from "../conn/info.js";
 import { ConfigError, HandshakeTimeout, InvalidCertificate, UsageError } from "../errors.js";
 import { suiteByName } from "../tls13/suites.js";
@@ -130,7 +131,11 @@ export class TLSSocket extends Duplex {
 
   private fromNetwork(b: Buffer): void {
     this.idleTimer?.refresh();
-    if (this.connection) return this.connection.receive(asBytes(b));
+    if (this.connection) {
+      this.connection.receive(asBytes(b));
+      if (this.connection.inputBacklog > TRANSPORT_INPUT_BACKLOG) this.flow();
+      return;
+    }
     this.early.push(b);
     this.peek?.(b);
   }
@@ -153,7 +158,7 @@ export class TLSSocket extends Duplex {
   /** Reads the raw socket while the reader wants plaintext and our own output is not piling up; else pauses it. */
   private flow(): void {
     if (!this.connection || this.destroyed) return;
-    const read = this.wantsData && !this.ownOutputBacklogged();
+    const read = this.wantsData && !this.ownOutputBacklogged() && this.connection.inputBacklog <= TRANSPORT_INPUT_BACKLOG;
     if (read && this.socket.isPaused()) this.socket.resume();
     else if (!read && !this.socket.isPaused()) this.socket.pause();
   }
@@ -197,6 +202,7 @@ export class TLSSocket extends Duplex {
         this.read(0);
       },
       onError: (err) => this.destroy(err),
+      onInputDrained: () => this.flow(),
     });
     this.connection = conn;
     this.peek = null;

@@ -8,6 +8,7 @@ import { ServerConnection } from "../conn/server.js";
 import type { ConnectionCallbacks } from "../conn/connection.js";
 import type { NegotiatedInfo } from "../conn/info.js";
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../config/timeouts.js";
+import { TRANSPORT_INPUT_BACKLOG } from "../config/limits.js";
 import { HandshakeTimeout } from "../errors.js";
 import type { AuditReport } from "../../compliance/audit.js";
 import { webcryptoProvider } from "../../providers/webcrypto/index.js";
@@ -73,6 +74,8 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
   let appInFlight = 0;
   // The pump waits here while our own output is backlogged.
   let resumeAfterOutput: (() => void) | null = null;
+  // The pump waits here while the connection has more received bytes to work through than TRANSPORT_INPUT_BACKLOG.
+  let resumeAfterInput: (() => void) | null = null;
   const ownOutputBacklogged = (): boolean => outgoing - appInFlight > OWN_OUTPUT_LIMIT;
   let failed: unknown = null;
 
@@ -119,6 +122,11 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
     onData: (data) => plaintext.enqueue(data.slice()),
     onEnd: () => plaintext.close(),
     onError: (err) => failAll(err),
+    onInputDrained: () => {
+      const r = resumeAfterInput;
+      resumeAfterInput = null;
+      r?.();
+    },
   });
 
   conn.catch((e: unknown) => {
@@ -134,7 +142,9 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
         const { value, done } = await reader.read();
         if (done) return c.receiveEnd();
         c.receive(value);
-        // Read no further while the application's readable is full, or while output the peer provoked cannot leave.
+        // Read no further while the connection is behind on what it received, while the application's
+        // readable is full, or while output the peer provoked cannot leave.
+        if (c.inputBacklog > TRANSPORT_INPUT_BACKLOG) await new Promise<void>((r) => (resumeAfterInput = r));
         if ((plaintext.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (resumePump = r));
         if (ownOutputBacklogged()) await new Promise<void>((r) => (resumeAfterOutput = r));
       }
