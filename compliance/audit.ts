@@ -4,10 +4,10 @@
 import type { CryptoProvider, FipsStatus } from "../src/crypto/provider.js";
 import type { CommonConfig } from "../src/config/common.js";
 import type { ConfigDecision, DecisionSource } from "../src/config/effective.js";
-import type { NegotiatedInfo } from "../src/conn/info.js";
-import { CERTIFICATE_SIGNATURES, CIPHER_SUITES, type CatalogItem, GROUPS, type ItemKind, SIGNATURE_SCHEMES, VERSIONS } from "./catalog.js";
-import { type CertificateAudit, auditChain } from "./certificates.js";
-import type { Policy } from "./policies.js";
+import type { NegotiatedInfo } from "../src/handshake/info.js";
+import { CERTIFICATE_SIGNATURES, CIPHER_SUITES, type CatalogItem, GROUPS, type ItemKind, SIGNATURE_SCHEMES, VERSIONS } from "../src/policy/catalog.js";
+import { type CertificateAudit, auditChain } from "../src/policy/certificates.js";
+import type { Policy } from "../src/policy/policies.js";
 
 export const AUDIT_SCHEMA = "urn:fipstls:audit:v1";
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -131,7 +131,7 @@ export function auditConfig(config: CommonConfig & { readonly certificateChain?:
 }
 
 /** What one live connection negotiated, judged against the policy, peer chain included. */
-export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subject: string): AuditReport {
+export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subject = "connection"): AuditReport {
   const judged = (kind: ItemKind, name: string, iana: number | null): AuditItem => ({
     kind,
     iana,

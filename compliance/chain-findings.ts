@@ -14,8 +14,8 @@ import { CERTIFICATE_SIGNATURE_ALGORITHMS, type VerificationPolicy } from "../sr
 import type { TrustStore } from "../src/verify/trust.js";
 import { verifyCertificatePath, verifyServerCertificate } from "../src/verify/verifier.js";
 import { equalBytes } from "../src/codec/bytes.js";
-import { type CertificateAudit, auditChain } from "./certificates.js";
-import { type Policy, verificationPolicyFor } from "./policies.js";
+import { type CertificateAudit, auditChain } from "../src/policy/certificates.js";
+import { type Policy, verificationPolicyFor } from "../src/policy/policies.js";
 
 export type FindingStatus = "pass" | "fail" | "info";
 

@@ -1,7 +1,7 @@
 // Renderers for audit reports: JSON (the stable, versioned form), plain text for terminals and
 // logs, and Markdown for filing. Text and Markdown show the same facts in the same order.
 import type { AuditItem, AuditReport } from "./audit.js";
-import type { CertificateAudit } from "./certificates.js";
+import type { CertificateAudit } from "../src/policy/certificates.js";
 import type { Finding, ScanReport } from "./scan.js";
 
 export type ReportFormat = "json" | "text" | "md";

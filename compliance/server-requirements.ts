@@ -1,6 +1,6 @@
 // What a policy requires a server to support as a whole, which a scan checks beyond the item-by-item
 // judgements of policies.ts (those say what may be negotiated, not what must be offered).
-import type { Policy } from "./policies.js";
+import type { Policy } from "../src/policy/policies.js";
 
 export interface VersionRequirement {
   /** The version the server must accept. */

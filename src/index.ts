@@ -17,7 +17,7 @@ export { buildServerConfig, type ServerConfig, type ServerOptions } from "./conf
 export { ClientConnection } from "./conn/client.js";
 export { ServerConnection } from "./conn/server.js";
 export type { Connection, ConnectionCallbacks, ConnectionLimits, ConnectionState } from "./conn/connection.js";
-export type { NegotiatedInfo, TlsVersionName } from "./conn/info.js";
+export type { NegotiatedInfo, TlsVersionName } from "./handshake/info.js";
 export {
   AlertReceived,
   ConfigError,

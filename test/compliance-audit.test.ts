@@ -13,7 +13,7 @@ import { buildServerConfig } from "../src/config/server.js";
 import { ClientConnection } from "../src/conn/client.js";
 import { ServerConnection } from "../src/conn/server.js";
 import { AUDIT_JSON_SCHEMA } from "../compliance/schema.js";
-import { type AuditReport, auditConfig } from "../compliance/audit.js";
+import { type AuditReport, auditConfig, auditConnection } from "../compliance/audit.js";
 import { renderJson, renderMarkdown, renderText } from "../compliance/render.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { makePair } from "./_pair.js";
@@ -54,7 +54,8 @@ for (const [pname, provider] of PROVIDERS) {
       { provider, policy: "fips-140-3", certificateChain: rsa.certPem, privateKey: rsa.keyPem },
     );
     await Promise.all([client.conn.handshake, server.conn.handshake]);
-    const report = (client.conn as ClientConnection).audit("test connection");
+    const clientConn = client.conn as ClientConnection;
+    const report = auditConnection(clientConn.config, clientConn.info, "test connection");
     assert.equal(validate(schema, roundTrip(report)), []);
     assert.is(report.negotiated!.version, "TLSv1.3");
     assert.is(report.negotiated!.group, "secp384r1");
@@ -67,7 +68,8 @@ for (const [pname, provider] of PROVIDERS) {
     assert.is(report.certificates[0]!.key.name, "rsa-2048");
     assert.is(report.certificates[0]!.signature.name, "ecdsa-with-SHA256");
     assert.ok(report.verdict.algorithmsCompliant);
-    const serverReport = (server.conn as ServerConnection).audit();
+    const serverConn = server.conn as ServerConnection;
+    const serverReport = auditConnection(serverConn.config, serverConn.info, "server connection");
     assert.is(serverReport.negotiated!.signatureScheme, "rsa_pss_rsae_sha256");
   });
 

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { buildClientConfig } from "../src/config/client.js";
 import { buildServerConfig } from "../src/config/server.js";
 import { ConfigError } from "../src/errors.js";
-import { CNSA, DEFAULT, FIPS_140_3, POLICIES, policyByName } from "../compliance/policies.js";
+import { CNSA, DEFAULT, FIPS_140_3, POLICIES, policyByName } from "../src/policy/policies.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { PROVIDERS } from "./_providers.js";
 

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
-import { policyByName } from "../compliance/policies.js";
+import { policyByName } from "../src/policy/policies.js";
 
 // Compiled to dist/test/, so the repository root is two levels up.
 const root = new URL("../../", import.meta.url);

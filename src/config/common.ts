@@ -6,14 +6,14 @@ import { decodePem } from "../codec/pem.js";
 import { TLS13_SUITES, type Tls13Suite } from "../tls13/suites.js";
 import { SCHEMES, type SchemeInfo } from "../tls13/signature-schemes.js";
 import { groupId } from "../tls13/groups.js";
-import { type Policy, type PolicyName, policyByName, verificationPolicyFor } from "../../compliance/policies.js";
+import { type Policy, type PolicyName, policyByName, verificationPolicyFor } from "../policy/policies.js";
 import { type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
 import { type Crl, parseCrl } from "../verify/crl.js";
 import { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "../verify/revocation.js";
 import { type Candidate, type ConfigDecision, select } from "./effective.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../msgs/enums.js";
 import { DEFAULT_LIMITS, type ConnectionLimits } from "./limits.js";
-import type { TlsVersionName } from "../conn/info.js";
+import type { TlsVersionName } from "../handshake/info.js";
 
 export interface CommonOptions {
   provider: CryptoProvider;

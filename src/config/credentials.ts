@@ -5,7 +5,7 @@ import { equalBytes } from "../codec/bytes.js";
 import { describeSpki, importPrivateKeyPem } from "../crypto/keyinfo.js";
 import { parseCertificate } from "../verify/certificate.js";
 import { keyCanSign } from "../tls13/signature-schemes.js";
-import { auditChain } from "../../compliance/certificates.js";
+import { auditChain } from "../policy/certificates.js";
 import { type CommonConfig, certificatesFrom, pemText } from "./common.js";
 
 export interface CredentialOptions {

@@ -2,8 +2,8 @@
 // item of each kind gets a decision with its rule, reference and source, which audit reports
 // print as they are; asking for something a policy or provider refuses is a ConfigError.
 import { ConfigError } from "../errors.js";
-import type { ItemKind } from "../../compliance/catalog.js";
-import type { Policy } from "../../compliance/policies.js";
+import type { ItemKind } from "../policy/catalog.js";
+import type { Policy } from "../policy/policies.js";
 
 /** Who decided: the policy, the provider, the user's configuration, fipstls itself, or (in scans) the peer. */
 export type DecisionSource = "policy" | "provider" | "user" | "implementation" | "peer";

@@ -4,7 +4,6 @@ import type { ClientConfig } from "../config/client.js";
 import { clientHandshake13 } from "../tls13/client.js";
 import { Connection, type ConnectionCallbacks } from "./connection.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
-import { type AuditReport, auditConnection } from "../../compliance/audit.js";
 
 export class ClientConnection extends Connection {
   constructor(
@@ -12,11 +11,6 @@ export class ClientConnection extends Connection {
     callbacks: ConnectionCallbacks,
   ) {
     super(config.provider, callbacks, config.limits);
-  }
-
-  /** What this connection negotiated, judged against the config's policy (peer chain included). */
-  audit(subject = "client connection"): AuditReport {
-    return auditConnection(this.config, this.info, subject);
   }
 
   protected runHandshake(ctx: HandshakeContext): Promise<HandshakeResult> {

@@ -10,7 +10,7 @@ import type { HandshakeContext, HandshakeResult, Traffic, TrafficHost } from "..
 import { AlertDescription, AlertLevel, ContentType } from "../msgs/enums.js";
 import { MAX_PLAINTEXT } from "../record/limits.js";
 import { RECORDS_PER_KEY_LIMIT } from "../record/tls13-aead.js";
-import type { NegotiatedInfo } from "./info.js";
+import type { NegotiatedInfo } from "../handshake/info.js";
 import { Inbound } from "./inbound.js";
 import { Outbound } from "./outbound.js";
 

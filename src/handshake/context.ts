@@ -6,7 +6,7 @@ import type { ConnectionLimits } from "../config/limits.js";
 import type { HandshakeMessage } from "../msgs/handshake.js";
 import type { InARowGuard } from "../record/in-a-row-guard.js";
 import type { RecordProtection } from "../record/protection.js";
-import type { NegotiatedInfo } from "../conn/info.js";
+import type { NegotiatedInfo } from "./info.js";
 
 /** Key changes both during and after the handshake. */
 export interface ProtectionInstaller {

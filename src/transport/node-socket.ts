@@ -10,10 +10,10 @@ import type { ClientConnection } from "../conn/client.js";
 import type { ServerConnection } from "../conn/server.js";
 import type { ConnectionCallbacks } from "../conn/connection.js";
 import { TRANSPORT_INPUT_BACKLOG } from "../config/limits.js";
-import type { NegotiatedInfo, TlsVersionName } from "../conn/info.js";
+import type { NegotiatedInfo, TlsVersionName } from "../handshake/info.js";
 import { ConfigError, HandshakeTimeout, InvalidCertificate, UsageError } from "../errors.js";
 import { suiteByName } from "../tls13/suites.js";
-import type { AuditReport } from "../../compliance/audit.js";
+import { type AuditReport, auditConnection } from "../../compliance/audit.js";
 import { type DetailedPeerCertificate, type PeerCertificate, describeChain, withoutIssuer } from "./node-certificate.js";
 
 /** The stream TLS runs over; the net.Socket members are used when present. */
@@ -256,7 +256,7 @@ export class TLSSocket extends Duplex {
   /** The negotiated parameters judged against the policy, peer chain included. */
   audit(): AuditReport {
     if (!this.connection || !this.tlsInfo) throw new UsageError("no completed handshake to audit");
-    const report = this.connection.audit(`${this.isServer ? "server" : "client"} connection ${this.localAddress}:${this.localPort} <-> ${this.remoteAddress}:${this.remotePort}`);
+    const report = auditConnection(this.connection.config, this.connection.info, `${this.isServer ? "server" : "client"} connection ${this.localAddress}:${this.localPort} <-> ${this.remoteAddress}:${this.remotePort}`);
     // A server chain kept despite failing verification (rejectUnauthorized: false) makes the connection non-compliant.
     if (this.isServer || this.authorizationFailure === null) return report;
     const reason = `server certificate not verified (${this.authorizationError}): ${this.authorizationFailure.message}`;

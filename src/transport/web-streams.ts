@@ -6,11 +6,11 @@ import { buildServerConfig, type ServerOptions } from "../config/server.js";
 import { ClientConnection } from "../conn/client.js";
 import { ServerConnection } from "../conn/server.js";
 import type { ConnectionCallbacks } from "../conn/connection.js";
-import type { NegotiatedInfo } from "../conn/info.js";
+import type { NegotiatedInfo } from "../handshake/info.js";
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../config/timeouts.js";
 import { TRANSPORT_INPUT_BACKLOG } from "../config/limits.js";
 import { HandshakeTimeout } from "../errors.js";
-import type { AuditReport } from "../../compliance/audit.js";
+import { type AuditReport, auditConnection } from "../../compliance/audit.js";
 import { webcryptoProvider } from "../../providers/webcrypto/index.js";
 
 export interface ByteStreamPair {
@@ -213,7 +213,7 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
     handshake,
     audit: () => {
       if (!ready) throw new Error("the handshake has not completed");
-      return ready.audit();
+      return auditConnection(ready.config, ready.info, `${ready instanceof ServerConnection ? "server" : "client"} connection`);
     },
     updateKeys: async (requestPeer = true) => (await conn).updateKeys(requestPeer),
   };

@@ -1,7 +1,7 @@
 // Named, versioned compliance policies in the style of s2n-tls: a dated id that never changes
 // meaning, plus a moving alias. Every allowed or refused item carries its rule and reference.
-import type { CurveName } from "../src/crypto/provider.js";
-import { CERTIFICATE_SIGNATURE_ALGORITHMS, type VerificationPolicy } from "../src/verify/policy.js";
+import type { CurveName } from "../crypto/provider.js";
+import { CERTIFICATE_SIGNATURE_ALGORITHMS, type VerificationPolicy } from "../verify/policy.js";
 import { CERTIFICATE_SIGNATURES, CIPHER_SUITES, type CatalogItem, EXTENSIONS, GROUPS, type ItemKind, SIGNATURE_SCHEMES, VERSIONS } from "./catalog.js";
 
 export type Decision = "allowed" | "refused";

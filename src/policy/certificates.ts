@@ -1,9 +1,9 @@
 // Judges certificates against a policy: the key (type and size) and the signature algorithm of each
 // certificate in a chain, in the shape audit reports print.
-import { describeSpki } from "../src/crypto/keyinfo.js";
-import { parseCertificate } from "../src/verify/certificate.js";
-import { SignatureOid, signatureAlgorithmFor } from "../src/verify/algorithms.js";
-import { toHex } from "../src/codec/bytes.js";
+import { describeSpki } from "../crypto/keyinfo.js";
+import { parseCertificate } from "../verify/certificate.js";
+import { SignatureOid, signatureAlgorithmFor } from "../verify/algorithms.js";
+import { toHex } from "../codec/bytes.js";
 import { type Judgement, type Policy, judgeKey } from "./policies.js";
 
 export interface CertificateAudit {

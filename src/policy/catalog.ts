@@ -1,7 +1,7 @@
 // Everything a policy can judge, by kind and IANA name, with the code points and the testssl.sh ids
 // that let a report be diffed against the scanners auditors already run.
-import { CipherSuite, NamedGroup, SignatureScheme } from "../src/msgs/enums.js";
-import { CERTIFICATE_SIGNATURE_ALGORITHMS } from "../src/verify/policy.js";
+import { CipherSuite, NamedGroup, SignatureScheme } from "../msgs/enums.js";
+import { CERTIFICATE_SIGNATURE_ALGORITHMS } from "../verify/policy.js";
 
 export type ItemKind = "version" | "cipher_suite" | "group" | "signature_scheme" | "certificate_signature" | "key" | "extension";
 
