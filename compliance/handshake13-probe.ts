@@ -13,9 +13,9 @@ import { ContentType, ExtensionType, HandshakeType, ProtocolVersion } from "../s
 import { type Extension, decodeCookie, decodeKeyShareServer, decodeU16, encodeCookie, encodeKeyShareClient, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../src/msgs/extensions.js";
 import { decodeServerHello, encodeClientHello } from "../src/msgs/hello.js";
 import { type HandshakeMessage, HandshakeJoiner, decodeCertificate, decodeCertificateVerify, frameHandshake } from "../src/msgs/handshake.js";
-import { agree, groupId, groupName } from "../src/tls13/groups.js";
+import { agree, groupId, groupName } from "../src/suites/groups.js";
 import { KeySchedule } from "../src/tls13/key-schedule.js";
-import { TLS13_SUITES, type Tls13Suite, suiteById } from "../src/tls13/suites.js";
+import { TLS13_SUITES, type Tls13Suite, suiteById } from "../src/suites/cipher-suites.js";
 import { Transcript } from "../src/tls13/transcript.js";
 import { isIpLiteral } from "../src/verify/names.js";
 import type { Dialer, ProbeAnswer, RawStream } from "./probe.js";

@@ -1,6 +1,6 @@
 // Typed errors. Every failure caused by a peer is a TlsError naming the failed check and carrying the
 // one alert we send for it (rustls's habit, DESIGN.md rule 5). Messages never contain secrets.
-import { AlertDescription, type AlertName, alertName } from "./msgs/enums.js";
+import { AlertDescription, type AlertName, alertName } from "./alerts.js";
 
 /** A description code outside RFC 8446's registry, as a peer may send one. */
 export type UnknownAlertName = `alert(${number})`;

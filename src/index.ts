@@ -34,7 +34,7 @@ export type { CipherSuiteName, SignatureSchemeName } from "./msgs/enums.js";
 export { decodePem, encodePem } from "./codec/pem.js";
 export * from "./verify/index.js";
 export type { TrustAnchors } from "./verify/trust.js";
-export { accept, upgrade, type AcceptOptions, type ByteStreamPair, type TlsStreams, type UpgradeOptions } from "./transport/web-streams.js";
+export { accept, upgrade, type AcceptOptions, type ByteStreamPair, type TlsStreams, type UpgradeOptions } from "./transport/web/streams.js";
 export {
   WebSocketBacklogExceeded,
   WebSocketClosed,
@@ -44,4 +44,4 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
   type WebSocketTlsOptions,
-} from "./transport/websocket.js";
+} from "./transport/web/websocket.js";

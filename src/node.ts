@@ -2,12 +2,12 @@
 // an https.Agent and an undici dispatcher (undici is an optional peer dependency, loaded on use).
 export { nodeProvider } from "../providers/node/index.js";
 export { systemRoots, type SystemRoots } from "../providers/node/roots.js";
-export { connect, dialRaw, scan } from "./transport/node.js";
-export { TLSSocket, type RawSocket } from "./transport/node-socket.js";
-export { Server, SecureContext, createSecureContext, createServer } from "./transport/node-server.js";
-export { Agent, SUPPORTED_AGENT_OPTIONS, type AgentOptions } from "./transport/node-agent.js";
-export { createUndiciAgent, SUPPORTED_UNDICI_OPTIONS, type UndiciAgentOptions } from "./transport/node-undici.js";
-export type { CertificateName, DetailedPeerCertificate, PeerCertificate } from "./transport/node-certificate.js";
+export { connect, dialRaw, scan } from "./transport/node/connect.js";
+export { TLSSocket, type RawSocket } from "./transport/node/socket.js";
+export { Server, SecureContext, createSecureContext, createServer } from "./transport/node/server.js";
+export { Agent, SUPPORTED_AGENT_OPTIONS, type AgentOptions } from "./transport/node/agent.js";
+export { createUndiciAgent, SUPPORTED_UNDICI_OPTIONS, type UndiciAgentOptions } from "./transport/node/undici.js";
+export type { CertificateName, DetailedPeerCertificate, PeerCertificate } from "./transport/node/certificate.js";
 export {
   SUPPORTED_CONNECT_OPTIONS,
   SUPPORTED_SERVER_OPTIONS,
@@ -23,5 +23,5 @@ export {
   type SecureContextOptions,
   type ServerSocketOptions,
   type TlsTuning,
-} from "./transport/node-options.js";
+} from "./transport/node/options.js";
 export * from "./index.js";

@@ -8,7 +8,7 @@ import * as tls from "node:tls";
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
-import { connectWebSocket, WebSocketBacklogExceeded, WebSocketClosed, WebSocketConnectFailed, type WebSocketConstructor, type WebSocketTlsOptions } from "../src/transport/websocket.js";
+import { connectWebSocket, WebSocketBacklogExceeded, WebSocketClosed, WebSocketConnectFailed, type WebSocketConstructor, type WebSocketTlsOptions } from "../src/transport/web/websocket.js";
 import { HandshakeTimeout, InvalidCertificate } from "../src/errors.js";
 import { RELAY_CLOSE, parseRelayRequest, parseTarget, startRelay } from "../bin/relay.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { concat, fromHex, toHex } from "../src/codec/bytes.js";
 import { KeySchedule } from "../src/tls13/key-schedule.js";
 import { hkdfExtract } from "../src/tls13/hkdf.js";
-import { suiteByName } from "../src/tls13/suites.js";
+import { suiteByName } from "../src/suites/cipher-suites.js";
 import { Tls13AeadProtection } from "../src/record/tls13-aead.js";
 import { decodeCertificate, decodeEncryptedExtensions } from "../src/msgs/handshake.js";
 import { decodeClientHello, decodeServerHello } from "../src/msgs/hello.js";
@@ -14,7 +14,7 @@ import { decodeKeyShareClient, decodeKeyShareServer } from "../src/msgs/extensio
 import { ExtensionType } from "../src/msgs/enums.js";
 import { parseCertificate } from "../src/verify/certificate.js";
 import { verifyCertificateVerify } from "../src/tls13/certificate-verify.js";
-import { SCHEMES } from "../src/tls13/signature-schemes.js";
+import { SCHEMES } from "../src/suites/signature-schemes.js";
 import { PROVIDERS } from "./_providers.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../../test/vectors/rfc8448-simple-1rtt.json", import.meta.url), "utf8")) as {

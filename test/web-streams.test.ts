@@ -6,7 +6,7 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { Duplex } from "node:stream";
 import { createHash, randomBytes } from "node:crypto";
-import { accept, upgrade } from "../src/transport/web-streams.js";
+import { accept, upgrade } from "../src/transport/web/streams.js";
 import { HandshakeTimeout, InvalidCertificate } from "../src/errors.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { PROVIDERS } from "./_providers.js";

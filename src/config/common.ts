@@ -3,9 +3,9 @@
 import type { CryptoProvider, GroupName } from "../crypto/provider.js";
 import { ConfigError } from "../errors.js";
 import { decodePem } from "../codec/pem.js";
-import { TLS13_SUITES, type Tls13Suite } from "../tls13/suites.js";
-import { SCHEMES, type SchemeInfo } from "../tls13/signature-schemes.js";
-import { groupId } from "../tls13/groups.js";
+import { TLS13_SUITES, type Tls13Suite } from "../suites/cipher-suites.js";
+import { SCHEMES, type SchemeInfo } from "../suites/signature-schemes.js";
+import { groupId } from "../suites/groups.js";
 import { type Policy, type PolicyName, policyByName, verificationPolicyFor } from "../policy/policies.js";
 import { type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
 import { type Crl, parseCrl } from "../verify/crl.js";
@@ -13,7 +13,7 @@ import { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "../verify/re
 import { type Candidate, type ConfigDecision, select } from "./effective.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../msgs/enums.js";
 import { DEFAULT_LIMITS, type ConnectionLimits } from "./limits.js";
-import type { TlsVersionName } from "../handshake/info.js";
+import type { TlsVersionName } from "../suites/versions.js";
 
 export interface CommonOptions {
   provider: CryptoProvider;

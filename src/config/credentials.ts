@@ -4,7 +4,7 @@ import { ConfigError } from "../errors.js";
 import { equalBytes } from "../codec/bytes.js";
 import { describeSpki, importPrivateKeyPem } from "../crypto/keyinfo.js";
 import { parseCertificate } from "../verify/certificate.js";
-import { keyCanSign } from "../tls13/signature-schemes.js";
+import { keyCanSign } from "../suites/signature-schemes.js";
 import { auditChain } from "../policy/certificates.js";
 import { type CommonConfig, certificatesFrom, pemText } from "./common.js";
 

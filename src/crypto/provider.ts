@@ -29,10 +29,35 @@ export interface FipsStatus {
   readonly enforced: boolean;
   /** False when nothing about the module's FIPS state can be learned (e.g. WebCrypto). */
   readonly attestable: boolean;
-  /** Module name and version where known, e.g. "OpenSSL 3.0.13". */
+  /**
+   * The module's name and version as the module itself states them, e.g. "OpenSSL FIPS Provider 3.5.7";
+   * never the version of a library that merely loads the module. Absent when it could not be read.
+   */
   readonly module?: string;
   /** Plain-language account of how the status was determined. */
   readonly evidence: string;
+  /** Each fact read about the module, with where it was read, so an auditor can check it. */
+  readonly facts?: readonly FipsFact[];
+  /** What the provider could not establish about its module, said plainly. */
+  readonly notAttested?: readonly string[];
+  /** CMVP validation: only ever "user-asserted" (a certificate number the user supplied) or "not established". */
+  readonly cmvp?: CmvpStatus;
+}
+
+export interface FipsFact {
+  /** Stable id, e.g. "module.version", "config.file". */
+  readonly id: string;
+  readonly value: string;
+  /** Where the value came from: an API, a file and key, or "inferred: …" with the reasoning. */
+  readonly source: string;
+}
+
+/** fipstls cannot read a module's CMVP certificate, so validation is either the user's word or unknown. */
+export interface CmvpStatus {
+  readonly status: "user-asserted" | "not established";
+  /** The certificate number the user supplied, e.g. "#4985". */
+  readonly certificate?: string;
+  readonly statement: string;
 }
 
 export interface ProviderSupport {

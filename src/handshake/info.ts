@@ -1,8 +1,9 @@
 // What a handshake negotiated, as the application and audit reports see it.
 import type { GroupName } from "../crypto/provider.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../msgs/enums.js";
+import type { TlsVersionName } from "../suites/versions.js";
 
-export type TlsVersionName = "TLSv1.2" | "TLSv1.3";
+export type { TlsVersionName };
 
 export interface NegotiatedInfo {
   readonly version: TlsVersionName;

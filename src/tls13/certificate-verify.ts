@@ -3,7 +3,7 @@ import type { CryptoProvider, SigningKey } from "../crypto/provider.js";
 import { concat, utf8 } from "../codec/bytes.js";
 import { PeerMisbehaved, TlsError } from "../errors.js";
 import { describeSpki } from "../crypto/keyinfo.js";
-import { type SchemeInfo, schemeById } from "./signature-schemes.js";
+import { type SchemeInfo, schemeById } from "../suites/signature-schemes.js";
 
 export type Side = "server" | "client";
 

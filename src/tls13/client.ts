@@ -35,10 +35,10 @@ import { type Certificate, parseCertificate } from "../verify/certificate.js";
 import { peerVerification } from "../config/common.js";
 import { isIpLiteral } from "../verify/names.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
-import { agree, groupId, groupName } from "./groups.js";
+import { agree, groupId, groupName } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
-import { keyCanSign, schemeById } from "./signature-schemes.js";
-import { type Tls13Suite, suiteById } from "./suites.js";
+import { keyCanSign, schemeById } from "../suites/signature-schemes.js";
+import { type Tls13Suite, suiteById } from "../suites/cipher-suites.js";
 import { Tls13Traffic, protectionFor } from "./traffic.js";
 import { Transcript } from "./transcript.js";
 

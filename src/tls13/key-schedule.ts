@@ -2,7 +2,7 @@
 // and the traffic keys, Finished keys and KeyUpdate steps derived from them.
 import type { CryptoProvider, HashAlgorithm } from "../crypto/provider.js";
 import { AEAD_KEY_LENGTH, HASH_LENGTH } from "../crypto/provider.js";
-import type { Tls13Suite } from "./suites.js";
+import type { Tls13Suite } from "../suites/cipher-suites.js";
 import { hkdfExpandLabel, hkdfExtract } from "./hkdf.js";
 import type { TrafficKeys } from "../record/tls13-aead.js";
 

@@ -31,10 +31,10 @@ import {
 } from "../msgs/handshake.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
-import { agree, groupId } from "./groups.js";
+import { agree, groupId } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
-import { type SchemeInfo, keyCanSign } from "./signature-schemes.js";
-import type { Tls13Suite } from "./suites.js";
+import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
+import type { Tls13Suite } from "../suites/cipher-suites.js";
 import { Tls13Traffic, protectionFor } from "./traffic.js";
 import { Transcript } from "./transcript.js";
 

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fetch as undiciFetch, request as undiciRequest } from "undici";
 import { AlertReceived, ConfigError, InvalidCertificate } from "../../src/errors.js";
 import { Agent, TLSSocket, createUndiciAgent, type AgentOptions } from "../../src/node.js";
-import { loadUndici } from "../../src/transport/node-undici.js";
+import { loadUndici } from "../../src/transport/node/undici.js";
 import type { AuditReport } from "../../compliance/audit.js";
 import { PROVIDERS } from "../_providers.js";
 import { type Scope, interopPki, rejectionOf, scoped, within } from "./peers.js";

@@ -2,11 +2,11 @@
 // dates, colon-separated fingerprints, the subjectaltname string node's own checkServerIdentity
 // parses), built from our X.509 parser. Fingerprints are hashed by the provider, so they are computed
 // once after the handshake; SHA-1 is not a provider hash, so node's `fingerprint` is absent.
-import type { CryptoProvider, HashAlgorithm } from "../crypto/provider.js";
-import { describeSpki } from "../crypto/keyinfo.js";
-import { toHex } from "../codec/bytes.js";
-import { type Certificate, parseCertificate } from "../verify/certificate.js";
-import { type DerNode, Tag, integerBytes, isUniversal, latin1, oid, parseDer, sequence } from "../verify/der.js";
+import type { CryptoProvider, HashAlgorithm } from "../../crypto/provider.js";
+import { describeSpki } from "../../crypto/keyinfo.js";
+import { toHex } from "../../codec/bytes.js";
+import { type Certificate, parseCertificate } from "../../verify/certificate.js";
+import { type DerNode, Tag, integerBytes, isUniversal, latin1, oid, parseDer, sequence } from "../../verify/der.js";
 
 /** Attribute name (OpenSSL short name, else the OID) to its value, or values when repeated. */
 export type CertificateName = Record<string, string | string[]>;

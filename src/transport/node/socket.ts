@@ -6,15 +6,15 @@
 import type * as net from "node:net";
 import { Duplex } from "node:stream";
 import { X509Certificate } from "node:crypto";
-import type { ClientConnection } from "../conn/client.js";
-import type { ServerConnection } from "../conn/server.js";
-import type { ConnectionCallbacks } from "../conn/connection.js";
-import { TRANSPORT_INPUT_BACKLOG } from "../config/limits.js";
-import type { NegotiatedInfo, TlsVersionName } from "../handshake/info.js";
-import { ConfigError, HandshakeTimeout, InvalidCertificate, UsageError } from "../errors.js";
-import { suiteByName } from "../tls13/suites.js";
-import { type AuditReport, auditConnection } from "../../compliance/audit.js";
-import { type DetailedPeerCertificate, type PeerCertificate, describeChain, withoutIssuer } from "./node-certificate.js";
+import type { ClientConnection } from "../../conn/client.js";
+import type { ServerConnection } from "../../conn/server.js";
+import type { ConnectionCallbacks } from "../../conn/connection.js";
+import { TRANSPORT_INPUT_BACKLOG } from "../../config/limits.js";
+import type { NegotiatedInfo, TlsVersionName } from "../../handshake/info.js";
+import { ConfigError, HandshakeTimeout, InvalidCertificate, UsageError } from "../../errors.js";
+import { suiteByName } from "../../suites/cipher-suites.js";
+import { type AuditReport, auditConnection } from "../../../compliance/audit.js";
+import { type DetailedPeerCertificate, type PeerCertificate, describeChain, withoutIssuer } from "./certificate.js";
 
 /** The stream TLS runs over; the net.Socket members are used when present. */
 export type RawSocket = Duplex &

@@ -2,9 +2,9 @@
 // through a relay such as `fipstls relay`. The relay only ever sees TLS records, never plaintext.
 // Runtime-agnostic: globalThis.WebSocket by default, or any constructor with the WHATWG shape
 // (in Node 20, the `ws` package's WebSocket).
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../config/timeouts.js";
-import { HandshakeTimeout, UsageError } from "../errors.js";
-import { upgrade, type ByteStreamPair, type TlsStreams, type UpgradeOptions } from "./web-streams.js";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../../config/timeouts.js";
+import { HandshakeTimeout, UsageError } from "../../errors.js";
+import { upgrade, type ByteStreamPair, type TlsStreams, type UpgradeOptions } from "./streams.js";
 
 /** What connectWebSocket needs of a WebSocket: the part of the WHATWG API that browsers, Deno, Bun and `ws` share. */
 export interface WebSocketLike {

@@ -1,17 +1,17 @@
 // TLS over any Web Streams byte pair: Cloudflare-style `connect()` sockets, Deno and Bun TCP streams,
 // a WebSocket turned into streams. Runtime-agnostic: no node:*, only WHATWG streams.
-import type { CryptoProvider } from "../crypto/provider.js";
-import { buildClientConfig, type ClientOptions } from "../config/client.js";
-import { buildServerConfig, type ServerOptions } from "../config/server.js";
-import { ClientConnection } from "../conn/client.js";
-import { ServerConnection } from "../conn/server.js";
-import type { ConnectionCallbacks } from "../conn/connection.js";
-import type { NegotiatedInfo } from "../handshake/info.js";
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../config/timeouts.js";
-import { TRANSPORT_INPUT_BACKLOG } from "../config/limits.js";
-import { HandshakeTimeout } from "../errors.js";
-import { type AuditReport, auditConnection } from "../../compliance/audit.js";
-import { webcryptoProvider } from "../../providers/webcrypto/index.js";
+import type { CryptoProvider } from "../../crypto/provider.js";
+import { buildClientConfig, type ClientOptions } from "../../config/client.js";
+import { buildServerConfig, type ServerOptions } from "../../config/server.js";
+import { ClientConnection } from "../../conn/client.js";
+import { ServerConnection } from "../../conn/server.js";
+import type { ConnectionCallbacks } from "../../conn/connection.js";
+import type { NegotiatedInfo } from "../../handshake/info.js";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../../config/timeouts.js";
+import { TRANSPORT_INPUT_BACKLOG } from "../../config/limits.js";
+import { HandshakeTimeout } from "../../errors.js";
+import { type AuditReport, auditConnection } from "../../../compliance/audit.js";
+import { webcryptoProvider } from "../../../providers/webcrypto/index.js";
 
 export interface ByteStreamPair {
   readonly readable: ReadableStream<Uint8Array>;

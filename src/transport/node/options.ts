@@ -4,19 +4,19 @@
 // silently ignored; node:tls options we know but do not support say why and what to use instead.
 import type { LookupFunction } from "node:net";
 import type { Duplex } from "node:stream";
-import type { CryptoProvider } from "../crypto/provider.js";
-import type { ClientOptions } from "../config/client.js";
-import type { ServerOptions } from "../config/server.js";
-import { pemText } from "../config/common.js";
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../config/timeouts.js";
-import type { TlsVersionName } from "../handshake/info.js";
-import { ConfigError } from "../errors.js";
-import type { TrustStore } from "../verify/trust.js";
-import { type Policy, type PolicyName, policyByName } from "../policy/policies.js";
-import { nodeProvider } from "../../providers/node/index.js";
-import { webcryptoProvider } from "../../providers/webcrypto/index.js";
-import type { PeerCertificate } from "./node-certificate.js";
-import type { SecureContext } from "./node-server.js";
+import type { CryptoProvider } from "../../crypto/provider.js";
+import type { ClientOptions } from "../../config/client.js";
+import type { ServerOptions } from "../../config/server.js";
+import { pemText } from "../../config/common.js";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from "../../config/timeouts.js";
+import type { TlsVersionName } from "../../handshake/info.js";
+import { ConfigError } from "../../errors.js";
+import type { TrustStore } from "../../verify/trust.js";
+import { type Policy, type PolicyName, policyByName } from "../../policy/policies.js";
+import { nodeProvider } from "../../../providers/node/index.js";
+import { webcryptoProvider } from "../../../providers/webcrypto/index.js";
+import type { PeerCertificate } from "./certificate.js";
+import type { SecureContext } from "./server.js";
 
 export type ProviderOption = "node" | "webcrypto" | CryptoProvider;
 /** PEM text or DER bytes (a Buffer read from a file is fine), one or many. */
@@ -312,6 +312,6 @@ let mozilla: Promise<TrustStore> | undefined;
 
 /** Mozilla's roots, node:tls's default too; loaded on first use (parsing them takes ~100 ms). */
 export function defaultRoots(): Promise<TrustStore> {
-  mozilla ??= import("../roots/index.js").then((m) => m.mozillaTrustStore());
+  mozilla ??= import("../../roots/index.js").then((m) => m.mozillaTrustStore());
   return mozilla;
 }

@@ -7,7 +7,7 @@ import { decodeServerName } from "../msgs/extensions.js";
 import { ContentType, ExtensionType, HandshakeType } from "../msgs/enums.js";
 import { HandshakeJoiner } from "../msgs/handshake.js";
 import { Deframer } from "../record/deframer.js";
-import { DEFAULT_LIMITS } from "../conn/connection.js";
+import { DEFAULT_LIMITS } from "../config/limits.js";
 
 /** What a peek found: still reading, or the name (null when there is none or the bytes are not a ClientHello). */
 export type PeekResult = { done: false } | { done: true; serverName: string | null };

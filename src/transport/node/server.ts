@@ -5,9 +5,9 @@
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import { EventEmitter } from "node:events";
-import { buildServerConfig, type ServerConfig, type ServerOptions } from "../config/server.js";
-import { ServerConnection } from "../conn/server.js";
-import { ConfigError, InvalidCertificate } from "../errors.js";
+import { buildServerConfig, type ServerConfig, type ServerOptions } from "../../config/server.js";
+import { ServerConnection } from "../../conn/server.js";
+import { ConfigError, InvalidCertificate } from "../../errors.js";
 import {
   type SecureContextOptions,
   type ServerSocketOptions,
@@ -18,9 +18,9 @@ import {
   resolveProvider,
   sharedTlsOptions,
   singleKey,
-} from "./node-options.js";
-import { type Authorization, MADE_BY_FIPSTLS, TLSSocket } from "./node-socket.js";
-import { ClientHelloPeek } from "./node-sni.js";
+} from "./options.js";
+import { type Authorization, MADE_BY_FIPSTLS, TLSSocket } from "./socket.js";
+import { ClientHelloPeek } from "../../handshake/client-hello-peek.js";
 
 const CONTEXT_OPTIONS: Readonly<Record<string, string>> = {
   cert: SUPPORTED_SERVER_OPTIONS.cert!,

@@ -4,10 +4,10 @@
 import { createRequire } from "node:module";
 import type * as tls from "node:tls";
 import type { Agent as UndiciAgent, buildConnector } from "undici";
-import { ConfigError } from "../errors.js";
-import { connect } from "./node.js";
-import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, resolvePolicy } from "./node-options.js";
-import type { TLSSocket } from "./node-socket.js";
+import { ConfigError } from "../../errors.js";
+import { connect } from "./connect.js";
+import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, resolvePolicy } from "./options.js";
+import type { TLSSocket } from "./socket.js";
 
 type Undici = typeof import("undici");
 
@@ -81,7 +81,7 @@ export function createUndiciAgent(options: UndiciAgentOptions = {}): UndiciAgent
       socket.removeListener("error", settle);
       if (err) return callback(err, null);
       onSecureConnect?.(socket);
-      // undici types its sockets as net/tls sockets; it uses only what TLSSocket provides (see node-socket.ts).
+      // undici types its sockets as net/tls sockets; it uses only what TLSSocket provides (see socket.ts).
       callback(null, socket as unknown as tls.TLSSocket);
     };
     const timer = setTimeout(() => {

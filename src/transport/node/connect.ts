@@ -1,17 +1,17 @@
 // The Node transport's client side: connect() shaped like node:tls's, over a new TCP connection or an
 // existing stream (STARTTLS). The socket, server, options, agents and certificate objects live in
-// the node-*.ts files beside this one; only src/transport/node* may import node:*.
+// the files beside this one; only src/transport/node/ may import node:*.
 import * as net from "node:net";
 import { Duplex } from "node:stream";
-import { buildClientConfig, type ClientConfig } from "../config/client.js";
-import { peerVerification } from "../config/common.js";
-import { ClientConnection } from "../conn/client.js";
-import { ConfigError } from "../errors.js";
-import { verifyServerCertificate } from "../verify/verifier.js";
-import type { AuditReport } from "../../compliance/audit.js";
-import type { RawStream } from "../../compliance/probe.js";
-import { type ScanOptions, scanServer } from "../../compliance/scan.js";
-import type { DetailedPeerCertificate } from "./node-certificate.js";
+import { buildClientConfig, type ClientConfig } from "../../config/client.js";
+import { peerVerification } from "../../config/common.js";
+import { ClientConnection } from "../../conn/client.js";
+import { ConfigError } from "../../errors.js";
+import { verifyServerCertificate } from "../../verify/verifier.js";
+import type { AuditReport } from "../../../compliance/audit.js";
+import type { RawStream } from "../../../compliance/probe.js";
+import { type ScanOptions, scanServer } from "../../../compliance/scan.js";
+import type { DetailedPeerCertificate } from "./certificate.js";
 import {
   type ConnectOptions,
   type ProviderOption,
@@ -22,8 +22,8 @@ import {
   resolveProvider,
   sharedTlsOptions,
   singleKey,
-} from "./node-options.js";
-import { type Authorization, type Authorize, MADE_BY_FIPSTLS, type RawSocket, TLSSocket } from "./node-socket.js";
+} from "./options.js";
+import { type Authorization, type Authorize, MADE_BY_FIPSTLS, type RawSocket, TLSSocket } from "./socket.js";
 
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 

@@ -1,7 +1,17 @@
-// Key-exchange groups: IANA code points and the checks TLS adds on top of the provider's agreement.
+// Key-exchange groups: IANA code points, the versions each is valid for, and the checks TLS adds on
+// top of the provider's agreement.
 import type { CryptoProvider, GroupName, KeyShare } from "../crypto/provider.js";
 import { NamedGroup } from "../msgs/enums.js";
 import { PeerMisbehaved } from "../errors.js";
+import type { TlsVersionName } from "./versions.js";
+
+/** Every group here is valid for TLS 1.2 (RFC 8422 ECDHE) and TLS 1.3. */
+export const GROUP_VERSIONS: Readonly<Record<GroupName, readonly TlsVersionName[]>> = {
+  secp256r1: ["TLSv1.2", "TLSv1.3"],
+  secp384r1: ["TLSv1.2", "TLSv1.3"],
+  secp521r1: ["TLSv1.2", "TLSv1.3"],
+  x25519: ["TLSv1.2", "TLSv1.3"],
+};
 
 export const groupId = (g: GroupName): number => NamedGroup[g];
 

@@ -4,10 +4,10 @@
 // node:tls options fipstls does not support are refused rather than dropped.
 import * as https from "node:https";
 import type { Duplex } from "node:stream";
-import { ConfigError } from "../errors.js";
-import { connect } from "./node.js";
-import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, refuseUnsupported } from "./node-options.js";
-import type { TLSSocket } from "./node-socket.js";
+import { ConfigError } from "../../errors.js";
+import { connect } from "./connect.js";
+import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, refuseUnsupported } from "./options.js";
+import type { TLSSocket } from "./socket.js";
 
 /** What an Agent accepts: http.Agent's pooling options and connect()'s TLS options (but `socket`). */
 export interface AgentOptions extends Omit<ConnectOptions, "socket"> {
