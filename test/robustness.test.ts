@@ -9,7 +9,7 @@ import { ServerConnection } from "../src/conn/server.js";
 import type { Connection } from "../src/conn/connection.js";
 import { DEFAULT_LIMITS } from "../src/config/limits.js";
 import { Writer } from "../src/codec/writer.js";
-import { utf8 } from "../src/codec/bytes.js";
+import { concat, utf8 } from "../src/codec/bytes.js";
 import { HandshakeJoiner, encodeKeyUpdate, frameHandshake } from "../src/msgs/handshake.js";
 import { encodeClientHello } from "../src/msgs/hello.js";
 import { type Extension, encodeKeyShareClient, encodeSupportedVersionsClient, encodeU16List } from "../src/msgs/extensions.js";
@@ -295,15 +295,5 @@ t("a KeyUpdate that does not end its record is unexpected_message (RFC 8446 5.1)
   await until(() => p.client.error !== null, 5000, "client error");
   assert.is(reasonOf(p.client.error!), "KeyChangeNotAtRecordBoundary");
 });
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 t.run();

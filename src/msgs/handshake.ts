@@ -1,4 +1,5 @@
 // Handshake framing and the post-hello TLS 1.3 messages (RFC 8446 section 4).
+import { concat } from "../codec/bytes.js";
 import { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import { PeerMisbehaved } from "../errors.js";
@@ -164,7 +165,7 @@ export class HandshakeJoiner {
       this.buffered += fragment.length;
       if (this.bodyLength < 0) this.bodyLength = this.pendingBodyLength();
       if (this.bodyLength < 0 || this.buffered < 4 + this.bodyLength) return [];
-      data = concatParts(this.parts, this.buffered);
+      data = concat(...this.parts);
       this.parts = [];
       this.buffered = 0;
       this.bodyLength = -1;
@@ -203,14 +204,4 @@ export class HandshakeJoiner {
     if (length > this.maxMessageSize) throw new PeerMisbehaved("HandshakeMessageTooLarge", "unexpected_message", `${length} bytes`);
     return length;
   }
-}
-
-function concatParts(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
