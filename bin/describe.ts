@@ -19,5 +19,15 @@ export function describeConnection(socket: TLSSocket): string[] {
 export function describeProvider(provider: CryptoProvider): string[] {
   const fips = provider.fips();
   const state = !fips.attestable ? "not attestable" : fips.enforced ? "enforced by the module" : "not enabled";
-  return [`FIPS mode:        ${state}${fips.module ? ` (${fips.module})` : ""}`, `evidence:         ${fips.evidence}`];
+  const fact = (id: string): string | undefined => fips.facts?.find((f) => f.id === id)?.value;
+  // The module line names what the module states about itself; libcrypto is shown apart, as what loads it.
+  const libcrypto = fact("libcrypto.version");
+  return [
+    `FIPS mode:        ${state}`,
+    `module:           ${fips.module ?? "(not readable)"}`,
+    ...(libcrypto !== undefined && libcrypto !== fips.module ? [`loaded by:        ${libcrypto} (libcrypto)`] : []),
+    ...(fact("config.file") !== undefined ? [`OpenSSL config:   ${fact("config.file")}`] : []),
+    `CMVP status:      ${fips.cmvp?.status === "user-asserted" ? `certificate ${fips.cmvp.certificate}, user-asserted (not verified by fipstls)` : "not established"}`,
+    `evidence:         ${fips.evidence}`,
+  ];
 }

@@ -1,7 +1,7 @@
 // The audit report model (a versioned JSON schema) and the reports for a config and a connection.
 // Items keep the shape {kind, iana, name, decision, rule, reference, source} so two reports diff
 // cleanly, and each carries the testssl.sh id where one exists.
-import type { CryptoProvider, FipsStatus } from "../src/crypto/provider.js";
+import type { CmvpStatus, CryptoProvider, FipsStatus } from "../src/crypto/provider.js";
 import type { CommonConfig } from "../src/config/common.js";
 import type { ConfigDecision, DecisionSource } from "../src/config/effective.js";
 import type { NegotiatedInfo } from "../src/handshake/info.js";
@@ -14,6 +14,22 @@ export const AUDIT_SCHEMA_VERSION = 1;
 
 export const NOT_A_MODULE =
   "fipstls is not a cryptographic module and is not FIPS validated: it restricts TLS to the algorithms the policy allows and delegates every primitive to the provider named here.";
+
+/** Reports say this when the provider did not (fipstls never infers validation from FIPS mode). */
+export const CMVP_NOT_ESTABLISHED: CmvpStatus = {
+  status: "not established",
+  statement:
+    "CMVP status: not established. fipstls cannot read a module's CMVP certificate and does not take FIPS mode for validation; a provider may record a certificate number the user supplies, shown as user-asserted.",
+};
+
+/**
+ * What fipstls itself constructs outside the module, in every report that has a provider. These
+ * follow from how src/record and src/tls13 use the CryptoProvider interface, whatever the provider.
+ */
+export const PROTOCOL_CONSTRUCTIONS: readonly string[] = [
+  "that AES-GCM nonces are generated inside the module: fipstls constructs each record's nonce per RFC 8446 §5.3 (the static IV XOR the record sequence number) and passes it to the module, which neither generates nor checks it; FIPS 140-3 IG C.H accepts TLS nonce constructions where the module enforces them (Go's FIPS module labels RFC 5288 and RFC 8446 §5.3 nonces Scenario 1.a and checks the counter inside the module), so the module's approved-service indicator may flag these encryptions as non-approved; see IG C.H",
+  "that the TLS 1.3 key schedule is the module's approved KDF service: every HMAC runs inside the module, but HKDF-Extract (one HMAC call), HKDF-Expand (the RFC 5869 T(1)..T(n) iteration), HKDF-Expand-Label and Derive-Secret (RFC 8446 §7.1) are fipstls's construction around it, and the (EC)DH shared secret and derived secrets pass through JavaScript memory as bytes",
+];
 
 export interface AuditItem {
   readonly kind: ItemKind;
@@ -45,7 +61,7 @@ export interface AuditReport {
   readonly generatedAt: string;
   readonly subject: string;
   readonly statement: string;
-  readonly policy: { readonly id: string; readonly aliases: readonly string[]; readonly title: string; readonly references: readonly string[] };
+  readonly policy: { readonly id: string; readonly aliases: readonly string[]; readonly title: string; readonly references: readonly string[]; readonly notes?: readonly string[] };
   readonly provider: { readonly name: string; readonly fips: FipsStatus } | null;
   readonly negotiated: Readonly<Record<string, string | boolean | null>> | null;
   readonly items: readonly AuditItem[];
@@ -77,16 +93,29 @@ export function itemFrom(d: ConfigDecision): AuditItem {
 }
 
 export function policySummary(policy: Policy): AuditReport["policy"] {
-  return { id: policy.id, aliases: policy.aliases, title: policy.title, references: policy.references.map((r) => `${r.id}: ${r.title} <${r.url}>`) };
+  return {
+    id: policy.id,
+    aliases: policy.aliases,
+    title: policy.title,
+    references: policy.references.map((r) => `${r.id}: ${r.title} <${r.url}>`),
+    ...(policy.notes?.length ? { notes: policy.notes } : {}),
+  };
+}
+
+/** The provider's FIPS status as reports carry it: always with a CMVP status, never an inferred one. */
+export function reportedFips(provider: CryptoProvider): FipsStatus {
+  const fips = provider.fips();
+  return fips.cmvp ? fips : { ...fips, cmvp: CMVP_NOT_ESTABLISHED };
 }
 
 function moduleFacts(policy: Policy, provider: CryptoProvider): { attested: boolean; reasons: string[]; notAttested: string[] } {
-  const fips = provider.fips();
+  const fips = reportedFips(provider);
   const notAttested: string[] = [];
   const reasons: string[] = [];
   if (!fips.attestable) notAttested.push(`the FIPS status of provider "${provider.name}" cannot be determined: ${fips.evidence}`);
   else if (!fips.enforced) notAttested.push(`provider "${provider.name}" reports that its module is not in FIPS mode: ${fips.evidence}`);
-  notAttested.push("whether the module is a CMVP-validated build: fipstls can read the module's mode, not its certificate");
+  notAttested.push(fips.cmvp!.statement);
+  notAttested.push(...(fips.notAttested ?? []), ...PROTOCOL_CONSTRUCTIONS);
   if (policy.requireFipsProvider && !fips.enforced) reasons.push(`policy ${policy.id} requires a FIPS-mode module and none is attested`);
   return { attested: fips.enforced, reasons, notAttested };
 }
@@ -112,17 +141,44 @@ export function reportHeader(type: AuditReport["type"], subject: string, at: Dat
   return { $schema: AUDIT_SCHEMA, schemaVersion: AUDIT_SCHEMA_VERSION, type, generatedAt: at.toISOString(), subject, statement: NOT_A_MODULE, policy: policySummary(policy) };
 }
 
+/**
+ * Catalog items the policy allows that the config never considered because fipstls does not
+ * implement them yet (TLS 1.2 suites, hybrid ML-KEM groups): listed, so that a report shows the
+ * policy's decision and why it is not in effect.
+ */
+function notImplemented(policy: Policy, decided: readonly ConfigDecision[]): AuditItem[] {
+  const seen = new Set(decided.map((d) => `${d.kind} ${d.name}`));
+  return (["version", "cipher_suite", "group", "signature_scheme"] as const).flatMap((kind) =>
+    (CATALOG_BY_KIND[kind] ?? [])
+      .filter((c) => !seen.has(`${kind} ${c.name}`))
+      .flatMap((c): AuditItem[] => {
+        const j = policy.judge(kind, c.name);
+        if (j.decision !== "allowed") return [];
+        return [{
+          kind,
+          iana: c.iana ?? null,
+          name: c.name,
+          decision: "refused",
+          rule: `allowed by the policy (${j.rule}), but fipstls does not implement it yet`,
+          reference: j.reference,
+          source: "implementation",
+          testsslId: c.testsslId ?? null,
+        }];
+      }),
+  );
+}
+
 /** The policy, as applied to one built client or server config. */
 export function auditConfig(config: CommonConfig & { readonly certificateChain?: readonly Uint8Array[]; readonly side?: string }): AuditReport {
   const certificates = config.certificateChain?.length ? auditChain(config.certificateChain, config.policy) : [];
-  const items = config.decisions.map(itemFrom);
+  const items = [...config.decisions.map(itemFrom), ...notImplemented(config.policy, config.decisions)];
   const reasons = [
     ...items.filter((i) => i.decision === "allowed" && config.policy.judge(i.kind, i.name).decision === "refused").map((i) => `${i.kind} ${i.name} is enabled but refused by the policy`),
     ...certificateReasons(certificates, "our"),
   ];
   return {
     ...reportHeader("config", `${config.side ?? "tls"} configuration`, config.now(), config.policy),
-    provider: { name: config.provider.name, fips: config.provider.fips() },
+    provider: { name: config.provider.name, fips: reportedFips(config.provider) },
     negotiated: null,
     items,
     certificates,
@@ -153,7 +209,7 @@ export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subj
   ];
   return {
     ...reportHeader("connection", subject, config.now(), config.policy),
-    provider: { name: config.provider.name, fips: config.provider.fips() },
+    provider: { name: config.provider.name, fips: reportedFips(config.provider) },
     negotiated: {
       version: info.version,
       cipherSuite: info.cipherSuite,

@@ -1,8 +1,8 @@
 // fipstls/compliance: named policies, audit reports and their renderers.
-export { CNSA, DEFAULT, FIPS_140_3, POLICIES, judgeAll, judgeKey, policyByName, type Decision, type Judgement, type Policy, type PolicyName, type PolicyReference } from "../src/policy/policies.js";
+export { CNSA, DEFAULT, DEFAULT_20261127, FIPS_140_3, FIPS_140_3_20261127, POLICIES, judgeAll, judgeKey, policyByName, type Decision, type Judgement, type Policy, type PolicyName, type PolicyReference } from "../src/policy/policies.js";
 export { CATALOG } from "../src/policy/policies.js";
 export type { CatalogItem, ItemKind } from "../src/policy/catalog.js";
-export { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION, NOT_A_MODULE, auditConfig, auditConnection, type AuditItem, type AuditReport, type AuditVerdict } from "./audit.js";
+export { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION, CMVP_NOT_ESTABLISHED, NOT_A_MODULE, PROTOCOL_CONSTRUCTIONS, auditConfig, auditConnection, type AuditItem, type AuditReport, type AuditVerdict } from "./audit.js";
 export { auditChain, type CertificateAudit } from "../src/policy/certificates.js";
 export { renderJson, renderMarkdown, renderReport, renderText, type ReportFormat } from "./render.js";
 export { AUDIT_JSON_SCHEMA } from "./schema.js";

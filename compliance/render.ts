@@ -2,6 +2,7 @@
 // logs, and Markdown for filing. Text and Markdown show the same facts in the same order.
 import type { AuditItem, AuditReport } from "./audit.js";
 import type { CertificateAudit } from "../src/policy/certificates.js";
+import type { CmvpStatus } from "../src/crypto/provider.js";
 import type { Finding, ScanReport } from "./scan.js";
 
 export type ReportFormat = "json" | "text" | "md";
@@ -48,6 +49,9 @@ const byTool = (r: AuditReport): string => {
 const findingWhere = (f: Finding): string => (f.certificate === null ? "" : `[${f.certificate}] ${f.subject ?? ""}: `);
 const findingLine = (f: Finding): string => `${findingWhere(f)}${f.result}; ${f.rule} (${f.reference})`;
 
+/** "user-asserted" is the most a report ever says about validation: fipstls cannot check a certificate. */
+const cmvpLine = (c: CmvpStatus): string => (c.status === "user-asserted" ? `certificate ${c.certificate ?? "?"}, user-asserted (not verified by fipstls)` : "not established");
+
 const certLine = (c: CertificateAudit): string =>
   `[${c.position}] ${c.subject} (issuer ${c.issuer}), ${c.notBefore} .. ${c.notAfter}; key ${c.key.name} ${mark(c.key.decision)} (${c.key.rule}); signature ${c.signature.name} ${mark(c.signature.decision)} (${c.signature.rule})`;
 
@@ -56,10 +60,12 @@ export function renderText(r: AuditReport): string {
   lines.push(`fipstls audit report: ${r.type}, ${r.subject}`);
   lines.push(`generated ${r.generatedAt}${byTool(r)}, schema ${r.$schema}`);
   lines.push(`policy    ${r.policy.id} (${r.policy.aliases.join(", ")}): ${r.policy.title}`);
+  for (const n of r.policy.notes ?? []) lines.push(`          note: ${n}`);
   if (r.provider) {
     const f = r.provider.fips;
     lines.push(`provider  ${r.provider.name}: FIPS mode ${!f.attestable ? "not attestable" : f.enforced ? "enforced" : "not enabled"}${f.module ? ` (${f.module})` : ""}`);
     lines.push(`          ${f.evidence}`);
+    if (f.cmvp) lines.push(`cmvp      ${cmvpLine(f.cmvp)}`);
   }
   lines.push(`verdict   ${verdictLine(r)}`);
   for (const reason of r.verdict.reasons) lines.push(`          - ${reason}`);
@@ -81,6 +87,12 @@ export function renderText(r: AuditReport): string {
     lines.push("", "Findings");
     for (const f of findings) lines.push(`  ${f.status.toUpperCase().padEnd(4)}  ${f.id.padEnd(28)} ${findingLine(f)}`);
   }
+  const facts = r.provider?.fips.facts ?? [];
+  if (facts.length) {
+    lines.push("", "Module evidence");
+    const width = Math.max(...facts.map((f) => f.id.length));
+    for (const f of facts) lines.push(`  ${f.id.padEnd(width)}  ${f.value}  [${f.source}]`);
+  }
   lines.push("", "Not attested");
   for (const n of r.verdict.notAttested) lines.push(`  - ${n}`);
   lines.push("", r.statement, "");
@@ -95,9 +107,11 @@ export function renderMarkdown(r: AuditReport): string {
   lines.push(`- **Subject:** ${r.subject}`);
   lines.push(`- **Generated:** ${r.generatedAt}${byTool(r)} (schema \`${r.$schema}\`)`);
   lines.push(`- **Policy:** \`${r.policy.id}\` (${r.policy.aliases.map((a) => `\`${a}\``).join(", ")}): ${r.policy.title}`);
+  for (const n of r.policy.notes ?? []) lines.push(`  - ${n}`);
   if (r.provider) {
     const f = r.provider.fips;
     lines.push(`- **Provider:** \`${r.provider.name}\`, FIPS mode ${!f.attestable ? "not attestable" : f.enforced ? "enforced" : "not enabled"}${f.module ? ` (${f.module})` : ""}. ${f.evidence}`);
+    if (f.cmvp) lines.push(`- **CMVP:** ${cmvpLine(f.cmvp)}`);
   }
   lines.push(`- **Verdict:** ${verdictLine(r)}`);
   for (const reason of r.verdict.reasons) lines.push(`  - ${reason}`);
@@ -118,6 +132,11 @@ export function renderMarkdown(r: AuditReport): string {
   if (mdFindings.length) {
     lines.push("", "## Findings", "", "| status | check | certificate | result | rule | reference |", "|---|---|---|---|---|---|");
     for (const f of mdFindings) lines.push(`| ${f.status.toUpperCase()} | \`${f.id}\` | ${f.certificate === null ? "-" : cell(`${f.certificate} ${f.subject ?? ""}`)} | ${cell(f.result)} | ${cell(f.rule)} | ${cell(f.reference)} |`);
+  }
+  const mdFacts = r.provider?.fips.facts ?? [];
+  if (mdFacts.length) {
+    lines.push("", "## Module evidence", "", "| fact | value | read from |", "|---|---|---|");
+    for (const f of mdFacts) lines.push(`| \`${f.id}\` | ${cell(f.value)} | ${cell(f.source)} |`);
   }
   lines.push("", "## Not attested", "");
   for (const n of r.verdict.notAttested) lines.push(`- ${n}`);

@@ -1,6 +1,7 @@
 // JSON Schema (draft 2020-12) of audit reports, version 1. Required fields are only ever added in a
 // new version, so that auditors can diff two reports of the same version field by field; optional
-// ones (a scan's `tool` and `findings`) may be added within it, as older reports stay valid.
+// ones (a scan's `tool` and `findings`, a policy's `notes`, a module's `facts`, `notAttested` and
+// `cmvp`) may be added within it, as older reports stay valid.
 const judgement = {
   decision: { enum: ["allowed", "refused"] },
   rule: { type: "string" },
@@ -46,6 +47,20 @@ const certificate = {
   },
 };
 
+const fact = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "value", "source"],
+  properties: { id: { type: "string" }, value: { type: "string" }, source: { type: "string" } },
+};
+
+const cmvp = {
+  type: "object",
+  additionalProperties: false,
+  required: ["status", "statement"],
+  properties: { status: { enum: ["user-asserted", "not established"] }, certificate: { type: "string" }, statement: { type: "string" } },
+};
+
 // Scan reports only: a judged property of the server or its chain (compliance/chain-findings.ts).
 const finding = {
   type: "object",
@@ -81,7 +96,14 @@ export const AUDIT_JSON_SCHEMA = {
       type: "object",
       additionalProperties: false,
       required: ["id", "aliases", "title", "references"],
-      properties: { id: { type: "string" }, aliases: { type: "array", items: { type: "string" } }, title: { type: "string" }, references: { type: "array", items: { type: "string" } } },
+      properties: {
+        id: { type: "string" },
+        aliases: { type: "array", items: { type: "string" } },
+        title: { type: "string" },
+        references: { type: "array", items: { type: "string" } },
+        // Added compatibly within version 1 (optional).
+        notes: { type: "array", items: { type: "string" } },
+      },
     },
     provider: {
       type: ["object", "null"],
@@ -93,7 +115,17 @@ export const AUDIT_JSON_SCHEMA = {
           type: "object",
           additionalProperties: false,
           required: ["enforced", "attestable", "evidence"],
-          properties: { enforced: { type: "boolean" }, attestable: { type: "boolean" }, module: { type: "string" }, evidence: { type: "string" } },
+          properties: {
+            enforced: { type: "boolean" },
+            attestable: { type: "boolean" },
+            module: { type: "string" },
+            evidence: { type: "string" },
+            // Added compatibly within version 1 (optional): what was read about the module and where,
+            // what could not be, and the CMVP status (never more than "user-asserted").
+            facts: { type: "array", items: fact },
+            notAttested: { type: "array", items: { type: "string" } },
+            cmvp: cmvp,
+          },
         },
       },
     },

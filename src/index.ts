@@ -4,6 +4,8 @@ export type {
   AeadAlgorithm,
   CryptoProvider,
   CurveName,
+  CmvpStatus,
+  FipsFact,
   FipsStatus,
   GroupName,
   HashAlgorithm,

@@ -1,6 +1,6 @@
 // fipstls/node: the node:crypto provider and a node:tls-shaped API (connect, createServer, TLSSocket),
 // an https.Agent and an undici dispatcher (undici is an optional peer dependency, loaded on use).
-export { nodeProvider } from "../providers/node/index.js";
+export { nodeProvider, type NodeProviderOptions } from "../providers/node/index.js";
 export { systemRoots, type SystemRoots } from "../providers/node/roots.js";
 export { connect, dialRaw, scan } from "./transport/node/connect.js";
 export { TLSSocket, type RawSocket } from "./transport/node/socket.js";

@@ -13,7 +13,10 @@ import { buildServerConfig } from "../src/config/server.js";
 import { ClientConnection } from "../src/conn/client.js";
 import { ServerConnection } from "../src/conn/server.js";
 import { AUDIT_JSON_SCHEMA } from "../compliance/schema.js";
-import { type AuditReport, auditConfig, auditConnection } from "../compliance/audit.js";
+import { type AuditReport, CMVP_NOT_ESTABLISHED, PROTOCOL_CONSTRUCTIONS, auditConfig, auditConnection } from "../compliance/audit.js";
+import { nodeProvider } from "../providers/node/index.js";
+import { webcryptoProvider } from "../providers/webcrypto/index.js";
+import { FIPS_140_3 } from "../src/policy/policies.js";
 import { renderJson, renderMarkdown, renderText } from "../compliance/render.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { makePair } from "./_pair.js";
@@ -33,7 +36,8 @@ for (const [pname, provider] of PROVIDERS) {
     const report = auditConfig(config);
     assert.equal(validate(schema, roundTrip(report)), []);
     assert.is(report.type, "config");
-    assert.is(report.policy.id, "fips-140-3-20261127");
+    assert.is(report.policy.id, FIPS_140_3.id);
+    assert.ok(report.policy.notes?.length, "policy notes travel with the report");
     const byName = new Map(report.items.map((i) => [i.name, i]));
     assert.is(byName.get("TLS_AES_128_GCM_SHA256")!.testsslId, "cipher-tls1_3_x1301");
     assert.is(byName.get("TLS_AES_128_GCM_SHA256")!.iana, 0x1301);
@@ -44,8 +48,40 @@ for (const [pname, provider] of PROVIDERS) {
     assert.is(report.certificates[0]!.key.decision, "allowed");
     assert.ok(report.verdict.algorithmsCompliant);
     assert.is(report.verdict.compliant, provider.fips().enforced);
-    assert.ok(report.verdict.notAttested.some((n) => /CMVP-validated/.test(n)));
+    assert.ok(report.verdict.notAttested.includes(report.provider!.fips.cmvp!.statement));
     assert.match(report.statement, /not a cryptographic module and is not FIPS validated/);
+  });
+
+  t("every report with a provider says what fipstls constructs outside the module, and its CMVP status", async () => {
+    const config = await buildClientConfig({ provider, policy: "fips-140-3", serverName: "localhost", roots: ec.caPem, requireFipsProvider: false });
+    const report = auditConfig(config);
+    for (const statement of PROTOCOL_CONSTRUCTIONS) assert.ok(report.verdict.notAttested.includes(statement));
+    const nonce = report.verdict.notAttested.find((n) => /AES-GCM nonces/.test(n))!;
+    assert.match(nonce, /RFC 8446 §5\.3/);
+    assert.match(nonce, /IG C\.H/);
+    assert.match(nonce, /approved-service indicator may flag/);
+    const kdf = report.verdict.notAttested.find((n) => /key schedule/.test(n))!;
+    assert.match(kdf, /every HMAC runs inside the module/);
+    assert.match(kdf, /HKDF-Expand-Label and Derive-Secret \(RFC 8446 §7\.1\) are fipstls's construction/);
+    // No provider here was given a certificate number: validation is never inferred.
+    assert.is(report.provider!.fips.cmvp!.status, "not established");
+    assert.ok(report.verdict.notAttested.some((n) => /^CMVP status: not established\./.test(n)));
+    assert.not.ok(JSON.stringify(report).match(/"status":"validated"|is a validated|CMVP-validated module is/));
+  });
+
+  t("a config report lists what the policy allows but fipstls does not implement, with source implementation", async () => {
+    const config = await buildClientConfig({ provider, policy: "fips-140-3", serverName: "localhost", roots: ec.caPem, requireFipsProvider: false });
+    const report = auditConfig(config);
+    assert.equal(validate(schema, roundTrip(report)), []);
+    const hybrid = report.items.find((i) => i.name === "X25519MLKEM768")!;
+    assert.equal([hybrid.kind, hybrid.decision, hybrid.source, hybrid.iana], ["group", "refused", "implementation", 0x11ec]);
+    assert.match(hybrid.rule, /^allowed by the policy \(hybrid key establishment: ML-KEM \(FIPS 203\).*\), but fipstls does not implement it yet$/);
+    assert.match(hybrid.reference, /FIPS 203/);
+    const tls12 = report.items.find((i) => i.name === "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")!;
+    assert.equal([tls12.source, tls12.testsslId], ["implementation", "cipher-tls1_2_xc02f"]);
+    // Items the policy refuses are not repeated as "not implemented".
+    assert.not.ok(report.items.some((i) => i.source === "implementation" && config.policy.judge(i.kind, i.name).decision === "refused"));
+    assert.ok(report.verdict.algorithmsCompliant);
   });
 
   t("a connection report judges what was negotiated, including the peer's chain", async () => {
@@ -91,6 +127,62 @@ for (const [pname, provider] of PROVIDERS) {
   t.run();
 }
 
+const evidence = suite("module evidence and CMVP status in reports");
+const rsaClient = { serverName: "localhost", roots: rsa.caPem, policy: "fips-140-3", requireFipsProvider: false } as const;
+
+evidence("the node provider names libcrypto as libcrypto, and the module only as the module states itself", async () => {
+  const fips = nodeProvider().fips();
+  const fact = (id: string) => fips.facts?.find((f) => f.id === id);
+  assert.is(fact("fips.mode")?.source, "crypto.getFips()");
+  assert.equal([fact("libcrypto.version")?.value, fact("libcrypto.version")?.source.startsWith("process.versions.openssl (the library that loads providers, not the FIPS module)")], [`OpenSSL ${process.versions.openssl}`, true]);
+  if (fips.enforced) {
+    // Under a FIPS provider, libcrypto's version is never offered as the module's (fips-mode.test.ts checks the rest).
+    assert.is.not(fips.module, `OpenSSL ${process.versions.openssl}`);
+  } else {
+    // FIPS mode off: the default provider is compiled into libcrypto, so libcrypto's version is the module's.
+    assert.is(fips.module, `OpenSSL ${process.versions.openssl}`);
+    assert.match(fips.evidence, /default provider, built into libcrypto/);
+  }
+});
+
+evidence("CMVP status: not established without a certificate; user-asserted (normalized, never verified) with one", async () => {
+  const plain = auditConfig(await buildClientConfig({ provider: nodeProvider(), ...rsaClient }));
+  assert.equal(validate(schema, roundTrip(plain)), []);
+  assert.is(plain.provider!.fips.cmvp!.status, "not established");
+  assert.is(plain.provider!.fips.cmvp!.certificate, undefined);
+  assert.match(renderText(plain), /^cmvp {6}not established$/m);
+
+  const asserted = auditConfig(await buildClientConfig({ provider: nodeProvider({ fipsCertificate: "4985" }), ...rsaClient }));
+  assert.equal(validate(schema, roundTrip(asserted)), []);
+  const cmvp = asserted.provider!.fips.cmvp!;
+  assert.equal([cmvp.status, cmvp.certificate], ["user-asserted", "#4985"]);
+  assert.match(cmvp.statement, /^CMVP certificate #4985: user-asserted\. fipstls has not checked that it covers /);
+  assert.ok(asserted.verdict.notAttested.includes(cmvp.statement));
+  assert.not.ok(asserted.verdict.notAttested.some((n) => /CMVP status: not established/.test(n)));
+  assert.match(renderText(asserted), /^cmvp {6}certificate #4985, user-asserted \(not verified by fipstls\)$/m);
+  assert.match(renderMarkdown(asserted), /^- \*\*CMVP:\*\* certificate #4985, user-asserted \(not verified by fipstls\)$/m);
+  // A certificate number changes what the report records, never the verdict: FIPS mode still decides.
+  assert.is(asserted.verdict.moduleAttested, plain.verdict.moduleAttested);
+  assert.is(asserted.verdict.compliant, plain.verdict.compliant);
+
+  assert.throws(() => nodeProvider({ fipsCertificate: "FIPS validated" }), /fipsCertificate must be a CMVP certificate number such as "#4985"/);
+  assert.throws(() => nodeProvider({ fipsCertificate: "#0" }), TypeError);
+});
+
+evidence("a provider that reports no CMVP status gets \"not established\" from the audit", async () => {
+  const webcrypto = await webcryptoProvider();
+  assert.is(webcrypto.fips().cmvp, undefined);
+  const report = auditConfig(await buildClientConfig({ provider: webcrypto, ...rsaClient }));
+  assert.equal(report.provider!.fips.cmvp, CMVP_NOT_ESTABLISHED);
+  assert.ok(report.verdict.notAttested.some((n) => /FIPS status of provider "webcrypto" cannot be determined/.test(n)));
+});
+
+evidence("the schema accepts only user-asserted or not established as a CMVP status", () => {
+  const bad = JSON.parse(JSON.stringify(FIXED)) as { provider: { fips: { cmvp: { status: string } } } };
+  bad.provider.fips.cmvp.status = "validated";
+  assert.ok(validate(schema, bad).some((e) => /cmvp\.status/.test(e)));
+});
+
 // A fixed report, so that renderings can be compared byte for byte with the golden files.
 const FIXED: AuditReport = {
   $schema: "urn:fipstls:audit:v1",
@@ -99,11 +191,31 @@ const FIXED: AuditReport = {
   generatedAt: "2026-11-27T00:00:00.000Z",
   subject: "client connection 127.0.0.1:50000 <-> 127.0.0.1:443",
   statement: "fipstls is not a cryptographic module and is not FIPS validated: it restricts TLS to the algorithms the policy allows and delegates every primitive to the provider named here.",
-  policy: { id: "fips-140-3-20261127", aliases: ["fips-140-3"], title: "FIPS 140-3 test title", references: ["NIST SP 800-52r2: Guidelines <https://doi.org/10.6028/NIST.SP.800-52r2>"] },
-  provider: { name: "node", fips: { enforced: true, attestable: true, module: "OpenSSL 3.0.19", evidence: "crypto.getFips() returned 1" } },
+  policy: {
+    id: "fips-140-3-20261130",
+    aliases: ["fips-140-3"],
+    title: "FIPS 140-3 test title",
+    references: ["NIST SP 800-52r2: Guidelines <https://doi.org/10.6028/NIST.SP.800-52r2>"],
+    notes: ["a policy note"],
+  },
+  provider: {
+    name: "node",
+    fips: {
+      enforced: true,
+      attestable: true,
+      module: "OpenSSL FIPS Provider 3.5.7",
+      evidence: "crypto.getFips() returned 1",
+      facts: [
+        { id: "libcrypto.version", value: "OpenSSL 3.0.19", source: "process.versions.openssl" },
+        { id: "module.version", value: "3.5.7", source: "strings in fips.so | beside the name" },
+      ],
+      notAttested: ["the provider's status parameter"],
+      cmvp: { status: "user-asserted", certificate: "#4985", statement: "CMVP certificate #4985: user-asserted." },
+    },
+  },
   negotiated: { version: "TLSv1.3", cipherSuite: "TLS_AES_256_GCM_SHA384", group: "secp384r1", signatureScheme: "ecdsa_secp384r1_sha384", alpnProtocol: null, serverName: "localhost", helloRetryRequest: false },
   items: [
-    { kind: "version", iana: 0x0304, name: "TLSv1.3", decision: "allowed", rule: "TLS 1.3 should be supported", reference: "NIST SP 800-52r2 §3.1", source: "policy", testsslId: "TLS1_3" },
+    { kind: "version", iana: 0x0304, name: "TLSv1.3", decision: "allowed", rule: "TLS 1.3 shall be supported", reference: "NIST SP 800-52r2 §3.1", source: "policy", testsslId: "TLS1_3" },
     { kind: "cipher_suite", iana: 0x1302, name: "TLS_AES_256_GCM_SHA384", decision: "allowed", rule: "approved AEAD | suite", reference: "NIST SP 800-52r2 §3.3.1", source: "policy", testsslId: "cipher-tls1_3_x1302" },
     { kind: "group", iana: 0x001d, name: "x25519", decision: "refused", rule: "not approved", reference: "NIST SP 800-56Ar3", source: "policy", testsslId: "FS_ECDHE_curves" },
   ],
@@ -120,7 +232,7 @@ const FIXED: AuditReport = {
       signature: { name: "ecdsa-with-SHA384", decision: "allowed", rule: "SHA-2", reference: "NIST SP 800-131Ar2 §3" },
     },
   ],
-  verdict: { compliant: true, algorithmsCompliant: true, moduleAttested: true, reasons: [], notAttested: ["whether the module is a CMVP-validated build"] },
+  verdict: { compliant: true, algorithmsCompliant: true, moduleAttested: true, reasons: [], notAttested: ["CMVP certificate #4985: user-asserted.", "the provider's status parameter"] },
 };
 
 const golden = suite("audit renderings");
@@ -142,6 +254,7 @@ golden("the schema rejects a report with a bad decision or a missing field", () 
   assert.ok(errors.some((e) => /decision/.test(e)) && errors.some((e) => /missing verdict/.test(e)), errors.join("; "));
 });
 golden.run();
+evidence.run();
 
 const cli = suite("fipstls audit command");
 const CLI = fileURLToPath(new URL("../../bin/fipstls.js", import.meta.url));
@@ -157,7 +270,7 @@ cli("exit 0 when compliant (default policy), with a valid JSON report", () => {
 cli("fips-140-3 exits 1 unless the module attests FIPS mode", () => {
   const r = run("--policy", "fips-140-3", "--provider", "webcrypto");
   assert.is(r.status, 1, r.stderr);
-  assert.match(r.stdout, /NOT COMPLIANT with fips-140-3-20261127: algorithms comply, the module is not attested/);
+  assert.match(r.stdout, new RegExp(`NOT COMPLIANT with ${FIPS_140_3.id}: algorithms comply, the module is not attested`));
 });
 cli("an RSA-2048 certificate under cnsa is reported refused (exit 1), in Markdown", () => {
   const cert = join(dir, "rsa.pem");

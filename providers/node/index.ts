@@ -1,7 +1,8 @@
 // CryptoProvider over node:crypto. Every call is synchronous OpenSSL work wrapped in a resolved
 // promise, which is faster than crypto.subtle's thread-pool hop for TLS-sized inputs. Algorithms
 // are probed at creation, so under a FIPS-enforcing OpenSSL the ones it refuses (ChaCha20-Poly1305,
-// X25519, Ed25519) are left out of `supports` instead of failing mid-handshake.
+// X25519; Ed25519 in some provider versions) are left out of `supports` instead of failing
+// mid-handshake. fips() names the FIPS module from what OpenSSL read at startup (fips-evidence.ts).
 import {
   constants,
   createCipheriv,
@@ -25,6 +26,7 @@ import process from "node:process";
 import type {
   Aead,
   AeadAlgorithm,
+  CmvpStatus,
   CryptoProvider,
   CurveName,
   FipsStatus,
@@ -47,6 +49,7 @@ import {
   keyFitsSignature,
   type KeyInfo,
 } from "../../src/crypto/keyinfo.js";
+import { type ModuleEvidence, readModuleEvidence } from "./fips-evidence.js";
 
 const HASH_NAME: Readonly<Record<HashAlgorithm, string>> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
 const CIPHER_NAME: Readonly<Record<AeadAlgorithm, string>> = {
@@ -88,7 +91,8 @@ function probeSupport(): ProviderSupport {
   return support;
 }
 
-export function nodeProvider(): CryptoProvider {
+export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider {
+  const certificate = normalizeCertificate(options.fipsCertificate);
   const supports = probeSupport();
   const curves = supports.curves;
   const ed25519 = supports.signatures.includes("ed25519");
@@ -116,7 +120,7 @@ export function nodeProvider(): CryptoProvider {
   return {
     name: "node",
     supports,
-    fips: fipsStatus,
+    fips: () => fipsStatus(supports, certificate),
 
     random(length: number): Uint8Array {
       return randomFillSync(new Uint8Array(length));
@@ -188,17 +192,73 @@ export function nodeProvider(): CryptoProvider {
   };
 }
 
-function fipsStatus(): FipsStatus {
+export interface NodeProviderOptions {
+  /**
+   * The CMVP certificate number of the module you deploy (e.g. "#4985"), if you rely on a validated
+   * one. fipstls cannot check it: reports show it as user-asserted. Without it, CMVP status is
+   * "not established".
+   */
+  readonly fipsCertificate?: string;
+}
+
+/** Evidence is read once per FIPS mode: OpenSSL read its configuration and loaded the module at startup. */
+const evidenceByMode = new Map<number, ModuleEvidence>();
+
+function fipsStatus(supports: ProviderSupport, certificate: string | undefined): FipsStatus {
   const value = getFips();
-  const module = `OpenSSL ${process.versions.openssl}`;
+  const enforced = value === 1;
+  let evidence = evidenceByMode.get(value);
+  if (evidence === undefined) {
+    // What probeSupport actually ran: AES-GCM encryption, EC key generation, hashing.
+    const operational = [
+      ...supports.aeads.filter((a) => a.startsWith("AES")).map((a) => `${a} encryption`),
+      ...supports.curves.map((c) => `${c} key generation`),
+      ...supports.hashes,
+    ];
+    evidence = readModuleEvidence(operational);
+    evidenceByMode.set(value, evidence);
+  }
+  const text = enforced
+    ? `node:crypto's crypto.getFips() returned 1 (FIPS mode on: OpenSSL fetches only fips=yes implementations by default); ` +
+      (evidence.module !== undefined
+        ? `the FIPS module is ${evidence.module}, as its module file states (see facts); process.versions.openssl (${process.versions.openssl}) is the libcrypto that loads it.`
+        : `the FIPS module's name and version could not be read (see not attested); process.versions.openssl (${process.versions.openssl}) is only the libcrypto that loads it.`)
+    : `node:crypto's crypto.getFips() returned ${value} (FIPS mode off); algorithms come from OpenSSL ${process.versions.openssl}'s default provider, built into libcrypto (process.versions.openssl).`;
   return {
-    enforced: value === 1,
+    enforced,
     attestable: true,
-    module,
-    evidence:
-      `node:crypto's crypto.getFips() returned ${value} (${value === 1 ? "FIPS mode on" : "FIPS mode off"}); ` +
-      `the module is ${module}, as reported by process.versions.openssl.`,
+    ...(evidence.module !== undefined ? { module: evidence.module } : {}),
+    evidence: text,
+    facts: evidence.facts,
+    notAttested: evidence.notAttested,
+    cmvp: cmvpStatus(certificate, enforced ? evidence.module : undefined, enforced),
   };
+}
+
+function cmvpStatus(certificate: string | undefined, module: string | undefined, enforced: boolean): CmvpStatus {
+  if (certificate === undefined) {
+    return {
+      status: "not established",
+      statement:
+        "CMVP status: not established. fipstls cannot read a module's CMVP certificate and does not take FIPS mode for validation; " +
+        'name the certificate of the module you deploy (nodeProvider({ fipsCertificate: "#…" })) to record it as user-asserted.',
+    };
+  }
+  return {
+    status: "user-asserted",
+    certificate,
+    statement:
+      `CMVP certificate ${certificate}: user-asserted. fipstls has not checked that it covers ${module ?? "the module in use"}, its version and build, ` +
+      `or this operational environment; the certificate's security policy decides.${enforced ? "" : " The module is not in FIPS mode, so the certificate does not apply to these operations."}`,
+  };
+}
+
+/** Accepts "#4985" or "4985"; CMVP certificate numbers are plain integers. */
+function normalizeCertificate(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\s*#?\s*([1-9]\d{0,5})\s*$/.exec(String(value));
+  if (!m) throw new TypeError(`fipsCertificate must be a CMVP certificate number such as "#4985", not ${JSON.stringify(value)}`);
+  return `#${m[1]}`;
 }
 
 function aead(algorithm: AeadAlgorithm, key: KeyObject): Aead {
