@@ -28,6 +28,8 @@ export interface Finding {
   readonly status: FindingStatus;
   /** Position in the chain as the server sent it (0 = leaf), or null for the chain or the server. */
   readonly certificate: number | null;
+  /** Which of the server's chains (scan reports number them from 0); absent for server-wide findings. */
+  readonly chain?: number;
   readonly subject: string | null;
   /** What was observed. */
   readonly result: string;

@@ -8,6 +8,7 @@ import { HandshakeJoiner } from "../src/msgs/handshake.js";
 import { type ServerHello, decodeServerHello } from "../src/msgs/hello.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../src/msgs/enums.js";
 import { decodeU16 } from "../src/msgs/extensions.js";
+import { ianaSuiteName, suiteKeyExchange } from "./iana-cipher-suites.js";
 
 /** A plain byte stream to the server under scan. */
 export interface RawStream {
@@ -44,12 +45,19 @@ export type ProbeAnswer =
       readonly group: number | null;
       /** The TLS 1.2 ServerKeyExchange signature scheme. */
       readonly signatureScheme: number | null;
+      /** The size in bits of a DHE or DH_anon prime sent in ServerKeyExchange. */
+      readonly dhBits: number | null;
       readonly extendedMasterSecret: boolean;
       readonly renegotiationInfo: boolean;
       /** The TLS 1.2 Certificate message's chain. */
       readonly certificates: readonly Uint8Array[];
       /** Whether a TLS 1.2 CertificateStatus (a stapled OCSP response) followed the chain. */
       readonly ocspStapled: boolean;
+      /**
+       * The version a TLS 1.3 server's random says it was downgraded from, by its last eight bytes
+       * (RFC 8446 §4.1.3): "tls12" for DOWNGRD\x01, "tls11" for DOWNGRD\x00, else null.
+       */
+      readonly downgradeSentinel: "tls12" | "tls11" | null;
     }
   | { readonly kind: "alert"; readonly description: number }
   | { readonly kind: "closed" }
@@ -92,13 +100,43 @@ export function encodeProbeHello(spec: HelloSpec, random: Uint8Array): Uint8Arra
   return new Writer().u8(22).u16(ProtocolVersion.TLS10).vec16(hs).finish();
 }
 
-function parseServerKeyExchange(body: Uint8Array, tls12: boolean): { group: number | null; scheme: number | null } {
-  const r = new Reader(body, "ServerKeyExchange");
-  if (r.u8() !== 3) return { group: null, scheme: null }; // not named_curve ECDHE
-  const group = r.u16();
-  r.vec8(1);
-  return { group, scheme: tls12 ? r.u16() : null };
+/**
+ * What a TLS 1.2 ServerKeyExchange names, read by the chosen suite's key exchange: the curve of
+ * ECDHE/ECDH_anon (RFC 8422 §5.4), the prime size of DHE/DH_anon (RFC 5246 §7.4.3), and the
+ * signature scheme of authenticated ones. Anything else, or a body that does not parse, names nothing:
+ * the hello is still the server's answer.
+ */
+function parseServerKeyExchange(body: Uint8Array, suite: number, tls12: boolean): ServerKeyExchangeFacts {
+  const kx = suiteKeyExchange(ianaSuiteName(suite));
+  const signed = kx === "ecdhe" || kx === "dhe";
+  try {
+    const r = new Reader(body, "ServerKeyExchange");
+    if (kx === "ecdhe" || (kx === "anon" && ianaSuiteName(suite).startsWith("TLS_ECDH_anon_"))) {
+      if (r.u8() !== 3) return NO_FACTS; // not named_curve
+      const group = r.u16();
+      r.vec8(1);
+      return { group, dhBits: null, scheme: tls12 && signed ? r.u16() : null };
+    }
+    if (kx === "dhe" || kx === "anon") {
+      const p = r.vec16(1);
+      r.vec16(1);
+      r.vec16(1);
+      const lead = p.findIndex((b) => b !== 0);
+      const dhBits = lead < 0 ? 0 : (p.length - lead) * 8 - Math.clz32(p[lead]!) + 24;
+      return { group: null, dhBits, scheme: tls12 && signed ? r.u16() : null };
+    }
+  } catch {
+    // A malformed ServerKeyExchange names nothing; the answer stands.
+  }
+  return NO_FACTS;
 }
+
+interface ServerKeyExchangeFacts {
+  readonly group: number | null;
+  readonly dhBits: number | null;
+  readonly scheme: number | null;
+}
+const NO_FACTS: ServerKeyExchangeFacts = { group: null, dhBits: null, scheme: null };
 
 /** Sends one ClientHello and classifies the server's answer. Never throws for peer behaviour. */
 export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, timeoutMs: number): Promise<ProbeAnswer> {
@@ -115,7 +153,7 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
     let hello: ServerHello | null = null;
     let certificates: Uint8Array[] = [];
     let ocspStapled = false;
-    let ske: { group: number | null; scheme: number | null } = { group: null, scheme: null };
+    let ske = NO_FACTS;
     const done = (): ProbeAnswer => {
       const sh = hello!;
       const sv = sh.extensions.get(ExtensionType.SupportedVersions);
@@ -128,10 +166,12 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
         helloRetryRequest: sh.isHelloRetryRequest,
         group: sh.isHelloRetryRequest && ks !== undefined ? decodeU16(ks, "key_share") : ske.group,
         signatureScheme: ske.scheme,
+        dhBits: ske.dhBits,
         extendedMasterSecret: sh.extensions.has(ExtensionType.ExtendedMasterSecret),
         renegotiationInfo: sh.extensions.has(ExtensionType.RenegotiationInfo),
         certificates,
         ocspStapled,
+        downgradeSentinel: downgradeSentinel(sh.random),
       };
     };
     // Bounded: at most a few dozen records before the answer is known.
@@ -154,7 +194,7 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
           } else if (m.type === CERTIFICATE_STATUS && hello) {
             ocspStapled = m.body.length > 4 && m.body[0] === 1;
           } else if (m.type === 12 && hello) {
-            ske = parseServerKeyExchange(m.body, hello.legacyVersion === ProtocolVersion.TLS12);
+            ske = parseServerKeyExchange(m.body, hello.cipherSuite, hello.legacyVersion === ProtocolVersion.TLS12);
           } else if (m.type === 14 && hello) {
             return done(); // ServerHelloDone
           }
@@ -167,6 +207,14 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
   } finally {
     stream.close();
   }
+}
+
+/** "DOWNGRD" followed by 01 (TLS 1.2) or 00 (TLS 1.1 and below), RFC 8446 §4.1.3. */
+const DOWNGRD = [0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44];
+
+function downgradeSentinel(random: Uint8Array): "tls12" | "tls11" | null {
+  if (random.length !== 32 || !DOWNGRD.every((b, i) => random[24 + i] === b)) return null;
+  return random[31] === 1 ? "tls12" : random[31] === 0 ? "tls11" : null;
 }
 
 /** TLS 1.2's Certificate: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */

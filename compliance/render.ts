@@ -46,14 +46,17 @@ const byTool = (r: AuditReport): string => {
   const tool = scanParts(r).tool;
   return tool ? ` by ${tool.name} ${tool.version}` : "";
 };
-const findingWhere = (f: Finding): string => (f.certificate === null ? "" : `[${f.certificate}] ${f.subject ?? ""}: `);
-const findingLine = (f: Finding): string => `${findingWhere(f)}${f.result}; ${f.rule} (${f.reference})`;
+/** Chains are numbered only when the server presented more than one. */
+const chainCount = (r: AuditReport): number => new Set(r.certificates.map((c) => (c as { chain?: number }).chain ?? 0)).size;
+const chainTag = (chain: number | undefined, many: boolean): string => (many && chain !== undefined ? `chain ${chain} ` : "");
+const findingWhere = (f: Finding, many = false): string => (f.certificate === null ? "" : `${chainTag(f.chain, many)}[${f.certificate}] ${f.subject ?? ""}: `);
+const findingLine = (f: Finding, many: boolean): string => `${findingWhere(f, many)}${f.result}; ${f.rule} (${f.reference})`;
 
 /** "user-asserted" is the most a report ever says about validation: fipstls cannot check a certificate. */
 const cmvpLine = (c: CmvpStatus): string => (c.status === "user-asserted" ? `certificate ${c.certificate ?? "?"}, user-asserted (not verified by fipstls)` : "not established");
 
-const certLine = (c: CertificateAudit): string =>
-  `[${c.position}] ${c.subject} (issuer ${c.issuer}), ${c.notBefore} .. ${c.notAfter}; key ${c.key.name} ${mark(c.key.decision)} (${c.key.rule}); signature ${c.signature.name} ${mark(c.signature.decision)} (${c.signature.rule})`;
+const certLine = (c: CertificateAudit & { chain?: number }, many = false): string =>
+  `${chainTag(c.chain, many)}[${c.position}] ${c.subject} (issuer ${c.issuer}), ${c.notBefore} .. ${c.notAfter}; key ${c.key.name} ${mark(c.key.decision)} (${c.key.rule}); signature ${c.signature.name} ${mark(c.signature.decision)} (${c.signature.rule})`;
 
 export function renderText(r: AuditReport): string {
   const lines: string[] = [];
@@ -80,12 +83,12 @@ export function renderText(r: AuditReport): string {
   }
   if (r.certificates.length) {
     lines.push("", "Certificates");
-    for (const c of r.certificates) lines.push(`  ${certLine(c)}`);
+    for (const c of r.certificates) lines.push(`  ${certLine(c, chainCount(r) > 1)}`);
   }
   const findings = scanParts(r).findings ?? [];
   if (findings.length) {
     lines.push("", "Findings");
-    for (const f of findings) lines.push(`  ${f.status.toUpperCase().padEnd(4)}  ${f.id.padEnd(28)} ${findingLine(f)}`);
+    for (const f of findings) lines.push(`  ${f.status.toUpperCase().padEnd(4)}  ${f.id.padEnd(28)} ${findingLine(f, chainCount(r) > 1)}`);
   }
   const facts = r.provider?.fips.facts ?? [];
   if (facts.length) {
@@ -126,12 +129,12 @@ export function renderMarkdown(r: AuditReport): string {
   }
   if (r.certificates.length) {
     lines.push("", "## Certificates", "");
-    for (const c of r.certificates) lines.push(`- ${cell(certLine(c))}`);
+    for (const c of r.certificates) lines.push(`- ${cell(certLine(c, chainCount(r) > 1))}`);
   }
   const mdFindings = scanParts(r).findings ?? [];
   if (mdFindings.length) {
     lines.push("", "## Findings", "", "| status | check | certificate | result | rule | reference |", "|---|---|---|---|---|---|");
-    for (const f of mdFindings) lines.push(`| ${f.status.toUpperCase()} | \`${f.id}\` | ${f.certificate === null ? "-" : cell(`${f.certificate} ${f.subject ?? ""}`)} | ${cell(f.result)} | ${cell(f.rule)} | ${cell(f.reference)} |`);
+    for (const f of mdFindings) lines.push(`| ${f.status.toUpperCase()} | \`${f.id}\` | ${f.certificate === null ? "-" : cell(`${chainTag(f.chain, chainCount(r) > 1)}${f.certificate} ${f.subject ?? ""}`)} | ${cell(f.result)} | ${cell(f.rule)} | ${cell(f.reference)} |`);
   }
   const mdFacts = r.provider?.fips.facts ?? [];
   if (mdFacts.length) {

@@ -1,8 +1,9 @@
 // Scan a remote server against a policy, like sslyze or testssl.sh but judged by the named policy:
-// which versions, suites, groups and signature schemes it accepts, whether TLS 1.2 has EMS and
-// renegotiation indication, whether it supports the versions the policy requires, and its
-// certificate chain as a client relying on it would judge it (validity, keys, signatures, trust,
-// name, revocation information). One connection at a time, each bounded.
+// which versions, suites (the whole IANA registry), groups and signature schemes it accepts and in
+// whose order it chooses, whether TLS 1.2 has EMS and renegotiation indication, its downgrade
+// protection, whether it supports the versions the policy requires, and every certificate chain it
+// presents as a client relying on it would judge it (validity, keys, signatures, trust, name,
+// revocation information). One connection at a time, each bounded.
 import type { CryptoProvider } from "../src/crypto/provider.js";
 import { ConfigError } from "../src/errors.js";
 import { ProtocolVersion } from "../src/msgs/enums.js";
@@ -14,7 +15,12 @@ import type { CertificateAudit } from "../src/policy/certificates.js";
 import { type Finding, judgeChain } from "./chain-findings.js";
 import { type Handshake13Answer, handshake13 } from "./handshake13-probe.js";
 import { type Policy, type PolicyName, policyByName } from "../src/policy/policies.js";
-import { type Dialer, type HelloSpec, type ProbeAnswer, probe } from "./probe.js";
+import { type Dialer, type ProbeAnswer, probe } from "./probe.js";
+import { ianaSuiteName, isTls13Suite } from "./iana-cipher-suites.js";
+import { ianaGroupName } from "./iana-groups.js";
+import { type Ask, type BaseSpec, type SuiteEnumeration, TLS12_CANDIDATES, TLS13_CANDIDATES, enumerateGroups, enumerateSuites, suiteAnswers } from "./scan-algorithms.js";
+import { downgradeSentinelFinding, fallbackScsvFinding, orderFinding } from "./scan-server-findings.js";
+import { equalBytes } from "../src/codec/bytes.js";
 import { versionRequirements } from "./server-requirements.js";
 import { FIPSTLS_VERSION } from "./version.js";
 
@@ -46,20 +52,25 @@ export interface ScanReport extends AuditReport {
   readonly tool: { readonly name: string; readonly version: string };
   /** Certificate and server-wide findings, each with its rule and reference; `fail` ones are verdict reasons. */
   readonly findings: readonly Finding[];
-  readonly certificates: readonly CertificateAudit[];
+  /** Every chain the server presented (a server with RSA and ECDSA certificates has two), numbered by `chain`. */
+  readonly certificates: readonly (CertificateAudit & { readonly chain: number })[];
 }
 
-const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.iana! >= 0x1301 && s.iana! <= 0x1305);
-const TLS12_SUITES = CIPHER_SUITES.filter((s) => !TLS13_SUITES.includes(s));
+/** A chain a server presented, with whether it stapled an OCSP response to it (every probe asks). */
+interface Presented {
+  readonly chain: readonly Uint8Array[];
+  readonly ocspStapled: boolean;
+}
+
+const CATALOG_SUITES = new Map(CIPHER_SUITES.map((s) => [s.iana!, s]));
+const CATALOG_GROUPS = new Map(GROUPS.map((g) => [g.iana!, g]));
 const EC_GROUPS = GROUPS.filter((g) => ["secp256r1", "secp384r1", "secp521r1", "x25519", "x448"].includes(g.name));
-const ECDHE_SUITES = TLS12_SUITES.filter((s) => s.name.startsWith("TLS_ECDHE_"));
 const ALL_SCHEMES = SIGNATURE_SCHEMES.map((s) => s.iana!);
 /**
  * signature_algorithms_cert: every scheme plus legacy hash/signature pairs (MD5, SHA-224, DSA), so
  * that whatever the chain is signed with, the server has no reason to withhold it (RFC 8446 4.2.3).
  */
 const ALL_CERT_SCHEMES = [...ALL_SCHEMES, ...[0x0101, 0x0102, 0x0103, 0x0202, 0x0301, 0x0302, 0x0303].filter((c) => !ALL_SCHEMES.includes(c))];
-const NIST_CURVE_IDS = GROUPS.filter((g) => g.name.startsWith("secp")).map((g) => g.iana!);
 
 type Answer = ProbeAnswer | Handshake13Answer;
 /** Hello, alert or a closed connection are the server's answer; anything else leaves the question open. */
@@ -67,6 +78,8 @@ const conclusive = (a: Answer): boolean => a.kind === "hello" || a.kind === "han
 /** Accepted if any probe saw it accepted; open if any probe had no conclusive answer; else refused. */
 const combine = (results: readonly (boolean | null)[]): boolean | null => (results.includes(true) ? true : results.includes(null) ? null : false);
 const why = (a: Answer): string => (a.kind === "malformed" || a.kind === "unsupported" ? `${a.kind}: ${a.detail}` : a.kind);
+const suiteItem = (code: number): CatalogItem => CATALOG_SUITES.get(code) ?? { kind: "cipher_suite", name: ianaSuiteName(code), iana: code, testsslId: `cipher-${isTls13Suite(code) ? "tls1_3" : "tls1_2"}_x${code.toString(16).padStart(4, "0")}` };
+const groupItem = (code: number): CatalogItem => CATALOG_GROUPS.get(code) ?? { kind: "group", name: ianaGroupName(code), iana: code, testsslId: "FS_ECDHE_curves" };
 
 /** Runs every probe and returns the report; never throws for server behaviour. */
 export async function scanServer(target: ScanTarget, options: ScanOptions): Promise<ScanReport> {
@@ -78,97 +91,124 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
   const isIp = isIpLiteral(target.host.replace(/^\[|\]$/g, ""));
   const serverName = options.serverName ?? (isIp ? undefined : target.host);
   const checkedName = options.serverName ?? target.host.replace(/^\[|\]$/g, "");
-  const ask = (spec: Omit<HelloSpec, "serverName">): Promise<ProbeAnswer> =>
-    probe(target.dial, { ...spec, ...(serverName ? { serverName } : {}) }, p.random(32), timeoutMs);
-  const shake = (signatureSchemes: readonly number[], statusRequest: boolean): Promise<Handshake13Answer> =>
-    handshake13(target.dial, { ...(serverName ? { serverName } : {}), signatureSchemes, signatureSchemesCert: ALL_CERT_SCHEMES, statusRequest }, p, timeoutMs);
-  const base = { groups: EC_GROUPS.map((g) => g.iana!), signatureSchemes: ALL_SCHEMES, signatureSchemesCert: ALL_CERT_SCHEMES, extendedMasterSecret: true, renegotiationInfo: true };
+  const presented: Presented[] = [];
+  const dhPrimeBits = new Set<number>();
+  const present = (a: Answer): void => {
+    const chain = a.kind === "hello" || a.kind === "handshake" ? a.certificates : [];
+    if (chain.length > 0 && !presented.some((c) => equalBytes(c.chain[0]!, chain[0]!))) presented.push({ chain, ocspStapled: a.kind === "hello" || a.kind === "handshake" ? a.ocspStapled : false });
+  };
+  // Every probe asks for a stapled OCSP response, so that each chain's staple can be judged.
+  const ask: Ask = (spec) =>
+    probe(target.dial, { ...spec, statusRequest: true, ...(serverName ? { serverName } : {}) }, p.random(32), timeoutMs).then((a) => {
+      present(a);
+      if (a.kind === "hello" && a.dhBits !== null) dhPrimeBits.add(a.dhBits);
+      return a;
+    });
+  const shake = (signatureSchemes: readonly number[]): Promise<Handshake13Answer> =>
+    handshake13(target.dial, { ...(serverName ? { serverName } : {}), signatureSchemes, signatureSchemesCert: ALL_CERT_SCHEMES, statusRequest: true }, p, timeoutMs).then((a) => {
+      present(a);
+      return a;
+    });
+  const base: BaseSpec = { groups: EC_GROUPS.map((g) => g.iana!), signatureSchemes: ALL_SCHEMES, signatureSchemesCert: ALL_CERT_SCHEMES, extendedMasterSecret: true, renegotiationInfo: true };
   const accepted = new Map<string, boolean>();
   const items: AuditItem[] = [];
   const open: { item: CatalogItem; why: string }[] = [];
   const notAttested: string[] = [];
+  const findings: Finding[] = [];
   /** `ok` null: no conclusive answer; the item is listed without serverAccepted and reported as open. */
-  const record = (item: CatalogItem, ok: boolean | null, answer?: Answer): void => {
+  const record = (item: CatalogItem, ok: boolean | null, reason?: string): void => {
     const judged = { kind: item.kind, iana: item.iana ?? null, name: item.name, ...policy.judge(item.kind, item.name), source: "peer" as const, testsslId: item.testsslId ?? null };
     if (ok === null) {
-      open.push({ item, why: answer ? why(answer) : "not probed" });
+      open.push({ item, why: reason ?? "not probed" });
       items.push(judged);
       return;
     }
     accepted.set(`${item.kind}:${item.name}`, ok);
     items.push({ ...judged, serverAccepted: ok });
   };
-  const outcome = (a: ProbeAnswer, ok: boolean): boolean | null => (ok ? true : conclusive(a) ? false : null);
+  const outcome = (a: Answer, ok: boolean): boolean | null => (ok ? true : conclusive(a) ? false : null);
 
-  // Versions: one hello each; TLS 1.3 without key shares is answered with a HelloRetryRequest. The
-  // pre-1.3 hellos also ask for a stapled OCSP response, since their chain is the one judged if
-  // the server has no TLS 1.3.
+  // Versions: one hello each; TLS 1.3 without key shares is answered with a HelloRetryRequest.
   const legacy: Extract<ProbeAnswer, { kind: "hello" }>[] = [];
   for (const v of VERSIONS) {
     const tls13 = v.iana === ProtocolVersion.TLS13;
-    const a = await ask({ ...base, version: v.iana!, cipherSuites: (tls13 ? TLS13_SUITES : TLS12_SUITES).map((s) => s.iana!), statusRequest: !tls13 });
+    const a = await ask({ ...base, version: v.iana!, cipherSuites: tls13 ? TLS13_CANDIDATES : TLS12_CANDIDATES });
     const ok = a.kind === "hello" && a.version === v.iana;
     if (!tls13 && a.kind === "hello" && ok) legacy.unshift(a);
-    record(v, outcome(a, ok), a);
+    record(v, outcome(a, ok), why(a));
   }
   const tls13 = accepted.get("version:TLSv1.3") === true;
   const tls12 = accepted.get("version:TLSv1.2") === true;
-
-  // Cipher suites, one per hello.
-  for (const s of tls13 ? TLS13_SUITES : []) {
-    const a = await ask({ ...base, version: ProtocolVersion.TLS13, cipherSuites: [s.iana!] });
-    record(s, outcome(a, a.kind === "hello" && a.cipherSuite === s.iana), a);
-  }
   const tls12Version = tls12 ? ProtocolVersion.TLS12 : accepted.get("version:TLSv1.1") ? ProtocolVersion.TLS11 : accepted.get("version:TLSv1.0") ? ProtocolVersion.TLS10 : null;
-  for (const s of tls12Version !== null ? TLS12_SUITES : []) {
-    const a = await ask({ ...base, version: tls12Version!, cipherSuites: [s.iana!] });
-    record(s, outcome(a, a.kind === "hello" && a.cipherSuite === s.iana), a);
-  }
 
-  // Groups: through HelloRetryRequest in TLS 1.3, through ServerKeyExchange in TLS 1.2.
-  for (const g of GROUPS) {
-    const results: (boolean | null)[] = [];
-    let last: ProbeAnswer | undefined;
-    if (tls13) {
-      last = await ask({ ...base, version: ProtocolVersion.TLS13, cipherSuites: TLS13_SUITES.map((s) => s.iana!), groups: [g.iana!] });
-      results.push(outcome(last, last.kind === "hello" && last.group === g.iana));
+  // Cipher suites: the whole registry, by elimination, for TLS 1.3 and for the newest older version.
+  const suiteRuns: SuiteEnumeration[] = [];
+  if (tls13) suiteRuns.push(await enumerateSuites(ask, base, ProtocolVersion.TLS13));
+  if (tls12Version !== null) suiteRuns.push(await enumerateSuites(ask, base, tls12Version));
+  for (const run of suiteRuns) {
+    const answers = suiteAnswers(run);
+    const family = run.version === ProtocolVersion.TLS13 ? (c: number) => TLS13_CANDIDATES.includes(c) : (c: number) => !TLS13_CANDIDATES.includes(c);
+    // The catalog's suites are always listed; any other suite only when the server accepts it.
+    const listed = [...CIPHER_SUITES.filter((s) => family(s.iana!)).map((s) => s.iana!), ...run.enumeration.accepted.filter((c) => !CATALOG_SUITES.has(c))];
+    for (const c of listed) record(suiteItem(c), answers.get(c) ?? null, run.enumeration.why);
+    const refused = run.candidates.length - run.enumeration.accepted.length;
+    findings.push({
+      id: "cipher_suites_enumerated",
+      testsslId: null,
+      status: run.enumeration.end === "refused" ? "info" : "fail",
+      certificate: null,
+      subject: null,
+      result:
+        run.enumeration.end === "refused"
+          ? `${versionLabel(run.version)}: every one of the ${run.candidates.length} registry code points offered; the server accepts ${run.enumeration.accepted.length} and refuses the other ${refused}`
+          : `${versionLabel(run.version)}: the enumeration stopped without a conclusive answer (${run.enumeration.why ?? "unknown"}); suites after ${run.enumeration.accepted.length} accepted ones are not established`,
+      rule: "a scan judges every cipher suite the server accepts, from the whole IANA registry, not from a list of known suites",
+      reference: "IANA TLS Cipher Suites registry; NIST SP 800-52r2 §3.3.1",
+    });
+    const order = orderFinding("cipher suite", run.version, run.enumeration.accepted.map(ianaSuiteName), run.order);
+    if (order) findings.push(order);
+  }
+  const suites13 = suiteRuns.find((r) => r.version === ProtocolVersion.TLS13)?.enumeration.accepted ?? null;
+  const suites12 = suiteRuns.find((r) => r.version !== ProtocolVersion.TLS13)?.enumeration.accepted ?? [];
+
+  // Groups: the whole registry, by elimination, through HelloRetryRequest and ServerKeyExchange.
+  if (tls13 || tls12Version !== null) {
+    const g = await enumerateGroups(ask, base, { tls13Suites: tls13 ? (suites13 ?? []) : null, tls12Version, tls12Suites: suites12 });
+    const listed = [...GROUPS.map((x) => x.iana!), ...[...g.tls13, ...g.tls12].filter((c, i, all) => !CATALOG_GROUPS.has(c) && all.indexOf(c) === i)];
+    for (const c of listed) record(groupItem(c), g.answers.get(c) ?? null, "group enumeration without a conclusive answer");
+    notAttested.push(...g.notes);
+    for (const [version, list, order] of [[ProtocolVersion.TLS13, g.tls13, g.order13], [tls12Version ?? 0, g.tls12, g.order12]] as const) {
+      const f = orderFinding("group", version, list.map(ianaGroupName), order);
+      if (f) findings.push(f);
     }
-    if (!results.includes(true) && tls12 && EC_GROUPS.includes(g)) {
-      // RFC 4492: in TLS 1.2 the list also admits the ECDSA certificate's curve, so the NIST curves
-      // follow `g`; servers that honour the client's order then pick `g` whenever they support it.
-      const groups = [g.iana!, ...NIST_CURVE_IDS.filter((id) => id !== g.iana)];
-      last = await ask({ ...base, version: ProtocolVersion.TLS12, cipherSuites: ECDHE_SUITES.map((s) => s.iana!), groups });
-      results.push(outcome(last, last.kind === "hello" && last.group === g.iana));
-    }
-    if (tls13 || tls12) record(g, combine(results), last);
   }
 
   // The TLS 1.3 chain: a full handshake offering everything, the chain left free by a broad
   // signature_algorithms_cert (with one scheme in both lists, a server whose chain is signed
   // otherwise refuses and no chain is ever seen).
-  let chain13: Extract<Handshake13Answer, { kind: "handshake" }> | null = null;
   if (tls13) {
-    const a = await shake(ALL_SCHEMES, true);
-    if (a.kind === "handshake" && a.certificates.length > 0) chain13 = a;
-    else notAttested.push(`the TLS 1.3 handshake that collects the chain did not complete (${a.kind === "handshake" ? "no certificates" : why(a)})`);
+    const a = await shake(ALL_SCHEMES);
+    if (a.kind !== "handshake" || a.certificates.length === 0) notAttested.push(`the TLS 1.3 handshake that collects the chain did not complete (${a.kind === "handshake" ? "no certificates" : why(a)})`);
   }
 
   // Signature schemes: visible in TLS 1.2's ServerKeyExchange; in TLS 1.3 in the CertificateVerify of
-  // a handshake whose signature_algorithms holds that one scheme (signature_algorithms_cert stays broad).
+  // a handshake whose signature_algorithms holds that one scheme (signature_algorithms_cert stays
+  // broad). Narrowing the scheme also makes a server with RSA and ECDSA certificates show each chain.
+  const ecdhe12 = suites12.filter((c) => ianaSuiteName(c).startsWith("TLS_ECDHE_"));
   for (const s of SIGNATURE_SCHEMES) {
     const results: (boolean | null)[] = [];
     let last: Answer | undefined;
-    if (tls12) {
-      last = await ask({ ...base, version: ProtocolVersion.TLS12, cipherSuites: ECDHE_SUITES.map((x) => x.iana!), signatureSchemes: [s.iana!] });
+    if (tls12 && ecdhe12.length > 0) {
+      last = await ask({ ...base, version: ProtocolVersion.TLS12, cipherSuites: ecdhe12, signatureSchemes: [s.iana!] });
       results.push(outcome(last, last.kind === "hello" && last.signatureScheme === s.iana));
     }
     // rsa_pkcs1_* and SHA-1 schemes cannot appear in a TLS 1.3 CertificateVerify at all (RFC 8446 4.2.3).
     const in13 = !s.name.startsWith("rsa_pkcs1_") && !s.name.endsWith("_sha1");
     if (!results.includes(true) && tls13 && in13) {
-      last = await shake([s.iana!], false);
+      last = await shake([s.iana!]);
       results.push(last.kind === "handshake" ? last.certificateVerifyScheme === s.iana : conclusive(last) ? false : null);
     }
-    if (results.length > 0) record(s, combine(results), last);
+    if (results.length > 0) record(s, combine(results), last ? why(last) : undefined);
   }
 
   if (tls12) {
@@ -177,19 +217,14 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
     record(EXTENSIONS.find((e) => e.name === "renegotiation_info")!, answer.renegotiationInfo);
   }
 
-  // The chain judged: TLS 1.3's if it could be collected, else the newest older version's.
-  const older = legacy.find((a) => a.certificates.length > 0);
-  const source = chain13 ? { chain: chain13.certificates, ocspStapled: chain13.ocspStapled } : older ? { chain: older.certificates, ocspStapled: older.ocspStapled } : null;
-  if (chain13 && older && !sameBytes(chain13.certificates[0]!, older.certificates[0]!)) {
-    notAttested.push("the server presents a different certificate over TLS 1.2 than over TLS 1.3; only the TLS 1.3 chain was judged");
+  // Every chain the server presented, each judged on its own.
+  const certificates: (CertificateAudit & { readonly chain: number })[] = [];
+  for (const [index, c] of presented.entries()) {
+    const judged = await judgeChain({ chain: c.chain, ocspStapled: c.ocspStapled, policy, provider: p, roots: roots.store, rootsName: roots.name, time: at, name: checkedName });
+    certificates.push(...judged.certificates.map((x) => ({ ...x, chain: index })));
+    findings.push(...judged.findings.map((f) => ({ ...f, chain: index })));
   }
-  const findings: Finding[] = [];
-  let certificates: readonly CertificateAudit[] = [];
-  if (source) {
-    const judged = await judgeChain({ ...source, policy, provider: p, roots: roots.store, rootsName: roots.name, time: at, name: checkedName });
-    certificates = judged.certificates;
-    findings.push(...judged.findings);
-  } else if (VERSIONS.some((v) => accepted.get(`version:${v.name}`))) {
+  if (presented.length === 0 && VERSIONS.some((v) => accepted.get(`version:${v.name}`))) {
     findings.push({
       id: "cert_chain",
       testsslId: null,
@@ -219,6 +254,28 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
     });
   }
 
+  // Finite-field DH: TLS 1.2 names no group, only the prime; its size is the strength.
+  if (dhPrimeBits.size > 0) {
+    const smallest = Math.min(...dhPrimeBits);
+    findings.push({
+      id: "dh_prime_size",
+      testsslId: null,
+      status: smallest < 2048 ? "fail" : "info",
+      certificate: null,
+      subject: null,
+      result: `the server's DHE/DH_anon primes have ${[...dhPrimeBits].sort((a, b) => a - b).join(", ")} bits`,
+      rule: "finite-field Diffie-Hellman needs a prime of at least 2048 bits for 112-bit security",
+      reference: "NIST SP 800-131Ar2 §5 (Table 4); NIST SP 800-56Ar3 §5.5.1.1",
+    });
+  }
+
+  // Downgrade protection.
+  const versionsDown = VERSIONS.filter((v) => accepted.get(`version:${v.name}`)).map((v) => v.iana!).reverse();
+  const scsv = await fallbackScsvFinding(ask, base, versionsDown, versionsDown[1] === tls12Version ? suites12 : []);
+  if (scsv) findings.push(scsv);
+  const sentinel = downgradeSentinelFinding(tls13, legacy);
+  if (sentinel) findings.push(sentinel);
+
   const reasons: string[] = [];
   for (const i of items) {
     if (i.serverAccepted && i.decision === "refused" && i.kind !== "extension") reasons.push(`server accepts ${i.kind} ${i.name}: ${i.rule} (${i.reference})`);
@@ -230,7 +287,7 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
     reasons.push("server accepts no protocol version the policy allows");
   }
   for (const f of findings) {
-    if (f.status === "fail") reasons.push(`${f.certificate !== null ? `certificate ${f.certificate} (${f.subject}): ` : ""}${f.result}: ${f.rule} (${f.reference})`);
+    if (f.status === "fail") reasons.push(`${f.certificate !== null ? `${presented.length > 1 ? `chain ${f.chain} ` : ""}certificate ${f.certificate} (${f.subject}): ` : ""}${f.result}: ${f.rule} (${f.reference})`);
   }
   // An open question about an item the policy refuses could hide a violation: not compliant.
   const openRefused = open.filter((o) => policy.judge(o.item.kind, o.item.name).decision === "refused");
@@ -238,7 +295,8 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
   if (open.length > 0) notAttested.push(`probes without a conclusive answer: ${list(open.map((o) => `${o.item.kind} ${o.item.name} (${o.why})`))}`);
   notAttested.push(
     "revocation status was not fetched: the scan reports whether the server staples an OCSP response and where the issuer publishes revocation information",
-    "a server with several certificates (e.g. RSA and ECDSA) is judged on the chain it presents to a broad hello",
+    "client-initiated renegotiation was not tried: it needs a completed TLS 1.2 handshake, which fipstls's scanner does not run yet",
+    "SSL 2.0 and SSL 3.0 were not probed",
   );
 
   // The same verdict function as every other report: `compliant` means no reason against the policy.
@@ -256,6 +314,10 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
   };
 }
 
+function versionLabel(v: number): string {
+  return VERSIONS.find((x) => x.iana === v)?.name ?? `0x${v.toString(16)}`;
+}
+
 async function trustAnchors(roots: TrustAnchors | undefined): Promise<{ store: TrustStore; name: string }> {
   if (roots === undefined) {
     // Loaded on demand: the compiled-in store is large and parsing it takes ~100 ms.
@@ -269,8 +331,4 @@ async function trustAnchors(roots: TrustAnchors | undefined): Promise<{ store: T
 
 function list(entries: readonly string[], max = 8): string {
   return entries.length <= max ? entries.join(", ") : `${entries.slice(0, max).join(", ")} and ${entries.length - max} more`;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

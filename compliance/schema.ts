@@ -44,6 +44,8 @@ const certificate = {
     selfSigned: { type: "boolean" },
     key: judged,
     signature: judged,
+    // Added compatibly within version 1 (optional; scan reports): which of the server's chains.
+    chain: { type: "integer" },
   },
 };
 
@@ -75,6 +77,7 @@ const finding = {
     result: { type: "string" },
     rule: { type: "string" },
     reference: { type: "string" },
+    chain: { type: "integer" },
   },
 };
 

@@ -8,9 +8,8 @@ import { peerVerification } from "../../config/common.js";
 import { ClientConnection } from "../../conn/client.js";
 import { ConfigError } from "../../errors.js";
 import { verifyServerCertificate } from "../../verify/verifier.js";
-import type { AuditReport } from "../../../compliance/audit.js";
 import type { RawStream } from "../../../compliance/probe.js";
-import { type ScanOptions, scanServer } from "../../../compliance/scan.js";
+import { type ScanOptions, type ScanReport, scanServer } from "../../../compliance/scan.js";
 import type { DetailedPeerCertificate } from "./certificate.js";
 import {
   type ConnectOptions,
@@ -201,7 +200,7 @@ export function dialRaw(host: string, port: number, timeoutMs = 5000): Promise<R
 }
 
 /** Scans host:port against a policy (see compliance/scan.ts); the node provider is the default. */
-export async function scan(host: string, port: number, options: Omit<ScanOptions, "provider"> & { provider?: ProviderOption } = {}): Promise<AuditReport> {
+export async function scan(host: string, port: number, options: Omit<ScanOptions, "provider"> & { provider?: ProviderOption } = {}): Promise<ScanReport> {
   const provider = await resolveProvider(options.provider);
   const timeoutMs = options.timeoutMs ?? 5000;
   return scanServer({ host, port, dial: () => dialRaw(host, port, timeoutMs) }, { ...options, provider });
