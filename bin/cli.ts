@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { AddressInfo } from "node:net";
-import { connect, createServer, resolveProvider, scan, type ProviderOption, type TLSSocket } from "../src/node.js";
+import { connect, createServer, nodeProvider, resolveProvider, scan, type ProviderOption, type TLSSocket } from "../src/node.js";
 import { TlsError } from "../src/errors.js";
 import { makeThrowawayPki } from "./throwaway-pki.js";
 import { describeConnection, describeProvider } from "./describe.js";
@@ -21,12 +21,13 @@ const USAGE = `usage:
   fipstls demo
   fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo] [--policy P] [--handshake-timeout MS]
   fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P] [--handshake-timeout MS]
-  fipstls audit [--policy P] [--provider node|webcrypto] [--cert C [--key K]] [--format text|json|md]
+  fipstls audit [--policy P] [--provider node|webcrypto] [--cert C [--key K]] [--format text|json|md] [--fips-certificate #N]
   fipstls scan host:port [--policy P] [--servername N] [--ca F] [--timeout MS] [--format text|json|md]
   fipstls relay --listen host:port --allow host:port [--allow host:port ...] [--origin URL ...] [--max-connections N] [--max-message BYTES] [--idle-timeout MS] [--upgrade-timeout MS] [--max-pending N]
 
   --policy P                 default | fips-140-3 | cnsa (or a dated policy id)
   --allow-non-fips-provider  with --policy fips-140-3 or cnsa: run even if the provider does not attest FIPS mode
+  --fips-certificate #N      audit: the CMVP certificate of the OpenSSL FIPS provider you deploy, recorded as user-asserted
   --handshake-timeout MS     serve, connect: give up on a handshake after MS milliseconds (default ${DEFAULT_HANDSHAKE_TIMEOUT_MS})
   audit and scan exit 0 when compliant, 1 when not, 2 on error`;
 
@@ -208,11 +209,22 @@ async function connectCommand(argv: string[]): Promise<void> {
 async function audit(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { policy: { type: "string", default: "default" }, provider: { type: "string" }, cert: { type: "string" }, key: { type: "string" }, format: { type: "string", default: "text" } },
+    options: {
+      policy: { type: "string", default: "default" },
+      provider: { type: "string" },
+      cert: { type: "string" },
+      key: { type: "string" },
+      format: { type: "string", default: "text" },
+      "fips-certificate": { type: "string" },
+    },
   });
   const format = values.format;
   if (format !== "text" && format !== "json" && format !== "md") throw new UsageFailure(`--format must be text, json or md, not ${format}`);
-  const provider = await resolveProvider(providerOption(values.provider));
+  const providerName = providerOption(values.provider);
+  const fipsCertificate = values["fips-certificate"];
+  if (fipsCertificate !== undefined && providerName === "webcrypto") throw new UsageFailure("--fips-certificate names the OpenSSL FIPS provider's CMVP certificate: it needs --provider node");
+  // The number is recorded as user-asserted in the report; fipstls cannot check it against the CMVP.
+  const provider = fipsCertificate !== undefined ? nodeProvider({ fipsCertificate }) : await resolveProvider(providerName);
   // The report itself says whether the module is attested, so building the config must not stop at it.
   const base = { provider, policy: values.policy!, requireFipsProvider: false };
   // The certificate is judged, not enforced: a refused key or signature shows up in the report (exit 1).

@@ -279,8 +279,20 @@ cli("an RSA-2048 certificate under cnsa is reported refused (exit 1), in Markdow
   assert.is(r.status, 1, r.stderr);
   assert.match(r.stdout, /key rsa-2048 REFUSED \(RSA modulus must be at least 3072 bits\)/);
 });
+cli("--fips-certificate records the CMVP certificate as user-asserted, never as verified", () => {
+  const r = run("--policy", "fips-140-3", "--fips-certificate", "#4985", "--format", "json");
+  const report = JSON.parse(r.stdout) as { provider: { fips: { cmvp: { status: string; certificate?: string; statement: string } } } };
+  assert.equal(validate(schema, report), []);
+  assert.is(report.provider.fips.cmvp.status, "user-asserted");
+  assert.is(report.provider.fips.cmvp.certificate, "#4985");
+  assert.match(report.provider.fips.cmvp.statement, /fipstls has not checked/);
+  assert.match(run("--fips-certificate", "#4985").stdout, /certificate #4985, user-asserted \(not verified by fipstls\)/);
+});
 cli("errors exit 2", () => {
   assert.is(run("--format", "pdf").status, 2);
   assert.is(run("--policy", "fips-140-2").status, 2);
+  // Not a certificate number, and not a module WebCrypto can name.
+  assert.is(run("--fips-certificate", "FIPS").status, 2);
+  assert.is(run("--fips-certificate", "#4985", "--provider", "webcrypto").status, 2);
 });
 cli.run();

@@ -73,8 +73,12 @@ export const GROUPS: readonly CatalogItem[] = [
   { kind: "group", name: "x448", iana: 0x001e },
   { kind: "group", name: "ffdhe2048", iana: 0x0100 },
   { kind: "group", name: "ffdhe3072", iana: 0x0101 },
+  { kind: "group", name: "ffdhe4096", iana: 0x0102 },
+  { kind: "group", name: "ffdhe6144", iana: 0x0103 },
+  { kind: "group", name: "ffdhe8192", iana: 0x0104 },
   { kind: "group", name: "X25519MLKEM768", iana: 0x11ec },
   { kind: "group", name: "SecP256r1MLKEM768", iana: 0x11eb },
+  { kind: "group", name: "SecP384r1MLKEM1024", iana: 0x11ed },
 ].map((g) => ({ ...g, kind: "group" as const, testsslId: "FS_ECDHE_curves" }));
 
 export const SIGNATURE_SCHEMES: readonly CatalogItem[] = [
