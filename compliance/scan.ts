@@ -283,6 +283,10 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
   if (tls12 && policy.requireExtendedMasterSecret && !accepted.get("extension:extended_master_secret")) {
     reasons.push("server accepts TLS 1.2 without the Extended Master Secret (FIPS 140-3 IG D.Q)");
   }
+  // The policies that require EMS also require renegotiation indication, which ties a renegotiation to its connection.
+  if (tls12 && policy.requireExtendedMasterSecret && accepted.get("extension:renegotiation_info") === false) {
+    reasons.push("server accepts TLS 1.2 without renegotiation indication (RFC 5746; NIST SP 800-52r2 §3.4.1)");
+  }
   if (!VERSIONS.some((v) => accepted.get(`version:${v.name}`) && policy.judge("version", v.name).decision === "allowed")) {
     reasons.push("server accepts no protocol version the policy allows");
   }

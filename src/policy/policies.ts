@@ -194,11 +194,18 @@ const FIPS_CERT_SIGNATURES: Allow = {
   rule: "certificate signed with ECDSA or RSA over SHA-256 or stronger",
   reference: "FIPS 186-5; NIST SP 800-131Ar2 §3 (Table 2), §9 (Table 8)",
 };
-const FIPS_EXTENSIONS: Allow = {
-  names: ["extended_master_secret", "renegotiation_info"],
-  rule: "required extension for TLS 1.2 (the TLS 1.2 KDF is approved only with the Extended Master Secret)",
-  reference: "FIPS 140-3 IG D.Q; NIST SP 800-52r2 §3.4.1",
-};
+const FIPS_EXTENSIONS: readonly Allow[] = [
+  {
+    names: ["extended_master_secret"],
+    rule: "required extension for TLS 1.2 (the TLS 1.2 KDF is approved only with the Extended Master Secret)",
+    reference: "FIPS 140-3 IG D.Q; NIST SP 800-52r2 §3.4.1",
+  },
+  {
+    names: ["renegotiation_info"],
+    rule: "required extension for TLS 1.2 (renegotiation indication ties a renegotiation to the connection it renegotiates)",
+    reference: "RFC 5746; NIST SP 800-52r2 §3.4.1",
+  },
+];
 const FIPS_REFUSALS: PolicySpec["refuse"] = [
   {
     kind: "version",
@@ -311,7 +318,7 @@ export const FIPS_140_3 = makePolicy({
       { names: EDDSA_SCHEMES, rule: "EdDSA, approved by FIPS 186-5 (SP 800-52r2 predates it); used where the provider offers it", reference: "FIPS 186-5" },
     ],
     certificate_signature: [FIPS_CERT_SIGNATURES, { names: ["ed25519"], rule: "certificate signed with Ed25519, approved by FIPS 186-5", reference: "FIPS 186-5" }],
-    extension: [FIPS_EXTENSIONS],
+    extension: FIPS_EXTENSIONS,
   },
   refuse: FIPS_REFUSALS,
   otherwise: { ...FIPS_OTHERWISE, key: { rule: "key below 112-bit security strength, or not on an approved curve", reference: "NIST SP 800-131Ar2 §3 (Table 2); FIPS 186-5; NIST SP 800-52r2 §3.2" } },
@@ -332,7 +339,7 @@ export const FIPS_140_3_20261127 = makePolicy({
     group: [FIPS_GROUPS],
     signature_scheme: [FIPS_SCHEMES],
     certificate_signature: [FIPS_CERT_SIGNATURES],
-    extension: [FIPS_EXTENSIONS],
+    extension: FIPS_EXTENSIONS,
   },
   refuse: [
     ...FIPS_REFUSALS,
@@ -367,7 +374,7 @@ export const CNSA = makePolicy({
     group: [{ names: ["secp384r1"], rule: "ECDH on P-384", reference: "RFC 9151 §4.1" }],
     signature_scheme: [{ names: ["ecdsa_secp384r1_sha384", "rsa_pss_rsae_sha384", "rsa_pss_pss_sha384", "rsa_pkcs1_sha384"], rule: "ECDSA P-384 or RSA >= 3072 with SHA-384", reference: "RFC 9151 §4.2" }],
     certificate_signature: [{ names: ["ecdsa-with-SHA384", "sha384WithRSAEncryption", "rsassa-pss-sha384"], rule: "certificate signed with SHA-384", reference: "RFC 9151 §4.2" }],
-    extension: [{ names: ["extended_master_secret", "renegotiation_info"], rule: "required extension for TLS 1.2", reference: "FIPS 140-3 IG D.Q; NIST SP 800-52r2 §3.4.1" }],
+    extension: FIPS_EXTENSIONS,
   },
   refuse: [
     { kind: "version", names: ["TLSv1.0", "TLSv1.1"], rule: "RFC 9151 profiles TLS 1.2 and 1.3 only", reference: "RFC 9151; RFC 8996" },
