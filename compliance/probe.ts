@@ -33,6 +33,8 @@ export interface HelloSpec {
   readonly serverName?: string;
   readonly extendedMasterSecret?: boolean;
   readonly renegotiationInfo?: boolean;
+  /** renegotiated_connection of a renegotiating hello: our previous verify_data (RFC 5746 §3.5). */
+  readonly renegotiatedConnection?: Uint8Array;
 }
 
 export type ProbeAnswer =
@@ -64,9 +66,6 @@ export type ProbeAnswer =
   | { readonly kind: "timeout" }
   | { readonly kind: "malformed"; readonly detail: string };
 
-/** TLS 1.2 CertificateStatus handshake message (RFC 6066 section 8). */
-const CERTIFICATE_STATUS = 22;
-
 export function encodeProbeHello(spec: HelloSpec, random: Uint8Array): Uint8Array {
   const tls13 = spec.version === ProtocolVersion.TLS13;
   const ext = new Writer();
@@ -81,7 +80,7 @@ export function encodeProbeHello(spec: HelloSpec, random: Uint8Array): Uint8Arra
   // status_type ocsp(1), no responder ids, no request extensions.
   if (spec.statusRequest) add(ExtensionType.StatusRequest, (w) => w.bytes(new Uint8Array([1, 0, 0, 0, 0])));
   if (spec.extendedMasterSecret) add(ExtensionType.ExtendedMasterSecret, () => undefined);
-  if (spec.renegotiationInfo) add(ExtensionType.RenegotiationInfo, (w) => w.vec8(new Uint8Array(0)));
+  if (spec.renegotiationInfo) add(ExtensionType.RenegotiationInfo, (w) => w.vec8(spec.renegotiatedConnection ?? new Uint8Array(0)));
   if (tls13) {
     add(ExtensionType.SupportedVersions, (w) => w.prefixed(1, (x) => x.u16(ProtocolVersion.TLS13)));
     // No shares: a server that accepts the rest answers with a HelloRetryRequest naming its group.
@@ -191,11 +190,11 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
             if (hello.isHelloRetryRequest || sv !== undefined) return done();
           } else if (m.type === HandshakeType.Certificate && hello) {
             certificates = decodeTls12Certificates(m.body);
-          } else if (m.type === CERTIFICATE_STATUS && hello) {
+          } else if (m.type === HandshakeType.CertificateStatus && hello) {
             ocspStapled = m.body.length > 4 && m.body[0] === 1;
-          } else if (m.type === 12 && hello) {
+          } else if (m.type === HandshakeType.ServerKeyExchange && hello) {
             ske = parseServerKeyExchange(m.body, hello.cipherSuite, hello.legacyVersion === ProtocolVersion.TLS12);
-          } else if (m.type === 14 && hello) {
+          } else if (m.type === HandshakeType.ServerHelloDone && hello) {
             return done(); // ServerHelloDone
           }
         }

@@ -6,6 +6,7 @@ import { FALLBACK_SCSV } from "./iana-cipher-suites.js";
 import type { ProbeAnswer } from "./probe.js";
 import type { Ask, BaseSpec } from "./scan-algorithms.js";
 import type { Preference } from "./scan-enumerate.js";
+import type { RenegotiationAnswer } from "./renegotiation-probe.js";
 
 type Hello = Extract<ProbeAnswer, { kind: "hello" }>;
 
@@ -71,3 +72,29 @@ export function orderFinding(what: "cipher suite" | "group", version: number, ac
     reference: what === "group" ? "RFC 8446 §4.2.7; RFC 8422 §5.1" : "RFC 8446 §4.1.1; RFC 5246 §7.4.1.2",
   });
 }
+
+/**
+ * Client-initiated renegotiation. Insecure renegotiation (no renegotiation_info) lets an attacker
+ * splice its own prefix into a client's connection (RFC 5746 §1): a failure under every policy.
+ * Secure renegotiation is reported for the record: it lets one client make the server repeat its
+ * handshake work, a denial-of-service concern scanners flag, which no policy here forbids.
+ */
+export function renegotiationFinding(answer: RenegotiationAnswer): Finding {
+  const common = { id: "client_renegotiation", testsslId: "secure_client_renego" } as const;
+  if (answer.kind === "incomplete") {
+    return serverFinding({ ...common, status: "info", result: `not established: the TLS 1.2 handshake before the renegotiation did not complete (${answer.detail})`, rule: RENEGOTIATION_RULE, reference: "RFC 5746 §4.4" });
+  }
+  if (answer.outcome === "accepted" && !answer.secure) {
+    return serverFinding({
+      ...common,
+      status: "fail",
+      result: `the server renegotiates without renegotiation indication: ${answer.detail}`,
+      rule: "a server must not renegotiate a connection that renegotiation_info does not bind (CVE-2009-3555)",
+      reference: "RFC 5746 §1, §4.4",
+    });
+  }
+  const result = answer.outcome === "accepted" ? `client-initiated renegotiation is accepted (secure): ${answer.detail}` : `client-initiated renegotiation is ${answer.outcome}: ${answer.detail}`;
+  return serverFinding({ ...common, status: "info", result, rule: RENEGOTIATION_RULE, reference: "RFC 5746 §4.4" });
+}
+
+const RENEGOTIATION_RULE = "reported for the record: secure client-initiated renegotiation lets a client make the server repeat its handshake at will; servers may refuse it (no_renegotiation)";

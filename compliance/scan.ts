@@ -19,7 +19,8 @@ import { type Dialer, type ProbeAnswer, probe } from "./probe.js";
 import { ianaSuiteName, isTls13Suite } from "./iana-cipher-suites.js";
 import { ianaGroupName } from "./iana-groups.js";
 import { type Ask, type BaseSpec, type SuiteEnumeration, TLS12_CANDIDATES, TLS13_CANDIDATES, enumerateGroups, enumerateSuites, suiteAnswers } from "./scan-algorithms.js";
-import { downgradeSentinelFinding, fallbackScsvFinding, orderFinding } from "./scan-server-findings.js";
+import { downgradeSentinelFinding, fallbackScsvFinding, orderFinding, renegotiationFinding } from "./scan-server-findings.js";
+import { probeRenegotiation } from "./renegotiation-probe.js";
 import { equalBytes } from "../src/codec/bytes.js";
 import { versionRequirements } from "./server-requirements.js";
 import { FIPSTLS_VERSION } from "./version.js";
@@ -215,6 +216,8 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
     const answer = legacy.find((a) => a.version === ProtocolVersion.TLS12)!;
     record(EXTENSIONS.find((e) => e.name === "extended_master_secret")!, answer.extendedMasterSecret);
     record(EXTENSIONS.find((e) => e.name === "renegotiation_info")!, answer.renegotiationInfo);
+    const renegotiation = await probeRenegotiation(target.dial, { ...(serverName ? { serverName } : {}), cipherSuites: suites12, signatureSchemes: ALL_SCHEMES }, p, timeoutMs);
+    findings.push(renegotiationFinding(renegotiation));
   }
 
   // Every chain the server presented, each judged on its own.
@@ -299,7 +302,6 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
   if (open.length > 0) notAttested.push(`probes without a conclusive answer: ${list(open.map((o) => `${o.item.kind} ${o.item.name} (${o.why})`))}`);
   notAttested.push(
     "revocation status was not fetched: the scan reports whether the server staples an OCSP response and where the issuer publishes revocation information",
-    "client-initiated renegotiation was not tried: it needs a completed TLS 1.2 handshake, which fipstls's scanner does not run yet",
     "SSL 2.0 and SSL 3.0 were not probed",
   );
 

@@ -9,7 +9,7 @@ import { AlertReceived, PeerMisbehaved, TlsError, UsageError } from "../errors.j
 import type { HandshakeContext, HandshakeResult, Traffic, TrafficHost } from "../handshake/context.js";
 import { AlertDescription, AlertLevel, ContentType } from "../msgs/enums.js";
 import { MAX_PLAINTEXT } from "../record/limits.js";
-import { RECORDS_PER_KEY_LIMIT } from "../record/tls13-aead.js";
+import { RECORDS_PER_KEY_LIMIT } from "../record/limits.js";
 import type { NegotiatedInfo } from "../handshake/info.js";
 import { Inbound } from "./inbound.js";
 import { Outbound } from "./outbound.js";

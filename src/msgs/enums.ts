@@ -16,15 +16,21 @@ export const ContentType = {
 export type ContentType = (typeof ContentType)[keyof typeof ContentType];
 
 export const HandshakeType = {
+  /** TLS 1.2 only (RFC 5246): HelloRequest, ServerKeyExchange, ServerHelloDone, ClientKeyExchange, CertificateStatus. */
+  HelloRequest: 0,
   ClientHello: 1,
   ServerHello: 2,
   NewSessionTicket: 4,
   EndOfEarlyData: 5,
   EncryptedExtensions: 8,
   Certificate: 11,
+  ServerKeyExchange: 12,
   CertificateRequest: 13,
+  ServerHelloDone: 14,
   CertificateVerify: 15,
+  ClientKeyExchange: 16,
   Finished: 20,
+  CertificateStatus: 22,
   KeyUpdate: 24,
   MessageHash: 254,
 } as const;

@@ -3,12 +3,10 @@
 import type { Aead, AeadAlgorithm, CryptoProvider } from "../crypto/provider.js";
 import { PeerMisbehaved, TlsError } from "../errors.js";
 import { ContentType } from "../msgs/enums.js";
-import { MAX_CIPHERTEXT, MAX_INNER_PLAINTEXT, RECORD_HEADER } from "./limits.js";
+import { MAX_CIPHERTEXT, MAX_INNER_PLAINTEXT, RECORD_HEADER, RECORDS_PER_KEY_LIMIT } from "./limits.js";
 import type { OpenedRecord, RecordProtection } from "./protection.js";
 
 const TAG_LENGTH = 16;
-/** AES-GCM's confidentiality limit is 2^24.5 records per key (RFC 8446 5.5); stay well below it. */
-export const RECORDS_PER_KEY_LIMIT = 2 ** 24;
 
 /** The key and static IV one traffic secret yields. */
 export interface TrafficKeys {

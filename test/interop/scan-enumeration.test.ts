@@ -61,13 +61,17 @@ t("suites outside fipstls's catalog (anonymous DH, Camellia, ARIA, CCM) are foun
 });
 
 t("a TLS 1.2 server with its own group order: each group found, and the order reported", async () => {
-  const port = await server(rsa, ["-no_tls1_3", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "-groups", "P-256:X25519:P-384", "-serverpref"]);
+  const port = await server(rsa, ["-no_tls1_3", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "-groups", "P-256:X25519:P-384", "-serverpref", "-client_renegotiation"]);
   const r = await scan("127.0.0.1", port, { policy: "default", serverName: "localhost", roots: pki.caPem });
   // The old probe offered each group followed by the NIST curves, and a server preferring P-256 hid x25519.
   assert.equal(accepted(r, "group").sort(), ["secp256r1", "secp384r1", "x25519"]);
   const order = findings(r, "group_order")[0]!;
   assert.is(order.status, "info");
   assert.match(order.result, /TLSv1\.2: the server chooses by its own group order: secp256r1, x25519, secp384r1/);
+  // Told to allow it, OpenSSL renegotiates at the client's request: a full TLS 1.2 handshake, then a ServerHello.
+  const renegotiation = findings(r, "client_renegotiation")[0]!;
+  assert.is(renegotiation.status, "info");
+  assert.match(renegotiation.result, /^client-initiated renegotiation is accepted \(secure\)/);
 });
 
 t("TLS 1.2 with only an ECDSA certificate and a server preferring its curve: the other groups are an open question, said so", async () => {
@@ -101,6 +105,8 @@ t("downgrade protection: OpenSSL honours TLS_FALLBACK_SCSV and marks TLS 1.2 ans
   assert.match(scsv.result, /a TLSv1\.2 hello with TLS_FALLBACK_SCSV to a server that accepts TLSv1\.3 was refused with inappropriate_fallback/);
   assert.is(scsv.testsslId, "fallback_SCSV");
   assert.is(findings(r, "downgrade_sentinel")[0]!.status, "pass");
+  // OpenSSL 3 refuses client-initiated renegotiation unless told otherwise.
+  assert.match(findings(r, "client_renegotiation")[0]!.result, /^client-initiated renegotiation is refused: the server answered with a no_renegotiation alert/);
   // TLS 1.3 suites are enumerated over the registry too, and the order the server follows is reported.
   assert.match(findings(r, "cipher_suites_enumerated")[0]!.result, /^TLSv1\.3: every one of the \d+ registry code points offered; the server accepts 3 /);
   assert.ok(findings(r, "cipher_order").length >= 1);

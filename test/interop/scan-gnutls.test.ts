@@ -46,6 +46,10 @@ t("TLS 1.2 without renegotiation indication and without EMS: both are reasons un
   assert.match(reasons, /server accepts TLS 1\.2 without the Extended Master Secret/);
   // GnuTLS follows the client's order unless told otherwise (%SERVER_PRECEDENCE).
   assert.match(finding(r, "cipher_order")!.result, /the server follows the client's cipher suite order/);
+  // With renegotiation indication disabled, GnuTLS still renegotiates: the attack RFC 5746 closed.
+  const renegotiation = finding(r, "client_renegotiation")!;
+  assert.is(renegotiation.status, "fail");
+  assert.match(r.verdict.reasons.join("\n"), /the server renegotiates without renegotiation indication/);
   assert.not.ok(r.verdict.compliant);
 });
 
@@ -59,6 +63,7 @@ t("TLS 1.2 and 1.3 with the server's precedence: downgrade protection and orders
   assert.is(finding(r, "downgrade_sentinel")!.status, "pass");
   assert.ok(r.findings.some((f) => f.id === "cipher_order" && /TLSv1\.2: the server chooses by its own cipher suite order/.test(f.result)), JSON.stringify(r.findings.filter((f) => f.id === "cipher_order")));
   assert.is(item(r, "extension", "renegotiation_info")!.serverAccepted, true);
+  assert.match(finding(r, "client_renegotiation")!.result, /^client-initiated renegotiation is accepted \(secure\)/);
 });
 
 t.run();
