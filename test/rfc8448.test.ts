@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { concat, fromHex, toHex } from "../src/codec/bytes.js";
 import { KeySchedule } from "../src/tls13/key-schedule.js";
 import { hkdfExtract } from "../src/tls13/hkdf.js";
-import { suiteByName } from "../src/suites/cipher-suites.js";
+import { suiteById } from "../src/suites/cipher-suites.js";
 import { Tls13AeadProtection } from "../src/record/tls13-aead.js";
 import { decodeCertificate, decodeEncryptedExtensions } from "../src/msgs/handshake.js";
 import { decodeClientHello, decodeServerHello } from "../src/msgs/hello.js";
@@ -26,7 +26,7 @@ const v = (name: string): Uint8Array => {
   return fromHex(hex);
 };
 const hexOf = (b: Uint8Array): string => toHex(b);
-const suite128 = suiteByName("TLS_AES_128_GCM_SHA256")!;
+const suite128 = suiteById(0x1301)!;
 
 const codec = suite("RFC 8448 messages decode");
 codec("ClientHello and ServerHello", () => {

@@ -3,14 +3,14 @@
 import type { CryptoProvider, GroupName } from "../crypto/provider.js";
 import { ConfigError } from "../errors.js";
 import { decodePem } from "../codec/pem.js";
-import { TLS13_SUITES, type Tls13Suite } from "../suites/cipher-suites.js";
+import { ALL_SUITES, type SuiteInfo } from "../suites/cipher-suites.js";
 import { SCHEMES, type SchemeInfo } from "../suites/signature-schemes.js";
 import { groupId } from "../suites/groups.js";
 import { type Policy, type PolicyName, policyByName, verificationPolicyFor } from "../policy/policies.js";
 import { type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
 import { type Crl, parseCrl } from "../verify/crl.js";
 import { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "../verify/revocation.js";
-import { type Candidate, type ConfigDecision, select } from "./effective.js";
+import { type ConfigDecision, select } from "./effective.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../msgs/enums.js";
 import { DEFAULT_LIMITS, type ConnectionLimits } from "./limits.js";
 import type { TlsVersionName } from "../suites/versions.js";
@@ -21,7 +21,7 @@ export interface CommonOptions {
   policy?: PolicyName | Policy;
   /** Refuse to build unless the provider attests that its module enforces FIPS mode. */
   requireFipsProvider?: boolean;
-  /** Preference order; default: every suite the policy allows and the provider runs, AES-GCM first. */
+  /** Preference order; default: every suite the policy allows and the provider runs, TLS 1.3 first, AES-GCM first. */
   cipherSuites?: readonly CipherSuiteName[];
   /** Preference order; default: secp256r1, x25519, secp384r1, secp521r1 (as policy and provider allow). */
   groups?: readonly GroupName[];
@@ -43,7 +43,8 @@ export interface CommonConfig {
   readonly provider: CryptoProvider;
   readonly policy: Policy;
   readonly versions: readonly TlsVersionName[];
-  readonly cipherSuites: readonly Tls13Suite[];
+  /** TLS 1.3 and TLS 1.2 suites, in preference order, only those of enabled versions. */
+  readonly cipherSuites: readonly SuiteInfo[];
   readonly groups: readonly GroupName[];
   readonly signatureSchemes: readonly SchemeInfo[];
   readonly alpnProtocols: readonly string[];
@@ -60,7 +61,8 @@ export interface CommonConfig {
 const DEFAULT_GROUP_ORDER: readonly GroupName[] = ["secp256r1", "x25519", "secp384r1", "secp521r1"];
 const VERSION_NAMES: readonly TlsVersionName[] = ["TLSv1.2", "TLSv1.3"];
 
-function versionRange(o: CommonOptions, policy: Policy): { versions: TlsVersionName[]; decisions: ConfigDecision[] } {
+/** The versions fipstls implements on each side; the rest of the range is refused with source "implementation". */
+function versionRange(o: CommonOptions, policy: Policy, implemented: readonly TlsVersionName[]): { versions: TlsVersionName[]; decisions: ConfigDecision[] } {
   for (const [what, v] of [["minVersion", o.minVersion], ["maxVersion", o.maxVersion]] as const) {
     if (v !== undefined && !VERSION_NAMES.includes(v)) {
       throw new ConfigError(`${what} ${v} is not supported: fipstls speaks TLSv1.2 and TLSv1.3 only`, what);
@@ -70,26 +72,30 @@ function versionRange(o: CommonOptions, policy: Policy): { versions: TlsVersionN
   const hi = VERSION_NAMES.indexOf(o.maxVersion ?? "TLSv1.3");
   if (lo > hi) throw new ConfigError(`minVersion ${o.minVersion} is above maxVersion ${o.maxVersion}`, "minVersion");
   const inRange = VERSION_NAMES.slice(lo, hi + 1);
-  const candidates: Candidate<TlsVersionName>[] = VERSION_NAMES.map((v) => ({ name: v, iana: v === "TLSv1.2" ? 0x0303 : 0x0304, value: v, providerGap: null }));
   const decisions: ConfigDecision[] = [];
   const versions: TlsVersionName[] = [];
-  for (const c of candidates) {
-    const judged = policy.judge("version", c.name);
-    const base = { kind: "version" as const, name: c.name, iana: c.iana! };
+  for (const v of VERSION_NAMES) {
+    const judged = policy.judge("version", v);
+    const base = { kind: "version" as const, name: v, iana: v === "TLSv1.2" ? 0x0303 : 0x0304 };
     if (judged.decision === "refused") decisions.push({ ...base, ...judged, source: "policy" });
-    else if (!inRange.includes(c.value)) decisions.push({ ...base, decision: "refused", rule: "outside minVersion..maxVersion", reference: "configuration", source: "user" });
-    else if (c.value === "TLSv1.2") {
-      // TLS 1.2 lands in a later issue; until then the range must include TLS 1.3.
-      decisions.push({ ...base, decision: "refused", rule: "TLS 1.2 is not implemented by fipstls yet", reference: "fipstls", source: "implementation" });
+    else if (!inRange.includes(v)) decisions.push({ ...base, decision: "refused", rule: "outside minVersion..maxVersion", reference: "configuration", source: "user" });
+    else if (!implemented.includes(v)) {
+      decisions.push({ ...base, decision: "refused", rule: `${v} is not implemented by fipstls on this side yet`, reference: "fipstls", source: "implementation" });
     } else {
       decisions.push({ ...base, ...judged, source: o.minVersion || o.maxVersion ? "user" : "policy" });
-      versions.push(c.value);
+      versions.push(v);
     }
   }
   if (versions.length === 0) {
-    throw new ConfigError(`no TLS version left: policy ${policy.id} and minVersion/maxVersion exclude TLSv1.3, and TLSv1.2 is not implemented yet`, "maxVersion");
+    throw new ConfigError(`no TLS version left: policy ${policy.id}, minVersion/maxVersion and what fipstls implements on this side (${implemented.join(", ")}) leave none`, "maxVersion");
   }
   return { versions, decisions };
+}
+
+/** Why a suite of a version that is not enabled cannot be used: the version's own refusal, with its source. */
+function versionGap(version: TlsVersionName, decisions: readonly ConfigDecision[]): { rule: string; reference: string; source: ConfigDecision["source"] } {
+  const d = decisions.find((x) => x.name === version)!;
+  return { rule: `a ${version} suite, and ${version} is not enabled: ${d.rule}`, reference: d.reference, source: d.source };
 }
 
 function resolvePolicy(p: PolicyName | Policy | undefined): Policy {
@@ -105,7 +111,8 @@ function resolvePolicy(p: PolicyName | Policy | undefined): Policy {
   return p;
 }
 
-export function buildCommon(o: CommonOptions): CommonConfig {
+/** `implemented`: the versions this side of fipstls can speak (the caller's, client or server). */
+export function buildCommon(o: CommonOptions, implemented: readonly TlsVersionName[] = ["TLSv1.3"]): CommonConfig {
   const p = o.provider;
   if (!p || typeof p.aead !== "function") throw new ConfigError("a CryptoProvider is required", "provider");
   const policy = resolvePolicy(o.policy);
@@ -115,15 +122,16 @@ export function buildCommon(o: CommonOptions): CommonConfig {
       throw new ConfigError(`policy ${policy.id} requires a provider in FIPS mode, and provider "${p.name}" does not attest one: ${fips.evidence}`, "requireFipsProvider");
     }
   }
-  const { versions, decisions: versionDecisions } = versionRange(o, policy);
+  const { versions, decisions: versionDecisions } = versionRange(o, policy, implemented);
 
   const suites = select(
     "cipher_suite",
-    TLS13_SUITES.map((s) => ({
+    ALL_SUITES.map((s) => ({
       name: s.name,
       iana: s.id,
       value: s,
       providerGap: p.supports.aeads.includes(s.aead) && p.supports.hashes.includes(s.hash) ? null : `${s.aead} is not offered`,
+      otherGap: versions.includes(s.versions[0]) ? null : versionGap(s.versions[0], versionDecisions),
     })),
     o.cipherSuites,
     policy,

@@ -24,6 +24,8 @@ export interface Candidate<T> {
   readonly value: T;
   /** Why the provider cannot run it, or null when it can. */
   readonly providerGap: string | null;
+  /** Why else it cannot be used (e.g. its TLS version is not enabled), with who decided that. */
+  readonly otherGap?: { readonly rule: string; readonly reference: string; readonly source: DecisionSource } | null;
 }
 
 const KIND_LABEL: Record<ItemKind, string> = {
@@ -72,6 +74,9 @@ export function select<T>(
     } else if (c.providerGap !== null) {
       if (requested) throw new ConfigError(`${label} ${c.name} is not available from provider "${providerName}": ${c.providerGap}`, c.name);
       decisions.push({ ...base, decision: "refused", rule: c.providerGap, reference: `provider ${providerName}`, source: "provider" });
+    } else if (c.otherGap) {
+      if (requested) throw new ConfigError(`${label} ${c.name} cannot be used: ${c.otherGap.rule}`, c.name);
+      decisions.push({ ...base, decision: "refused", rule: c.otherGap.rule, reference: c.otherGap.reference, source: c.otherGap.source });
     } else if (userList && !requested) {
       decisions.push({ ...base, decision: "refused", rule: "not in the configured list", reference: "configuration", source: "user" });
     } else {

@@ -38,7 +38,7 @@ import { signCertificateVerify, verifyCertificateVerify } from "./certificate-ve
 import { agree, groupId, groupName } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { keyCanSign, schemeById } from "../suites/signature-schemes.js";
-import { type Tls13Suite, suiteById } from "../suites/cipher-suites.js";
+import { type Tls13Suite, isTls13Suite, suiteById } from "../suites/cipher-suites.js";
 import { Tls13Traffic, protectionFor } from "./traffic.js";
 import { Transcript } from "./transcript.js";
 
@@ -84,7 +84,7 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
     const extensions = helloExtensions(cookie);
     const raw = frameHandshake(
       HandshakeType.ClientHello,
-      encodeClientHello({ random, legacySessionId: sessionId, cipherSuites: config.cipherSuites.map((s) => s.id), extensions }),
+      encodeClientHello({ random, legacySessionId: sessionId, cipherSuites: config.cipherSuites.filter(isTls13Suite).map((s) => s.id), extensions }),
     );
     ctx.send(raw);
     transcript.add(raw);
@@ -254,7 +254,7 @@ function checkServerHello(sh: ServerHello, sessionId: Uint8Array, config: Client
   if (sh.legacyVersion !== ProtocolVersion.TLS12) throw new PeerMisbehaved("InvalidLegacyVersion", "protocol_version");
   if (!equalBytes(sh.legacySessionIdEcho, sessionId)) throw new PeerMisbehaved("SessionIdMismatch", "illegal_parameter");
   if (sh.compressionMethod !== 0) throw new PeerMisbehaved("CompressionSelected", "illegal_parameter");
-  const suite = config.cipherSuites.find((s) => s.id === sh.cipherSuite);
+  const suite = config.cipherSuites.filter(isTls13Suite).find((s) => s.id === sh.cipherSuite);
   if (!suite) throw new PeerMisbehaved("SelectedUnofferedCipherSuite", "illegal_parameter", `0x${sh.cipherSuite.toString(16)}`);
   checkOnly(sh.extensions, allowed, new Set([...offered, ExtensionType.Cookie]), sh.isHelloRetryRequest ? "HelloRetryRequest" : "ServerHello");
   if (sh.extensions.has(ExtensionType.PreSharedKey)) throw new PeerMisbehaved("UnsolicitedPreSharedKey", "unsupported_extension");

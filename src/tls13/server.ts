@@ -34,7 +34,7 @@ import { signCertificateVerify, verifyCertificateVerify } from "./certificate-ve
 import { agree, groupId } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
-import type { Tls13Suite } from "../suites/cipher-suites.js";
+import { type Tls13Suite, isTls13Suite } from "../suites/cipher-suites.js";
 import { Tls13Traffic, protectionFor } from "./traffic.js";
 import { Transcript } from "./transcript.js";
 
@@ -67,7 +67,7 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   // Peer lists become sets first: every choice below is then linear in the ClientHello's size, so a
   // 64 KiB hello full of entries costs no more than reading it (pre-authentication work stays bounded).
   const clientSuites = new Set(ch.cipherSuites);
-  const suite = config.cipherSuites.find((s) => clientSuites.has(s.id));
+  const suite = config.cipherSuites.filter(isTls13Suite).find((s) => clientSuites.has(s.id));
   if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure");
 
   const clientSchemes = new Set(decodeU16List(required(ch, ExtensionType.SignatureAlgorithms, "SignatureAlgorithms"), "signature_algorithms"));
