@@ -228,13 +228,24 @@ for (const [pname, provider] of PROVIDERS) {
 
   t("fips-140-3 by default offers only approved suites, groups and schemes (Ed25519 where the provider has it)", async () => {
     const c = await client({ policy: "fips-140-3" });
-    assert.equal(c.cipherSuites.map((s) => s.name), ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"]);
+    assert.equal(c.cipherSuites.map((s) => s.name), [
+      "TLS_AES_128_GCM_SHA256",
+      "TLS_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    ]);
+    assert.equal([...c.versions], ["TLSv1.2", "TLSv1.3"]);
     assert.equal([...c.groups], ["secp256r1", "secp384r1", "secp521r1"]);
     assert.is(c.signatureSchemes.some((s) => s.name === "ed25519"), hasEd25519);
     const refused = c.decisions.filter((d) => d.decision === "refused" && d.source === "policy").map((d) => d.name);
     assert.ok(refused.includes("x25519"));
     assert.not.ok(refused.includes("ed25519"));
-    if (provider.supports.aeads.includes("CHACHA20-POLY1305")) assert.ok(refused.includes("TLS_CHACHA20_POLY1305_SHA256"));
+    if (provider.supports.aeads.includes("CHACHA20-POLY1305")) {
+      assert.ok(refused.includes("TLS_CHACHA20_POLY1305_SHA256"));
+      assert.ok(refused.includes("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
+    }
   });
 
   t("asking fips-140-3 for ChaCha20 or X25519 is a ConfigError naming item and rule; Ed25519 only under the superseded id", async () => {
@@ -282,17 +293,23 @@ for (const [pname, provider] of PROVIDERS) {
 
   t("cnsa narrows to AES-256-GCM and P-384, and refuses an RSA-2048 certificate of ours", async () => {
     const c = await client({ policy: "cnsa" });
-    assert.equal(c.cipherSuites.map((s) => s.name), ["TLS_AES_256_GCM_SHA384"]);
+    assert.equal(c.cipherSuites.map((s) => s.name), ["TLS_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]);
     assert.equal([...c.groups], ["secp384r1"]);
     const e = await configError(buildServerConfig({ provider, policy: "cnsa", certificateChain: rsa.certPem, privateKey: rsa.keyPem }));
     assert.is(e.item, "certificateChain");
     assert.match(e.message, /RSA modulus must be at least 3072 bits/);
   });
 
-  t("TLS 1.0/1.1 cannot be configured; maxVersion TLSv1.2 leaves nothing until TLS 1.2 lands", async () => {
+  t("TLS 1.0/1.1 cannot be configured; a client may cap at TLSv1.2, a server not until its TLS 1.2 handshake lands", async () => {
     const e = await configError(client({ minVersion: "TLSv1.1" as never }));
     assert.is(e.item, "minVersion");
-    const e2 = await configError(client({ maxVersion: "TLSv1.2" }));
+    const capped = await client({ maxVersion: "TLSv1.2" });
+    assert.equal([...capped.versions], ["TLSv1.2"]);
+    assert.ok(capped.cipherSuites.every((s) => s.versions[0] === "TLSv1.2"));
+    const tls13 = capped.decisions.find((d) => d.name === "TLS_AES_128_GCM_SHA256")!;
+    assert.equal([tls13.decision, tls13.source], ["refused", "user"]);
+    assert.match(tls13.rule, /^a TLSv1\.3 suite, and TLSv1\.3 is not enabled: outside minVersion\.\.maxVersion$/);
+    const e2 = await configError(buildServerConfig({ provider, certificateChain: ec.certPem, privateKey: ec.keyPem, maxVersion: "TLSv1.2" }));
     assert.is(e2.item, "maxVersion");
   });
 

@@ -1,7 +1,7 @@
 // ClientConnection: the sans-IO client. Wire `transmit` to the network and feed received bytes to
 // receive(); `handshake` settles when the TLS handshake does.
 import type { ClientConfig } from "../config/client.js";
-import { clientHandshake13 } from "../tls13/client.js";
+import { clientHandshake } from "../handshake/client.js";
 import { Connection, type ConnectionCallbacks } from "./connection.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 
@@ -14,6 +14,6 @@ export class ClientConnection extends Connection {
   }
 
   protected runHandshake(ctx: HandshakeContext): Promise<HandshakeResult> {
-    return clientHandshake13(ctx, this.config);
+    return clientHandshake(ctx, this.config);
   }
 }

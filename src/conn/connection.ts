@@ -211,7 +211,8 @@ export abstract class Connection {
   private updateKeyAtLimit(): void {
     const every = this.limits.keyUpdateAfterRecords;
     const limit = every > 0 ? Math.min(every, RECORDS_PER_KEY_LIMIT) : RECORDS_PER_KEY_LIMIT;
-    if (this.outbound.recordsUnderKey >= limit) void this.traffic!.updateWriteKey(false);
+    // TLS 1.2 has no KeyUpdate: its traffic rejects, and the connection ends rather than overuse the key.
+    if (this.outbound.recordsUnderKey >= limit) this.traffic!.updateWriteKey(false).catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e))));
   }
 
   private handshakeContext(): HandshakeContext {
@@ -222,6 +223,8 @@ export abstract class Connection {
       expect: (type) => this.inbound.expect(type),
       send: (raw) => this.outbound.sendHandshake(raw),
       sendChangeCipherSpec: () => this.outbound.sendChangeCipherSpec(),
+      useTls12Records: () => void (this.inbound.tls12 = true),
+      readChangeCipherSpec: (protection) => this.inbound.readChangeCipherSpec(protection),
       installReadProtection: (protection, after) => this.inbound.installProtection(protection, after),
       installWriteProtection: (protection) => this.outbound.installProtection(protection),
     };

@@ -20,6 +20,8 @@ export class Inbound {
   private receivedHandshake = false;
   readonly inARow = new InARowGuard();
   handshaking = true;
+  /** TLS 1.2: ChangeCipherSpec is a protocol message the handshake reads, not a compatibility record to drop. */
+  tls12 = false;
 
   constructor(
     private readonly limits: ConnectionLimits,
@@ -91,6 +93,11 @@ export class Inbound {
       if (this.handshaking && ++this.handshakeRecords > this.limits.maxHandshakeRecords) {
         throw new PeerMisbehaved("TooManyHandshakeRecords", "unexpected_message", `more than ${this.limits.maxHandshakeRecords} records before the handshake completed`);
       }
+      if (record.type === ContentType.ChangeCipherSpec && this.tls12) {
+        // Only readChangeCipherSpec() accepts it; anywhere else it is out of order.
+        if (!this.handshaking) throw new PeerMisbehaved("UnexpectedChangeCipherSpec", "unexpected_message");
+        return this.reader.open(record);
+      }
       if (record.type === ContentType.ChangeCipherSpec) {
         // RFC 8446 5: a 0x01 CCS between the first ClientHello and the peer's Finished is dropped, however
         // many come (Java's JSSE sends one after a HelloRetryRequest and another after the ServerHello);
@@ -112,9 +119,30 @@ export class Inbound {
       if (!record) throw new PeerMisbehaved("UnexpectedEof", "decode_error", "transport closed during the handshake");
       if (record.type === ContentType.Handshake) this.joinHandshake(record.content);
       else if (record.type === ContentType.Alert) this.handleAlert(record.content);
+      else if (record.type === ContentType.ChangeCipherSpec) throw new PeerMisbehaved("UnexpectedChangeCipherSpec", "unexpected_message", "ChangeCipherSpec where a handshake message was expected");
       else throw new PeerMisbehaved("UnexpectedRecordDuringHandshake", "unexpected_message", `content type ${record.type}`);
     }
     return this.pending.shift()!;
+  }
+
+  /**
+   * TLS 1.2: the peer's ChangeCipherSpec, which must come next, whole, on a message boundary
+   * (RFC 5246 7.1); then `protection` opens every record after it.
+   */
+  async readChangeCipherSpec(protection: Promise<RecordProtection>): Promise<void> {
+    if (!this.atRecordBoundary) throw new PeerMisbehaved("UnexpectedChangeCipherSpec", "unexpected_message", "ChangeCipherSpec inside a handshake message");
+    for (;;) {
+      const record = await this.readRecord();
+      if (!record) throw new PeerMisbehaved("UnexpectedEof", "decode_error", "transport closed before ChangeCipherSpec");
+      if (record.type === ContentType.Alert) {
+        this.handleAlert(record.content);
+        continue;
+      }
+      if (record.type !== ContentType.ChangeCipherSpec) throw new PeerMisbehaved("MissingChangeCipherSpec", "unexpected_message", `content type ${record.type} before ChangeCipherSpec`);
+      if (record.content.length !== 1 || record.content[0] !== 1) throw new PeerMisbehaved("MalformedChangeCipherSpec", "decode_error");
+      this.reader.install(await protection);
+      return;
+    }
   }
 
   async expect(type: number): Promise<HandshakeMessage> {

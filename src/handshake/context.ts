@@ -27,6 +27,10 @@ export interface HandshakeContext extends ProtectionInstaller {
   /** Sends a framed handshake message under the current write protection. */
   send(raw: Uint8Array): void;
   sendChangeCipherSpec(): void;
+  /** TLS 1.2 was negotiated: ChangeCipherSpec becomes a message read by readChangeCipherSpec(). */
+  useTls12Records(): void;
+  /** TLS 1.2: reads the peer's ChangeCipherSpec, then opens the records after it with `protection`. */
+  readChangeCipherSpec(protection: Promise<RecordProtection>): Promise<void>;
 }
 
 /** What the traffic after a handshake may ask of its connection. */

@@ -17,4 +17,6 @@ export interface NegotiatedInfo {
   readonly peerCertificates: readonly Uint8Array[];
   readonly helloRetryRequest: boolean;
   readonly provider: string;
+  /** TLS 1.2 only: whether the master secret is the Extended Master Secret (RFC 7627). */
+  readonly extendedMasterSecret?: boolean;
 }

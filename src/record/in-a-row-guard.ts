@@ -9,7 +9,7 @@ import { PeerMisbehaved } from "../errors.js";
  */
 export const MAX_IN_A_ROW = 32;
 
-export type InARowReason = "TooManyWarningAlerts" | "TooManyEmptyRecords" | "TooManySessionTickets" | "TooManyKeyUpdates";
+export type InARowReason = "TooManyWarningAlerts" | "TooManyEmptyRecords" | "TooManySessionTickets" | "TooManyKeyUpdates" | "TooManyRenegotiationRequests";
 
 export class InARowGuard {
   private inARow = 0;

@@ -1,27 +1,14 @@
 // The TLS 1.3 client handshake (RFC 8446 section 2, 4), written as the sequence it is.
-import type { KeyShare } from "../crypto/provider.js";
 import type { ClientConfig } from "../config/client.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
+import { type ClientHelloState, sendClientHello } from "../handshake/client-hello.js";
 import { equalBytes } from "../codec/bytes.js";
 import { DecodeError, PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
+import { type Extensions, decodeAlpn, decodeCookie, decodeExtension, decodeKeyShareServer, decodeU16 } from "../msgs/extensions.js";
+import { type ServerHello, decodeServerHello } from "../msgs/hello.js";
 import {
-  type Extension,
-  type Extensions,
-  decodeAlpn,
-  decodeCookie,
-  decodeExtension,
-  decodeKeyShareServer,
-  decodeU16,
-  encodeAlpn,
-  encodeCookie,
-  encodeKeyShareClient,
-  encodeServerName,
-  encodeSupportedVersionsClient,
-  encodeU16List,
-} from "../msgs/extensions.js";
-import { type ServerHello, decodeServerHello, encodeClientHello } from "../msgs/hello.js";
-import {
+  type HandshakeMessage,
   decodeCertificate,
   decodeCertificateRequest,
   decodeCertificateVerify,
@@ -33,9 +20,8 @@ import {
 import { verifyServerCertificate } from "../verify/verifier.js";
 import { type Certificate, parseCertificate } from "../verify/certificate.js";
 import { peerVerification } from "../config/common.js";
-import { isIpLiteral } from "../verify/names.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
-import { agree, groupId, groupName } from "../suites/groups.js";
+import { agree, groupName } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { keyCanSign, schemeById } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite, suiteById } from "../suites/cipher-suites.js";
@@ -55,46 +41,19 @@ function checkOnly(ext: Extensions, allowed: Set<number>, offered: Set<number>, 
   }
 }
 
-export async function clientHandshake13(ctx: HandshakeContext, config: ClientConfig): Promise<HandshakeResult> {
+/**
+ * The TLS 1.3 client handshake from the server's first ServerHello (or HelloRetryRequest) on; the
+ * shared hello step (handshake/client.ts) sent our ClientHello and chose TLS 1.3.
+ */
+export async function continueClientTls13(ctx: HandshakeContext, config: ClientConfig, hello: ClientHelloState, firstServerHello: HandshakeMessage): Promise<HandshakeResult> {
   const p = config.provider;
   const transcript = new Transcript(p);
-  // Middlebox compatibility mode (RFC 8446 D.4): a random session id, and a CCS before our second flight.
-  const sessionId = p.random(32);
-  const random = p.random(32);
-  const shares = new Map<number, KeyShare>();
-  for (const g of config.keyShareGroups) shares.set(groupId(g), await p.keyShare(g));
-  const sni = config.serverName !== undefined && !isIpLiteral(config.serverName) ? config.serverName.replace(/\.$/, "") : undefined;
+  transcript.add(hello.raw);
+  const { sessionId, shares } = hello;
 
-  const helloExtensions = (cookie?: Uint8Array): Extension[] => {
-    const ext: Extension[] = [];
-    if (sni !== undefined) ext.push({ type: ExtensionType.ServerName, data: encodeServerName(sni) });
-    ext.push({ type: ExtensionType.SupportedGroups, data: encodeU16List(config.groups.map(groupId)) });
-    ext.push({ type: ExtensionType.SignatureAlgorithms, data: encodeU16List(config.signatureSchemes.filter((s) => s.handshake).map((s) => s.id)) });
-    ext.push({ type: ExtensionType.SignatureAlgorithmsCert, data: encodeU16List(config.signatureSchemes.map((s) => s.id)) });
-    ext.push({ type: ExtensionType.SupportedVersions, data: encodeSupportedVersionsClient([ProtocolVersion.TLS13]) });
-    ext.push({
-      type: ExtensionType.KeyShare,
-      data: encodeKeyShareClient([...shares.values()].map((s) => ({ group: groupId(s.group), keyExchange: s.publicKey }))),
-    });
-    if (config.alpnProtocols.length) ext.push({ type: ExtensionType.Alpn, data: encodeAlpn(config.alpnProtocols) });
-    if (cookie) ext.push({ type: ExtensionType.Cookie, data: encodeCookie(cookie) });
-    return ext;
-  };
-  const sendHello = (cookie?: Uint8Array): Set<number> => {
-    const extensions = helloExtensions(cookie);
-    const raw = frameHandshake(
-      HandshakeType.ClientHello,
-      encodeClientHello({ random, legacySessionId: sessionId, cipherSuites: config.cipherSuites.filter(isTls13Suite).map((s) => s.id), extensions }),
-    );
-    ctx.send(raw);
-    transcript.add(raw);
-    return new Set(extensions.map((e) => e.type));
-  };
-
-  let offered = sendHello();
-  let shMsg = await ctx.expect(HandshakeType.ServerHello);
+  let shMsg = firstServerHello;
   let sh = decodeServerHello(shMsg.body);
-  let suite = checkServerHello(sh, sessionId, config, sh.isHelloRetryRequest ? HRR_EXTENSIONS : SERVER_HELLO_EXTENSIONS, offered);
+  let suite = checkServerHello(sh, sessionId, config, sh.isHelloRetryRequest ? HRR_EXTENSIONS : SERVER_HELLO_EXTENSIONS, hello.offered);
   let retried = false;
 
   if (sh.isHelloRetryRequest) {
@@ -118,11 +77,13 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
     await transcript.replaceWithMessageHash();
     transcript.add(shMsg.raw);
     ctx.sendChangeCipherSpec();
-    offered = sendHello(cookieData === undefined ? undefined : decodeCookie(cookieData));
+    transcript.add(sendClientHello(ctx, config, hello, cookieData === undefined ? undefined : decodeCookie(cookieData)));
     shMsg = await ctx.expect(HandshakeType.ServerHello);
     sh = decodeServerHello(shMsg.body);
     if (sh.isHelloRetryRequest) throw new PeerMisbehaved("SecondHelloRetryRequest", "unexpected_message");
-    const again = checkServerHello(sh, sessionId, config, SERVER_HELLO_EXTENSIONS, offered);
+    // After a retry the server must stay with TLS 1.3 (RFC 8446 4.1.4).
+    if (!sh.extensions.has(ExtensionType.SupportedVersions)) throw new PeerMisbehaved("VersionChangedAfterRetry", "illegal_parameter");
+    const again = checkServerHello(sh, sessionId, config, SERVER_HELLO_EXTENSIONS, hello.offered);
     if (again.id !== suite.id) throw new PeerMisbehaved("CipherSuiteChangedAfterRetry", "illegal_parameter");
   }
   suite = suiteById(sh.cipherSuite)!;
@@ -145,7 +106,7 @@ export async function clientHandshake13(ctx: HandshakeContext, config: ClientCon
   // EncryptedExtensions
   const eeMsg = await ctx.expect(HandshakeType.EncryptedExtensions);
   const ee = decodeEncryptedExtensions(eeMsg.body);
-  checkOnly(ee, ENCRYPTED_EXTENSIONS_ALLOWED, new Set([...offered, ExtensionType.SupportedGroups]), "EncryptedExtensions");
+  checkOnly(ee, ENCRYPTED_EXTENSIONS_ALLOWED, new Set([...hello.offered, ExtensionType.SupportedGroups]), "EncryptedExtensions");
   let alpnProtocol: string | null = null;
   const alpnData = ee.get(ExtensionType.Alpn);
   if (alpnData !== undefined) {

@@ -289,9 +289,10 @@ export type SServerMode =
   /** -quiet: stdin and stdout carry exactly the application data. */
   | "quiet";
 
-/** Starts `openssl s_server -tls1_3` on 127.0.0.1 and resolves once it accepts connections. */
-export async function opensslServer(scope: Scope, o: { cert: CertSet; mode: SServerMode; args?: readonly string[] }): Promise<{ peer: Peer; port: number }> {
-  const common = ["-cert", o.cert.certPath, "-key", o.cert.keyPath, "-tls1_3", ...(o.args ?? [])];
+/** Starts `openssl s_server` (TLS 1.3 only unless `version` says otherwise) on 127.0.0.1 and resolves once it accepts connections. */
+export async function opensslServer(scope: Scope, o: { cert: CertSet; mode: SServerMode; args?: readonly string[]; version?: "tls1_2" | "tls1_3" | "any" }): Promise<{ peer: Peer; port: number }> {
+  const version = o.version ?? "tls1_3";
+  const common = ["-cert", o.cert.certPath, "-key", o.cert.keyPath, ...(version === "any" ? [] : [`-${version}`]), ...(o.args ?? [])];
   if (o.mode === "quiet") {
     // A quiet s_server prints nothing, not even its port: choose one, then probe it.
     const port = await freePort();

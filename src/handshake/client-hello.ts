@@ -1,0 +1,100 @@
+// The client's hello, shared by both versions: one ClientHello offers every enabled version, and the
+// ServerHello decides which handshake continues (tls13/client.ts or tls12/client.ts). The state kept
+// here is what either continuation needs: our random, session id, key shares and what we offered.
+import type { KeyShare } from "../crypto/provider.js";
+import type { ClientConfig } from "../config/client.js";
+import { equalBytes } from "../codec/bytes.js";
+import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
+import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
+import { type Extension, decodeU16, encodeAlpn, encodeCookie, encodeKeyShareClient, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../msgs/extensions.js";
+import { type ServerHello, encodeClientHello } from "../msgs/hello.js";
+import { frameHandshake } from "../msgs/handshake.js";
+import { groupId } from "../suites/groups.js";
+import { isTls12Suite, isTls13Suite } from "../suites/cipher-suites.js";
+import type { TlsVersionName } from "../suites/versions.js";
+import { isIpLiteral } from "../verify/names.js";
+import type { HandshakeContext } from "./context.js";
+
+/** The last eight bytes of a TLS 1.3 server's random when it negotiates TLS 1.2 (RFC 8446 4.1.3). */
+const DOWNGRADE_TLS12 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]);
+const DOWNGRADE_TLS11 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]);
+
+export interface ClientHelloState {
+  readonly random: Uint8Array;
+  /** A random id in TLS 1.3 middlebox compatibility mode (RFC 8446 D.4), echoed by the server. */
+  readonly sessionId: Uint8Array;
+  /** Our key shares by group code point (TLS 1.3); replaced after a HelloRetryRequest. */
+  readonly shares: Map<number, KeyShare>;
+  /** Extension types of the last hello we sent: a server may answer only these. */
+  offered: Set<number>;
+  /** The last framed ClientHello, for the transcript. */
+  raw: Uint8Array;
+}
+
+export async function newClientHello(config: ClientConfig): Promise<ClientHelloState> {
+  const p = config.provider;
+  const shares = new Map<number, KeyShare>();
+  if (config.versions.includes("TLSv1.3")) for (const g of config.keyShareGroups) shares.set(groupId(g), await p.keyShare(g));
+  return { random: p.random(32), sessionId: config.versions.includes("TLSv1.3") ? p.random(32) : new Uint8Array(0), shares, offered: new Set(), raw: new Uint8Array(0) };
+}
+
+function extensions(config: ClientConfig, state: ClientHelloState, cookie: Uint8Array | undefined): Extension[] {
+  const tls13 = config.versions.includes("TLSv1.3");
+  const tls12 = config.versions.includes("TLSv1.2");
+  const sni = config.serverName !== undefined && !isIpLiteral(config.serverName) ? config.serverName.replace(/\.$/, "") : undefined;
+  const ext: Extension[] = [];
+  if (sni !== undefined) ext.push({ type: ExtensionType.ServerName, data: encodeServerName(sni) });
+  ext.push({ type: ExtensionType.SupportedGroups, data: encodeU16List(config.groups.map(groupId)) });
+  // TLS 1.2 ECDHE: uncompressed points only (RFC 8422 5.1.2).
+  if (tls12) ext.push({ type: ExtensionType.EcPointFormats, data: new Uint8Array([1, 0]) });
+  // rsa_pkcs1_* sign TLS 1.2 handshakes only; a TLS 1.3 server must not pick them (RFC 8446 4.2.3).
+  const handshakeSchemes = config.signatureSchemes.filter((s) => s.handshake || (tls12 && s.versions.includes("TLSv1.2")));
+  ext.push({ type: ExtensionType.SignatureAlgorithms, data: encodeU16List(handshakeSchemes.map((s) => s.id)) });
+  ext.push({ type: ExtensionType.SignatureAlgorithmsCert, data: encodeU16List(config.signatureSchemes.map((s) => s.id)) });
+  if (tls12) {
+    // Always offered; required of the server under policies that say so (FIPS 140-3 IG D.Q).
+    ext.push({ type: ExtensionType.ExtendedMasterSecret, data: new Uint8Array(0) });
+    // An initial handshake's renegotiation_info is empty (RFC 5746 3.4).
+    ext.push({ type: ExtensionType.RenegotiationInfo, data: new Uint8Array([0]) });
+  }
+  if (tls13) {
+    ext.push({ type: ExtensionType.SupportedVersions, data: encodeSupportedVersionsClient(tls12 ? [ProtocolVersion.TLS13, ProtocolVersion.TLS12] : [ProtocolVersion.TLS13]) });
+    ext.push({ type: ExtensionType.KeyShare, data: encodeKeyShareClient([...state.shares.values()].map((s) => ({ group: groupId(s.group), keyExchange: s.publicKey }))) });
+  }
+  if (config.alpnProtocols.length) ext.push({ type: ExtensionType.Alpn, data: encodeAlpn(config.alpnProtocols) });
+  if (cookie) ext.push({ type: ExtensionType.Cookie, data: encodeCookie(cookie) });
+  return ext;
+}
+
+/** Builds and sends the ClientHello (again after a HelloRetryRequest, with `cookie`); returns it framed. */
+export function sendClientHello(ctx: HandshakeContext, config: ClientConfig, state: ClientHelloState, cookie?: Uint8Array): Uint8Array {
+  const ext = extensions(config, state, cookie);
+  const suites = [...config.cipherSuites.filter(isTls13Suite), ...config.cipherSuites.filter(isTls12Suite)];
+  const raw = frameHandshake(HandshakeType.ClientHello, encodeClientHello({ random: state.random, legacySessionId: state.sessionId, cipherSuites: suites.map((s) => s.id), extensions: ext }));
+  ctx.send(raw);
+  state.offered = new Set(ext.map((e) => e.type));
+  state.raw = raw;
+  return raw;
+}
+
+/**
+ * The version a ServerHello chose: TLS 1.3 by supported_versions, TLS 1.2 by legacy_version. A TLS 1.2
+ * answer from a server whose random says it speaks TLS 1.3 is a downgrade (RFC 8446 4.1.3).
+ */
+export function negotiatedVersion(sh: ServerHello, config: ClientConfig): TlsVersionName {
+  const supported = sh.extensions.get(ExtensionType.SupportedVersions);
+  if (supported !== undefined) {
+    const v = decodeU16(supported, "supported_versions");
+    if (v !== ProtocolVersion.TLS13 || !config.versions.includes("TLSv1.3")) throw new PeerMisbehaved("SelectedUnofferedVersion", "illegal_parameter", `0x${v.toString(16)}`);
+    return "TLSv1.3";
+  }
+  if (sh.legacyVersion === ProtocolVersion.TLS12 && config.versions.includes("TLSv1.2")) {
+    const tail = sh.random.subarray(24);
+    if (config.versions.includes("TLSv1.3") && (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))) {
+      throw new PeerMisbehaved("DowngradeDetected", "illegal_parameter", "a TLS 1.3 server's random marks this TLS 1.2 ServerHello as a downgrade");
+    }
+    return "TLSv1.2";
+  }
+  const enabled = config.versions.join(", ");
+  throw new PeerIncompatible(sh.legacyVersion === ProtocolVersion.TLS12 ? "ServerDoesNotSupportTls13" : "UnsupportedVersion", "protocol_version", `server chose version 0x${sh.legacyVersion.toString(16)}; enabled: ${enabled}`);
+}

@@ -1,0 +1,17 @@
+// The client handshake's first step, shared by both versions: send one ClientHello offering every
+// enabled version, read the ServerHello, and continue with the handshake of the version it chose.
+import type { ClientConfig } from "../config/client.js";
+import { HandshakeType } from "../msgs/enums.js";
+import { decodeServerHello } from "../msgs/hello.js";
+import { continueClientTls12 } from "../tls12/client.js";
+import { continueClientTls13 } from "../tls13/client.js";
+import { negotiatedVersion, newClientHello, sendClientHello } from "./client-hello.js";
+import type { HandshakeContext, HandshakeResult } from "./context.js";
+
+export async function clientHandshake(ctx: HandshakeContext, config: ClientConfig): Promise<HandshakeResult> {
+  const hello = await newClientHello(config);
+  sendClientHello(ctx, config, hello);
+  const serverHello = await ctx.expect(HandshakeType.ServerHello);
+  const version = negotiatedVersion(decodeServerHello(serverHello.body), config);
+  return version === "TLSv1.3" ? continueClientTls13(ctx, config, hello, serverHello) : continueClientTls12(ctx, config, hello, serverHello);
+}

@@ -1,0 +1,178 @@
+// The TLS 1.2 client handshake (RFC 5246 7.3) with ECDHE (RFC 8422) and AEAD suites, written as the
+// sequence it is, from the ServerHello on: the shared hello step (handshake/client.ts) sent our
+// ClientHello and the server chose TLS 1.2. Extended Master Secret (RFC 7627) is always offered and
+// required where the policy says so; renegotiation indication (RFC 5746) is sent and checked.
+import type { ClientConfig } from "../config/client.js";
+import type { ClientHelloState } from "../handshake/client-hello.js";
+import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
+import { peerVerification } from "../config/common.js";
+import { equalBytes } from "../codec/bytes.js";
+import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
+import { ExtensionType, HandshakeType } from "../msgs/enums.js";
+import { type Extensions, decodeAlpn } from "../msgs/extensions.js";
+import { type HandshakeMessage, frameHandshake } from "../msgs/handshake.js";
+import { decodeServerHello } from "../msgs/hello.js";
+import {
+  type CertificateRequestTls12,
+  decodeCertificateRequestTls12,
+  decodeCertificateTls12,
+  decodeFinishedTls12,
+  decodeServerHelloDone,
+  decodeServerKeyExchangeEcdhe,
+  encodeCertificateTls12,
+  encodeCertificateVerify,
+  encodeClientKeyExchangeEcdhe,
+  serverKeyExchangeSignedData,
+} from "../msgs/tls12.js";
+import { Tls12AeadProtection } from "../record/tls12-aead.js";
+import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
+import { agree, groupName } from "../suites/groups.js";
+import type { SchemeInfo } from "../suites/signature-schemes.js";
+import { Transcript } from "../tls13/transcript.js";
+import { type Certificate, parseCertificate } from "../verify/certificate.js";
+import { verifyServerCertificate } from "../verify/verifier.js";
+import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
+import { signTls12, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
+import { Tls12Traffic } from "./traffic.js";
+
+/** Extensions a TLS 1.2 ServerHello may carry, each only if we offered it. */
+const SERVER_HELLO_EXTENSIONS = new Set<number>([ExtensionType.RenegotiationInfo, ExtensionType.ExtendedMasterSecret, ExtensionType.EcPointFormats, ExtensionType.Alpn, ExtensionType.ServerName]);
+
+export async function continueClientTls12(ctx: HandshakeContext, config: ClientConfig, hello: ClientHelloState, serverHello: HandshakeMessage): Promise<HandshakeResult> {
+  const p = config.provider;
+  ctx.useTls12Records();
+  const sh = decodeServerHello(serverHello.body);
+  const suite = checkServerHello(sh.cipherSuite, sh.compressionMethod, sh.extensions, config, hello.offered);
+  const ems = sh.extensions.has(ExtensionType.ExtendedMasterSecret);
+  if (!ems && config.policy.requireExtendedMasterSecret) {
+    throw new PeerIncompatible("ExtendedMasterSecretRequired", "handshake_failure", `policy ${config.policy.id} requires the Extended Master Secret in TLS 1.2 (FIPS 140-3 IG D.Q; RFC 7627)`);
+  }
+  const alpnProtocol = checkAlpn(sh.extensions, config);
+  const transcript = new Transcript(p);
+  transcript.setHash(suite.hash);
+  transcript.add(hello.raw);
+  transcript.add(serverHello.raw);
+
+  // Certificate
+  const certMsg = await ctx.expect(HandshakeType.Certificate);
+  const chain = decodeCertificateTls12(certMsg.body, ctx.limits.maxCertificates);
+  if (chain.length === 0) throw new PeerMisbehaved("EmptyCertificate", "decode_error", "server sent an empty Certificate message");
+  transcript.add(certMsg.raw);
+  let leaf: Certificate | undefined;
+  if (config.verifyCertificates) [leaf] = await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) });
+  let spki: Uint8Array;
+  try {
+    spki = (leaf ?? parseCertificate(chain[0]!)).spki;
+  } catch {
+    throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
+  }
+
+  // ServerKeyExchange: the server's ECDHE share, signed over both randoms (RFC 8422 5.4).
+  const skeMsg = await ctx.expect(HandshakeType.ServerKeyExchange);
+  const ske = decodeServerKeyExchangeEcdhe(skeMsg.body);
+  const group = groupName(ske.group);
+  if (group === undefined || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
+  const scheme = await verifyTls12Signature(p, config.signatureSchemes, ske.scheme, ske.signature, spki, serverKeyExchangeSignedData(hello.random, sh.random, ske.params), "ServerKeyExchange");
+  if ((suite.authentication === "ECDSA") !== (scheme.keyType === "ec")) {
+    throw new PeerMisbehaved("SignatureSchemeDoesNotMatchSuite", "illegal_parameter", `${scheme.name} for ${suite.name}`);
+  }
+  transcript.add(skeMsg.raw);
+
+  // CertificateRequest (optional), ServerHelloDone
+  let next = await ctx.readMessage();
+  let request: CertificateRequestTls12 | null = null;
+  if (next.type === HandshakeType.CertificateRequest) {
+    request = decodeCertificateRequestTls12(next.body);
+    transcript.add(next.raw);
+    next = await ctx.readMessage();
+  }
+  if (next.type !== HandshakeType.ServerHelloDone) throw new PeerMisbehaved("UnexpectedMessage", "unexpected_message", `expected ServerHelloDone, got type ${next.type}`);
+  decodeServerHelloDone(next.body);
+  transcript.add(next.raw);
+
+  // Our flight: Certificate (if asked), ClientKeyExchange, CertificateVerify (if we have a key), CCS, Finished.
+  const share = await p.keyShare(group);
+  const preMaster = await agree(share, ske.publicKey);
+  const clientScheme = request ? chooseClientScheme(config, request) : null;
+  if (request) send(ctx, transcript, HandshakeType.Certificate, encodeCertificateTls12(clientScheme ? config.certificateChain : []));
+  send(ctx, transcript, HandshakeType.ClientKeyExchange, encodeClientKeyExchangeEcdhe(share.publicKey));
+  // The session hash ends with ClientKeyExchange (RFC 7627 3).
+  const master = ems ? await extendedMasterSecret(p, suite.hash, preMaster, await transcript.hash()) : await masterSecret(p, suite.hash, preMaster, hello.random, sh.random);
+  if (clientScheme && config.signingKey) {
+    const signature = await signTls12(config.signingKey, clientScheme, transcript.bytes());
+    send(ctx, transcript, HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: clientScheme.id, signature }));
+  }
+  const keys = await keyBlock(p, suite.hash, suite.aead, master, hello.random, sh.random);
+  ctx.sendChangeCipherSpec();
+  ctx.installWriteProtection(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
+  send(ctx, transcript, HandshakeType.Finished, await verifyData(p, suite.hash, master, "client finished", await transcript.hash()));
+
+  // The server's ChangeCipherSpec and Finished.
+  await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
+  const finMsg = await ctx.expect(HandshakeType.Finished);
+  const expected = await verifyData(p, suite.hash, master, "server finished", await transcript.hash());
+  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "server Finished does not verify");
+
+  return {
+    info: {
+      version: "TLSv1.2",
+      cipherSuite: suite.name,
+      group,
+      signatureScheme: scheme.name,
+      alpnProtocol,
+      serverName: config.serverName ?? null,
+      peerCertificates: chain,
+      helloRetryRequest: false,
+      provider: p.name,
+      extendedMasterSecret: ems,
+    },
+    traffic: (host) => new Tls12Traffic(host, "client", p, { hash: suite.hash, masterSecret: master, clientRandom: hello.random, serverRandom: sh.random }),
+  };
+}
+
+function send(ctx: HandshakeContext, transcript: Transcript, type: number, body: Uint8Array): void {
+  const raw = frameHandshake(type, body);
+  ctx.send(raw);
+  transcript.add(raw);
+}
+
+function checkServerHello(cipherSuite: number, compression: number, ext: Extensions, config: ClientConfig, offered: Set<number>): Tls12Suite {
+  if (compression !== 0) throw new PeerMisbehaved("CompressionSelected", "illegal_parameter");
+  const suite = config.cipherSuites.filter(isTls12Suite).find((s) => s.id === cipherSuite);
+  if (!suite) throw new PeerMisbehaved("SelectedUnofferedCipherSuite", "illegal_parameter", `0x${cipherSuite.toString(16).padStart(4, "0")} is not a TLS 1.2 suite we offered`);
+  for (const t of ext.types()) {
+    if (!offered.has(t)) throw new PeerMisbehaved("UnsolicitedExtension", "unsupported_extension", `type ${t} in ServerHello`);
+    if (!SERVER_HELLO_EXTENSIONS.has(t)) throw new PeerMisbehaved("ExtensionNotAllowedHere", "illegal_parameter", `type ${t} in a TLS 1.2 ServerHello`);
+  }
+  // RFC 5746 3.4: an initial handshake's renegotiation_info must be empty (a zero-length vector).
+  const ri = ext.get(ExtensionType.RenegotiationInfo);
+  if (ri !== undefined && (ri.length !== 1 || ri[0] !== 0)) throw new PeerMisbehaved("NonEmptyRenegotiationInfo", "handshake_failure");
+  if (ri === undefined && config.policy.requireExtendedMasterSecret) {
+    throw new PeerIncompatible("RenegotiationIndicationRequired", "handshake_failure", `policy ${config.policy.id} requires renegotiation indication in TLS 1.2 (RFC 5746)`);
+  }
+  const ems = ext.get(ExtensionType.ExtendedMasterSecret);
+  if (ems !== undefined && ems.length !== 0) throw new PeerMisbehaved("MalformedExtendedMasterSecret", "decode_error");
+  const formats = ext.get(ExtensionType.EcPointFormats);
+  // RFC 8422 5.2: a server that sends the list must include uncompressed.
+  if (formats !== undefined && (formats.length < 2 || formats[0] !== formats.length - 1 || !formats.subarray(1).includes(0))) {
+    throw new PeerMisbehaved("NoUncompressedPointFormat", "illegal_parameter");
+  }
+  const sni = ext.get(ExtensionType.ServerName);
+  if (sni !== undefined && sni.length !== 0) throw new PeerMisbehaved("MalformedServerNameAcknowledgement", "decode_error");
+  return suite;
+}
+
+function checkAlpn(ext: Extensions, config: ClientConfig): string | null {
+  const data = ext.get(ExtensionType.Alpn);
+  if (data === undefined) return null;
+  const chosen = decodeAlpn(data);
+  if (chosen.length !== 1 || !config.alpnProtocols.includes(chosen[0]!)) throw new PeerMisbehaved("InvalidAlpnSelection", "illegal_parameter");
+  return chosen[0]!;
+}
+
+/** Our scheme for CertificateVerify: the first of ours the server accepts and our key can make; null sends no certificate. */
+function chooseClientScheme(config: ClientConfig, request: CertificateRequestTls12): SchemeInfo | null {
+  const key = config.signingKey;
+  if (!key || config.certificateChain.length === 0) return null;
+  return config.signatureSchemes.find((s) => request.signatureSchemes.includes(s.id) && tls12SchemeFitsKey(s, key.type)) ?? null;
+}
