@@ -143,7 +143,7 @@ export function reportHeader(type: AuditReport["type"], subject: string, at: Dat
 
 /**
  * Catalog items the policy allows that the config never considered because fipstls does not
- * implement them yet (TLS 1.2 suites, hybrid ML-KEM groups): listed, so that a report shows the
+ * implement them yet (the hybrid ML-KEM groups): listed, so that a report shows the
  * policy's decision and why it is not in effect.
  */
 function notImplemented(policy: Policy, decided: readonly ConfigDecision[]): AuditItem[] {
@@ -202,6 +202,11 @@ export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subj
     judged("group", info.group, GROUPS.find((g) => g.name === info.group)?.iana ?? null),
     judged("signature_scheme", info.signatureScheme, SIGNATURE_SCHEMES.find((s) => s.name === info.signatureScheme)?.iana ?? null),
   ];
+  // TLS 1.2: whether the master secret is the Extended Master Secret (FIPS 140-3 IG D.Q).
+  if (info.version === "TLSv1.2") {
+    const ems = judged("extension", "extended_master_secret", 23);
+    items.push(info.extendedMasterSecret ? ems : { ...ems, decision: config.policy.requireExtendedMasterSecret ? "refused" : ems.decision, rule: `not negotiated: ${ems.rule}` });
+  }
   const certificates = info.peerCertificates.length ? auditChain(info.peerCertificates, config.policy) : [];
   const reasons = [
     ...items.filter((i) => i.decision === "refused").map((i) => `negotiated ${i.kind} ${i.name}: ${i.rule}`),
@@ -218,6 +223,7 @@ export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subj
       alpnProtocol: info.alpnProtocol,
       serverName: info.serverName,
       helloRetryRequest: info.helloRetryRequest,
+      ...(info.version === "TLSv1.2" ? { extendedMasterSecret: info.extendedMasterSecret ?? false } : {}),
     },
     items,
     certificates,

@@ -300,7 +300,7 @@ for (const [pname, provider] of PROVIDERS) {
     assert.match(e.message, /RSA modulus must be at least 3072 bits/);
   });
 
-  t("TLS 1.0/1.1 cannot be configured; a client may cap at TLSv1.2, a server not until its TLS 1.2 handshake lands", async () => {
+  t("TLS 1.0/1.1 cannot be configured; both sides may cap at TLSv1.2; min above max is a ConfigError", async () => {
     const e = await configError(client({ minVersion: "TLSv1.1" as never }));
     assert.is(e.item, "minVersion");
     const capped = await client({ maxVersion: "TLSv1.2" });
@@ -309,8 +309,10 @@ for (const [pname, provider] of PROVIDERS) {
     const tls13 = capped.decisions.find((d) => d.name === "TLS_AES_128_GCM_SHA256")!;
     assert.equal([tls13.decision, tls13.source], ["refused", "user"]);
     assert.match(tls13.rule, /^a TLSv1\.3 suite, and TLSv1\.3 is not enabled: outside minVersion\.\.maxVersion$/);
-    const e2 = await configError(buildServerConfig({ provider, certificateChain: ec.certPem, privateKey: ec.keyPem, maxVersion: "TLSv1.2" }));
-    assert.is(e2.item, "maxVersion");
+    const server = await buildServerConfig({ provider, certificateChain: ec.certPem, privateKey: ec.keyPem, maxVersion: "TLSv1.2" });
+    assert.equal([...server.versions], ["TLSv1.2"]);
+    const e2 = await configError(client({ minVersion: "TLSv1.3", maxVersion: "TLSv1.2" }));
+    assert.is(e2.item, "minVersion");
   });
 
   t("requireFipsProvider follows what the provider attests", async () => {

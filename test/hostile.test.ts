@@ -64,12 +64,22 @@ t("not TLS at all: an HTTP request gets an alert, not a hang", async () => {
   assert.ok(lastPlainAlert(s.sent) !== undefined);
 });
 
-t("a ClientHello without TLS 1.3 in supported_versions is protocol_version", async () => {
+t("a ClientHello offering only TLS 1.1 in supported_versions is protocol_version", async () => {
+  const s = scriptedServer();
+  s.conn.receive(await clientHello(fullExtensions().map((e) => (e.type === 43 ? { type: 43, data: encodeSupportedVersionsClient([0x0302]) } : e))));
+  const e = (await rejection(s.conn.handshake)) as TlsError;
+  assert.is(e.alert, "protocol_version");
+  assert.match(e.message, /NoCommonVersion/);
+  assert.is(lastPlainAlert(s.sent), 70);
+});
+
+t("a ClientHello without supported_versions is TLS 1.2: with only TLS 1.3 suites it is handshake_failure", async () => {
   const s = scriptedServer();
   s.conn.receive(await clientHello(fullExtensions().filter((e) => e.type !== 43)));
   const e = (await rejection(s.conn.handshake)) as TlsError;
-  assert.is(e.alert, "protocol_version");
-  assert.is(lastPlainAlert(s.sent), 70);
+  assert.is(e.alert, "handshake_failure");
+  assert.match(e.message, /NoCipherSuiteMatch: no TLS 1\.2 suite/);
+  assert.is(lastPlainAlert(s.sent), 40);
 });
 
 t("a ClientHello without key_share is missing_extension", async () => {

@@ -33,8 +33,7 @@ export interface ClientConfig extends CommonConfig {
 }
 
 export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig> {
-  // The client speaks TLS 1.2 and 1.3; the server, TLS 1.3 until its TLS 1.2 handshake lands.
-  const common = buildCommon(o, ["TLSv1.2", "TLSv1.3"]);
+  const common = buildCommon(o);
   const keyShareGroups = o.keyShareGroups ?? [common.groups[0]!];
   for (const g of keyShareGroups) {
     if (!common.groups.includes(g)) throw new ConfigError(`key share group ${g} is not among the offered groups`, g);

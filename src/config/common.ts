@@ -61,8 +61,7 @@ export interface CommonConfig {
 const DEFAULT_GROUP_ORDER: readonly GroupName[] = ["secp256r1", "x25519", "secp384r1", "secp521r1"];
 const VERSION_NAMES: readonly TlsVersionName[] = ["TLSv1.2", "TLSv1.3"];
 
-/** The versions fipstls implements on each side; the rest of the range is refused with source "implementation". */
-function versionRange(o: CommonOptions, policy: Policy, implemented: readonly TlsVersionName[]): { versions: TlsVersionName[]; decisions: ConfigDecision[] } {
+function versionRange(o: CommonOptions, policy: Policy): { versions: TlsVersionName[]; decisions: ConfigDecision[] } {
   for (const [what, v] of [["minVersion", o.minVersion], ["maxVersion", o.maxVersion]] as const) {
     if (v !== undefined && !VERSION_NAMES.includes(v)) {
       throw new ConfigError(`${what} ${v} is not supported: fipstls speaks TLSv1.2 and TLSv1.3 only`, what);
@@ -79,15 +78,13 @@ function versionRange(o: CommonOptions, policy: Policy, implemented: readonly Tl
     const base = { kind: "version" as const, name: v, iana: v === "TLSv1.2" ? 0x0303 : 0x0304 };
     if (judged.decision === "refused") decisions.push({ ...base, ...judged, source: "policy" });
     else if (!inRange.includes(v)) decisions.push({ ...base, decision: "refused", rule: "outside minVersion..maxVersion", reference: "configuration", source: "user" });
-    else if (!implemented.includes(v)) {
-      decisions.push({ ...base, decision: "refused", rule: `${v} is not implemented by fipstls on this side yet`, reference: "fipstls", source: "implementation" });
-    } else {
+    else {
       decisions.push({ ...base, ...judged, source: o.minVersion || o.maxVersion ? "user" : "policy" });
       versions.push(v);
     }
   }
   if (versions.length === 0) {
-    throw new ConfigError(`no TLS version left: policy ${policy.id}, minVersion/maxVersion and what fipstls implements on this side (${implemented.join(", ")}) leave none`, "maxVersion");
+    throw new ConfigError(`no TLS version left: policy ${policy.id} and minVersion/maxVersion leave none`, "maxVersion");
   }
   return { versions, decisions };
 }
@@ -111,8 +108,7 @@ function resolvePolicy(p: PolicyName | Policy | undefined): Policy {
   return p;
 }
 
-/** `implemented`: the versions this side of fipstls can speak (the caller's, client or server). */
-export function buildCommon(o: CommonOptions, implemented: readonly TlsVersionName[] = ["TLSv1.3"]): CommonConfig {
+export function buildCommon(o: CommonOptions): CommonConfig {
   const p = o.provider;
   if (!p || typeof p.aead !== "function") throw new ConfigError("a CryptoProvider is required", "provider");
   const policy = resolvePolicy(o.policy);
@@ -122,7 +118,7 @@ export function buildCommon(o: CommonOptions, implemented: readonly TlsVersionNa
       throw new ConfigError(`policy ${policy.id} requires a provider in FIPS mode, and provider "${p.name}" does not attest one: ${fips.evidence}`, "requireFipsProvider");
     }
   }
-  const { versions, decisions: versionDecisions } = versionRange(o, policy, implemented);
+  const { versions, decisions: versionDecisions } = versionRange(o, policy);
 
   const suites = select(
     "cipher_suite",

@@ -1,6 +1,6 @@
 // ServerConnection: the sans-IO server, one per accepted transport.
 import type { ServerConfig } from "../config/server.js";
-import { serverHandshake13 } from "../tls13/server.js";
+import { serverHandshake } from "../handshake/server.js";
 import { Connection, type ConnectionCallbacks } from "./connection.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 
@@ -13,6 +13,6 @@ export class ServerConnection extends Connection {
   }
 
   protected runHandshake(ctx: HandshakeContext): Promise<HandshakeResult> {
-    return serverHandshake13(ctx, this.config);
+    return serverHandshake(ctx, this.config);
   }
 }

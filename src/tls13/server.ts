@@ -21,6 +21,7 @@ import {
 } from "../msgs/extensions.js";
 import { type ClientHello, HRR_RANDOM, decodeClientHello, encodeServerHello } from "../msgs/hello.js";
 import {
+  type HandshakeMessage,
   decodeCertificate,
   decodeCertificateVerify,
   encodeCertificate,
@@ -99,11 +100,12 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   return { suite, scheme, group, clientShare, alpn, serverName };
 }
 
-export async function serverHandshake13(ctx: HandshakeContext, config: ServerConfig): Promise<HandshakeResult> {
+/** The TLS 1.3 server handshake from the client's first ClientHello, which the shared step (handshake/server.ts) read. */
+export async function continueServerTls13(ctx: HandshakeContext, config: ServerConfig, firstClientHello: HandshakeMessage, first: ClientHello): Promise<HandshakeResult> {
   const p = config.provider;
   const transcript = new Transcript(p);
-  let chMsg = await ctx.expect(HandshakeType.ClientHello);
-  let ch = decodeClientHello(chMsg.body);
+  let chMsg = firstClientHello;
+  let ch = first;
   let choice = choose(ch, config);
   transcript.setHash(choice.suite.hash);
   const compat = ch.legacySessionId.length > 0;

@@ -56,6 +56,12 @@ for (const [pname, provider] of PROVIDERS) {
     // that did not offer TLS 1.3 must not take that for an attack.
     const capped = await fipsConnect(inner, { port, servername: "localhost", ca: pki.caPem, provider, maxVersion: "TLSv1.2" });
     assert.is(capped.socket.tlsInfo!.version, "TLSv1.2");
+    // The connection's audit report judges what TLS 1.2 negotiated, the Extended Master Secret included.
+    const report = capped.socket.audit();
+    assert.is(report.negotiated!.version, "TLSv1.2");
+    assert.is(report.negotiated!.extendedMasterSecret, true);
+    assert.equal(report.items.map((i) => i.kind), ["version", "cipher_suite", "group", "signature_scheme", "extension"]);
+    assert.ok(report.items.every((i) => i.decision === "allowed"), JSON.stringify(report.items));
     capped.socket.end(GET);
     await capped.sink.end();
     assert.match(capped.sink.text(), /New, TLSv1\.2, Cipher is /);

@@ -1,0 +1,38 @@
+// The server handshake's first step, shared by both versions: read the ClientHello, choose the
+// highest version both sides enable, refuse a fallback the client did not need (RFC 7507), and
+// continue with that version's handshake.
+import type { ServerConfig } from "../config/server.js";
+import { PeerIncompatible } from "../errors.js";
+import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
+import { decodeSupportedVersionsClient } from "../msgs/extensions.js";
+import { type ClientHello, decodeClientHello } from "../msgs/hello.js";
+import type { TlsVersionName } from "../suites/versions.js";
+import { continueServerTls12 } from "../tls12/server.js";
+import { continueServerTls13 } from "../tls13/server.js";
+import type { HandshakeContext, HandshakeResult } from "./context.js";
+
+const FALLBACK_SCSV = 0x5600;
+
+export async function serverHandshake(ctx: HandshakeContext, config: ServerConfig): Promise<HandshakeResult> {
+  const chMsg = await ctx.expect(HandshakeType.ClientHello);
+  const ch = decodeClientHello(chMsg.body);
+  const version = chooseVersion(ch, config);
+  return version === "TLSv1.3" ? continueServerTls13(ctx, config, chMsg, ch) : continueServerTls12(ctx, config, chMsg, ch);
+}
+
+/** supported_versions decides when present (RFC 8446 4.2.1); otherwise legacy_version does. */
+function chooseVersion(ch: ClientHello, config: ServerConfig): TlsVersionName {
+  const listed = ch.extensions.get(ExtensionType.SupportedVersions);
+  const offered = listed !== undefined ? decodeSupportedVersionsClient(listed) : ch.legacyVersion >= ProtocolVersion.TLS12 ? [ProtocolVersion.TLS12] : [];
+  const version: TlsVersionName | null =
+    offered.includes(ProtocolVersion.TLS13) && config.versions.includes("TLSv1.3") ? "TLSv1.3" :
+    offered.includes(ProtocolVersion.TLS12) && config.versions.includes("TLSv1.2") ? "TLSv1.2" : null;
+  if (version === null) {
+    throw new PeerIncompatible(config.versions.includes("TLSv1.2") ? "NoCommonVersion" : "ClientDoesNotSupportTls13", "protocol_version", `client offers ${offered.map((v) => `0x${v.toString(16)}`).join(", ") || "nothing newer than TLS 1.1"}; enabled: ${config.versions.join(", ")}`);
+  }
+  // A client that retries with a lower version says so; if we could have done better, someone interfered.
+  if (ch.cipherSuites.includes(FALLBACK_SCSV) && version !== config.versions[config.versions.length - 1]) {
+    throw new PeerIncompatible("InappropriateFallback", "inappropriate_fallback", `client fell back to ${version}`);
+  }
+  return version;
+}

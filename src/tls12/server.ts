@@ -1,0 +1,188 @@
+// The TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422) and AEAD suites, written as the
+// sequence it is, from the ClientHello the shared step (handshake/server.ts) read and sent here. No
+// session resumption yet: every handshake is full, and the ServerHello carries an empty session id.
+import type { GroupName } from "../crypto/provider.js";
+import type { ServerConfig } from "../config/server.js";
+import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
+import { peerVerification } from "../config/common.js";
+import { equalBytes } from "../codec/bytes.js";
+import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
+import { ExtensionType, HandshakeType } from "../msgs/enums.js";
+import { type Extension, decodeAlpn, decodeServerName, decodeU16List, encodeAlpn } from "../msgs/extensions.js";
+import { type HandshakeMessage, decodeCertificateVerify, frameHandshake } from "../msgs/handshake.js";
+import { type ClientHello, encodeServerHello } from "../msgs/hello.js";
+import {
+  ClientCertificateType,
+  decodeCertificateTls12,
+  decodeClientKeyExchangeEcdhe,
+  decodeFinishedTls12,
+  encodeCertificateRequestTls12,
+  encodeCertificateTls12,
+  encodeServerEcdhParams,
+  encodeServerKeyExchangeEcdhe,
+  serverKeyExchangeSignedData,
+} from "../msgs/tls12.js";
+import { Tls12AeadProtection } from "../record/tls12-aead.js";
+import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
+import { agree, groupId } from "../suites/groups.js";
+import type { SchemeInfo } from "../suites/signature-schemes.js";
+import { Transcript } from "../tls13/transcript.js";
+import { verifyClientCertificate } from "../verify/verifier.js";
+import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
+import { signTls12, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
+import { Tls12Traffic } from "./traffic.js";
+
+const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+/** The last eight bytes of our random when a server that speaks TLS 1.3 negotiates TLS 1.2 (RFC 8446 4.1.3). */
+const DOWNGRADE_TLS12 = [0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01];
+
+interface Choice {
+  readonly suite: Tls12Suite;
+  readonly scheme: SchemeInfo;
+  readonly group: GroupName;
+  readonly ems: boolean;
+  readonly secureRenegotiation: boolean;
+  readonly pointFormats: boolean;
+  readonly alpn: string | null;
+  readonly serverName: string | null;
+}
+
+/** Every parameter from the ClientHello, in our order of preference; peer lists become sets first. */
+function choose(ch: ClientHello, config: ServerConfig): Choice {
+  if (!ch.compressionMethods.includes(0)) throw new PeerMisbehaved("InvalidCompressionMethods", "illegal_parameter", "the null compression method is missing");
+  const key = config.signingKey;
+  const clientSuites = new Set(ch.cipherSuites);
+  // ECDHE_ECDSA needs an EC key, ECDHE_RSA an RSA one (rsa_pss_pss schemes included).
+  const suite = config.cipherSuites.filter(isTls12Suite).find((s) => clientSuites.has(s.id) && (s.authentication === "ECDSA" ? key.type === "ec" : key.type === "rsa" || key.type === "rsa-pss"));
+  if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure", "no TLS 1.2 suite both sides enable fits our certificate");
+
+  // Without signature_algorithms a TLS 1.2 client means SHA-1 (RFC 5246 7.4.1.4.1), which no policy here allows.
+  const algorithms = ch.extensions.get(ExtensionType.SignatureAlgorithms);
+  const clientSchemes = new Set(algorithms === undefined ? [] : decodeU16List(algorithms, "signature_algorithms"));
+  const scheme = config.signatureSchemes.find((s) => clientSchemes.has(s.id) && tls12SchemeFitsKey(s, key.type));
+  if (!scheme) throw new PeerIncompatible("NoSignatureSchemeMatch", "handshake_failure");
+
+  const groupsData = ch.extensions.get(ExtensionType.SupportedGroups);
+  const clientGroups = new Set(groupsData === undefined ? [] : decodeU16List(groupsData, "supported_groups"));
+  const group = config.groups.find((g) => clientGroups.has(groupId(g)));
+  if (!group) throw new PeerIncompatible("NoGroupMatch", "handshake_failure");
+  const formats = ch.extensions.get(ExtensionType.EcPointFormats);
+  // RFC 8422 5.1.2: a list without uncompressed leaves no point format we may send.
+  if (formats !== undefined && (formats.length < 2 || formats[0] !== formats.length - 1 || !formats.subarray(1).includes(0))) {
+    throw new PeerMisbehaved("NoUncompressedPointFormat", "illegal_parameter");
+  }
+
+  const emsData = ch.extensions.get(ExtensionType.ExtendedMasterSecret);
+  if (emsData !== undefined && emsData.length !== 0) throw new PeerMisbehaved("MalformedExtendedMasterSecret", "decode_error");
+  const ems = emsData !== undefined;
+  if (!ems && config.policy.requireExtendedMasterSecret) {
+    throw new PeerIncompatible("ExtendedMasterSecretRequired", "handshake_failure", `policy ${config.policy.id} requires the Extended Master Secret in TLS 1.2 (FIPS 140-3 IG D.Q; RFC 7627)`);
+  }
+  // RFC 5746 3.6: an initial ClientHello's renegotiation_info must be empty; the SCSV means the same.
+  const ri = ch.extensions.get(ExtensionType.RenegotiationInfo);
+  if (ri !== undefined && (ri.length !== 1 || ri[0] !== 0)) throw new PeerMisbehaved("NonEmptyRenegotiationInfo", "handshake_failure");
+  const secureRenegotiation = ri !== undefined || clientSuites.has(EMPTY_RENEGOTIATION_INFO_SCSV);
+  if (!secureRenegotiation && config.policy.requireExtendedMasterSecret) {
+    throw new PeerIncompatible("RenegotiationIndicationRequired", "handshake_failure", `policy ${config.policy.id} requires renegotiation indication in TLS 1.2 (RFC 5746)`);
+  }
+
+  let alpn: string | null = null;
+  const alpnData = ch.extensions.get(ExtensionType.Alpn);
+  if (alpnData !== undefined && config.alpnProtocols.length) {
+    const offered = new Set(decodeAlpn(alpnData));
+    alpn = config.alpnProtocols.find((a) => offered.has(a)) ?? null;
+    if (alpn === null) throw new PeerIncompatible("NoApplicationProtocol", "no_application_protocol");
+  }
+  const snData = ch.extensions.get(ExtensionType.ServerName);
+  const serverName = snData === undefined ? null : (decodeServerName(snData) ?? null);
+  return { suite, scheme, group, ems, secureRenegotiation, pointFormats: formats !== undefined, alpn, serverName };
+}
+
+export async function continueServerTls12(ctx: HandshakeContext, config: ServerConfig, chMsg: HandshakeMessage, ch: ClientHello): Promise<HandshakeResult> {
+  const p = config.provider;
+  ctx.useTls12Records();
+  const c = choose(ch, config);
+  const transcript = new Transcript(p);
+  transcript.setHash(c.suite.hash);
+  transcript.add(chMsg.raw);
+  const send = (type: number, body: Uint8Array): void => {
+    const raw = frameHandshake(type, body);
+    ctx.send(raw);
+    transcript.add(raw);
+  };
+
+  const random = p.random(32);
+  if (config.versions.includes("TLSv1.3")) random.set(DOWNGRADE_TLS12, 24);
+  const extensions: Extension[] = [];
+  if (c.secureRenegotiation) extensions.push({ type: ExtensionType.RenegotiationInfo, data: new Uint8Array([0]) });
+  if (c.ems) extensions.push({ type: ExtensionType.ExtendedMasterSecret, data: new Uint8Array(0) });
+  if (c.pointFormats) extensions.push({ type: ExtensionType.EcPointFormats, data: new Uint8Array([1, 0]) });
+  if (c.serverName !== null) extensions.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
+  if (c.alpn !== null) extensions.push({ type: ExtensionType.Alpn, data: encodeAlpn([c.alpn]) });
+  send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: new Uint8Array(0), cipherSuite: c.suite.id, extensions }));
+  send(HandshakeType.Certificate, encodeCertificateTls12(config.certificateChain));
+
+  const share = await p.keyShare(c.group);
+  const params = encodeServerEcdhParams(groupId(c.group), share.publicKey);
+  const signature = await signTls12(config.signingKey, c.scheme, serverKeyExchangeSignedData(ch.random, random, params));
+  send(HandshakeType.ServerKeyExchange, encodeServerKeyExchangeEcdhe({ params, scheme: c.scheme.id, signature }));
+  if (config.clientAuth !== "none") {
+    send(
+      HandshakeType.CertificateRequest,
+      encodeCertificateRequestTls12({
+        certificateTypes: [ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign],
+        signatureSchemes: config.signatureSchemes.filter((s) => s.versions.includes("TLSv1.2")).map((s) => s.id),
+        certificateAuthorities: [],
+      }),
+    );
+  }
+  send(HandshakeType.ServerHelloDone, new Uint8Array(0));
+
+  // The client's flight: Certificate (if asked), ClientKeyExchange, CertificateVerify, CCS, Finished.
+  let peerCertificates: Uint8Array[] = [];
+  let clientSpki: Uint8Array | null = null;
+  if (config.clientAuth !== "none") {
+    const certMsg = await ctx.expect(HandshakeType.Certificate);
+    peerCertificates = decodeCertificateTls12(certMsg.body, ctx.limits.maxCertificates);
+    transcript.add(certMsg.raw);
+    if (peerCertificates.length > 0) [{ spki: clientSpki }] = await verifyClientCertificate({ chain: peerCertificates, roots: config.clientRoots, ...peerVerification(config) });
+    else if (config.clientAuth === "required") throw new PeerMisbehaved("NoClientCertificate", "handshake_failure", "a client certificate is required");
+  }
+  const ckeMsg = await ctx.expect(HandshakeType.ClientKeyExchange);
+  const preMaster = await agree(share, decodeClientKeyExchangeEcdhe(ckeMsg.body));
+  transcript.add(ckeMsg.raw);
+  const master = c.ems ? await extendedMasterSecret(p, c.suite.hash, preMaster, await transcript.hash()) : await masterSecret(p, c.suite.hash, preMaster, ch.random, random);
+  if (clientSpki !== null) {
+    const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
+    const cv = decodeCertificateVerify(cvMsg.body);
+    // TLS 1.2 signs the handshake messages themselves (RFC 5246 7.4.8).
+    await verifyTls12Signature(p, config.signatureSchemes, cv.scheme, cv.signature, clientSpki, transcript.bytes(), "client CertificateVerify");
+    transcript.add(cvMsg.raw);
+  }
+  const keys = await keyBlock(p, c.suite.hash, c.suite.aead, master, ch.random, random);
+  await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
+  const finMsg = await ctx.expect(HandshakeType.Finished);
+  const expected = await verifyData(p, c.suite.hash, master, "client finished", await transcript.hash());
+  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
+  transcript.add(finMsg.raw);
+
+  ctx.sendChangeCipherSpec();
+  ctx.installWriteProtection(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
+  send(HandshakeType.Finished, await verifyData(p, c.suite.hash, master, "server finished", await transcript.hash()));
+
+  return {
+    info: {
+      version: "TLSv1.2",
+      cipherSuite: c.suite.name,
+      group: c.group,
+      signatureScheme: c.scheme.name,
+      alpnProtocol: c.alpn,
+      serverName: c.serverName,
+      peerCertificates,
+      helloRetryRequest: false,
+      provider: p.name,
+      extendedMasterSecret: c.ems,
+    },
+    traffic: (host) => new Tls12Traffic(host, "server", p, { hash: c.suite.hash, masterSecret: master, clientRandom: ch.random, serverRandom: random }),
+  };
+}
