@@ -94,9 +94,9 @@ export class Inbound {
         throw new PeerMisbehaved("TooManyHandshakeRecords", "unexpected_message", `more than ${this.limits.maxHandshakeRecords} records before the handshake completed`);
       }
       if (record.type === ContentType.ChangeCipherSpec && this.tls12) {
-        // Only readChangeCipherSpec() accepts it; anywhere else it is out of order.
+        // Only readChangeCipherSpec() accepts it, in the clear, before the key change; anywhere else it is out of order.
         if (!this.handshaking) throw new PeerMisbehaved("UnexpectedChangeCipherSpec", "unexpected_message");
-        return this.reader.open(record);
+        return { type: record.type, content: record.fragment };
       }
       if (record.type === ContentType.ChangeCipherSpec) {
         // RFC 8446 5: a 0x01 CCS between the first ClientHello and the peer's Finished is dropped, however
