@@ -24,11 +24,12 @@ export const CMVP_NOT_ESTABLISHED: CmvpStatus = {
 
 /**
  * What fipstls itself constructs outside the module, in every report that has a provider. These
- * follow from how src/record and src/tls13 use the CryptoProvider interface, whatever the provider.
+ * follow from how src/record, src/tls13 and src/tls12 use the CryptoProvider interface, whatever the provider.
  */
 export const PROTOCOL_CONSTRUCTIONS: readonly string[] = [
-  "that AES-GCM nonces are generated inside the module: fipstls constructs each record's nonce per RFC 8446 §5.3 (the static IV XOR the record sequence number) and passes it to the module, which neither generates nor checks it; FIPS 140-3 IG C.H accepts TLS nonce constructions where the module enforces them (Go's FIPS module labels RFC 5288 and RFC 8446 §5.3 nonces Scenario 1.a and checks the counter inside the module), so the module's approved-service indicator may flag these encryptions as non-approved; see IG C.H",
+  "that AES-GCM nonces are generated inside the module: fipstls constructs each record's nonce, per RFC 8446 §5.3 in TLS 1.3 (the static IV XOR the record sequence number) and per RFC 5288 in TLS 1.2 (the 4-byte implicit salt and an 8-byte explicit part equal to the sequence number), and passes it to the module, which neither generates nor checks it; FIPS 140-3 IG C.H accepts TLS nonce constructions where the module enforces them (Go's FIPS module labels RFC 5288 and RFC 8446 §5.3 nonces Scenario 1.a and checks the counter inside the module), so the module's approved-service indicator may flag these encryptions as non-approved; see IG C.H",
   "that the TLS 1.3 key schedule is the module's approved KDF service: every HMAC runs inside the module, but HKDF-Extract (one HMAC call), HKDF-Expand (the RFC 5869 T(1)..T(n) iteration), HKDF-Expand-Label and Derive-Secret (RFC 8446 §7.1) are fipstls's construction around it, and the (EC)DH shared secret and derived secrets pass through JavaScript memory as bytes",
+  "that the TLS 1.2 KDF is the module's approved TLS 1.2 KDF service (SP 800-135 §4.2, with the Extended Master Secret as IG D.Q requires): every HMAC runs inside the module, but the PRF's P_hash iteration (RFC 5246 §5), the master secret, Extended Master Secret, key block and Finished derivations are fipstls's construction around it, and the pre-master and master secrets pass through JavaScript memory as bytes",
 ];
 
 export interface AuditItem {
