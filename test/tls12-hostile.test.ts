@@ -52,8 +52,9 @@ t("every truncation of ServerKeyExchange is decode_error at the client", async (
   let length = 0;
   await outcome(rewriteMessage("s2c", 12, (b) => ((length = b.length), b.subarray(0, 0))));
   assert.ok(length > 100, `ServerKeyExchange of ${length} bytes`);
+  // ECDSA signatures vary in length by a byte or two between handshakes: never cut past this one's end.
   for (let cut = 0; cut < length; cut++) {
-    const { client } = await outcome(rewriteMessage("s2c", 12, (b) => b.subarray(0, cut)));
+    const { client } = await outcome(rewriteMessage("s2c", 12, (b) => b.subarray(0, Math.min(cut, b.length - 1))));
     assert.is(client.alert, "decode_error", `cut at ${cut}: ${client.message}`);
   }
 });
