@@ -1,4 +1,4 @@
-// fipstls client ⇄ Java's JSSE (OpenJDK's own TLS 1.3 server, run from test/interop/jsse/). JSSE has two
+// fipstls client ⇄ Java's JSSE (OpenJDK's own TLS 1.3 and TLS 1.2 server, run from test/interop/jsse/). JSSE has two
 // habits that broke fipstls clients: after a HelloRetryRequest it sends a ChangeCipherSpec and then a
 // second one after the ServerHello, and past its key limit it asks for a KeyUpdate after every record it
 // reads until ours arrives. Both are legal (RFC 8446 5, 4.6.3); both must just work.
@@ -32,9 +32,9 @@ function requireJava(): void {
   }
 }
 
-async function jsseServer(scope: Scope, namedGroups: string, keyLimit: string, mode: "echo" | "sink"): Promise<{ peer: Peer; port: number }> {
+async function jsseServer(scope: Scope, namedGroups: string, keyLimit: string, mode: "echo" | "sink", protocol = "TLSv1.3"): Promise<{ peer: Peer; port: number }> {
   requireJava();
-  const child = spawn("java", [SOURCE, keystorePath(), PASSWORD, namedGroups, keyLimit, mode], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("java", [SOURCE, keystorePath(), PASSWORD, namedGroups, keyLimit, mode, protocol], { stdio: ["pipe", "pipe", "pipe"] });
   const peer = new Peer(child, "JSSE server");
   scope.add(() => peer.kill());
   // Java compiles the source file first: allow it more than one step.
@@ -83,6 +83,19 @@ for (const [pname, provider] of PROVIDERS) {
     assert.is(sha256(sink.bytes()), sha256(data));
     socket.end();
     await within(peer.stdout.match(/ECHOED 4194304 /), "JSSE summary");
+  }));
+
+  t("TLS 1.2: JSSE's ECDHE_ECDSA with the Extended Master Secret, 1 MiB echoed intact", scoped(async (scope) => {
+    const { peer, port } = await jsseServer(scope, "secp256r1", "0", "echo", "TLSv1.2");
+    const { socket, sink } = await fipsConnect(scope, { port, servername: "localhost", ca: ca(), provider, policy: "fips-140-3", requireFipsProvider: false });
+    assert.is(socket.tlsInfo!.version, "TLSv1.2");
+    assert.is(socket.tlsInfo!.extendedMasterSecret, true);
+    const data = randomData(MIB);
+    await writeAll(socket, data, "1 MiB upload");
+    await sink.atLeast(data.length, 30_000);
+    assert.is(sha256(sink.bytes()), sha256(data));
+    socket.end();
+    await within(peer.stdout.match(/ECHOED 1048576 /), "JSSE summary");
   }));
 
   t.run();

@@ -32,10 +32,12 @@ public class JsseServer {
     }
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, password);
-    SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+    // The protocol to serve: TLSv1.3 unless a sixth argument names another (TLSv1.2).
+    String protocol = args.length > 5 ? args[5] : "TLSv1.3";
+    SSLContext ctx = SSLContext.getInstance(protocol);
     ctx.init(kmf.getKeyManagers(), null, null);
     try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      server.setEnabledProtocols(new String[] {"TLSv1.3"});
+      server.setEnabledProtocols(new String[] {protocol});
       System.out.println("PORT " + server.getLocalPort());
       System.out.flush();
       try (SSLSocket socket = (SSLSocket) server.accept()) {
