@@ -4,11 +4,12 @@
 import type { GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
+import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js";
 import { peerVerification } from "../config/common.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
 import { ExtensionType, HandshakeType } from "../msgs/enums.js";
-import { type Extension, decodeAlpn, decodeServerName, decodeU16List, encodeAlpn } from "../msgs/extensions.js";
+import { type Extension, decodeU16List, encodeAlpn } from "../msgs/extensions.js";
 import { type HandshakeMessage, decodeCertificateVerify, frameHandshake } from "../msgs/handshake.js";
 import { type ClientHello, encodeServerHello } from "../msgs/hello.js";
 import {
@@ -86,15 +87,8 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
     throw new PeerIncompatible("RenegotiationIndicationRequired", "handshake_failure", `policy ${config.policy.id} requires renegotiation indication in TLS 1.2 (RFC 5746)`);
   }
 
-  let alpn: string | null = null;
-  const alpnData = ch.extensions.get(ExtensionType.Alpn);
-  if (alpnData !== undefined && config.alpnProtocols.length) {
-    const offered = new Set(decodeAlpn(alpnData));
-    alpn = config.alpnProtocols.find((a) => offered.has(a)) ?? null;
-    if (alpn === null) throw new PeerIncompatible("NoApplicationProtocol", "no_application_protocol");
-  }
-  const snData = ch.extensions.get(ExtensionType.ServerName);
-  const serverName = snData === undefined ? null : (decodeServerName(snData) ?? null);
+  const alpn = chooseAlpn(ch, config);
+  const serverName = requestedServerName(ch);
   return { suite, scheme, group, ems, secureRenegotiation, pointFormats: formats !== undefined, alpn, serverName };
 }
 

@@ -3,15 +3,14 @@ import type { GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
 import { peerVerification } from "../config/common.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
+import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
 import {
   type Extension,
   type KeyShareEntry,
-  decodeAlpn,
   decodeKeyShareClient,
-  decodeServerName,
   decodeSupportedVersionsClient,
   decodeU16List,
   encodeAlpn,
@@ -88,15 +87,8 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   const group = withShare ?? mutual[0]!;
   const clientShare = withShare ? shares.get(groupId(withShare))! : null;
 
-  let alpn: string | null = null;
-  const alpnData = ch.extensions.get(ExtensionType.Alpn);
-  if (alpnData !== undefined && config.alpnProtocols.length) {
-    const offered = new Set(decodeAlpn(alpnData));
-    alpn = config.alpnProtocols.find((a) => offered.has(a)) ?? null;
-    if (alpn === null) throw new PeerIncompatible("NoApplicationProtocol", "no_application_protocol");
-  }
-  const snData = ch.extensions.get(ExtensionType.ServerName);
-  const serverName = snData === undefined ? null : decodeServerName(snData) ?? null;
+  const alpn = chooseAlpn(ch, config);
+  const serverName = requestedServerName(ch);
   return { suite, scheme, group, clientShare, alpn, serverName };
 }
 

@@ -8,6 +8,7 @@ import { TlsError } from "../../src/errors.js";
 import type { CertSet, FipsServer, Peer } from "./peers.js";
 import {
   MIB,
+  exitOf,
   OPENSSL_GROUP,
   Scope,
   fipsServer,
@@ -35,14 +36,6 @@ function sClient(scope: Scope, port: number, args: readonly string[], label = "s
 }
 
 /** Waits for s_client to exit and returns its exit code, with its output on failure. */
-async function exitOf(peer: Peer): Promise<number | string> {
-  try {
-    return await peer.exit();
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\n${peer.describe()}`);
-  }
-}
-
 for (const [pname, provider] of PROVIDERS) {
   const t = suite(`interop: openssl s_client ⇄ fipstls server (${pname})`);
   const { suites, groups } = matrixFor(provider);

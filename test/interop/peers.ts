@@ -272,6 +272,15 @@ export class Peer {
   }
 }
 
+/** Waits for a peer to exit and returns its exit code, with its output on failure. */
+export async function exitOf(peer: Peer): Promise<number | string> {
+  try {
+    return await peer.exit();
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${peer.describe()}`);
+  }
+}
+
 /** Spawns the openssl CLI; the process is killed when `scope` closes. */
 export function spawnOpenssl(scope: Scope, args: readonly string[], label = `openssl ${args[0]}`): Peer {
   requireOpenssl();

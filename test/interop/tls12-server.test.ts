@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { TLS12_SUITES } from "../../src/suites/cipher-suites.js";
 import { PROVIDERS } from "../_providers.js";
 import type { Peer } from "./peers.js";
-import { Scope, fipsConnect, fipsServer, interopPki, nodeTlsConnect, scoped, spawnOpenssl } from "./peers.js";
+import { Scope, exitOf, fipsConnect, fipsServer, interopPki, nodeTlsConnect, scoped, spawnOpenssl } from "./peers.js";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
@@ -19,14 +19,6 @@ writeFileSync(noEms, "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem
 
 function sClient(scope: Scope, port: number, args: readonly string[]): Peer {
   return spawnOpenssl(scope, ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", "localhost", "-tls1_2", "-CAfile", pki.caPath, "-verify_return_error", "-verify_hostname", "localhost", ...args], "s_client -tls1_2");
-}
-
-async function exitOf(peer: Peer): Promise<number | string> {
-  try {
-    return await peer.exit();
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\n${peer.describe()}`);
-  }
 }
 
 for (const [pname, provider] of PROVIDERS) {
