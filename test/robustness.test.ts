@@ -9,6 +9,7 @@ import { ServerConnection } from "../src/conn/server.js";
 import type { Connection } from "../src/conn/connection.js";
 import { DEFAULT_LIMITS } from "../src/config/limits.js";
 import { Writer } from "../src/codec/writer.js";
+import { Inbound } from "../src/conn/inbound.js";
 import { concat, utf8 } from "../src/codec/bytes.js";
 import { HandshakeJoiner, encodeKeyUpdate, frameHandshake } from "../src/msgs/handshake.js";
 import { encodeClientHello } from "../src/msgs/hello.js";
@@ -163,14 +164,28 @@ t("alerts: an invalid level is illegal_parameter; a received alert keeps its lev
   const e = await rejection(s.conn.handshake);
   assert.is(reasonOf(e), "InvalidAlertLevel");
   assert.is((e as TlsError).alert, "illegal_parameter");
-  const w = scriptedServer();
-  w.conn.receive(record(21, new Uint8Array([1, 40])));
-  const warned = (await rejection(w.conn.handshake)) as AlertReceived;
+  // Once TLS 1.3 is chosen, a warning is as fatal as any alert but close_notify and user_canceled;
+  // in TLS 1.2 it is not (RFC 5246 7.2.2).
+  const inbound = new Inbound(DEFAULT_LIMITS, () => true, () => true, () => undefined);
+  inbound.version = "TLSv1.3";
+  let warned: unknown;
+  try {
+    inbound.handleAlert(new Uint8Array([1, 40]));
+  } catch (e) {
+    warned = e;
+  }
   assert.instance(warned, AlertReceived);
-  assert.is(warned.level, 1);
-  assert.is(warned.descriptionName, "handshake_failure");
-  assert.ok(warned.fatal, "every alert but close_notify and user_canceled ends a TLS 1.3 connection");
-  assert.match(warned.message, /handshake_failure \(level warning\)/);
+  const received = warned as AlertReceived;
+  assert.is(received.level, 1);
+  assert.is(received.descriptionName, "handshake_failure");
+  assert.ok(received.fatal, "every alert but close_notify and user_canceled ends a TLS 1.3 connection");
+  assert.match(received.message, /handshake_failure \(level warning\)/);
+  inbound.version = "TLSv1.2";
+  inbound.handleAlert(new Uint8Array([1, 112]));
+  // Before the hellos choose a version a warning may be TLS 1.2's, which is not fatal: counted, then a flood.
+  const early = scriptedServer();
+  for (let i = 0; i < 33; i++) early.conn.receive(record(21, new Uint8Array([1, 112])));
+  assert.is(reasonOf(await rejection(early.conn.handshake)), "TooManyWarningAlerts");
 });
 
 t("a received alert is reported as received: err.alert names it", async () => {

@@ -223,7 +223,7 @@ export abstract class Connection {
       expect: (type) => this.inbound.expect(type),
       send: (raw) => this.outbound.sendHandshake(raw),
       sendChangeCipherSpec: () => this.outbound.sendChangeCipherSpec(),
-      useTls12Records: () => void (this.inbound.tls12 = true),
+      negotiated: (version) => void (this.inbound.version = version),
       readChangeCipherSpec: (protection) => this.inbound.readChangeCipherSpec(protection),
       installReadProtection: (protection, after) => this.inbound.installProtection(protection, after),
       installWriteProtection: (protection) => this.outbound.installProtection(protection),

@@ -8,6 +8,7 @@ import type { ConnectionLimits } from "../config/limits.js";
 import { InARowGuard } from "../record/in-a-row-guard.js";
 import type { OpenedRecord, RecordProtection } from "../record/protection.js";
 import { RecordReader } from "../record/record-layer.js";
+import type { TlsVersionName } from "../suites/versions.js";
 
 export class Inbound {
   private readonly reader = new RecordReader();
@@ -20,8 +21,11 @@ export class Inbound {
   private receivedHandshake = false;
   readonly inARow = new InARowGuard();
   handshaking = true;
-  /** TLS 1.2: ChangeCipherSpec is a protocol message the handshake reads, not a compatibility record to drop. */
-  tls12 = false;
+  /**
+   * The negotiated version, null until the hellos decide it. In TLS 1.2 ChangeCipherSpec is a protocol
+   * message the handshake reads, not a compatibility record to drop, and warning alerts are not fatal.
+   */
+  version: TlsVersionName | null = null;
 
   constructor(
     private readonly limits: ConnectionLimits,
@@ -93,7 +97,7 @@ export class Inbound {
       if (this.handshaking && ++this.handshakeRecords > this.limits.maxHandshakeRecords) {
         throw new PeerMisbehaved("TooManyHandshakeRecords", "unexpected_message", `more than ${this.limits.maxHandshakeRecords} records before the handshake completed`);
       }
-      if (record.type === ContentType.ChangeCipherSpec && this.tls12) {
+      if (record.type === ContentType.ChangeCipherSpec && this.version === "TLSv1.2") {
         // Only readChangeCipherSpec() accepts it, in the clear, before the key change; anywhere else it is out of order.
         if (!this.handshaking) throw new PeerMisbehaved("UnexpectedChangeCipherSpec", "unexpected_message");
         return { type: record.type, content: record.fragment };
@@ -165,7 +169,7 @@ export class Inbound {
     return this.pending.shift();
   }
 
-  /** Throws AlertReceived for every alert but a warning user_canceled, which is counted and ignored. */
+  /** Throws AlertReceived for every alert but a warning user_canceled (and, in TLS 1.2, any warning), which is counted and ignored. */
   handleAlert(content: Uint8Array): void {
     if (content.length !== 2) throw new PeerMisbehaved("MalformedAlert", "decode_error");
     const [level, description] = [content[0]!, content[1]!];
@@ -173,8 +177,10 @@ export class Inbound {
       throw new PeerMisbehaved("InvalidAlertLevel", "illegal_parameter", `level ${level}`);
     }
     if (description === AlertDescription.close_notify) throw new AlertReceived(description, false, level);
-    // RFC 8446 6: user_canceled may come as a warning; every other alert is fatal in TLS 1.3, whatever its level.
-    if (description === AlertDescription.user_canceled && level === AlertLevel.Warning) {
+    // RFC 8446 6: user_canceled may come as a warning; every other alert is fatal in TLS 1.3, whatever its
+    // level. TLS 1.2 warnings (unrecognized_name, no_renegotiation, …) are not fatal (RFC 5246 7.2.2),
+    // and a TLS 1.2 server sends them before its ServerHello says which version it is.
+    if (level === AlertLevel.Warning && (description === AlertDescription.user_canceled || this.version !== "TLSv1.3")) {
       this.inARow.count("TooManyWarningAlerts");
       return;
     }

@@ -13,5 +13,6 @@ export async function clientHandshake(ctx: HandshakeContext, config: ClientConfi
   sendClientHello(ctx, config, hello);
   const serverHello = await ctx.expect(HandshakeType.ServerHello);
   const version = negotiatedVersion(decodeServerHello(serverHello.body), config);
+  ctx.negotiated(version);
   return version === "TLSv1.3" ? continueClientTls13(ctx, config, hello, serverHello) : continueClientTls12(ctx, config, hello, serverHello);
 }

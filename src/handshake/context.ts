@@ -6,7 +6,7 @@ import type { ConnectionLimits } from "../config/limits.js";
 import type { HandshakeMessage } from "../msgs/handshake.js";
 import type { InARowGuard } from "../record/in-a-row-guard.js";
 import type { RecordProtection } from "../record/protection.js";
-import type { NegotiatedInfo } from "./info.js";
+import type { NegotiatedInfo, TlsVersionName } from "./info.js";
 
 /** Key changes both during and after the handshake. */
 export interface ProtectionInstaller {
@@ -27,8 +27,8 @@ export interface HandshakeContext extends ProtectionInstaller {
   /** Sends a framed handshake message under the current write protection. */
   send(raw: Uint8Array): void;
   sendChangeCipherSpec(): void;
-  /** TLS 1.2 was negotiated: ChangeCipherSpec becomes a message read by readChangeCipherSpec(). */
-  useTls12Records(): void;
+  /** The hellos chose `version`: in TLS 1.2 ChangeCipherSpec becomes a message read by readChangeCipherSpec(). */
+  negotiated(version: TlsVersionName): void;
   /** TLS 1.2: reads the peer's ChangeCipherSpec, then opens the records after it with `protection`. */
   readChangeCipherSpec(protection: Promise<RecordProtection>): Promise<void>;
 }

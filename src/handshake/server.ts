@@ -17,6 +17,7 @@ export async function serverHandshake(ctx: HandshakeContext, config: ServerConfi
   const chMsg = await ctx.expect(HandshakeType.ClientHello);
   const ch = decodeClientHello(chMsg.body);
   const version = chooseVersion(ch, config);
+  ctx.negotiated(version);
   return version === "TLSv1.3" ? continueServerTls13(ctx, config, chMsg, ch) : continueServerTls12(ctx, config, chMsg, ch);
 }
 

@@ -40,7 +40,6 @@ const SERVER_HELLO_EXTENSIONS = new Set<number>([ExtensionType.RenegotiationInfo
 
 export async function continueClientTls12(ctx: HandshakeContext, config: ClientConfig, hello: ClientHelloState, serverHello: HandshakeMessage): Promise<HandshakeResult> {
   const p = config.provider;
-  ctx.useTls12Records();
   const sh = decodeServerHello(serverHello.body);
   const suite = checkServerHello(sh.cipherSuite, sh.compressionMethod, sh.extensions, config, hello.offered);
   const ems = sh.extensions.has(ExtensionType.ExtendedMasterSecret);

@@ -94,7 +94,6 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
 
 export async function continueServerTls12(ctx: HandshakeContext, config: ServerConfig, chMsg: HandshakeMessage, ch: ClientHello): Promise<HandshakeResult> {
   const p = config.provider;
-  ctx.useTls12Records();
   const c = choose(ch, config);
   const transcript = new Transcript(p);
   transcript.setHash(c.suite.hash);

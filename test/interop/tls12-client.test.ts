@@ -88,6 +88,16 @@ for (const [pname, provider] of PROVIDERS) {
     assert.match(err.message, /FIPS 140-3 IG D\.Q/);
   }));
 
+  t("a warning alert in TLS 1.2 (s_server's unrecognized_name for a name it does not serve) is not fatal", scoped(async (inner) => {
+    // -servername with -cert2: a client naming anything else gets a warning unrecognized_name (RFC 6066 3).
+    const { port } = await opensslServer(inner, { cert: ecdsa, mode: "www", version: "tls1_2", args: ["-servername", "other.example", "-cert2", ecdsa.certPath, "-key2", ecdsa.keyPath, "-msg"] });
+    const { socket, sink } = await fipsConnect(inner, { port, servername: "localhost", ca: pki.caPem, provider });
+    assert.is(socket.tlsInfo!.version, "TLSv1.2");
+    socket.end(GET);
+    await sink.end();
+    assert.match(sink.text(), /New, TLSv1\.2, Cipher is /);
+  }));
+
   t("client certificates: s_server -Verify checks ours (ECDSA and RSA keys)", scoped(async (inner) => {
     for (const own of [ecdsa, rsa]) {
       const { port } = await opensslServer(inner, { cert: rsa, mode: "www", version: "tls1_2", args: ["-Verify", "1", "-CAfile", pki.caPath] });
