@@ -31,7 +31,7 @@ export type TlsTuning = Partial<
 
 /** What `tls: { … }` accepts. Everything else has a node-shaped option, so there is one way to say it. */
 export const TLS_TUNING_OPTIONS: Readonly<Record<string, string>> = {
-  cipherSuites: "TLS 1.3 suites by IANA name, in preference order (within the policy).",
+  cipherSuites: "TLS 1.3 and TLS 1.2 suites by IANA name, in preference order (within the policy).",
   groups: "Key exchange groups in preference order: secp256r1, secp384r1, secp521r1, x25519 (within the policy).",
   signatureSchemes: "Signature schemes accepted and used (within the policy).",
   keyShareGroups: "Client: groups to send key shares for in the first ClientHello.",
@@ -120,7 +120,7 @@ export type SecureContextLike = SecureContextOptions | SecureContext;
 
 const COMMON_DOC: Readonly<Record<string, string>> = {
   ALPNProtocols: "Protocol names offered (client) or accepted in preference order (server): string[] or Buffer[], or one Buffer in wire format.",
-  minVersion: '"TLSv1.2" or "TLSv1.3"; older versions are a ConfigError. TLS 1.2 is not implemented yet, so TLS 1.3 is what is negotiated.',
+  minVersion: '"TLSv1.2" or "TLSv1.3" (default "TLSv1.2"); older versions are a ConfigError. TLS 1.3 is negotiated whenever both sides have it.',
   maxVersion: "As minVersion.",
   crl: "CRLs (PEM or DER); giving any turns revocation checking on for the peer's chain.",
   allowHalfOpen: "Keep our sending side open after the peer's close_notify (default false).",
@@ -181,7 +181,7 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
 export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   pfx: "PKCS#12 is not read; pass cert and key as PEM.",
   passphrase: "encrypted private keys are not read; decrypt the key first.",
-  ciphers: 'OpenSSL cipher strings are not used; choose TLS 1.3 suites by IANA name with tls: { cipherSuites: [...] }, within the policy.',
+  ciphers: 'OpenSSL cipher strings are not used; choose suites by IANA name with tls: { cipherSuites: [...] }, within the policy.',
   ecdhCurve: "use tls: { groups: [...] } (secp256r1, secp384r1, secp521r1, x25519), within the policy.",
   sigalgs: "use tls: { signatureSchemes: [...] }, within the policy.",
   secureContext: "node:tls SecureContexts are OpenSSL objects; pass cert, key and ca (servers: createSecureContext() for SNICallback and addContext()).",
