@@ -138,9 +138,14 @@ export async function judgeChain(ctx: ChainContext): Promise<ChainJudgement> {
 
 const failed = (findings: readonly Finding[], id: string): boolean => findings.some((f) => f.id === id && f.status === "fail");
 
-/** A moment at which every presented non-root certificate is valid, if there is one (else the scan's). */
-function trustTime(parsed: readonly Certificate[], time: Date): Date {
-  const path = parsed.filter((c, i) => i === 0 || !equalBytes(c.subjectDer, c.issuerDer));
+/**
+ * A moment at which every presented non-root certificate, and the anchor its last issuer names, is
+ * valid, if there is one (else the scan's): validity is judged by its own finding, trust by this one.
+ */
+function trustTime(parsed: readonly Certificate[], roots: TrustStore, time: Date): Date {
+  const presented = parsed.filter((c, i) => i === 0 || !equalBytes(c.subjectDer, c.issuerDer));
+  const anchor = roots.bySubject(presented[presented.length - 1]!.issuerDer)[0];
+  const path = anchor === undefined ? presented : [...presented, anchor];
   if (path.every((c) => validityAt(c, time) === "valid")) return time;
   const from = Math.max(...path.map((c) => c.notBefore.getTime()));
   const to = Math.min(...path.map((c) => c.notAfter.getTime()));
@@ -150,7 +155,7 @@ function trustTime(parsed: readonly Certificate[], time: Date): Date {
 async function trustFinding(ctx: ChainContext, parsed: readonly Certificate[], judged: readonly Finding[]): Promise<Finding> {
   const base = { id: "cert_chain_of_trust", testsslId: "cert_chain_of_trust", certificate: null, subject: parsed[0]!.subject, rule: "the chain must lead, by RFC 5280 path validation, to a trust anchor the client holds", reference: REF.trust };
   try {
-    const path = await verifyCertificatePath({ chain: ctx.chain, roots: ctx.roots, time: trustTime(parsed, ctx.time), provider: ctx.provider, policy: TRUST_ONLY, purpose: "serverAuth" });
+    const path = await verifyCertificatePath({ chain: ctx.chain, roots: ctx.roots, time: trustTime(parsed, ctx.roots, ctx.time), provider: ctx.provider, policy: TRUST_ONLY, purpose: "serverAuth" });
     return { ...base, status: "pass", result: `chains to ${path[path.length - 1]!.subject} in ${ctx.rootsName}` };
   } catch (e) {
     if (!(e instanceof InvalidCertificate)) return { ...base, status: "fail", result: `path validation could not run: ${(e as Error).message}` };

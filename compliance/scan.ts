@@ -9,14 +9,14 @@ import { ConfigError } from "../src/errors.js";
 import { ProtocolVersion } from "../src/msgs/enums.js";
 import { TrustStore, type TrustAnchors, createTrustStore } from "../src/verify/trust.js";
 import { isIpLiteral } from "../src/verify/names.js";
-import { CIPHER_SUITES, type CatalogItem, EXTENSIONS, GROUPS, SIGNATURE_SCHEMES, VERSIONS } from "../src/policy/catalog.js";
+import { CIPHER_SUITES, type CatalogItem, EXTENSIONS, GROUPS, SIGNATURE_SCHEMES, VERSIONS, groupTestsslId, testsslCipherId } from "../src/policy/catalog.js";
 import { type AuditItem, type AuditReport, auditVerdict, reportHeader } from "./audit.js";
 import type { CertificateAudit } from "../src/policy/certificates.js";
 import { type Finding, judgeChain } from "./chain-findings.js";
 import { type Handshake13Answer, handshake13 } from "./handshake13-probe.js";
 import { type Policy, type PolicyName, policyByName } from "../src/policy/policies.js";
 import { type Dialer, type ProbeAnswer, probe } from "./probe.js";
-import { ianaSuiteName, isTls13Suite } from "./iana-cipher-suites.js";
+import { ianaSuiteName } from "./iana-cipher-suites.js";
 import { ianaGroupName } from "./iana-groups.js";
 import { type Ask, type BaseSpec, type SuiteEnumeration, TLS12_CANDIDATES, TLS13_CANDIDATES, enumerateGroups, enumerateSuites, suiteAnswers } from "./scan-algorithms.js";
 import { downgradeSentinelFinding, fallbackScsvFinding, orderFinding, renegotiationFinding } from "./scan-server-findings.js";
@@ -79,8 +79,8 @@ const conclusive = (a: Answer): boolean => a.kind === "hello" || a.kind === "han
 /** Accepted if any probe saw it accepted; open if any probe had no conclusive answer; else refused. */
 const combine = (results: readonly (boolean | null)[]): boolean | null => (results.includes(true) ? true : results.includes(null) ? null : false);
 const why = (a: Answer): string => (a.kind === "malformed" || a.kind === "unsupported" ? `${a.kind}: ${a.detail}` : a.kind);
-const suiteItem = (code: number): CatalogItem => CATALOG_SUITES.get(code) ?? { kind: "cipher_suite", name: ianaSuiteName(code), iana: code, testsslId: `cipher-${isTls13Suite(code) ? "tls1_3" : "tls1_2"}_x${code.toString(16).padStart(4, "0")}` };
-const groupItem = (code: number): CatalogItem => CATALOG_GROUPS.get(code) ?? { kind: "group", name: ianaGroupName(code), iana: code, testsslId: "FS_ECDHE_curves" };
+const suiteItem = (code: number): CatalogItem => CATALOG_SUITES.get(code) ?? { kind: "cipher_suite", name: ianaSuiteName(code), iana: code, testsslId: testsslCipherId(code) };
+const groupItem = (code: number): CatalogItem => CATALOG_GROUPS.get(code) ?? { kind: "group", name: ianaGroupName(code), iana: code, testsslId: groupTestsslId(ianaGroupName(code)) };
 
 /** Runs every probe and returns the report; never throws for server behaviour. */
 export async function scanServer(target: ScanTarget, options: ScanOptions): Promise<ScanReport> {

@@ -25,8 +25,13 @@ const suite = (name: string, iana: number): CatalogItem => ({
   kind: "cipher_suite",
   name,
   iana,
-  testsslId: `cipher-${iana < 0x1300 || iana > 0x13ff ? "tls1_2" : "tls1_3"}_x${iana.toString(16).padStart(4, "0")}`,
+  testsslId: testsslCipherId(iana),
 });
+
+/** testssl.sh's id of a suite: the code point in hex, without a zero high byte (x9c, xc02f, x1301). */
+export function testsslCipherId(iana: number): string {
+  return `cipher-${iana < 0x1300 || iana > 0x13ff ? "tls1_2" : "tls1_3"}_x${iana.toString(16).padStart(iana < 0x100 ? 2 : 4, "0")}`;
+}
 
 /** TLS 1.3 suites fipstls implements, then the TLS 1.2 suites a scan probes for. */
 export const CIPHER_SUITES: readonly CatalogItem[] = [
@@ -65,6 +70,11 @@ export const CIPHER_SUITES: readonly CatalogItem[] = [
   suite("TLS_RSA_WITH_NULL_SHA256", 0x003b),
 ];
 
+/** testssl.sh 3.2+ reports finite-field groups in DH_groups, hybrids in FS_KEMs, curves in FS_ECDHE_curves (3.0.x: PFS_ECDHE_curves). */
+export function groupTestsslId(name: string): string {
+  return name.startsWith("ffdhe") ? "DH_groups" : name.includes("MLKEM") ? "FS_KEMs" : "FS_ECDHE_curves";
+}
+
 export const GROUPS: readonly CatalogItem[] = [
   { kind: "group", name: "secp256r1", iana: NamedGroup.secp256r1 },
   { kind: "group", name: "secp384r1", iana: NamedGroup.secp384r1 },
@@ -79,7 +89,7 @@ export const GROUPS: readonly CatalogItem[] = [
   { kind: "group", name: "X25519MLKEM768", iana: 0x11ec },
   { kind: "group", name: "SecP256r1MLKEM768", iana: 0x11eb },
   { kind: "group", name: "SecP384r1MLKEM1024", iana: 0x11ed },
-].map((g) => ({ ...g, kind: "group" as const, testsslId: "FS_ECDHE_curves" }));
+].map((g) => ({ ...g, kind: "group" as const, testsslId: groupTestsslId(g.name) }));
 
 export const SIGNATURE_SCHEMES: readonly CatalogItem[] = [
   ...Object.entries(SignatureScheme).map(([name, iana]) => ({ kind: "signature_scheme" as const, name, iana })),
