@@ -16,7 +16,7 @@ import { type HandshakeMessage, HandshakeJoiner, decodeCertificate, decodeCertif
 import { agree, groupId, groupName } from "../src/suites/groups.js";
 import { KeySchedule } from "../src/tls13/key-schedule.js";
 import { TLS13_SUITES, type Tls13Suite, suiteById } from "../src/suites/cipher-suites.js";
-import { Transcript } from "../src/tls13/transcript.js";
+import { Transcript } from "../src/handshake/transcript.js";
 import { isIpLiteral } from "../src/verify/names.js";
 import type { Dialer, ProbeAnswer, RawStream } from "./probe.js";
 

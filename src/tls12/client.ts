@@ -28,7 +28,7 @@ import { Tls12AeadProtection } from "../record/tls12-aead.js";
 import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
 import { agree, groupName } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
-import { Transcript } from "../tls13/transcript.js";
+import { Transcript } from "../handshake/transcript.js";
 import { type Certificate, parseCertificate } from "../verify/certificate.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";

@@ -26,7 +26,7 @@ import { KeySchedule } from "./key-schedule.js";
 import { keyCanSign, schemeById } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite, suiteById } from "../suites/cipher-suites.js";
 import { Tls13Traffic, protectionFor } from "./traffic.js";
-import { Transcript } from "./transcript.js";
+import { Transcript } from "../handshake/transcript.js";
 
 /** Extensions a TLS 1.3 server may put in ServerHello / HelloRetryRequest (RFC 8446 4.2 table). */
 const SERVER_HELLO_EXTENSIONS = new Set<number>([ExtensionType.SupportedVersions, ExtensionType.KeyShare, ExtensionType.PreSharedKey]);

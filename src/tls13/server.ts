@@ -36,7 +36,7 @@ import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite } from "../suites/cipher-suites.js";
 import { Tls13Traffic, protectionFor } from "./traffic.js";
-import { Transcript } from "./transcript.js";
+import { Transcript } from "../handshake/transcript.js";
 
 interface Choice {
   readonly suite: Tls13Suite;

@@ -1,4 +1,4 @@
-// The handshake transcript, kept as bytes: WebCrypto has no incremental hash, so each
+// The handshake transcript of either version, kept as bytes: WebCrypto has no incremental hash, so each
 // Transcript-Hash is a hash over the concatenation so far (bounded by the handshake size limits).
 import type { CryptoProvider, HashAlgorithm } from "../crypto/provider.js";
 import { concat } from "../codec/bytes.js";
