@@ -32,7 +32,7 @@ import { Transcript } from "../handshake/transcript.js";
 import { type Certificate, parseCertificate } from "../verify/certificate.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
-import { signTls12, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
+import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
 
 /** Extensions a TLS 1.2 ServerHello may carry, each only if we offered it. */
@@ -72,7 +72,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   const group = groupName(ske.group);
   if (group === undefined || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
   const scheme = await verifyTls12Signature(p, config.signatureSchemes, ske.scheme, ske.signature, spki, serverKeyExchangeSignedData(hello.random, sh.random, ske.params), "ServerKeyExchange");
-  if ((suite.authentication === "ECDSA") !== (scheme.keyType === "ec")) {
+  if (!suiteFitsKey(suite, scheme.keyType)) {
     throw new PeerMisbehaved("SignatureSchemeDoesNotMatchSuite", "illegal_parameter", `${scheme.name} for ${suite.name}`);
   }
   transcript.add(skeMsg.raw);

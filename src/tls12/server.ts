@@ -30,7 +30,7 @@ import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
-import { signTls12, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
+import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
 
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
@@ -53,8 +53,7 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   if (!ch.compressionMethods.includes(0)) throw new PeerMisbehaved("InvalidCompressionMethods", "illegal_parameter", "the null compression method is missing");
   const key = config.signingKey;
   const clientSuites = new Set(ch.cipherSuites);
-  // ECDHE_ECDSA needs an EC key, ECDHE_RSA an RSA one (rsa_pss_pss schemes included).
-  const suite = config.cipherSuites.filter(isTls12Suite).find((s) => clientSuites.has(s.id) && (s.authentication === "ECDSA" ? key.type === "ec" : key.type === "rsa" || key.type === "rsa-pss"));
+  const suite = config.cipherSuites.filter(isTls12Suite).find((s) => clientSuites.has(s.id) && suiteFitsKey(s, key.type));
   if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure", "no TLS 1.2 suite both sides enable fits our certificate");
 
   // Without signature_algorithms a TLS 1.2 client means SHA-1 (RFC 5246 7.4.1.4.1), which no policy here allows.

@@ -5,10 +5,19 @@ import type { CryptoProvider, SigningKey } from "../crypto/provider.js";
 import { describeSpki } from "../crypto/keyinfo.js";
 import { PeerMisbehaved, TlsError } from "../errors.js";
 import { type SchemeInfo, schemeById } from "../suites/signature-schemes.js";
+import type { Tls12Suite } from "../suites/cipher-suites.js";
 
 /** Whether `scheme` can sign with a key of this type in TLS 1.2. */
 export function tls12SchemeFitsKey(scheme: SchemeInfo, keyType: string): boolean {
   return scheme.versions.includes("TLSv1.2") && scheme.keyType === keyType;
+}
+
+/**
+ * Whether a suite's authentication fits a certificate key: ECDHE_ECDSA takes ECDSA and EdDSA keys
+ * (RFC 8422 5.1.1), ECDHE_RSA takes RSA keys, rsa-pss ones included (RFC 8446 4.2.3).
+ */
+export function suiteFitsKey(suite: Tls12Suite, keyType: string): boolean {
+  return suite.authentication === "ECDSA" ? keyType === "ec" || keyType === "ed25519" : keyType === "rsa" || keyType === "rsa-pss";
 }
 
 /** Checks a peer's TLS 1.2 signature; returns the scheme. `what` names the message for errors. */

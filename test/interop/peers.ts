@@ -13,7 +13,7 @@ import * as tls from "node:tls";
 import { connect, createServer, type ConnectOptions, type Server, type ServerSocketOptions, type TLSSocket } from "../../src/node.js";
 import type { CryptoProvider, GroupName } from "../../src/crypto/provider.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../../src/msgs/enums.js";
-import { Pki } from "../pki.js";
+import { type KeyType, Pki } from "../pki.js";
 
 /** Every single wait in these tests is bounded by this (ms). */
 export const STEP_MS = 10_000;
@@ -569,6 +569,14 @@ export interface InteropPki {
 }
 
 let pkiMemo: InteropPki | undefined;
+type LeafFiles = Pick<CertSet, "certPath" | "keyPath" | "certPem" | "keyPem">;
+let issueFromInteropCa: ((keyType: KeyType) => LeafFiles) | undefined;
+
+/** A further localhost leaf of `keyType` from the interop CA (e.g. Ed25519, which not every test wants). */
+export function interopLeaf(keyType: KeyType): LeafFiles {
+  interopPki();
+  return issueFromInteropCa!(keyType);
+}
 
 /**
  * One CA and three leaves (SAN DNS:localhost, IP:127.0.0.1) made once per process in a private
@@ -587,6 +595,10 @@ export function interopPki(): InteropPki {
     const keyType = kind === "ecdsa-p256" ? "ec-p256" : kind;
     const c = pki.issue(ca, { cn: "localhost", key: pki.freshKey(keyType), dns: ["localhost"], ip: ["127.0.0.1"] });
     return { kind, certPath: c.path, keyPath: c.key.path, certPem: c.pem, keyPem: c.key.pem, scheme, opensslSignatureType };
+  };
+  issueFromInteropCa = (keyType) => {
+    const c = pki.issue(ca, { cn: "localhost", key: pki.freshKey(keyType), dns: ["localhost"], ip: ["127.0.0.1"] });
+    return { certPath: c.path, keyPath: c.key.path, certPem: c.pem, keyPem: c.key.pem };
   };
   pkiMemo = {
     dir,

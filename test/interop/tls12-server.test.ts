@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { TLS12_SUITES } from "../../src/suites/cipher-suites.js";
 import { PROVIDERS } from "../_providers.js";
 import type { Peer } from "./peers.js";
-import { Scope, exitOf, fipsConnect, fipsServer, interopPki, nodeTlsConnect, scoped, spawnOpenssl } from "./peers.js";
+import { Scope, exitOf, fipsConnect, fipsServer, interopLeaf, interopPki, nodeTlsConnect, scoped, spawnOpenssl } from "./peers.js";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
@@ -102,6 +102,20 @@ for (const [pname, provider] of PROVIDERS) {
     // OpenSSL, having asked, ends the connection with handshake_failure (RFC 5246 7.2.2 leaves that to it).
     peer.child.stdin!.end();
     await exitOf(peer);
+  }));
+
+  t("an Ed25519 certificate serves ECDHE_ECDSA suites in TLS 1.2 (RFC 8422), to s_client and to fipstls", scoped(async (inner) => {
+    if (!provider.supports.signatures.includes("ed25519")) return;
+    const leaf = interopLeaf("ed25519");
+    const server = await fipsServer(inner, { cert: leaf.certPem, key: leaf.keyPem, provider });
+    const peer = sClient(inner, server.port, ["-brief", "-ign_eof"]);
+    peer.child.stdin!.end("ping\n");
+    assert.is(await exitOf(peer), 0, peer.describe());
+    assert.match(peer.stderr.text(), /^Protocol version: TLSv1\.2$/m);
+    assert.match(peer.stderr.text(), /^Ciphersuite: ECDHE-ECDSA-/m);
+    const ours = await fipsConnect(inner, { port: server.port, servername: "localhost", ca: pki.caPem, provider, maxVersion: "TLSv1.2" });
+    assert.is(ours.socket.tlsInfo!.signatureScheme, "ed25519");
+    assert.match(ours.socket.tlsInfo!.cipherSuite, /^TLS_ECDHE_ECDSA_/);
   }));
 
   t("node:tls client with maxVersion TLSv1.2, and fipstls ⇄ fipstls capped at TLS 1.2", scoped(async (inner) => {
