@@ -274,7 +274,7 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
 
   // Downgrade protection.
   const versionsDown = VERSIONS.filter((v) => accepted.get(`version:${v.name}`)).map((v) => v.iana!).reverse();
-  const scsv = await fallbackScsvFinding(ask, base, versionsDown, versionsDown[1] === tls12Version ? suites12 : []);
+  const scsv = await fallbackScsvFinding(ask, base, versionsDown, versionsDown[1] === tls12Version ? suites12 : TLS12_CANDIDATES);
   if (scsv) findings.push(scsv);
   const sentinel = downgradeSentinelFinding(tls13, legacy);
   if (sentinel) findings.push(sentinel);

@@ -57,6 +57,8 @@ t("suites outside fipstls's catalog (anonymous DH, Camellia, ARIA, CCM) are foun
   // The 1024-bit prime OpenSSL uses at security level 0 is reported against SP 800-131Ar2.
   const dh = findings(r, "dh_prime_size")[0];
   assert.ok(dh, "a DHE/DH_anon suite was accepted, so the prime size is reported");
+  // At security level 0 OpenSSL speaks TLS 1.1 too: a TLS 1.1 hello with the SCSV is a needless fallback.
+  assert.match(findings(r, "fallback_scsv")[0]!.result, /^a TLSv1\.1 hello with TLS_FALLBACK_SCSV to a server that accepts TLSv1\.2 was refused with inappropriate_fallback/);
   assert.not.ok(r.verdict.compliant);
 });
 
