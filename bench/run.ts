@@ -11,6 +11,10 @@ const pki = await makeThrowawayPki();
 const HANDSHAKES = Number(process.env.BENCH_HANDSHAKES ?? 200);
 const BULK_BYTES = Number(process.env.BENCH_BULK_MIB ?? 64) * 1024 * 1024;
 const chunk = Buffer.alloc(64 * 1024, 7);
+/** BENCH_VERSION=TLSv1.2 measures TLS 1.2 on every stack; TLS 1.3 by default. */
+const VERSION = (process.env.BENCH_VERSION ?? "TLSv1.3") as "TLSv1.2" | "TLSv1.3";
+if (VERSION !== "TLSv1.2" && VERSION !== "TLSv1.3") throw new Error(`BENCH_VERSION must be TLSv1.2 or TLSv1.3, not ${String(VERSION)}`);
+const range = { minVersion: VERSION, maxVersion: VERSION } as const;
 
 type Stack = "node:tls" | "fipstls/node" | "fipstls/webcrypto";
 interface Endpoint {
@@ -22,13 +26,13 @@ function endpoint(stack: Stack): Endpoint {
   if (stack === "node:tls") {
     return {
       async listen(onSocket) {
-        const s = tls.createServer({ cert: pki.certPem, key: pki.keyPem, minVersion: "TLSv1.3" }, onSocket);
+        const s = tls.createServer({ cert: pki.certPem, key: pki.keyPem, ...range }, onSocket);
         await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
         return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) };
       },
       dial: (port) =>
         new Promise((resolve, reject) => {
-          const c = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, minVersion: "TLSv1.3" }, () => resolve(c));
+          const c = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, ...range }, () => resolve(c));
           c.once("error", reject);
         }),
     };
@@ -36,14 +40,14 @@ function endpoint(stack: Stack): Endpoint {
   const provider = stack === "fipstls/node" ? "node" : "webcrypto";
   return {
     async listen(onSocket) {
-      const s = createServer({ cert: pki.certPem, key: pki.keyPem, provider }, onSocket);
+      const s = createServer({ cert: pki.certPem, key: pki.keyPem, provider, ...range }, onSocket);
       await s.ready();
       await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
       return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) };
     },
     dial: (port) =>
       new Promise((resolve, reject) => {
-        const c = connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, provider }, () => resolve(c));
+        const c = connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, provider, ...range }, () => resolve(c));
         c.once("error", reject);
       }),
   };
@@ -92,7 +96,7 @@ const stacks: Stack[] = ["node:tls", "fipstls/node", "fipstls/webcrypto"];
 const results: Record<string, { hs: number; bulk: number }> = {};
 for (const s of stacks) results[s] = { hs: await handshakesPerSecond(s), bulk: await bulkMiBPerSecond(s) };
 const base = results["node:tls"]!;
-console.log(`fipstls benchmark: ${HANDSHAKES} handshakes (ECDSA P-256, default group), ${BULK_BYTES / 1048576} MiB server-to-client, loopback, one connection at a time\n`);
+console.log(`fipstls benchmark, ${VERSION}: ${HANDSHAKES} handshakes (ECDSA P-256, default group), ${BULK_BYTES / 1048576} MiB server-to-client, loopback, one connection at a time\n`);
 console.log("stack               handshakes/s   vs node:tls   bulk MiB/s   vs node:tls");
 for (const s of stacks) {
   const r = results[s]!;

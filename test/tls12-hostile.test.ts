@@ -6,6 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
+import { concat } from "../src/codec/bytes.js";
 import { Writer } from "../src/codec/writer.js";
 import { TlsError } from "../src/errors.js";
 import { decodeClientHello, encodeClientHello } from "../src/msgs/hello.js";
@@ -23,13 +24,26 @@ type Tamper = (direction: "c2s" | "s2c", bytes: Uint8Array, index: number) => Ui
 /** A record of `type` with `fragment`. */
 const record = (type: number, fragment: Uint8Array): Uint8Array => new Writer().u8(type).u16(0x0303).vec16(fragment).finish();
 
-/** Rewrites the body of each plaintext handshake message of `type` going `direction`. */
-function rewriteMessage(direction: "c2s" | "s2c", type: number, rewrite: (body: Uint8Array) => Uint8Array): Tamper {
+/** Applies `each` to every record of a transmitted chunk (a flight leaves in one chunk). */
+function perRecord(each: (direction: "c2s" | "s2c", record: Uint8Array) => Uint8Array): Tamper {
   return (dir, bytes) => {
+    const out: Uint8Array[] = [];
+    for (let at = 0; at + 5 <= bytes.length; ) {
+      const end = at + 5 + ((bytes[at + 3]! << 8) | bytes[at + 4]!);
+      out.push(each(dir, bytes.subarray(at, end)));
+      at = end;
+    }
+    return concat(...out);
+  };
+}
+
+/** Rewrites the body of each plaintext handshake message of `type` going `direction` (one message per record). */
+function rewriteMessage(direction: "c2s" | "s2c", type: number, rewrite: (body: Uint8Array) => Uint8Array): Tamper {
+  return perRecord((dir, bytes) => {
     if (dir !== direction || bytes[0] !== 22 || bytes[5] !== type) return bytes;
     const body = bytes.subarray(9);
     return record(22, frameHandshake(type, rewrite(body)));
-  };
+  });
 }
 
 /** The error each side ended with; at least one side must fail. */
@@ -110,24 +124,24 @@ t("a ServerHello choosing a suite we did not offer (RSA key transport) is illega
 });
 
 t("a ChangeCipherSpec before ServerHelloDone, or a second one, is unexpected_message", async () => {
-  const early = await outcome((dir, bytes) => (dir === "s2c" && bytes[0] === 22 && bytes[5] === 12 ? new Uint8Array([...bytes, ...record(20, new Uint8Array([1]))]) : bytes));
+  const early = await outcome(perRecord((dir, bytes) => (dir === "s2c" && bytes[0] === 22 && bytes[5] === 12 ? new Uint8Array([...bytes, ...record(20, new Uint8Array([1]))]) : bytes)));
   assert.is(early.client.alert, "unexpected_message");
   assert.match(early.client.message, /UnexpectedChangeCipherSpec/);
-  const twice = await outcome((dir, bytes) => (dir === "c2s" && bytes[0] === 20 ? new Uint8Array([...bytes, ...bytes]) : bytes));
+  const twice = await outcome(perRecord((dir, bytes) => (dir === "c2s" && bytes[0] === 20 ? new Uint8Array([...bytes, ...bytes]) : bytes)));
   assert.is(twice.server.alert, "unexpected_message");
   assert.match(twice.server.message, /UnexpectedChangeCipherSpec/);
 });
 
 t("a tampered encrypted Finished is bad_record_mac; a Finished over a different transcript is decrypt_error", async () => {
   let afterCcs = false;
-  const tampered = await outcome((dir, bytes) => {
+  const tampered = await outcome(perRecord((dir, bytes) => {
     if (dir === "c2s" && bytes[0] === 20) afterCcs = true;
     // The first handshake record after our ChangeCipherSpec is the encrypted Finished.
     if (dir !== "c2s" || bytes[0] !== 22 || !afterCcs) return bytes;
     const out = bytes.slice();
     out[out.length - 1]! ^= 0x01;
     return out;
-  });
+  }));
   assert.is(tampered.server.alert, "bad_record_mac");
   // Without EMS the master secret does not cover the hellos: drop the client's EMS offer in flight and
   // both sides derive the same keys from different transcripts, so only Finished can tell.

@@ -89,22 +89,33 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   decodeServerHelloDone(next.body);
   transcript.add(next.raw);
 
-  // Our flight: Certificate (if asked), ClientKeyExchange, CertificateVerify (if we have a key), CCS, Finished.
+  // Our flight: Certificate (if asked), ClientKeyExchange, CertificateVerify (if we have a key), CCS,
+  // Finished. Everything is computed first and then sent in one go, so that the flight leaves as one
+  // write rather than small pieces that Nagle's algorithm holds back for the server's delayed ACK.
   const share = await p.keyShare(group);
   const preMaster = await agree(share, ske.publicKey);
   const clientScheme = request ? chooseClientScheme(config, request) : null;
-  if (request) send(ctx, transcript, HandshakeType.Certificate, encodeCertificateTls12(clientScheme ? config.certificateChain : []));
-  send(ctx, transcript, HandshakeType.ClientKeyExchange, encodeClientKeyExchangeEcdhe(share.publicKey));
+  const flight: Uint8Array[] = [];
+  const add = (type: number, body: Uint8Array): void => {
+    const raw = frameHandshake(type, body);
+    flight.push(raw);
+    transcript.add(raw);
+  };
+  if (request) add(HandshakeType.Certificate, encodeCertificateTls12(clientScheme ? config.certificateChain : []));
+  add(HandshakeType.ClientKeyExchange, encodeClientKeyExchangeEcdhe(share.publicKey));
   // The session hash ends with ClientKeyExchange (RFC 7627 3).
   const master = ems ? await extendedMasterSecret(p, suite.hash, preMaster, await transcript.hash()) : await masterSecret(p, suite.hash, preMaster, hello.random, sh.random);
   if (clientScheme && config.signingKey) {
     const signature = await signTls12(config.signingKey, clientScheme, transcript.bytes());
-    send(ctx, transcript, HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: clientScheme.id, signature }));
+    add(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: clientScheme.id, signature }));
   }
   const keys = await keyBlock(p, suite.hash, suite.aead, master, hello.random, sh.random);
+  const finished = frameHandshake(HandshakeType.Finished, await verifyData(p, suite.hash, master, "client finished", await transcript.hash()));
+  transcript.add(finished);
+  for (const raw of flight) ctx.send(raw);
   ctx.sendChangeCipherSpec();
   ctx.installWriteProtection(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
-  send(ctx, transcript, HandshakeType.Finished, await verifyData(p, suite.hash, master, "client finished", await transcript.hash()));
+  ctx.send(finished);
 
   // The server's ChangeCipherSpec and Finished.
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
@@ -127,12 +138,6 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     },
     traffic: (host) => new Tls12Traffic(host, "client", p, { hash: suite.hash, masterSecret: master, clientRandom: hello.random, serverRandom: sh.random }),
   };
-}
-
-function send(ctx: HandshakeContext, transcript: Transcript, type: number, body: Uint8Array): void {
-  const raw = frameHandshake(type, body);
-  ctx.send(raw);
-  transcript.add(raw);
 }
 
 function checkServerHello(cipherSuite: number, compression: number, ext: Extensions, config: ClientConfig, offered: Set<number>): Tls12Suite {

@@ -111,12 +111,12 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   if (c.pointFormats) extensions.push({ type: ExtensionType.EcPointFormats, data: new Uint8Array([1, 0]) });
   if (c.serverName !== null) extensions.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
   if (c.alpn !== null) extensions.push({ type: ExtensionType.Alpn, data: encodeAlpn([c.alpn]) });
-  send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: new Uint8Array(0), cipherSuite: c.suite.id, extensions }));
-  send(HandshakeType.Certificate, encodeCertificateTls12(config.certificateChain));
-
+  // The key share and its signature first: the whole first flight then leaves in one write.
   const share = await p.keyShare(c.group);
   const params = encodeServerEcdhParams(groupId(c.group), share.publicKey);
   const signature = await signTls12(config.signingKey, c.scheme, serverKeyExchangeSignedData(ch.random, random, params));
+  send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: new Uint8Array(0), cipherSuite: c.suite.id, extensions }));
+  send(HandshakeType.Certificate, encodeCertificateTls12(config.certificateChain));
   send(HandshakeType.ServerKeyExchange, encodeServerKeyExchangeEcdhe({ params, scheme: c.scheme.id, signature }));
   if (config.clientAuth !== "none") {
     send(
@@ -158,9 +158,10 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
 
+  const finished = await verifyData(p, c.suite.hash, master, "server finished", await transcript.hash());
   ctx.sendChangeCipherSpec();
   ctx.installWriteProtection(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
-  send(HandshakeType.Finished, await verifyData(p, c.suite.hash, master, "server finished", await transcript.hash()));
+  send(HandshakeType.Finished, finished);
 
   return {
     info: {

@@ -108,7 +108,9 @@ function openTcp(o: ConnectOptions, host: string): net.Socket {
     ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}),
     ...(o.localPort !== undefined ? { localPort: o.localPort } : {}),
     ...(o.lookup !== undefined ? { lookup: o.lookup } : {}),
-    ...(o.noDelay !== undefined ? { noDelay: o.noDelay } : {}),
+    // TCP_NODELAY unless asked otherwise (as Go does): our records leave one write each, and with Nagle's
+    // algorithm a TLS 1.2 flight's second record waits for the peer's delayed ACK, some 40 ms.
+    noDelay: o.noDelay ?? true,
     ...(o.keepAlive !== undefined ? { keepAlive: o.keepAlive } : {}),
     ...(o.keepAliveInitialDelay !== undefined ? { keepAliveInitialDelay: o.keepAliveInitialDelay } : {}),
   });

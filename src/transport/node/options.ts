@@ -153,7 +153,7 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
   localAddress: "Passed to net.connect.",
   localPort: "Passed to net.connect.",
   lookup: "Passed to net.connect.",
-  noDelay: "Passed to net.connect.",
+  noDelay: "Passed to net.connect; default true (TCP_NODELAY, so that no handshake flight waits on a delayed ACK).",
   keepAlive: "Passed to net.connect.",
   keepAliveInitialDelay: "Passed to net.connect.",
   dangerouslyDisableCertificateVerification:
@@ -172,7 +172,7 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
     "Only meaningful with requestCert. false: a client without a certificate is accepted with authorized=false and authorizationError \"NoCertificate\"; a certificate that is sent is still verified and a bad one ends the handshake (node:tls would accept it with authorized=false).",
   SNICallback:
     "(servername, cb) called when a client sends SNI; cb(null, ctx) with ctx from createSecureContext({cert, key[, ca]}) or such a plain object (built once per object and reused), or cb(null) for the default; cb(err) refuses the client. node:tls SecureContext objects cannot be used.",
-  noDelay: "Passed to net.createServer.",
+  noDelay: "Default true: accepted sockets get TCP_NODELAY, so that no handshake flight waits on a delayed ACK.",
   keepAlive: "Passed to net.createServer.",
   keepAliveInitialDelay: "Passed to net.createServer.",
 };

@@ -111,6 +111,8 @@ export class Server extends EventEmitter {
   }
 
   private accept(raw: Duplex): void {
+    // TCP_NODELAY, as for our client sockets (connect.ts): no flight waits on a delayed ACK.
+    if (this.options.noDelay !== false) (raw as Partial<net.Socket>).setNoDelay?.(true);
     const tls = new TLSSocket(raw, {
       isServer: true,
       allowHalfOpen: this.options.allowHalfOpen ?? false,
