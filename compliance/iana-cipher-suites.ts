@@ -8,15 +8,15 @@
 // other scanners' reports byte for byte. Reserved, GREASE (RFC 8701) and private-use values are
 // not assignments and are left out.
 
+import { SignalingSuite } from "../src/msgs/enums.js";
+
 export interface IanaCipherSuite {
   readonly iana: number;
   readonly name: string;
 }
 
-/** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746): a client signal, never a selectable suite. */
-export const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
-/** TLS_FALLBACK_SCSV (RFC 7507): a client signal, never a selectable suite. */
-export const FALLBACK_SCSV = 0x5600;
+/** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746) and TLS_FALLBACK_SCSV (RFC 7507): client signals, never selectable suites. */
+export const { EMPTY_RENEGOTIATION_INFO_SCSV, FALLBACK_SCSV } = SignalingSuite;
 
 /** Sorted by code point. */
 export const IANA_CIPHER_SUITES: readonly IanaCipherSuite[] = [

@@ -5,7 +5,7 @@ import { Writer } from "../src/codec/writer.js";
 import { Reader } from "../src/codec/reader.js";
 import { Deframer } from "../src/record/deframer.js";
 import { HandshakeJoiner } from "../src/msgs/handshake.js";
-import { type ServerHello, decodeServerHello } from "../src/msgs/hello.js";
+import { type ServerHello, decodeServerHello, downgradeMarker } from "../src/msgs/hello.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../src/msgs/enums.js";
 import { decodeU16 } from "../src/msgs/extensions.js";
 import { ianaSuiteName, suiteKeyExchange } from "./iana-cipher-suites.js";
@@ -170,7 +170,7 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
         renegotiationInfo: sh.extensions.has(ExtensionType.RenegotiationInfo),
         certificates,
         ocspStapled,
-        downgradeSentinel: downgradeSentinel(sh.random),
+        downgradeSentinel: downgradeMarker(sh.random),
       };
     };
     // Bounded: at most a few dozen records before the answer is known.
@@ -206,14 +206,6 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
   } finally {
     stream.close();
   }
-}
-
-/** "DOWNGRD" followed by 01 (TLS 1.2) or 00 (TLS 1.1 and below), RFC 8446 §4.1.3. */
-const DOWNGRD = [0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44];
-
-function downgradeSentinel(random: Uint8Array): "tls12" | "tls11" | null {
-  if (random.length !== 32 || !DOWNGRD.every((b, i) => random[24 + i] === b)) return null;
-  return random[31] === 1 ? "tls12" : random[31] === 0 ? "tls11" : null;
 }
 
 /** TLS 1.2's Certificate: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */

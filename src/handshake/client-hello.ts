@@ -3,11 +3,10 @@
 // here is what either continuation needs: our random, session id, key shares and what we offered.
 import type { KeyShare } from "../crypto/provider.js";
 import type { ClientConfig } from "../config/client.js";
-import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
 import { type Extension, decodeU16, encodeAlpn, encodeCookie, encodeKeyShareClient, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../msgs/extensions.js";
-import { type ServerHello, encodeClientHello } from "../msgs/hello.js";
+import { type ServerHello, downgradeMarker, encodeClientHello } from "../msgs/hello.js";
 import { frameHandshake } from "../msgs/handshake.js";
 import { groupId } from "../suites/groups.js";
 import { isTls12Suite, isTls13Suite } from "../suites/cipher-suites.js";
@@ -15,9 +14,6 @@ import type { TlsVersionName } from "../suites/versions.js";
 import { isIpLiteral } from "../verify/names.js";
 import type { HandshakeContext } from "./context.js";
 
-/** The last eight bytes of a TLS 1.3 server's random when it negotiates TLS 1.2 (RFC 8446 4.1.3). */
-const DOWNGRADE_TLS12 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]);
-const DOWNGRADE_TLS11 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]);
 
 export interface ClientHelloState {
   readonly random: Uint8Array;
@@ -89,8 +85,7 @@ export function negotiatedVersion(sh: ServerHello, config: ClientConfig): TlsVer
     return "TLSv1.3";
   }
   if (sh.legacyVersion === ProtocolVersion.TLS12 && config.versions.includes("TLSv1.2")) {
-    const tail = sh.random.subarray(24);
-    if (config.versions.includes("TLSv1.3") && (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))) {
+    if (config.versions.includes("TLSv1.3") && downgradeMarker(sh.random) !== null) {
       throw new PeerMisbehaved("DowngradeDetected", "illegal_parameter", "a TLS 1.3 server's random marks this TLS 1.2 ServerHello as a downgrade");
     }
     return "TLSv1.2";

@@ -3,15 +3,13 @@
 // continue with that version's handshake.
 import type { ServerConfig } from "../config/server.js";
 import { PeerIncompatible } from "../errors.js";
-import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
+import { ExtensionType, HandshakeType, ProtocolVersion, SignalingSuite } from "../msgs/enums.js";
 import { decodeSupportedVersionsClient } from "../msgs/extensions.js";
 import { type ClientHello, decodeClientHello } from "../msgs/hello.js";
 import type { TlsVersionName } from "../suites/versions.js";
 import { continueServerTls12 } from "../tls12/server.js";
 import { continueServerTls13 } from "../tls13/server.js";
 import type { HandshakeContext, HandshakeResult } from "./context.js";
-
-const FALLBACK_SCSV = 0x5600;
 
 export async function serverHandshake(ctx: HandshakeContext, config: ServerConfig): Promise<HandshakeResult> {
   const chMsg = await ctx.expect(HandshakeType.ClientHello);
@@ -32,7 +30,7 @@ function chooseVersion(ch: ClientHello, config: ServerConfig): TlsVersionName {
     throw new PeerIncompatible(config.versions.includes("TLSv1.2") ? "NoCommonVersion" : "ClientDoesNotSupportTls13", "protocol_version", `client offers ${offered.map((v) => `0x${v.toString(16)}`).join(", ") || "nothing newer than TLS 1.1"}; enabled: ${config.versions.join(", ")}`);
   }
   // A client that retries with a lower version says so; if we could have done better, someone interfered.
-  if (ch.cipherSuites.includes(FALLBACK_SCSV) && version !== config.versions[config.versions.length - 1]) {
+  if (ch.cipherSuites.includes(SignalingSuite.FALLBACK_SCSV) && version !== config.versions[config.versions.length - 1]) {
     throw new PeerIncompatible("InappropriateFallback", "inappropriate_fallback", `client fell back to ${version}`);
   }
   return version;

@@ -81,6 +81,9 @@ export const CipherSuite = {
 } as const;
 export type CipherSuiteName = keyof typeof CipherSuite;
 
+/** Signalling values in cipher_suites, not suites: RFC 5746 3.3 and RFC 7507 2. */
+export const SignalingSuite = { EMPTY_RENEGOTIATION_INFO_SCSV: 0x00ff, FALLBACK_SCSV: 0x5600 } as const;
+
 export const NamedGroup = {
   secp256r1: 0x0017,
   secp384r1: 0x0018,

@@ -45,6 +45,16 @@ export function decodeClientHello(body: Uint8Array): ClientHello {
 /** SHA-256("HelloRetryRequest"), the fixed random that marks an HRR (RFC 8446 section 4.1.3). */
 export const HRR_RANDOM = fromHex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
 
+/** The last eight bytes of a TLS 1.3 server's random when it negotiates TLS 1.2, or 1.1 and below (RFC 8446 4.1.3). */
+export const DOWNGRADE_TLS12 = fromHex("444f574e47524401");
+export const DOWNGRADE_TLS11 = fromHex("444f574e47524400");
+
+/** The downgrade a ServerHello.random announces, or null. */
+export function downgradeMarker(random: Uint8Array): "tls12" | "tls11" | null {
+  const tail = random.subarray(24);
+  return random.length !== 32 ? null : equalBytes(tail, DOWNGRADE_TLS12) ? "tls12" : equalBytes(tail, DOWNGRADE_TLS11) ? "tls11" : null;
+}
+
 export interface ServerHello {
   readonly legacyVersion: number;
   readonly random: Uint8Array;

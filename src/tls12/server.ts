@@ -8,10 +8,10 @@ import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js"
 import { peerVerification } from "../config/common.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
-import { ExtensionType, HandshakeType } from "../msgs/enums.js";
+import { ExtensionType, HandshakeType, SignalingSuite } from "../msgs/enums.js";
 import { type Extension, decodeU16List, encodeAlpn } from "../msgs/extensions.js";
 import { type HandshakeMessage, decodeCertificateVerify, frameHandshake } from "../msgs/handshake.js";
-import { type ClientHello, encodeServerHello } from "../msgs/hello.js";
+import { type ClientHello, DOWNGRADE_TLS12, encodeServerHello } from "../msgs/hello.js";
 import {
   ClientCertificateType,
   decodeCertificateTls12,
@@ -33,9 +33,6 @@ import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
 
-const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
-/** The last eight bytes of our random when a server that speaks TLS 1.3 negotiates TLS 1.2 (RFC 8446 4.1.3). */
-const DOWNGRADE_TLS12 = [0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01];
 
 interface Choice {
   readonly suite: Tls12Suite;
@@ -81,7 +78,7 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   // RFC 5746 3.6: an initial ClientHello's renegotiation_info must be empty; the SCSV means the same.
   const ri = ch.extensions.get(ExtensionType.RenegotiationInfo);
   if (ri !== undefined && (ri.length !== 1 || ri[0] !== 0)) throw new PeerMisbehaved("NonEmptyRenegotiationInfo", "handshake_failure");
-  const secureRenegotiation = ri !== undefined || clientSuites.has(EMPTY_RENEGOTIATION_INFO_SCSV);
+  const secureRenegotiation = ri !== undefined || clientSuites.has(SignalingSuite.EMPTY_RENEGOTIATION_INFO_SCSV);
   if (!secureRenegotiation && config.policy.requireExtendedMasterSecret) {
     throw new PeerIncompatible("RenegotiationIndicationRequired", "handshake_failure", `policy ${config.policy.id} requires renegotiation indication in TLS 1.2 (RFC 5746)`);
   }
@@ -104,6 +101,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   };
 
   const random = p.random(32);
+  // A server that speaks TLS 1.3 marks a TLS 1.2 answer as a downgrade (RFC 8446 4.1.3).
   if (config.versions.includes("TLSv1.3")) random.set(DOWNGRADE_TLS12, 24);
   const extensions: Extension[] = [];
   if (c.secureRenegotiation) extensions.push({ type: ExtensionType.RenegotiationInfo, data: new Uint8Array([0]) });
