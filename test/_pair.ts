@@ -1,7 +1,7 @@
 // Wires a ClientConnection and a ServerConnection back to back in memory, with optional chunking
 // and tampering of the bytes in flight, for tests of the sans-IO core.
-import { buildClientConfig, type ClientOptions } from "../src/config/client.js";
-import { buildServerConfig, type ServerOptions } from "../src/config/server.js";
+import { type ClientConfig, type ClientOptions, buildClientConfig } from "../src/config/client.js";
+import { type ServerConfig, type ServerOptions, buildServerConfig } from "../src/config/server.js";
 import { ClientConnection } from "../src/conn/client.js";
 import { ServerConnection } from "../src/conn/server.js";
 import type { Connection } from "../src/conn/connection.js";
@@ -12,6 +12,8 @@ export interface Side {
   readonly received: Uint8Array[];
   ended: boolean | null;
   error: Error | null;
+  /** Sessions delivered by onSession, in order. */
+  readonly sessions: Uint8Array[];
   data(): Uint8Array;
 }
 
@@ -22,9 +24,10 @@ export interface PairOptions {
   tamper?: (direction: "c2s" | "s2c", bytes: Uint8Array, index: number) => Uint8Array;
 }
 
-export async function makePair(client: ClientOptions, server: ServerOptions, opts: PairOptions = {}): Promise<{ client: Side; server: Side }> {
-  const cc = await buildClientConfig(client);
-  const sc = await buildServerConfig(server);
+/** Options are built into configs; a built config is used as it is (a server config shared by several pairs keeps its sessions). */
+export async function makePair(client: ClientOptions | ClientConfig, server: ServerOptions | ServerConfig, opts: PairOptions = {}): Promise<{ client: Side; server: Side }> {
+  const cc = "side" in client ? client : await buildClientConfig(client);
+  const sc = "side" in server ? server : await buildServerConfig(server);
   let c: Side;
   let s: Side;
   const counters = { c2s: 0, s2c: 0 };
@@ -42,6 +45,7 @@ export async function makePair(client: ClientOptions, server: ServerOptions, opt
       received: [],
       ended: null,
       error: null,
+      sessions: [],
       data: () => concat(...me.received),
     };
     (me as { conn: Connection }).conn = make(me);
@@ -53,6 +57,7 @@ export async function makePair(client: ClientOptions, server: ServerOptions, opt
       onData: (d: Uint8Array) => void me.received.push(d.slice()),
       onEnd: (truncated: boolean) => void (me.ended = truncated),
       onError: (e: Error) => void (me.error = e),
+      onSession: (session: Uint8Array) => void me.sessions.push(session),
     };
   }
   c = side((me) => new ClientConnection(cc, makeCallbacks(me, deliver("c2s", () => s.conn))));

@@ -6,45 +6,16 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
-import { concat } from "../src/codec/bytes.js";
-import { Writer } from "../src/codec/writer.js";
 import { TlsError } from "../src/errors.js";
 import { decodeClientHello, encodeClientHello } from "../src/msgs/hello.js";
-import { frameHandshake } from "../src/msgs/handshake.js";
 import { nodeProvider } from "../providers/node/index.js";
 import { makePair, rejection, until } from "./_pair.js";
+import { type Tamper, perRecord, record, rewriteMessage } from "./_tamper.js";
 
 const provider = nodeProvider();
 const pki = await makeThrowawayPki({ keyType: "ec-p256" });
 const clientOptions = { provider, serverName: "localhost", roots: pki.caPem, maxVersion: "TLSv1.2" as const };
 const serverOptions = { provider, certificateChain: pki.certPem, privateKey: pki.keyPem };
-
-type Tamper = (direction: "c2s" | "s2c", bytes: Uint8Array, index: number) => Uint8Array;
-
-/** A record of `type` with `fragment`. */
-const record = (type: number, fragment: Uint8Array): Uint8Array => new Writer().u8(type).u16(0x0303).vec16(fragment).finish();
-
-/** Applies `each` to every record of a transmitted chunk (a flight leaves in one chunk). */
-function perRecord(each: (direction: "c2s" | "s2c", record: Uint8Array) => Uint8Array): Tamper {
-  return (dir, bytes) => {
-    const out: Uint8Array[] = [];
-    for (let at = 0; at + 5 <= bytes.length; ) {
-      const end = at + 5 + ((bytes[at + 3]! << 8) | bytes[at + 4]!);
-      out.push(each(dir, bytes.subarray(at, end)));
-      at = end;
-    }
-    return concat(...out);
-  };
-}
-
-/** Rewrites the body of each plaintext handshake message of `type` going `direction` (one message per record). */
-function rewriteMessage(direction: "c2s" | "s2c", type: number, rewrite: (body: Uint8Array) => Uint8Array): Tamper {
-  return perRecord((dir, bytes) => {
-    if (dir !== direction || bytes[0] !== 22 || bytes[5] !== type) return bytes;
-    const body = bytes.subarray(9);
-    return record(22, frameHandshake(type, rewrite(body)));
-  });
-}
 
 /** The error each side ended with; at least one side must fail. */
 async function outcome(tamper: Tamper, client: Record<string, unknown> = {}, server: Record<string, unknown> = {}) {

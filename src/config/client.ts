@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.js";
 import { type CommonConfig, type CommonOptions, buildCommon } from "./common.js";
 import { type TrustAnchors, type TrustStore, toTrustStore } from "../verify/trust.js";
 import { type CredentialOptions, loadCredentials } from "./credentials.js";
+import { type SessionState, decodeSession } from "../session/session.js";
 
 export interface ClientOptions extends CommonOptions, Partial<CredentialOptions> {
   /** The name to verify and send as SNI. IP literals are verified but not sent as SNI. */
@@ -20,6 +21,12 @@ export interface ClientOptions extends CommonOptions, Partial<CredentialOptions>
    * path can read and change the traffic. For tests against throwaway servers only.
    */
   dangerouslyDisableCertificateVerification?: boolean;
+  /**
+   * A session from an earlier connection to the same server (the bytes an `onSession` callback or the
+   * node API's `session` event gave), offered for resumption. It is offered only while it is current,
+   * for the same serverName, and with a suite and version this config still enables.
+   */
+  session?: Uint8Array;
 }
 
 export interface ClientConfig extends CommonConfig {
@@ -30,6 +37,7 @@ export interface ClientConfig extends CommonConfig {
   readonly verifyCertificates: boolean;
   readonly certificateChain: readonly Uint8Array[];
   readonly signingKey: SigningKey | null;
+  readonly session: SessionState | null;
 }
 
 export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig> {
@@ -49,6 +57,14 @@ export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig>
   if (verify && o.serverName === undefined) {
     throw new ConfigError("serverName is required to verify the server's certificate", "serverName");
   }
+  let session: SessionState | null = null;
+  if (o.session !== undefined) {
+    try {
+      session = decodeSession(o.session);
+    } catch (e) {
+      throw new ConfigError(`session is not a fipstls session: ${(e as Error).message}`, "session");
+    }
+  }
   const creds = o.certificateChain !== undefined || o.privateKey !== undefined ? await loadCredentials(o as CredentialOptions, common) : null;
   return {
     ...common,
@@ -59,5 +75,6 @@ export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig>
     verifyCertificates: verify,
     certificateChain: creds?.chain ?? [],
     signingKey: creds?.key ?? null,
+    session,
   };
 }

@@ -4,6 +4,8 @@ import { ConfigError } from "../errors.js";
 import { type CommonConfig, type CommonOptions, buildCommon } from "./common.js";
 import { type TrustAnchors, type TrustStore, toTrustStore } from "../verify/trust.js";
 import { type CredentialOptions, loadCredentials } from "./credentials.js";
+import { SessionCache } from "../session/cache.js";
+import { TicketKeys } from "../session/ticket-keys.js";
 
 export interface ServerOptions extends CommonOptions, CredentialOptions {
   /** Send HelloRetryRequest rather than accept a share for a group later in our preference list. */
@@ -15,6 +17,18 @@ export interface ServerOptions extends CommonOptions, CredentialOptions {
   clientAuth?: "none" | "optional" | "required";
   /** Trust anchors for client certificates (PEM text or DER); required when clientAuth is not "none". */
   clientRoots?: TrustAnchors;
+  /** Seconds a session may be resumed for, as node:tls's sessionTimeout; default 300. */
+  sessionTimeout?: number;
+  /** Issue session tickets (RFC 5077; RFC 8446 4.6.1) to clients that take them; default true. */
+  sessionTickets?: boolean;
+  /**
+   * Ticket key material: 48 bytes (a 16-byte name and a 32-byte AES-256-GCM key), shared by servers
+   * that must resume each other's sessions; or a TicketKeys object several configs share. Default:
+   * random keys rotated every sessionTimeout.
+   */
+  ticketKeys?: Uint8Array | TicketKeys;
+  /** Sessions kept for session-id resumption (TLS 1.2 clients without tickets); 0 turns it off. Default 1000. */
+  sessionCacheSize?: number;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -24,7 +38,15 @@ export interface ServerConfig extends CommonConfig {
   readonly preferGroupOverShare: boolean;
   readonly clientAuth: "none" | "optional" | "required";
   readonly clientRoots: TrustStore;
+  /** Seconds a session may be resumed for. */
+  readonly sessionLifetime: number;
+  /** Null when tickets are off. */
+  readonly ticketKeys: TicketKeys | null;
+  readonly sessionCache: SessionCache | null;
 }
+
+const DEFAULT_SESSION_TIMEOUT = 300;
+const DEFAULT_SESSION_CACHE_SIZE = 1000;
 
 export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig> {
   const common = buildCommon(o);
@@ -33,6 +55,19 @@ export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig>
   if (!["none", "optional", "required"].includes(clientAuth)) throw new ConfigError(`clientAuth must be none, optional or required, not ${clientAuth}`, "clientAuth");
   const clientRoots = toTrustStore(o.clientRoots ?? []);
   if (clientAuth !== "none" && clientRoots.anchors.length === 0) throw new ConfigError("clientAuth needs clientRoots to verify client certificates against", "clientRoots");
+  const sessionLifetime = o.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT;
+  // RFC 8446 4.6.1 caps ticket lifetimes at seven days; the same cap serves TLS 1.2.
+  if (!Number.isInteger(sessionLifetime) || sessionLifetime < 0 || sessionLifetime > 604800) {
+    throw new ConfigError(`sessionTimeout must be a whole number of seconds from 0 to 604800, not ${sessionLifetime}`, "sessionTimeout");
+  }
+  const cacheSize = o.sessionCacheSize ?? DEFAULT_SESSION_CACHE_SIZE;
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new ConfigError(`sessionCacheSize must be a whole number, not ${cacheSize}`, "sessionCacheSize");
+  const clock = (): number => common.now().getTime();
+  const resumable = sessionLifetime > 0;
+  const ticketKeys =
+    !resumable || o.sessionTickets === false ? null :
+    o.ticketKeys instanceof TicketKeys ? o.ticketKeys :
+    new TicketKeys(common.provider, sessionLifetime * 1000, clock, o.ticketKeys);
   return {
     ...common,
     side: "server",
@@ -41,5 +76,8 @@ export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig>
     preferGroupOverShare: o.preferGroupOverShare ?? false,
     clientAuth,
     clientRoots,
+    sessionLifetime,
+    ticketKeys,
+    sessionCache: resumable && cacheSize > 0 ? new SessionCache(cacheSize, clock) : null,
   };
 }

@@ -13,6 +13,7 @@ import { RECORDS_PER_KEY_LIMIT } from "../record/limits.js";
 import type { NegotiatedInfo } from "../handshake/info.js";
 import { Inbound } from "./inbound.js";
 import { Outbound } from "./outbound.js";
+import { encodeSession } from "../session/session.js";
 
 export { type ConnectionLimits, DEFAULT_LIMITS };
 
@@ -27,6 +28,11 @@ export interface ConnectionCallbacks {
   onError?(error: Error): void;
   /** Every complete record received has been processed: a transport that paused its input may resume. */
   onInputDrained?(): void;
+  /**
+   * Client side: a session the server let us keep, as bytes for ClientOptions.session. It holds the
+   * session's secrets: store it as you would a key, and only for connections to the same server.
+   */
+  onSession?(session: Uint8Array): void;
 }
 
 export type ConnectionState = "handshaking" | "open" | "closed";
@@ -35,6 +41,7 @@ export abstract class Connection {
   private readonly inbound: Inbound;
   private readonly outbound: Outbound;
   private traffic: Traffic | null = null;
+  private lastSession: Uint8Array | null = null;
   private writeClosed = false;
   private error: Error | null = null;
   private handshakeResolve!: () => void;
@@ -72,6 +79,11 @@ export abstract class Connection {
   get info(): NegotiatedInfo {
     if (!this.negotiated) throw new UsageError("the handshake has not completed");
     return this.negotiated;
+  }
+
+  /** The latest session onSession delivered, or null. */
+  get session(): Uint8Array | null {
+    return this.lastSession;
   }
 
   get failure(): Error | null {
@@ -149,12 +161,18 @@ export abstract class Connection {
       this.traffic = result.traffic(this.trafficHost());
       this.inbound.handshaking = false;
       this.state = "open";
+      if (result.session !== null) this.keepSession(encodeSession(result.session));
       this.handshakeResolve();
       await this.readLoop();
     } catch (e) {
       if (e instanceof UsageError && this.state === "closed" && !this.error) return void this.handshakeReject(e);
       this.fail(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  private keepSession(session: Uint8Array): void {
+    this.lastSession = session;
+    this.callbacks.onSession?.(session);
   }
 
   private fail(err: Error): void {

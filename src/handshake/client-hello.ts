@@ -12,13 +12,20 @@ import { groupId } from "../suites/groups.js";
 import { isTls12Suite, isTls13Suite } from "../suites/cipher-suites.js";
 import type { TlsVersionName } from "../suites/versions.js";
 import { isIpLiteral } from "../verify/names.js";
+import { parseCertificate } from "../verify/certificate.js";
+import { type SessionState, sessionCurrent } from "../session/session.js";
 import type { HandshakeContext } from "./context.js";
 
 
 export interface ClientHelloState {
   readonly random: Uint8Array;
-  /** A random id in TLS 1.3 middlebox compatibility mode (RFC 8446 D.4), echoed by the server. */
+  /**
+   * A TLS 1.2 session's id, or a random one: in TLS 1.3 middlebox compatibility mode (RFC 8446 D.4),
+   * and beside a TLS 1.2 ticket, where the server's echo says it resumed (RFC 5077 3.4).
+   */
   readonly sessionId: Uint8Array;
+  /** The TLS 1.2 session offered for resumption, if any. */
+  readonly resuming: SessionState | null;
   /** Our key shares by group code point (TLS 1.3); replaced after a HelloRetryRequest. */
   readonly shares: Map<number, KeyShare>;
   /** Extension types of the last hello we sent: a server may answer only these. */
@@ -31,7 +38,32 @@ export async function newClientHello(config: ClientConfig): Promise<ClientHelloS
   const p = config.provider;
   const shares = new Map<number, KeyShare>();
   if (config.versions.includes("TLSv1.3")) for (const g of config.keyShareGroups) shares.set(groupId(g), await p.keyShare(g));
-  return { random: p.random(32), sessionId: config.versions.includes("TLSv1.3") ? p.random(32) : new Uint8Array(0), shares, offered: new Set(), raw: new Uint8Array(0) };
+  const resuming = resumableTls12Session(config);
+  const sessionId = resuming !== null && resuming.sessionId.length > 0 ? resuming.sessionId : config.versions.includes("TLSv1.3") || resuming !== null ? p.random(32) : new Uint8Array(0);
+  return { random: p.random(32), sessionId, resuming, shares, offered: new Set(), raw: new Uint8Array(0) };
+}
+
+/**
+ * The configured session, if a TLS 1.2 resumption may offer it: current, for the name we connect to,
+ * with a suite the config still enables (so the policy still allows it), EMS where the policy requires
+ * it, and a server certificate that has not expired since (as Go checks).
+ */
+function resumableTls12Session(config: ClientConfig): SessionState | null {
+  const s = config.session;
+  if (s === null || s.version !== "TLSv1.2" || !config.versions.includes("TLSv1.2")) return null;
+  const now = config.now().getTime();
+  if (!sessionCurrent(s, now) || s.serverName !== (config.serverName ?? null)) return null;
+  if (!config.cipherSuites.some((c) => isTls12Suite(c) && c.id === s.cipherSuite)) return null;
+  if (config.policy.requireExtendedMasterSecret && !s.extendedMasterSecret) return null;
+  if (s.ticket.length === 0 && s.sessionId.length === 0) return null;
+  if (config.verifyCertificates) {
+    try {
+      if (s.peerCertificates.length === 0 || parseCertificate(s.peerCertificates[0]!).notAfter.getTime() < now) return null;
+    } catch {
+      return null;
+    }
+  }
+  return s;
 }
 
 function extensions(config: ClientConfig, state: ClientHelloState, cookie: Uint8Array | undefined): Extension[] {
@@ -52,6 +84,8 @@ function extensions(config: ClientConfig, state: ClientHelloState, cookie: Uint8
     ext.push({ type: ExtensionType.ExtendedMasterSecret, data: new Uint8Array(0) });
     // An initial handshake's renegotiation_info is empty (RFC 5746 3.4).
     ext.push({ type: ExtensionType.RenegotiationInfo, data: new Uint8Array([0]) });
+    // Empty asks for a ticket; a ticket asks to resume with it (RFC 5077 3.2).
+    ext.push({ type: ExtensionType.SessionTicket, data: state.resuming?.ticket ?? new Uint8Array(0) });
   }
   if (tls13) {
     ext.push({ type: ExtensionType.SupportedVersions, data: encodeSupportedVersionsClient(tls12 ? [ProtocolVersion.TLS13, ProtocolVersion.TLS12] : [ProtocolVersion.TLS13]) });

@@ -6,6 +6,7 @@ import type { ConnectionLimits } from "../config/limits.js";
 import type { HandshakeMessage } from "../msgs/handshake.js";
 import type { InARowGuard } from "../record/in-a-row-guard.js";
 import type { RecordProtection } from "../record/protection.js";
+import type { SessionState } from "../session/session.js";
 import type { NegotiatedInfo, TlsVersionName } from "./info.js";
 
 /** Key changes both during and after the handshake. */
@@ -55,4 +56,6 @@ export interface HandshakeResult {
   readonly info: NegotiatedInfo;
   /** Binds the post-handshake state to its connection. */
   readonly traffic: (host: TrafficHost) => Traffic;
+  /** Client side: a session the handshake established (TLS 1.2), for the application to keep. */
+  readonly session: SessionState | null;
 }

@@ -16,6 +16,11 @@ export interface NegotiatedInfo {
   /** DER certificates the peer presented, leaf first. */
   readonly peerCertificates: readonly Uint8Array[];
   readonly helloRetryRequest: boolean;
+  /**
+   * The handshake resumed an earlier session. `group`, `signatureScheme` and `peerCertificates` are then
+   * those of the full handshake that established it, except a TLS 1.3 PSK with (EC)DHE, which has its own group.
+   */
+  readonly resumed: boolean;
   readonly provider: string;
   /** TLS 1.2 only: whether the master secret is the Extended Master Secret (RFC 7627). */
   readonly extendedMasterSecret?: boolean;

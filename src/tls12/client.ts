@@ -14,9 +14,11 @@ import { type HandshakeMessage, frameHandshake } from "../msgs/handshake.js";
 import { decodeServerHello } from "../msgs/hello.js";
 import {
   type CertificateRequestTls12,
+  type NewSessionTicketTls12,
   decodeCertificateRequestTls12,
   decodeCertificateTls12,
   decodeFinishedTls12,
+  decodeNewSessionTicketTls12,
   decodeServerHelloDone,
   decodeServerKeyExchangeEcdhe,
   encodeCertificateTls12,
@@ -34,9 +36,17 @@ import { verifyServerCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
+import type { SessionState } from "../session/session.js";
 
 /** Extensions a TLS 1.2 ServerHello may carry, each only if we offered it. */
-const SERVER_HELLO_EXTENSIONS = new Set<number>([ExtensionType.RenegotiationInfo, ExtensionType.ExtendedMasterSecret, ExtensionType.EcPointFormats, ExtensionType.Alpn, ExtensionType.ServerName]);
+const SERVER_HELLO_EXTENSIONS = new Set<number>([
+  ExtensionType.RenegotiationInfo,
+  ExtensionType.ExtendedMasterSecret,
+  ExtensionType.EcPointFormats,
+  ExtensionType.Alpn,
+  ExtensionType.ServerName,
+  ExtensionType.SessionTicket,
+]);
 
 export async function continueClientTls12(ctx: HandshakeContext, config: ClientConfig, hello: ClientHelloState, serverHello: HandshakeMessage): Promise<HandshakeResult> {
   const p = config.provider;
@@ -51,6 +61,12 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   transcript.setHash(suite.hash);
   transcript.add(hello.raw);
   transcript.add(serverHello.raw);
+  const ticketExpected = checkSessionTicketExtension(sh.extensions);
+  // The server resumed when it echoes the id we sent beside a session (RFC 5246 7.4.1.3, RFC 5077 3.4).
+  const resuming = hello.resuming;
+  if (resuming !== null && equalBytes(sh.legacySessionIdEcho, hello.sessionId)) {
+    return resumeClientTls12(ctx, config, { hello, random: sh.random, suite, ems, alpnProtocol, transcript, ticketExpected, session: resuming });
+  }
 
   // Certificate
   const certMsg = await ctx.expect(HandshakeType.Certificate);
@@ -117,12 +133,27 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   ctx.installWriteProtection(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
   ctx.send(finished);
 
-  // The server's ChangeCipherSpec and Finished.
+  // The server's NewSessionTicket (if it announced one), ChangeCipherSpec and Finished.
+  const ticket = ticketExpected ? await readTicket(ctx, transcript) : null;
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
-  const finMsg = await ctx.expect(HandshakeType.Finished);
-  const expected = await verifyData(p, suite.hash, master, "server finished", await transcript.hash());
-  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "server Finished does not verify");
+  await readServerFinished(ctx, config, suite, master, transcript);
 
+  const established: SessionState = {
+    version: "TLSv1.2",
+    cipherSuite: suite.id,
+    secret: master,
+    extendedMasterSecret: ems,
+    serverName: config.serverName ?? null,
+    alpnProtocol,
+    group,
+    signatureScheme: scheme.name,
+    peerCertificates: chain,
+    createdAt: config.now().getTime(),
+    lifetime: 0,
+    ticket: new Uint8Array(0),
+    sessionId: new Uint8Array(0),
+    ticketAgeAdd: 0,
+  };
   return {
     info: {
       version: "TLSv1.2",
@@ -133,11 +164,100 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
       serverName: config.serverName ?? null,
       peerCertificates: chain,
       helloRetryRequest: false,
+      resumed: false,
       provider: p.name,
       extendedMasterSecret: ems,
     },
     traffic: (host) => new Tls12Traffic(host, "client", p, { hash: suite.hash, masterSecret: master, clientRandom: hello.random, serverRandom: sh.random }),
+    session: sessionToKeep(established, ticket, sh.legacySessionIdEcho),
   };
+}
+
+interface Resumption {
+  readonly hello: ClientHelloState;
+  readonly random: Uint8Array;
+  readonly suite: Tls12Suite;
+  readonly ems: boolean;
+  readonly alpnProtocol: string | null;
+  readonly transcript: Transcript;
+  readonly ticketExpected: boolean;
+  readonly session: SessionState;
+}
+
+/**
+ * The abbreviated handshake (RFC 5246 7.3): the server's [NewSessionTicket], ChangeCipherSpec and
+ * Finished come first, keys from the session's master secret and the new randoms; then ours.
+ */
+async function resumeClientTls12(ctx: HandshakeContext, config: ClientConfig, r: Resumption): Promise<HandshakeResult> {
+  const p = config.provider;
+  const { suite, session, transcript } = r;
+  if (suite.id !== session.cipherSuite) throw new PeerMisbehaved("ResumedWithDifferentCipherSuite", "illegal_parameter", `${suite.name} for a session of 0x${session.cipherSuite.toString(16)}`);
+  // RFC 7627 5.3: a resumption must keep the session's master secret kind, both ways.
+  if (r.ems !== session.extendedMasterSecret) {
+    throw new PeerMisbehaved(session.extendedMasterSecret ? "ResumedWithoutExtendedMasterSecret" : "ResumedWithExtendedMasterSecret", "handshake_failure", "RFC 7627 section 5.3");
+  }
+  const master = session.secret;
+  const ticket = r.ticketExpected ? await readTicket(ctx, transcript) : null;
+  const keys = await keyBlock(p, suite.hash, suite.aead, master, r.hello.random, r.random);
+  await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
+  await readServerFinished(ctx, config, suite, master, transcript);
+  const finished = frameHandshake(HandshakeType.Finished, await verifyData(p, suite.hash, master, "client finished", await transcript.hash()));
+  ctx.sendChangeCipherSpec();
+  ctx.installWriteProtection(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
+  ctx.send(finished);
+  return {
+    info: {
+      version: "TLSv1.2",
+      cipherSuite: suite.name,
+      group: session.group,
+      signatureScheme: session.signatureScheme,
+      alpnProtocol: r.alpnProtocol,
+      serverName: config.serverName ?? null,
+      peerCertificates: session.peerCertificates,
+      helloRetryRequest: false,
+      resumed: true,
+      provider: p.name,
+      extendedMasterSecret: r.ems,
+    },
+    traffic: (host) => new Tls12Traffic(host, "client", p, { hash: suite.hash, masterSecret: master, clientRandom: r.hello.random, serverRandom: r.random }),
+    // A renewed ticket is a new session to keep; resuming by id changes nothing.
+    session: ticket !== null && ticket.ticket.length > 0 ? sessionToKeep({ ...session, createdAt: config.now().getTime() }, ticket, new Uint8Array(0)) : null,
+  };
+}
+
+/** The session a full handshake leaves: by ticket if the server issued one, else by the id it assigned. */
+function sessionToKeep(s: SessionState, ticket: NewSessionTicketTls12 | null, sessionId: Uint8Array): SessionState | null {
+  if (ticket !== null && ticket.ticket.length > 0) {
+    return { ...s, ticket: ticket.ticket.slice(), sessionId: new Uint8Array(0), lifetime: Math.min(ticket.lifetimeHint || DEFAULT_CLIENT_LIFETIME, MAX_LIFETIME) };
+  }
+  if (sessionId.length === 0) return null;
+  return { ...s, sessionId: sessionId.slice(), lifetime: DEFAULT_CLIENT_LIFETIME };
+}
+
+/** How long a client keeps a session whose server gave no lifetime: OpenSSL's default session timeout. */
+const DEFAULT_CLIENT_LIFETIME = 7200;
+/** No session outlives seven days (RFC 8446 4.6.1's cap, kept for TLS 1.2 too). */
+const MAX_LIFETIME = 604800;
+
+async function readTicket(ctx: HandshakeContext, transcript: Transcript): Promise<NewSessionTicketTls12> {
+  const msg = await ctx.expect(HandshakeType.NewSessionTicket);
+  const ticket = decodeNewSessionTicketTls12(msg.body);
+  transcript.add(msg.raw);
+  return ticket;
+}
+
+async function readServerFinished(ctx: HandshakeContext, config: ClientConfig, suite: Tls12Suite, master: Uint8Array, transcript: Transcript): Promise<void> {
+  const finMsg = await ctx.expect(HandshakeType.Finished);
+  const expected = await verifyData(config.provider, suite.hash, master, "server finished", await transcript.hash());
+  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "server Finished does not verify");
+  transcript.add(finMsg.raw);
+}
+
+/** A ServerHello's session_ticket extension is empty and announces a NewSessionTicket (RFC 5077 3.2). */
+function checkSessionTicketExtension(ext: Extensions): boolean {
+  const data = ext.get(ExtensionType.SessionTicket);
+  if (data !== undefined && data.length !== 0) throw new PeerMisbehaved("MalformedSessionTicketExtension", "decode_error");
+  return data !== undefined;
 }
 
 function checkServerHello(cipherSuite: number, compression: number, ext: Extensions, config: ClientConfig, offered: Set<number>): Tls12Suite {

@@ -1,6 +1,7 @@
 // The TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422) and AEAD suites, written as the
-// sequence it is, from the ClientHello the shared step (handshake/server.ts) read and sent here. No
-// session resumption yet: every handshake is full, and the ServerHello carries an empty session id.
+// sequence it is, from the ClientHello the shared step (handshake/server.ts) read and sent here. A
+// session the client offers (by ticket or id) is resumed with the abbreviated handshake when
+// server-session.ts finds it still acceptable; a full handshake ends with a ticket or a cached id.
 import type { GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
@@ -19,12 +20,13 @@ import {
   decodeFinishedTls12,
   encodeCertificateRequestTls12,
   encodeCertificateTls12,
+  encodeNewSessionTicketTls12,
   encodeServerEcdhParams,
   encodeServerKeyExchangeEcdhe,
   serverKeyExchangeSignedData,
 } from "../msgs/tls12.js";
 import { Tls12AeadProtection } from "../record/tls12-aead.js";
-import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
+import { type Tls12Suite, isTls12Suite, tls12SuiteById } from "../suites/cipher-suites.js";
 import { agree, groupId } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
@@ -32,12 +34,12 @@ import { verifyClientCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
+import type { SessionState } from "../session/session.js";
+import { type Resumable, findResumable, sealTicket, ticketRequested } from "./server-session.js";
 
 
-interface Choice {
-  readonly suite: Tls12Suite;
-  readonly scheme: SchemeInfo;
-  readonly group: GroupName;
+/** What every TLS 1.2 handshake settles from the ClientHello, resumed or not. */
+interface Agreed {
   readonly ems: boolean;
   readonly secureRenegotiation: boolean;
   readonly pointFormats: boolean;
@@ -45,9 +47,15 @@ interface Choice {
   readonly serverName: string | null;
 }
 
-/** Every parameter from the ClientHello, in our order of preference; peer lists become sets first. */
-function choose(ch: ClientHello, config: ServerConfig): Choice {
-  if (!ch.compressionMethods.includes(0)) throw new PeerMisbehaved("InvalidCompressionMethods", "illegal_parameter", "the null compression method is missing");
+/** What a full handshake chooses besides: the algorithms, in our order of preference. */
+interface Choice extends Agreed {
+  readonly suite: Tls12Suite;
+  readonly scheme: SchemeInfo;
+  readonly group: GroupName;
+}
+
+/** The algorithms for a full handshake, in our order of preference; peer lists become sets first. */
+function choose(ch: ClientHello, config: ServerConfig, agreed: Agreed): Choice {
   const key = config.signingKey;
   const clientSuites = new Set(ch.cipherSuites);
   const suite = config.cipherSuites.filter(isTls12Suite).find((s) => clientSuites.has(s.id) && suiteFitsKey(s, key.type));
@@ -63,6 +71,13 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   const clientGroups = new Set(groupsData === undefined ? [] : decodeU16List(groupsData, "supported_groups"));
   const group = config.groups.find((g) => clientGroups.has(groupId(g)));
   if (!group) throw new PeerIncompatible("NoGroupMatch", "handshake_failure");
+  return { ...agreed, suite, scheme, group };
+}
+
+/** The checks and choices every ClientHello gets, before resumption is considered. */
+function agreeWith(ch: ClientHello, config: ServerConfig): Agreed {
+  if (!ch.compressionMethods.includes(0)) throw new PeerMisbehaved("InvalidCompressionMethods", "illegal_parameter", "the null compression method is missing");
+  const clientSuites = new Set(ch.cipherSuites);
   const formats = ch.extensions.get(ExtensionType.EcPointFormats);
   // RFC 8422 5.1.2: a list without uncompressed leaves no point format we may send.
   if (formats !== undefined && (formats.length < 2 || formats[0] !== formats.length - 1 || !formats.subarray(1).includes(0))) {
@@ -85,12 +100,34 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
 
   const alpn = chooseAlpn(ch, config);
   const serverName = requestedServerName(ch);
-  return { suite, scheme, group, ems, secureRenegotiation, pointFormats: formats !== undefined, alpn, serverName };
+  return { ems, secureRenegotiation, pointFormats: formats !== undefined, alpn, serverName };
+}
+
+/** Our ServerHello's extensions: each answers one of the client's; no server_name when resuming (RFC 6066 3). */
+function helloExtensions(a: Agreed, resumed: boolean, ticket: boolean): Extension[] {
+  const extensions: Extension[] = [];
+  if (a.secureRenegotiation) extensions.push({ type: ExtensionType.RenegotiationInfo, data: new Uint8Array([0]) });
+  if (a.ems) extensions.push({ type: ExtensionType.ExtendedMasterSecret, data: new Uint8Array(0) });
+  if (a.pointFormats) extensions.push({ type: ExtensionType.EcPointFormats, data: new Uint8Array([1, 0]) });
+  if (a.serverName !== null && !resumed) extensions.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
+  if (a.alpn !== null) extensions.push({ type: ExtensionType.Alpn, data: encodeAlpn([a.alpn]) });
+  if (ticket) extensions.push({ type: ExtensionType.SessionTicket, data: new Uint8Array(0) });
+  return extensions;
+}
+
+/** Our random; a server that speaks TLS 1.3 marks a TLS 1.2 answer as a downgrade (RFC 8446 4.1.3). */
+function serverRandom(config: ServerConfig): Uint8Array {
+  const random = config.provider.random(32);
+  if (config.versions.includes("TLSv1.3")) random.set(DOWNGRADE_TLS12, 24);
+  return random;
 }
 
 export async function continueServerTls12(ctx: HandshakeContext, config: ServerConfig, chMsg: HandshakeMessage, ch: ClientHello): Promise<HandshakeResult> {
   const p = config.provider;
-  const c = choose(ch, config);
+  const agreed = agreeWith(ch, config);
+  const resumable = await findResumable(ch, config, agreed.ems, agreed.serverName);
+  if (resumable !== null) return resumeServerTls12(ctx, config, chMsg, ch, agreed, resumable);
+  const c = choose(ch, config, agreed);
   const transcript = new Transcript(p);
   transcript.setHash(c.suite.hash);
   transcript.add(chMsg.raw);
@@ -100,20 +137,16 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     transcript.add(raw);
   };
 
-  const random = p.random(32);
-  // A server that speaks TLS 1.3 marks a TLS 1.2 answer as a downgrade (RFC 8446 4.1.3).
-  if (config.versions.includes("TLSv1.3")) random.set(DOWNGRADE_TLS12, 24);
-  const extensions: Extension[] = [];
-  if (c.secureRenegotiation) extensions.push({ type: ExtensionType.RenegotiationInfo, data: new Uint8Array([0]) });
-  if (c.ems) extensions.push({ type: ExtensionType.ExtendedMasterSecret, data: new Uint8Array(0) });
-  if (c.pointFormats) extensions.push({ type: ExtensionType.EcPointFormats, data: new Uint8Array([1, 0]) });
-  if (c.serverName !== null) extensions.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
-  if (c.alpn !== null) extensions.push({ type: ExtensionType.Alpn, data: encodeAlpn([c.alpn]) });
+  const random = serverRandom(config);
+  // A client that takes tickets gets one; others get an id for the session cache (RFC 5077 3.4).
+  const issueTicket = ticketRequested(ch, config);
+  const sessionId = !issueTicket && config.sessionCache !== null ? p.random(32) : new Uint8Array(0);
+  const extensions = helloExtensions(c, false, issueTicket);
   // The key share and its signature first: the whole first flight then leaves in one write.
   const share = await p.keyShare(c.group);
   const params = encodeServerEcdhParams(groupId(c.group), share.publicKey);
   const signature = await signTls12(config.signingKey, c.scheme, serverKeyExchangeSignedData(ch.random, random, params));
-  send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: new Uint8Array(0), cipherSuite: c.suite.id, extensions }));
+  send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: sessionId, cipherSuite: c.suite.id, extensions }));
   send(HandshakeType.Certificate, encodeCertificateTls12(config.certificateChain));
   send(HandshakeType.ServerKeyExchange, encodeServerKeyExchangeEcdhe({ params, scheme: c.scheme.id, signature }));
   if (config.clientAuth !== "none") {
@@ -156,6 +189,25 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
 
+  // Only now, with the client's Finished verified, is there a session worth keeping.
+  const state: SessionState = {
+    version: "TLSv1.2",
+    cipherSuite: c.suite.id,
+    secret: master,
+    extendedMasterSecret: c.ems,
+    serverName: c.serverName,
+    alpnProtocol: c.alpn,
+    group: c.group,
+    signatureScheme: c.scheme.name,
+    peerCertificates,
+    createdAt: config.now().getTime(),
+    lifetime: config.sessionLifetime,
+    ticket: new Uint8Array(0),
+    sessionId: new Uint8Array(0),
+    ticketAgeAdd: 0,
+  };
+  if (issueTicket) send(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: config.sessionLifetime, ticket: await sealTicket(config, state) }));
+  else config.sessionCache?.set(sessionId, state);
   const finished = await verifyData(p, c.suite.hash, master, "server finished", await transcript.hash());
   ctx.sendChangeCipherSpec();
   ctx.installWriteProtection(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
@@ -171,9 +223,65 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
       serverName: c.serverName,
       peerCertificates,
       helloRetryRequest: false,
+      resumed: false,
       provider: p.name,
       extendedMasterSecret: c.ems,
     },
     traffic: (host) => new Tls12Traffic(host, "server", p, { hash: c.suite.hash, masterSecret: master, clientRandom: ch.random, serverRandom: random }),
+    session: null,
+  };
+}
+
+/**
+ * The abbreviated handshake (RFC 5246 7.3): ServerHello echoing the client's session id, a renewed
+ * ticket if the old one's key has rotated, our ChangeCipherSpec and Finished; then the client's.
+ */
+async function resumeServerTls12(ctx: HandshakeContext, config: ServerConfig, chMsg: HandshakeMessage, ch: ClientHello, agreed: Agreed, r: Resumable): Promise<HandshakeResult> {
+  const p = config.provider;
+  const { state } = r;
+  const suite = tls12SuiteById(state.cipherSuite)!;
+  const master = state.secret;
+  const transcript = new Transcript(p);
+  transcript.setHash(suite.hash);
+  transcript.add(chMsg.raw);
+  const send = (type: number, body: Uint8Array): void => {
+    const raw = frameHandshake(type, body);
+    ctx.send(raw);
+    transcript.add(raw);
+  };
+  const random = serverRandom(config);
+  const renew = r.renewTicket && ticketRequested(ch, config);
+  send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: ch.legacySessionId, cipherSuite: suite.id, extensions: helloExtensions(agreed, true, renew) }));
+  if (renew) {
+    // The renewed ticket keeps the session's age: resumption never extends a session's life.
+    const remaining = Math.max(0, Math.floor((state.createdAt + config.sessionLifetime * 1000 - config.now().getTime()) / 1000));
+    send(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: remaining, ticket: await sealTicket(config, state) }));
+  }
+  const keys = await keyBlock(p, suite.hash, suite.aead, master, ch.random, random);
+  const finished = await verifyData(p, suite.hash, master, "server finished", await transcript.hash());
+  ctx.sendChangeCipherSpec();
+  ctx.installWriteProtection(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
+  send(HandshakeType.Finished, finished);
+
+  await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
+  const finMsg = await ctx.expect(HandshakeType.Finished);
+  const expected = await verifyData(p, suite.hash, master, "client finished", await transcript.hash());
+  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
+  return {
+    info: {
+      version: "TLSv1.2",
+      cipherSuite: suite.name,
+      group: state.group,
+      signatureScheme: state.signatureScheme,
+      alpnProtocol: agreed.alpn,
+      serverName: agreed.serverName,
+      peerCertificates: state.peerCertificates,
+      helloRetryRequest: false,
+      resumed: true,
+      provider: p.name,
+      extendedMasterSecret: agreed.ems,
+    },
+    traffic: (host) => new Tls12Traffic(host, "server", p, { hash: suite.hash, masterSecret: master, clientRandom: ch.random, serverRandom: random }),
+    session: null,
   };
 }

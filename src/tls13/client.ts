@@ -191,6 +191,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
       serverName: config.serverName ?? null,
       peerCertificates: chain,
       helloRetryRequest: retried,
+      resumed: false,
       provider: p.name,
     },
     traffic: (host) =>
@@ -199,6 +200,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
         write: app.clientApplicationTrafficSecret,
         exporterMaster: app.exporterMasterSecret,
       }),
+    session: null,
   };
 }
 

@@ -203,6 +203,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
       serverName: choice.serverName,
       peerCertificates,
       helloRetryRequest: retried,
+      resumed: false,
       provider: p.name,
     },
     traffic: (host) =>
@@ -211,6 +212,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
         write: app.serverApplicationTrafficSecret,
         exporterMaster: app.exporterMasterSecret,
       }),
+    session: null,
   };
 }
 

@@ -1,0 +1,245 @@
+// Session resumption in the sans-IO core, in memory, with each provider: TLS 1.2 by ticket
+// (RFC 5077) and by session id (RFC 5246 7.3), what must make a server fall back to a full handshake
+// (expiry, a suite the config no longer enables, a tampered ticket, a rotated-out key), ticket key
+// rotation and renewal, shared ticket keys, and the client's checks of a resuming ServerHello.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { makeThrowawayPki } from "../bin/throwaway-pki.js";
+import { equalBytes, utf8 } from "../src/codec/bytes.js";
+import { buildServerConfig, type ServerOptions } from "../src/config/server.js";
+import { ConfigError, TlsError } from "../src/errors.js";
+import { ExtensionType } from "../src/msgs/enums.js";
+import { decodeServerHello, encodeServerHello } from "../src/msgs/hello.js";
+import { decodeSession, encodeSession } from "../src/session/session.js";
+import { TicketKeys } from "../src/session/ticket-keys.js";
+import { makePair, rejection, until } from "./_pair.js";
+import { PROVIDERS } from "./_providers.js";
+import { rewriteMessage } from "./_tamper.js";
+
+const pki = await makeThrowawayPki({ keyType: "ec-p256" });
+
+for (const [pname, provider] of PROVIDERS) {
+  const t = suite(`session resumption (${pname} provider)`);
+  const client = (extra: Record<string, unknown> = {}) => ({ provider, serverName: "localhost", roots: pki.caPem, maxVersion: "TLSv1.2" as const, ...extra });
+  const server = (extra: Partial<ServerOptions> = {}) => buildServerConfig({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem, ...extra });
+
+  /** One handshake and a byte each way; returns both sides. */
+  async function connect(clientOptions: Record<string, unknown>, serverConfig: Awaited<ReturnType<typeof server>>) {
+    const pair = await makePair(client(clientOptions), serverConfig);
+    await Promise.all([pair.client.conn.handshake, pair.server.conn.handshake]);
+    await pair.client.conn.write(utf8("a"));
+    await pair.server.conn.write(utf8("b"));
+    await until(() => pair.client.data().length === 1 && pair.server.data().length === 1, 5000, "data both ways");
+    return pair;
+  }
+
+  t("TLS 1.2 ticket: the second connection resumes, on both sides, with the first one's certificates", async () => {
+    const sc = await server();
+    const first = await connect({}, sc);
+    assert.is(first.client.conn.info.resumed, false);
+    assert.is(first.client.sessions.length, 1);
+    const session = decodeSession(first.client.sessions[0]!);
+    assert.ok(session.ticket.length > 0, "a ticket session");
+    assert.is(session.sessionId.length, 0);
+    assert.is(session.lifetime, 300);
+
+    const second = await connect({ session: first.client.sessions[0] }, sc);
+    assert.is(second.client.conn.info.resumed, true);
+    assert.is(second.server.conn.info.resumed, true);
+    assert.is(second.client.conn.info.cipherSuite, first.client.conn.info.cipherSuite);
+    assert.is(second.client.conn.info.extendedMasterSecret, true);
+    assert.ok(equalBytes(second.client.conn.info.peerCertificates[0]!, first.client.conn.info.peerCertificates[0]!));
+    // Fresh randoms, fresh keys: the exporters of the two connections differ.
+    const label = "EXPERIMENTAL test";
+    const a = await first.client.conn.exportKeyingMaterial(label, new Uint8Array(0), 32);
+    const b = await second.client.conn.exportKeyingMaterial(label, new Uint8Array(0), 32);
+    assert.not.ok(equalBytes(a, b));
+    assert.ok(equalBytes(b, await second.server.conn.exportKeyingMaterial(label, new Uint8Array(0), 32)));
+    // A ticket under the current key is not renewed.
+    assert.is(second.client.sessions.length, 0);
+  });
+
+  t("TLS 1.2 session id: a server without tickets resumes from its cache", async () => {
+    const sc = await server({ sessionTickets: false });
+    const first = await connect({}, sc);
+    const session = decodeSession(first.client.sessions[0]!);
+    assert.is(session.ticket.length, 0);
+    assert.is(session.sessionId.length, 32);
+    assert.is(sc.sessionCache!.size, 1);
+    const second = await connect({ session: first.client.sessions[0] }, sc);
+    assert.is(second.client.conn.info.resumed, true);
+    assert.is(second.server.conn.info.resumed, true);
+  });
+
+  t("a server with resumption off (sessionTimeout 0) answers every hello with a full handshake", async () => {
+    const sc = await server({ sessionTimeout: 0 });
+    const first = await connect({}, sc);
+    assert.is(first.client.sessions.length, 0, "no ticket, no id: nothing to keep");
+  });
+
+  t("full handshake instead: expired, suite no longer enabled, tampered ticket, another server's ticket", async () => {
+    let clock = Date.now();
+    const sc = await server({ now: () => new Date(clock) });
+    const first = await connect({}, sc);
+    const bytes = first.client.sessions[0]!;
+    clock += 301_000;
+    assert.is((await connect({ session: bytes, now: () => new Date(Date.now() - 1000) }, sc)).server.conn.info.resumed, false, "expired at the server");
+    clock -= 301_000;
+
+    const other = first.client.conn.info.cipherSuite === "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" ? "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+    const narrowed = await server({ now: () => new Date(clock), ticketKeys: sc.ticketKeys!, cipherSuites: [other] });
+    const moved = await connect({ session: bytes }, narrowed);
+    assert.is(moved.server.conn.info.resumed, false, "the session's suite is not enabled any more");
+    assert.is(moved.client.conn.info.cipherSuite, other);
+
+    const s = decodeSession(bytes);
+    const ticket = s.ticket.slice();
+    ticket[ticket.length - 1]! ^= 1;
+    const tampered = await connect({ session: encodeSession({ ...s, ticket }) }, sc);
+    assert.is(tampered.server.conn.info.resumed, false, "a ticket that does not authenticate");
+    assert.is(tampered.client.sessions.length, 1, "and a fresh ticket for the full handshake");
+
+    assert.is((await connect({ session: bytes }, await server())).server.conn.info.resumed, false, "another server's keys");
+  });
+
+  t("the client does not offer a session that expired, is for another name, or whose suite it no longer enables", async () => {
+    const sc = await server();
+    const first = await connect({}, sc);
+    const bytes = first.client.sessions[0]!;
+    const later = await connect({ session: bytes, now: () => new Date(Date.now() + 301_000) }, sc);
+    assert.is(later.client.conn.info.resumed, false);
+    const s = decodeSession(bytes);
+    const renamed = await connect({ session: encodeSession({ ...s, serverName: "example.com" }) }, sc);
+    assert.is(renamed.client.conn.info.resumed, false);
+    const suite = first.client.conn.info.cipherSuite === "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" ? "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+    assert.is((await connect({ session: bytes, cipherSuites: [suite] }, sc)).client.conn.info.resumed, false);
+  });
+
+  t("ticket keys rotate on the config's clock; a ticket under the previous key resumes and is renewed", async () => {
+    let clock = Date.now();
+    const sc = await server({ now: () => new Date(clock), sessionTimeout: 100 });
+    const now = () => new Date(clock);
+    await connect({ now }, sc);
+    clock += 80_000;
+    // 80 s on, a new session, sealed late in the first key's period.
+    const first = await connect({ now }, sc);
+    const ticket = decodeSession(first.client.sessions[0]!).ticket;
+    clock += 10_000;
+    assert.is((await connect({ session: first.client.sessions[0], now }, sc)).client.sessions.length, 0, "the key still seals: no renewal");
+    clock += 20_000;
+    // 110 s: a new key seals; the old one still opens, so the client resumes and gets a fresh ticket.
+    const renewed = await connect({ session: first.client.sessions[0], now }, sc);
+    assert.is(renewed.server.conn.info.resumed, true);
+    assert.is(renewed.client.sessions.length, 1);
+    const fresh = decodeSession(renewed.client.sessions[0]!);
+    assert.not.ok(equalBytes(fresh.ticket, ticket));
+    assert.is(fresh.lifetime, 70, "the renewed ticket keeps the session's age");
+    clock += 71_000;
+    assert.is((await connect({ session: renewed.client.sessions[0], now: () => new Date(clock - 71_000) }, sc)).server.conn.info.resumed, false, "and its end");
+  });
+
+  t("servers sharing ticketKeys resume each other's sessions; setting keys stops rotation", async () => {
+    const material = provider.random(48);
+    const a = await server({ ticketKeys: material });
+    const b = await server({ ticketKeys: material });
+    const first = await connect({}, a);
+    assert.is((await connect({ session: first.client.sessions[0] }, b)).server.conn.info.resumed, true);
+    assert.ok(equalBytes(a.ticketKeys!.current(), material));
+  });
+
+  t("TLS 1.3 negotiated: a TLS 1.2 session is not resumed, and nothing breaks", async () => {
+    const sc = await server();
+    const first = await connect({}, sc);
+    const pair = await makePair(client({ session: first.client.sessions[0], maxVersion: "TLSv1.3" }), sc);
+    await Promise.all([pair.client.conn.handshake, pair.server.conn.handshake]);
+    assert.is(pair.client.conn.info.version, "TLSv1.3");
+    assert.is(pair.client.conn.info.resumed, false);
+  });
+
+  t("fips-140-3: resumption keeps the Extended Master Secret", async () => {
+    const sc = await server({ policy: "fips-140-3" });
+    const first = await connect({ policy: "fips-140-3" }, sc);
+    const second = await connect({ policy: "fips-140-3", session: first.client.sessions[0] }, sc);
+    assert.is(second.client.conn.info.resumed, true);
+    assert.is(second.client.conn.info.extendedMasterSecret, true);
+  });
+
+  t.run();
+}
+
+const h = suite("session resumption: hostile servers and bad input");
+const provider = PROVIDERS[0]![1];
+const clientOptions = { provider, serverName: "localhost", roots: pki.caPem, maxVersion: "TLSv1.2" as const };
+const serverOptions = { provider, certificateChain: pki.certPem, privateKey: pki.keyPem };
+
+async function firstSession(): Promise<{ bytes: Uint8Array; config: Awaited<ReturnType<typeof buildServerConfig>> }> {
+  const config = await buildServerConfig(serverOptions);
+  const pair = await makePair(clientOptions, config);
+  await pair.client.conn.handshake;
+  return { bytes: pair.client.sessions[0]!, config };
+}
+
+/** Rewrites the resuming ServerHello; returns the client's error. */
+async function resumedHelloRewritten(rewrite: (sh: ReturnType<typeof decodeServerHello>) => Parameters<typeof encodeServerHello>[0]): Promise<TlsError> {
+  const { bytes, config } = await firstSession();
+  const tamper = rewriteMessage("s2c", 2, (body) => encodeServerHello(rewrite(decodeServerHello(body))));
+  const pair = await makePair({ ...clientOptions, session: bytes }, config, { tamper });
+  return (await rejection(pair.client.conn.handshake)) as TlsError;
+}
+
+h("a resuming ServerHello with another suite is illegal_parameter", async () => {
+  const e = await resumedHelloRewritten((sh) => ({
+    random: sh.random,
+    legacySessionIdEcho: sh.legacySessionIdEcho,
+    cipherSuite: sh.cipherSuite === 0xc02b ? 0xc02c : 0xc02b,
+    extensions: sh.extensions.list,
+  }));
+  assert.instance(e, TlsError);
+  assert.is(e.alert, "illegal_parameter");
+  assert.match(e.message, /ResumedWithDifferentCipherSuite/);
+});
+
+h("a resuming ServerHello without the Extended Master Secret of the session is handshake_failure (RFC 7627 5.3)", async () => {
+  const e = await resumedHelloRewritten((sh) => ({
+    random: sh.random,
+    legacySessionIdEcho: sh.legacySessionIdEcho,
+    cipherSuite: sh.cipherSuite,
+    extensions: sh.extensions.list.filter((x) => x.type !== ExtensionType.ExtendedMasterSecret),
+  }));
+  assert.is(e.alert, "handshake_failure");
+  assert.match(e.message, /ResumedWithoutExtendedMasterSecret/);
+});
+
+h("a session_ticket extension with data in a ServerHello is decode_error", async () => {
+  const e = await resumedHelloRewritten((sh) => ({
+    random: sh.random,
+    legacySessionIdEcho: sh.legacySessionIdEcho,
+    cipherSuite: sh.cipherSuite,
+    extensions: [...sh.extensions.list.filter((x) => x.type !== ExtensionType.SessionTicket), { type: ExtensionType.SessionTicket, data: new Uint8Array([1]) }],
+  }));
+  assert.is(e.alert, "decode_error");
+});
+
+h("session bytes that are not a session are a ConfigError; every truncation of a real one is too", async () => {
+  const { bytes } = await firstSession();
+  for (let cut = 0; cut < bytes.length; cut += 7) {
+    const e = await rejection(makePair({ ...clientOptions, session: bytes.subarray(0, cut) }, serverOptions));
+    assert.instance(e, ConfigError, `cut at ${cut}`);
+  }
+});
+
+h("TicketKeys: a key seals for one period and opens for two; foreign and altered tickets do not open", async () => {
+  let now = 0;
+  const keys = new TicketKeys(provider, 1000, () => now);
+  const ticket = await keys.seal(utf8("state"));
+  assert.equal((await keys.open(ticket))?.renew, false);
+  now = 1500;
+  await keys.seal(utf8("next"));
+  assert.equal((await keys.open(ticket))?.renew, true);
+  now = 2001;
+  assert.is(await keys.open(ticket), null);
+  assert.is(await keys.open(ticket.subarray(0, 20)), null);
+  assert.throws(() => keys.set(new Uint8Array(47)), (e: Error) => e instanceof ConfigError);
+});
+
+h.run();
