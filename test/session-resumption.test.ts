@@ -6,6 +6,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { equalBytes, utf8 } from "../src/codec/bytes.js";
+import { decodePem } from "../src/codec/pem.js";
 import { buildServerConfig, type ServerOptions } from "../src/config/server.js";
 import { ConfigError, TlsError } from "../src/errors.js";
 import { ExtensionType } from "../src/msgs/enums.js";
@@ -113,6 +114,14 @@ for (const [pname, provider] of PROVIDERS) {
     assert.is(renamed.client.conn.info.resumed, false);
     const suite = first.client.conn.info.cipherSuite === "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" ? "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
     assert.is((await connect({ session: bytes, cipherSuites: [suite] }, sc)).client.conn.info.resumed, false);
+    // A session whose chain does not verify under this config (another root) is not offered either.
+    const otherRoot = await makeThrowawayPki({ keyType: "ec-p256" });
+    const unverified = await makePair(client({ session: bytes, roots: [pki.caPem, otherRoot.caPem].join("\n") }), sc);
+    await unverified.client.conn.handshake;
+    assert.is(unverified.client.conn.info.resumed, true, "control: the chain verifies under a config that trusts its root");
+    const foreign = await makePair(client({ session: encodeSession({ ...s, peerCertificates: [decodePem(otherRoot.certPem)[0]!.der] }) }), sc);
+    await foreign.client.conn.handshake;
+    assert.is(foreign.client.conn.info.resumed, false, "a chain that does not verify");
   });
 
   t("ticket keys rotate on the config's clock; a ticket under the previous key resumes and is renewed", async () => {

@@ -12,7 +12,8 @@ import { groupId } from "../suites/groups.js";
 import { isTls12Suite, isTls13Suite } from "../suites/cipher-suites.js";
 import type { TlsVersionName } from "../suites/versions.js";
 import { isIpLiteral } from "../verify/names.js";
-import { parseCertificate } from "../verify/certificate.js";
+import { verifyServerCertificate } from "../verify/verifier.js";
+import { peerVerification } from "../config/common.js";
 import { type SessionState, sessionCurrent } from "../session/session.js";
 import type { HandshakeContext } from "./context.js";
 
@@ -38,7 +39,7 @@ export async function newClientHello(config: ClientConfig): Promise<ClientHelloS
   const p = config.provider;
   const shares = new Map<number, KeyShare>();
   if (config.versions.includes("TLSv1.3")) for (const g of config.keyShareGroups) shares.set(groupId(g), await p.keyShare(g));
-  const resuming = resumableTls12Session(config);
+  const resuming = await resumableTls12Session(config);
   const sessionId = resuming !== null && resuming.sessionId.length > 0 ? resuming.sessionId : config.versions.includes("TLSv1.3") || resuming !== null ? p.random(32) : new Uint8Array(0);
   return { random: p.random(32), sessionId, resuming, shares, offered: new Set(), raw: new Uint8Array(0) };
 }
@@ -46,9 +47,10 @@ export async function newClientHello(config: ClientConfig): Promise<ClientHelloS
 /**
  * The configured session, if a TLS 1.2 resumption may offer it: current, for the name we connect to,
  * with a suite the config still enables (so the policy still allows it), EMS where the policy requires
- * it, and a server certificate that has not expired since (as Go checks).
+ * it, and a server chain that verifies today, against this config's roots and policy: the session's
+ * bytes say nothing about how (or whether) the connection that made them verified the server.
  */
-function resumableTls12Session(config: ClientConfig): SessionState | null {
+async function resumableTls12Session(config: ClientConfig): Promise<SessionState | null> {
   const s = config.session;
   if (s === null || s.version !== "TLSv1.2" || !config.versions.includes("TLSv1.2")) return null;
   const now = config.now().getTime();
@@ -58,7 +60,7 @@ function resumableTls12Session(config: ClientConfig): SessionState | null {
   if (s.ticket.length === 0 && s.sessionId.length === 0) return null;
   if (config.verifyCertificates) {
     try {
-      if (s.peerCertificates.length === 0 || parseCertificate(s.peerCertificates[0]!).notAfter.getTime() < now) return null;
+      await verifyServerCertificate({ chain: s.peerCertificates, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) });
     } catch {
       return null;
     }

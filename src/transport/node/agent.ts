@@ -8,6 +8,7 @@ import { ConfigError } from "../../errors.js";
 import { connect } from "./connect.js";
 import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, refuseUnsupported } from "./options.js";
 import type { TLSSocket } from "./socket.js";
+import { ClientSessionCache, DEFAULT_MAX_CACHED_SESSIONS } from "./session-cache.js";
 
 /** What an Agent accepts: http.Agent's pooling options and connect()'s TLS options (but `socket`). */
 export interface AgentOptions extends Omit<ConnectOptions, "socket"> {
@@ -21,6 +22,8 @@ export interface AgentOptions extends Omit<ConnectOptions, "socket"> {
   timeout?: number;
   /** Called with each new connection once it is secure (for audit logs: socket.audit()). */
   onSecureConnect?: (socket: TLSSocket) => void;
+  /** Sessions kept for resumption, one per destination (default 100, as https.Agent); 0 for none. */
+  maxCachedSessions?: number;
 }
 
 const { socket: _socket, ...AGENT_TLS_OPTIONS } = SUPPORTED_CONNECT_OPTIONS;
@@ -36,6 +39,7 @@ export const SUPPORTED_AGENT_OPTIONS: Readonly<Record<string, string>> = {
   scheduling: "http.Agent.",
   timeout: "http.Agent: socket idle timeout in ms.",
   onSecureConnect: "fipstls: (socket) => void, called with each new connection once secure (socket.audit() gives its report).",
+  maxCachedSessions: "https.Agent: TLS sessions kept for resumption, one per destination (default 100); 0 turns resumption off.",
 };
 
 // Options a request may carry to the connection (node:tls reads the same ones from https.request).
@@ -44,28 +48,36 @@ const CONNECTION_KEYS = Object.keys(SUPPORTED_CONNECT_OPTIONS).filter((k) => k !
 /** An https.Agent that connects with fipstls; pass it as `agent` to https.request/https.get. */
 export class Agent extends https.Agent {
   private readonly onSecureConnect: ((socket: TLSSocket) => void) | undefined;
+  private readonly sessions: ClientSessionCache;
 
   constructor(options: AgentOptions = {}) {
     checkOptions(options, SUPPORTED_AGENT_OPTIONS, "Agent");
-    const { onSecureConnect, ...rest } = options;
+    const { onSecureConnect, maxCachedSessions = DEFAULT_MAX_CACHED_SESSIONS, ...rest } = options;
     if (onSecureConnect !== undefined && typeof onSecureConnect !== "function") throw new ConfigError("onSecureConnect must be a function", "onSecureConnect");
+    if (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0) throw new ConfigError("maxCachedSessions must be a whole number", "maxCachedSessions");
     super(rest as https.AgentOptions);
     this.onSecureConnect = onSecureConnect;
+    this.sessions = new ClientSessionCache(maxCachedSessions);
   }
 
   /** Called by http.Agent with the request's options merged with the agent's. */
   override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | undefined {
     let socket: TLSSocket;
+    let sessionKey: string;
     try {
       refuseUnsupported(options, "https request");
       const picked: Record<string, unknown> = {};
       const all = options as Record<string, unknown>;
       for (const k of CONNECTION_KEYS) if (all[k] !== undefined && all[k] !== null) picked[k] = all[k];
-      socket = connect(picked as ConnectOptions);
+      // http.Agent names each destination (host, port, servername, ca, …) in _agentKey, as node's https.Agent keys its sessions.
+      sessionKey = typeof all._agentKey === "string" ? all._agentKey : this.getName(options);
+      const cached = picked.session === undefined ? this.sessions.get(sessionKey) : undefined;
+      socket = connect({ ...(picked as ConnectOptions), ...(cached ? { session: cached } : {}) });
     } catch (e) {
       callback?.(e as Error, undefined as unknown as Duplex);
       return undefined;
     }
+    this.sessions.track(socket, sessionKey);
     const hook = this.onSecureConnect;
     if (hook) socket.once("secureConnect", () => hook(socket));
     return socket;

@@ -39,9 +39,7 @@ export function connect(...args: unknown[]): TLSSocket {
   const [options, onSecureConnect] = connectArguments(args);
   checkOptions(options, SUPPORTED_CONNECT_OPTIONS, "connect");
   const handshakeTimeout = handshakeTimeoutOf(options);
-  if (options.session !== undefined) {
-    throw new ConfigError("session: resumption is not implemented, so only undefined is accepted (getSession() returns undefined)", "session");
-  }
+  if (options.session !== undefined && !(options.session instanceof Uint8Array)) throw new ConfigError("session must be a Buffer from a 'session' event or getSession()", "session");
   if (options.checkServerIdentity !== undefined && typeof options.checkServerIdentity !== "function") {
     throw new ConfigError("checkServerIdentity must be a function", "checkServerIdentity");
   }
@@ -66,6 +64,7 @@ export function connect(...args: unknown[]): TLSSocket {
       ...(mode !== "off" ? { roots: options.ca ?? (await defaultRoots()) } : {}),
       ...(options.cert !== undefined ? { certificateChain: options.cert } : {}),
       ...(options.key !== undefined ? { privateKey: singleKey(options.key) } : {}),
+      ...(options.session !== undefined ? { session: options.session } : {}),
       // "record" verifies after the handshake (below) with the very same inputs, so a failure can be kept rather than be fatal.
       dangerouslyDisableCertificateVerification: mode !== "strict",
     }),

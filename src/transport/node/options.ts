@@ -26,7 +26,7 @@ export type AlpnInput = readonly (string | Uint8Array)[] | Uint8Array;
 
 /** The config-builder settings with no node:tls counterpart, accepted under `tls`. */
 export type TlsTuning = Partial<
-  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation">
+  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation" | "sessionTickets" | "sessionCacheSize">
 >;
 
 /** What `tls: { … }` accepts. Everything else has a node-shaped option, so there is one way to say it. */
@@ -39,6 +39,8 @@ export const TLS_TUNING_OPTIONS: Readonly<Record<string, string>> = {
   limits: "maxHandshakeMessageSize, maxCertificates, keyUpdateAfterRecords.",
   now: "The clock for certificate validity (() => Date).",
   revocation: '{ scope: "leaf" | "chain", unknownStatus: "fail" | "allow" } for crl.',
+  sessionTickets: "Server: issue session tickets (default true); false leaves TLS 1.2 clients the session-id cache.",
+  sessionCacheSize: "Server: sessions kept for TLS 1.2 session-id resumption (default 1000; 0 turns the cache off).",
 };
 
 export interface CommonSocketOptions {
@@ -80,8 +82,8 @@ export interface ConnectOptions extends CommonSocketOptions {
   rejectUnauthorized?: boolean;
   /** Extra identity check run after fipstls's own; an Error it returns fails the connection. */
   checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
-  /** Resumption is not implemented: only `undefined` is accepted. */
-  session?: undefined;
+  /** A session from an earlier connection's 'session' event or getSession(), offered for resumption. */
+  session?: Uint8Array;
   /** Idle timeout (ms), as socket.setTimeout(). */
   timeout?: number;
   family?: number;
@@ -113,6 +115,10 @@ export interface ServerSocketOptions extends CommonSocketOptions, SecureContextO
   noDelay?: boolean;
   keepAlive?: boolean;
   keepAliveInitialDelay?: number;
+  /** Seconds a session may be resumed for (default 300, as node:tls). */
+  sessionTimeout?: number;
+  /** 48 bytes of ticket key material shared by servers that resume each other's sessions. */
+  ticketKeys?: Uint8Array;
 }
 
 /** A fipstls SecureContext, or the plain options one is made from. */
@@ -147,7 +153,8 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
     "Default true: a certificate that fails verification or checkServerIdentity fails the connection with the named error. false: verification still runs; a failure is recorded (authorized=false, authorizationError = the reason, e.g. \"UnknownIssuer\", authorizationFailure = the error) and the connection proceeds, as in node:tls.",
   checkServerIdentity:
     "(hostname, cert) => Error | undefined, called after fipstls's own checks (chain, name, policy) have passed, in addition to them, never instead (node:tls calls it instead of its name check). An Error it returns or throws fails the connection like a verification failure.",
-  session: "Only undefined: session resumption is not implemented (getSession() returns undefined).",
+  session:
+    "A Buffer from an earlier connection's 'session' event or getSession(), offered for resumption (TLS 1.2 ticket or session id). It is offered only while current, for the same servername, with a suite still enabled, and if the server chain it holds still verifies; else a full handshake runs. isSessionReused() tells which.",
   timeout: "Idle timeout in ms, as socket.setTimeout().",
   family: "Passed to net.connect.",
   localAddress: "Passed to net.connect.",
@@ -175,6 +182,9 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
   noDelay: "Default true: accepted sockets get TCP_NODELAY, so that no handshake flight waits on a delayed ACK.",
   keepAlive: "Passed to net.createServer.",
   keepAliveInitialDelay: "Passed to net.createServer.",
+  sessionTimeout: "Seconds a session may be resumed for, by ticket or session id (default 300, as node:tls); 0 turns resumption off.",
+  ticketKeys:
+    "48 bytes: a 16-byte key name and a 32-byte AES-256-GCM key sealing session tickets, for servers that must resume each other's sessions. Default: random keys rotated every sessionTimeout. getTicketKeys() and setTicketKeys() as in node:tls; both stop the rotation, so a copy shared with other servers stays valid.",
 };
 
 /** node:tls options fipstls does not support, with the reason and what to use instead. */
@@ -197,11 +207,8 @@ export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   requestOCSP: "OCSP is not implemented; use crl.",
   pskCallback: "pre-shared keys are not implemented.",
   pskIdentityHint: "pre-shared keys are not implemented.",
-  sessionIdContext: "session resumption is not implemented.",
-  sessionTimeout: "session resumption is not implemented.",
-  ticketKeys: "session resumption is not implemented.",
+  sessionIdContext: "a server's session-id cache is its own (and a session is resumed only for the server name it was made for); share ticketKeys between servers instead.",
   ALPNCallback: "use ALPNProtocols (the server picks the first of its list the client offers).",
-  maxCachedSessions: "session resumption is not implemented.",
 };
 
 /** Refuses any option not in `supported` (ignoring undefined values), naming it and, if known, why. */

@@ -3,9 +3,11 @@
 // to run TLS over any stream (server-side STARTTLS). A certificate per name means a ServerConfig
 // per name: each context is built once (policy, provider and the server's settings applied) and reused.
 import * as net from "node:net";
+import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { EventEmitter } from "node:events";
 import { buildServerConfig, type ServerConfig, type ServerOptions } from "../../config/server.js";
+import { TICKET_KEYS_LENGTH, TicketKeys } from "../../session/ticket-keys.js";
 import { ServerConnection } from "../../conn/server.js";
 import { ConfigError, InvalidCertificate } from "../../errors.js";
 import {
@@ -55,6 +57,10 @@ export class Server extends EventEmitter {
   private defaultConfig: Promise<ServerConfig>;
   private readonly built = new WeakMap<object, Promise<ServerConfig>>();
   private readonly contexts: { pattern: RegExp; context: ContextInput }[] = [];
+  /** One set of ticket keys for every context, made once the provider is known; null when tickets are off. */
+  private ticketKeys: TicketKeys | null = null;
+  /** Key material set (or read) before the provider was known. */
+  private ticketMaterial: Uint8Array | null = null;
 
   constructor(options: ServerSocketOptions, onSecureConnection?: (socket: TLSSocket) => void) {
     super();
@@ -63,11 +69,17 @@ export class Server extends EventEmitter {
     if (options.SNICallback !== undefined && typeof options.SNICallback !== "function") throw new ConfigError("SNICallback must be a function", "SNICallback");
     this.options = { ...options };
     if (onSecureConnection) this.on("secureConnection", onSecureConnection);
+    if (options.ticketKeys !== undefined) this.ticketMaterial = ticketMaterialOf(options.ticketKeys);
     this.shared = resolveProvider(options.provider).then((provider) => {
       const requestCert = options.requestCert === true;
+      const sessionTimeout = options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT;
+      const tickets = sessionTimeout > 0 && options.tls?.sessionTickets !== false;
+      if (tickets) this.ticketKeys = new TicketKeys(provider, sessionTimeout * 1000, Date.now, this.ticketMaterial ?? undefined);
       return {
         ...sharedTlsOptions(options, provider),
         provider,
+        sessionTimeout,
+        ...(this.ticketKeys !== null ? { ticketKeys: this.ticketKeys } : { sessionTickets: false }),
         // node:tls: rejectUnauthorized only matters with requestCert; false admits clients without a certificate.
         ...(requestCert ? { clientAuth: options.rejectUnauthorized === false ? ("optional" as const) : ("required" as const) } : {}),
       };
@@ -189,6 +201,27 @@ export class Server extends EventEmitter {
     this.defaultConfig = next;
   }
 
+  /**
+   * The 48 bytes that seal session tickets now, as node:tls's getTicketKeys(). Reading them stops the
+   * rotation, so that a copy given to other servers stays valid.
+   */
+  getTicketKeys(): Buffer {
+    if (this.ticketKeys !== null) {
+      const current = this.ticketKeys.current();
+      this.ticketKeys.set(current);
+      return Buffer.from(current);
+    }
+    // Before the provider is known: the keys the server will use once it is.
+    this.ticketMaterial ??= new Uint8Array(randomBytes(TICKET_KEYS_LENGTH));
+    return Buffer.from(this.ticketMaterial);
+  }
+
+  /** Replaces the ticket keys (48 bytes) for every context; tickets sealed under the old ones no longer resume. */
+  setTicketKeys(keys: Uint8Array): void {
+    this.ticketMaterial = ticketMaterialOf(keys);
+    this.ticketKeys?.set(this.ticketMaterial);
+  }
+
   /** Resolves once the certificate and key are loaded; rejects with the ConfigError otherwise. */
   ready(): Promise<void> {
     return this.defaultConfig.then(() => undefined);
@@ -237,6 +270,14 @@ function clientAuthorization(config: ServerConfig, sentCertificate: boolean): Au
   if (config.clientAuth === "none") return { authorized: false, failure: null, fatal: false };
   return { authorized: false, failure: new InvalidCertificate("NoCertificate", "the client sent no certificate"), fatal: false };
 }
+
+function ticketMaterialOf(keys: unknown): Uint8Array {
+  if (!(keys instanceof Uint8Array) || keys.length !== TICKET_KEYS_LENGTH) throw new ConfigError(`ticketKeys must be a Buffer of ${TICKET_KEYS_LENGTH} bytes`, "ticketKeys");
+  return keys.slice();
+}
+
+/** node:tls's default session lifetime, in seconds. */
+const DEFAULT_SESSION_TIMEOUT = 300;
 
 export function createServer(options: ServerSocketOptions, onSecureConnection?: (socket: TLSSocket) => void): Server {
   return new Server(options, onSecureConnection);

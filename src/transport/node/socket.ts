@@ -10,6 +10,7 @@ import type { ClientConnection } from "../../conn/client.js";
 import type { ServerConnection } from "../../conn/server.js";
 import type { ConnectionCallbacks } from "../../conn/connection.js";
 import { TRANSPORT_INPUT_BACKLOG } from "../../config/limits.js";
+import { decodeSession } from "../../session/session.js";
 import type { NegotiatedInfo, TlsVersionName } from "../../handshake/info.js";
 import { ConfigError, HandshakeTimeout, InvalidCertificate, UsageError } from "../../errors.js";
 import { suiteByName } from "../../suites/cipher-suites.js";
@@ -203,6 +204,7 @@ export class TLSSocket extends Duplex {
       },
       onError: (err) => this.destroy(err),
       onInputDrained: () => this.flow(),
+      onSession: (session) => void this.emit("session", Buffer.from(session)),
     });
     this.connection = conn;
     this.peek = null;
@@ -320,13 +322,23 @@ export class TLSSocket extends Duplex {
     return der ? new X509Certificate(der) : undefined;
   }
 
-  /** Session resumption is not implemented: always undefined. */
-  getSession(): undefined {
-    return undefined;
+  /** Client side: the latest resumable session (as the 'session' event gave it), for a later connect({ session }). */
+  getSession(): Buffer | undefined {
+    const session = this.connection?.session;
+    return session ? Buffer.from(session) : undefined;
   }
 
-  isSessionReused(): false {
-    return false;
+  /** Client side: the ticket of the latest session, if the server issued one. */
+  getTLSTicket(): Buffer | undefined {
+    const session = this.connection?.session;
+    if (!session) return undefined;
+    const ticket = decodeSession(session).ticket;
+    return ticket.length > 0 ? Buffer.from(ticket) : undefined;
+  }
+
+  /** Whether the handshake resumed an earlier session (then no certificate was exchanged on this connection). */
+  isSessionReused(): boolean {
+    return this.tlsInfo?.resumed ?? false;
   }
 
   /**

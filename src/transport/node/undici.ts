@@ -8,6 +8,7 @@ import { ConfigError } from "../../errors.js";
 import { connect } from "./connect.js";
 import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, resolvePolicy } from "./options.js";
 import type { TLSSocket } from "./socket.js";
+import { ClientSessionCache, DEFAULT_MAX_CACHED_SESSIONS } from "./session-cache.js";
 
 type Undici = typeof import("undici");
 
@@ -18,6 +19,8 @@ export interface UndiciAgentOptions extends Omit<ConnectOptions, "socket" | "hos
   agent?: Omit<UndiciAgent.Options, "connect">;
   /** Called with each new connection once it is secure (for audit logs: socket.audit()). */
   onSecureConnect?: (socket: TLSSocket) => void;
+  /** Sessions kept for resumption, one per origin (default 100, as undici's connector); 0 for none. */
+  maxCachedSessions?: number;
 }
 
 const { socket: _s, host: _h, port: _p, path: _path, ...UNDICI_TLS_OPTIONS } = SUPPORTED_CONNECT_OPTIONS;
@@ -29,6 +32,7 @@ export const SUPPORTED_UNDICI_OPTIONS: Readonly<Record<string, string>> = {
   connectTimeout: "Milliseconds for the TCP connection and the TLS handshake together (default 10000, as undici's).",
   agent: "undici Agent options (connections, pipelining, keepAliveTimeout, …), except connect.",
   onSecureConnect: "fipstls: (socket) => void, called with each new connection once secure (socket.audit() gives its report).",
+  maxCachedSessions: "TLS sessions kept for resumption, one per origin and servername (default 100, as undici's connector); 0 turns resumption off.",
 };
 
 /** Loads undici with `require` (resolved from fipstls's own location by default). */
@@ -48,7 +52,9 @@ export function loadUndici(require: NodeJS.Require = createRequire(import.meta.u
 export function createUndiciAgent(options: UndiciAgentOptions = {}): UndiciAgent {
   checkOptions(options, SUPPORTED_UNDICI_OPTIONS, "createUndiciAgent");
   resolvePolicy(options.policy);
-  const { connectTimeout = 10_000, agent = {}, onSecureConnect, ...tlsOptions } = options;
+  const { connectTimeout = 10_000, agent = {}, onSecureConnect, maxCachedSessions = DEFAULT_MAX_CACHED_SESSIONS, ...tlsOptions } = options;
+  if (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0) throw new ConfigError("maxCachedSessions must be a whole number", "maxCachedSessions");
+  const sessions = new ClientSessionCache(maxCachedSessions);
   if ("connect" in agent) throw new ConfigError("createUndiciAgent: agent.connect cannot be set; the connector is fipstls's", "agent.connect");
   const undici = loadUndici();
 
@@ -57,9 +63,13 @@ export function createUndiciAgent(options: UndiciAgentOptions = {}): UndiciAgent
       return callback(new ConfigError(`the fipstls dispatcher carries https: only, not ${opts.protocol}`, "protocol"), null);
     }
     let socket: TLSSocket;
+    const servername = tlsOptions.servername ?? opts.servername ?? opts.hostname;
+    const sessionKey = `${opts.hostname}:${Number(opts.port) || 443}:${servername}`;
+    const cached = tlsOptions.session === undefined ? sessions.get(sessionKey) : undefined;
     try {
       socket = connect({
         ...tlsOptions,
+        ...(cached ? { session: cached } : {}),
         host: opts.hostname,
         port: Number(opts.port) || 443,
         ...(tlsOptions.servername === undefined && opts.servername ? { servername: opts.servername } : {}),
@@ -72,6 +82,7 @@ export function createUndiciAgent(options: UndiciAgentOptions = {}): UndiciAgent
       return callback(e as Error, null);
     }
     // As undici's own connector.
+    sessions.track(socket, sessionKey);
     socket.setKeepAlive(true, 60_000).setNoDelay(true);
     let settled = false;
     const settle = (err: Error | null): void => {
