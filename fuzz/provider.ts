@@ -5,7 +5,8 @@
 //  - signatures are memoised by input (so a replayed CertificateVerify is byte-identical too), and
 //    verifications and key agreements by input (they are pure), which makes an execution cheap;
 //  - every HKDF-Expand-Label that derives a traffic secret, key or IV is observed, so the harness knows
-//    the record keys of each direction and epoch, as the target itself derived them.
+//    the record keys of each direction and epoch, as the target itself derived them; for TLS 1.2 the
+//    PRF's "key expansion" is observed and its key block matched against the keys passed to aead().
 import { createHmac, createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from "node:crypto";
 import { Buffer } from "node:buffer";
 import type {
@@ -21,6 +22,7 @@ import type {
 import { encodeSpki } from "../src/crypto/keyinfo.js";
 import { nodeProvider } from "../providers/node/index.js";
 import { Rng } from "./rng.js";
+import type { SealKeys } from "./tls.js";
 
 export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
@@ -61,19 +63,55 @@ export class KeyCapture {
   readonly keys = new Map<string, EpochKeys>();
   /** AEAD key (hex) -> algorithm, from aead() calls. */
   readonly algorithms = new Map<string, AeadAlgorithm>();
+  /** TLS 1.2: key blocks seen (88 bytes, the longest any AEAD suite takes), waiting for aead() to say how to cut them. */
+  private readonly blocks: Uint8Array[] = [];
+  /** TLS 1.2: "c-tls12" and "s-tls12", complete once an aead() call matched a block. */
+  private readonly tls12 = new Map<string, SealKeys>();
 
   clear(): void {
     this.roles.clear();
     this.keys.clear();
     this.algorithms.clear();
+    this.blocks.length = 0;
+    this.tls12.clear();
   }
 
   /** Complete keys for a role, with the algorithm the target asked for (or guessed from the length). */
-  get(role: string): { algorithm: AeadAlgorithm; key: Uint8Array; iv: Uint8Array } | null {
+  get(role: string): SealKeys | null {
+    const t12 = this.tls12.get(role);
+    if (t12) return t12;
     const k = this.keys.get(role);
     if (!k?.key || !k.iv) return null;
     const algorithm = this.algorithms.get(hex(k.key)) ?? (k.key.length === 16 ? "AES-128-GCM" : "AES-256-GCM");
     return { algorithm, key: k.key, iv: k.iv };
+  }
+
+  /** TLS 1.2 PRF(master, "key expansion", seed): the block, recomputed here since only its first HMAC is seen. */
+  observeKeyExpansion(hash: HashAlgorithm, master: Uint8Array, labelAndSeed: Uint8Array): void {
+    const out: Uint8Array[] = [];
+    let a = createHmac(HMAC_NAME[hash], master).update(labelAndSeed).digest();
+    for (let n = 0; n < 88; n += a.length) {
+      out.push(createHmac(HMAC_NAME[hash], master).update(a).update(labelAndSeed).digest());
+      a = createHmac(HMAC_NAME[hash], master).update(a).digest();
+    }
+    if (this.blocks.length < 4) this.blocks.push(new Uint8Array(Buffer.concat(out)));
+  }
+
+  /**
+   * An aead() call: if `key` is a write key of a key block seen (RFC 5246 6.3: client key, server key,
+   * client IV, server IV, at the lengths of `algorithm`), both directions' TLS 1.2 keys are known.
+   */
+  matchAead(algorithm: AeadAlgorithm, key: Uint8Array): void {
+    const kl = key.length;
+    const il = algorithm === "CHACHA20-POLY1305" ? 12 : 4;
+    for (const b of this.blocks) {
+      const ck = b.subarray(0, kl);
+      const sk = b.subarray(kl, 2 * kl);
+      if (!equal(ck, key) && !equal(sk, key)) continue;
+      this.tls12.set("c-tls12", { algorithm, key: ck.slice(), iv: b.slice(2 * kl, 2 * kl + il), tls12: true });
+      this.tls12.set("s-tls12", { algorithm, key: sk.slice(), iv: b.slice(2 * kl + il, 2 * kl + 2 * il), tls12: true });
+      return;
+    }
   }
 
   observe(secret: Uint8Array, label: string, output: Uint8Array): void {
@@ -94,6 +132,12 @@ export class KeyCapture {
     }
   }
 }
+
+const equal = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** "key expansion" || server_random || client_random: the first HMAC of the TLS 1.2 key block's PRF. */
+const KEY_EXPANSION = Buffer.from("key expansion", "latin1");
+const isKeyExpansion = (data: Uint8Array): boolean => data.length === KEY_EXPANSION.length + 64 && KEY_EXPANSION.equals(data.subarray(0, KEY_EXPANSION.length));
 
 /** HKDF-Expand-Label's first HMAC block: info = u16 L || vec8("tls13 " label) || vec8(context) || 0x01. */
 function expandLabel(data: Uint8Array): { label: string; length: number } | null {
@@ -192,12 +236,14 @@ export class FuzzProvider implements CryptoProvider {
     const out = new Uint8Array(createHmac(HMAC_NAME[algorithm], key).update(data).digest());
     const label = expandLabel(data);
     if (label !== null) this.capture.observe(key, label.label, out.subarray(0, label.length));
+    else if (isKeyExpansion(data)) this.capture.observeKeyExpansion(algorithm, key, data);
     return Promise.resolve(out);
   }
 
   aead(algorithm: AeadAlgorithm, key: Uint8Array): Promise<Aead> {
     this.calls++;
     this.capture.algorithms.set(hex(key), algorithm);
+    this.capture.matchAead(algorithm, key);
     return this.inner.aead(algorithm, key);
   }
 

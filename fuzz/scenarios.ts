@@ -2,14 +2,16 @@
 // handshake per scenario (deterministic providers on both sides) recorded as two plaintext transcripts,
 // one per direction: what a client sends (the server target's seed) and what a server sends (the
 // client target's seed). Post-handshake traffic is recorded too: data both ways, a KeyUpdate asking
-// for one back, more data, close_notify.
+// for one back (TLS 1.3 only), more data, close_notify. TLS 1.2 scenarios include the abbreviated
+// handshake, resuming the session an earlier scenario's client kept.
 import { buildClientConfig, type ClientConfig, type ClientOptions } from "../src/config/client.js";
 import { buildServerConfig, type ServerConfig, type ServerOptions } from "../src/config/server.js";
 import { ClientConnection } from "../src/conn/client.js";
 import { ServerConnection } from "../src/conn/server.js";
+import { decodeSession } from "../src/session/session.js";
 import { FuzzProvider, type KeyCapture } from "./provider.js";
 import { NOW, pkiText } from "./seeds.js";
-import { CT, type SealKeys, type Transcript, type WireRecord, open, splitRecords } from "./tls.js";
+import { CT, type SealKeys, type Transcript, type WireRecord, open, open12, splitRecords } from "./tls.js";
 import { concat } from "./mutators.js";
 
 type Side<T> = Omit<T, "provider">;
@@ -18,11 +20,31 @@ interface ScenarioDefinition {
   readonly name: string;
   readonly client: Side<ClientOptions>;
   readonly server: Side<ServerOptions>;
+  /** TLS 1.2 is negotiated: no KeyUpdate in the recorded traffic. */
+  readonly tls12?: boolean;
+  /** Resume the session the client of this earlier scenario kept (a ticket, or an id in the server's cache). */
+  readonly resumes?: string;
 }
+
+/**
+ * Ticket keys of the TLS 1.2 ticket scenarios: fixed, so that the ticket one recording issued opens in
+ * the next recording's server and in every target's server config, and the recordings are deterministic.
+ */
+const TICKET_KEYS = Uint8Array.from({ length: 48 }, (_, i) => (i * 37 + 11) & 0xff);
 
 function definitions(): ScenarioDefinition[] {
   const root = pkiText("root-p256.pem");
   const leaf = { certificateChain: pkiText("leaf-p256.pem"), privateKey: pkiText("leaf-p256.key.pem") };
+  const rsaLeaf = { certificateChain: pkiText("leaf-rsa.pem"), privateKey: pkiText("leaf-rsa.key.pem") };
+  const v12 = { maxVersion: "TLSv1.2" } as const;
+  // Tickets off: the server keeps the session in its cache under an id instead (RFC 5077 3.4).
+  const ecdsa12: ScenarioDefinition = { name: "tls12-ecdsa", tls12: true, client: { serverName: "localhost", roots: root, ...v12 }, server: { ...leaf, sessionTickets: false } };
+  const ticket12: ScenarioDefinition = {
+    name: "tls12-ticket",
+    tls12: true,
+    client: { serverName: "localhost", roots: root, ...v12, alpnProtocols: ["h2", "http/1.1"] },
+    server: { ...leaf, ticketKeys: TICKET_KEYS, alpnProtocols: ["http/1.1"] },
+  };
   return [
     { name: "p256", client: { serverName: "localhost", roots: root }, server: leaf },
     {
@@ -37,7 +59,27 @@ function definitions(): ScenarioDefinition[] {
       client: { serverName: "::1", roots: pkiText("root-p384.pem"), groups: ["secp384r1"], cipherSuites: ["TLS_AES_256_GCM_SHA384"] },
       server: { certificateChain: pkiText("leaf-p384.pem"), privateKey: pkiText("leaf-p384.key.pem") },
     },
-    { name: "rsa", client: { serverName: "localhost", roots: root }, server: { certificateChain: pkiText("leaf-rsa.pem"), privateKey: pkiText("leaf-rsa.key.pem") } },
+    { name: "rsa", client: { serverName: "localhost", roots: root }, server: rsaLeaf },
+    // TLS 1.2: the client caps the version (the server, which speaks 1.3, sets the downgrade sentinel)...
+    ecdsa12,
+    // ...or the server does, and a client that offered 1.3 too gets a 1.2 ServerHello; ChaCha20 has no explicit nonce.
+    {
+      name: "tls12-rsa-chacha",
+      tls12: true,
+      client: { serverName: "localhost", roots: root },
+      server: { ...rsaLeaf, ...v12, cipherSuites: ["TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"], sessionTickets: false },
+    },
+    // Client certificate, CertificateVerify over the handshake messages, a SHA-384 PRF.
+    {
+      name: "tls12-mtls-aes256",
+      tls12: true,
+      client: { serverName: "localhost", roots: root, ...leaf, ...v12, groups: ["secp384r1", "secp256r1"], cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"] },
+      server: { ...leaf, clientAuth: "required", clientRoots: root, sessionTickets: false },
+    },
+    // A full handshake that ends with a NewSessionTicket, then the abbreviated handshakes.
+    ticket12,
+    { ...ticket12, name: "tls12-resume-ticket", resumes: "tls12-ticket" },
+    { ...ecdsa12, name: "tls12-resume-id", resumes: "tls12-ecdsa" },
   ];
 }
 
@@ -66,8 +108,26 @@ async function until(cond: () => boolean, what: string, ms = 5000): Promise<void
   }
 }
 
+/** TLS 1.2: records up to the sender's ChangeCipherSpec are plain, the rest under its write key. */
+function decode12(stream: Uint8Array, keys: SealKeys): WireRecord[] {
+  const records: WireRecord[] = [];
+  let seq = -1;
+  for (const { header, body } of splitRecords(stream)) {
+    if (seq < 0) {
+      records.push({ epoch: "plain", type: header[0]!, content: body });
+      if (header[0] === CT.ccs) seq = 0;
+      continue;
+    }
+    const opened = open12(keys, seq++, header, body);
+    records.push(opened ? { epoch: "tls12", type: opened.type, content: opened.content } : { epoch: "raw", type: 0, content: concat(header, body) });
+  }
+  return records;
+}
+
 /** Decrypts one direction's bytes with the sender's captured keys, into plaintext records. */
 function decode(stream: Uint8Array, capture: KeyCapture, dir: "c" | "s"): { records: WireRecord[]; keys: Record<string, SealKeys> } {
+  const t12 = capture.get(`${dir}-tls12`);
+  if (t12) return { records: decode12(stream, t12), keys: { tls12: t12 } };
   const records: WireRecord[] = [];
   const keys: Record<string, SealKeys> = {};
   const epochs = ["hs", ...Array.from({ length: 8 }, (_, i) => `ap${i}`)];
@@ -102,11 +162,30 @@ function decode(stream: Uint8Array, capture: KeyCapture, dir: "c" | "s"): { reco
   return { records, keys };
 }
 
-async function record(def: ScenarioDefinition): Promise<Scenario> {
+/** What a recording leaves for a later scenario that resumes its session. */
+interface Kept {
+  /** The client's session bytes (onSession), and the server config that may hold it in its cache. */
+  readonly session: Uint8Array | null;
+  readonly serverConfig: ServerConfig;
+}
+
+/** Puts the earlier server's cache entry for the client's session id into `config` (ids live in one server's memory). */
+function shareCachedSession(prior: Kept | undefined, config: ServerConfig): void {
+  if (!prior?.session) return;
+  const id = decodeSession(prior.session).sessionId;
+  const state = prior.serverConfig.sessionCache?.get(id);
+  if (state !== undefined) config.sessionCache?.set(id, state);
+}
+
+async function record(def: ScenarioDefinition, prior?: Kept): Promise<{ scenario: Scenario; kept: Kept }> {
+  if (def.resumes !== undefined && !prior?.session) throw new Error(`recording ${def.name}: ${def.resumes} left no session to resume`);
+  const clientOptions = { ...def.client, ...(prior?.session ? { session: prior.session } : {}) };
   const cp = new FuzzProvider(`client:${def.name}`);
   const sp = new FuzzProvider(`server:${def.name}`);
-  const cc = await buildClientConfig({ ...def.client, provider: cp, now: () => NOW } as ClientOptions);
+  const cc = await buildClientConfig({ ...clientOptions, provider: cp, now: () => NOW } as ClientOptions);
   const sc = await buildServerConfig({ ...def.server, provider: sp, now: () => NOW } as ServerOptions);
+  shareCachedSession(prior, sc);
+  let session: Uint8Array | null = null;
   const c2s: Uint8Array[] = [];
   const s2c: Uint8Array[] = [];
   const ended = { c: false, s: false };
@@ -130,6 +209,7 @@ async function record(def: ScenarioDefinition): Promise<Scenario> {
     },
     onEnd: () => void (ended.c = true),
     onError: (e) => void errors.push(e),
+    onSession: (b) => void (session = b.slice()),
   });
   server.start();
   client.start();
@@ -137,7 +217,9 @@ async function record(def: ScenarioDefinition): Promise<Scenario> {
   await client.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
   await server.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
   await until(() => c2s.length > 0 && s2c.length > 0, "application data");
-  await client.updateKeys(true);
+  if (def.resumes !== undefined && !(client.info.resumed && server.info.resumed)) throw new Error(`recording ${def.name}: the session of ${def.resumes} was not resumed`);
+  if (!def.tls12) await client.updateKeys(true);
+  else if (client.info.version !== "TLSv1.2") throw new Error(`recording ${def.name}: negotiated ${client.info.version}`);
   await client.write(new TextEncoder().encode("after the key update"));
   await turn();
   await server.write(new TextEncoder().encode("answer under new keys"));
@@ -154,17 +236,20 @@ async function record(def: ScenarioDefinition): Promise<Scenario> {
   const clientProvider = new FuzzProvider(`client:${def.name}`, { fakeSignOnMiss: true });
   const serverProvider = new FuzzProvider(`server:${def.name}`, { fakeSignOnMiss: true });
   const chunking = { mode: "record" as const, seed: 0, yields: 0 };
-  return {
+  const serverConfig = await buildServerConfig({ ...def.server, provider: serverProvider, now: () => NOW } as ServerOptions);
+  shareCachedSession(prior, serverConfig);
+  const scenario: Scenario = {
     name: def.name,
     clientProvider,
     serverProvider,
-    clientConfig: await buildClientConfig({ ...def.client, provider: clientProvider, now: () => NOW } as ClientOptions),
-    serverConfig: await buildServerConfig({ ...def.server, provider: serverProvider, now: () => NOW } as ServerOptions),
+    clientConfig: await buildClientConfig({ ...clientOptions, provider: clientProvider, now: () => NOW } as ClientOptions),
+    serverConfig,
     fromClient: { scenario: def.name, records: fromClient.records, eof: true, chunking },
     fromServer: { scenario: def.name, records: fromServer.records, eof: true, chunking },
     clientKeys: fromClient.keys,
     serverKeys: fromServer.keys,
   };
+  return { scenario, kept: { session, serverConfig: sc } };
 }
 
 let recorded: Promise<Scenario[]> | null = null;
@@ -173,7 +258,13 @@ let recorded: Promise<Scenario[]> | null = null;
 export function scenarios(): Promise<Scenario[]> {
   recorded ??= (async () => {
     const out: Scenario[] = [];
-    for (const def of definitions()) out.push(await record(def));
+    // The recording's own server config (not the targets'), whose cache holds the session by id.
+    const kept = new Map<string, Kept>();
+    for (const def of definitions()) {
+      const r = await record(def, def.resumes === undefined ? undefined : kept.get(def.resumes));
+      kept.set(def.name, r.kept);
+      out.push(r.scenario);
+    }
     return out;
   })();
   return recorded;

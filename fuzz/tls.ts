@@ -1,5 +1,5 @@
 // The fuzzer's own view of TLS bytes, independent of src/ (whose record and message code is what is
-// under test): record framing and TLS 1.3 sealing with any oddity asked for, a lenient deframer and
+// under test): record framing and TLS 1.3 and TLS 1.2 sealing with any oddity asked for, a lenient deframer and
 // decrypter for recording live handshakes, lenient handshake-message and hello splitting, and the
 // transcript type every connection target replays.
 import { createCipheriv, createDecipheriv, type CipherGCMTypes } from "node:crypto";
@@ -11,8 +11,10 @@ export const CT = { ccs: 20, alert: 21, handshake: 22, appData: 23 } as const;
 
 /**
  * One record as a peer sends it. `epoch` names the keys it is protected under: "plain", "hs", "ap0",
- * "ap1"... (the peer's handshake and application traffic keys), or "raw" (content is sent verbatim,
- * header included). For protected records `type` is the inner content type.
+ * "ap1"... (the peer's TLS 1.3 handshake and application traffic keys), "tls12" (the peer's TLS 1.2
+ * write key, after its ChangeCipherSpec), or "raw" (content is sent verbatim, header included). For
+ * protected records `type` is the inner content type (TLS 1.2: the record's type, which the AEAD
+ * authenticates).
  */
 export interface WireRecord {
   epoch: string;
@@ -22,8 +24,10 @@ export interface WireRecord {
   version?: number;
   /** Outer content type of a protected record (default 23). */
   outerType?: number;
-  /** Zero padding inside a protected record. */
+  /** Zero padding inside a protected TLS 1.3 record (TLS 1.2 has none and ignores it). */
   padding?: number;
+  /** TLS 1.2 AES-GCM: the explicit nonce to send instead of the sequence number (any value is legal). */
+  nonce?: number;
   /** Added to the length in the header (the header then lies about the body). */
   lenDelta?: number;
   /** Flip this ciphertext byte (mod length) after sealing. */
@@ -50,7 +54,10 @@ export interface Transcript {
 export interface SealKeys {
   readonly algorithm: AeadAlgorithm;
   readonly key: Uint8Array;
+  /** TLS 1.3: the 12-byte IV. TLS 1.2: the key block's fixed IV (GCM's 4-byte salt, ChaCha20's 12 bytes). */
   readonly iv: Uint8Array;
+  /** RFC 5246 record format: explicit nonce, type/version/length in the additional data. */
+  readonly tls12?: boolean;
 }
 
 const CIPHER: Record<AeadAlgorithm, string> = { "AES-128-GCM": "aes-128-gcm", "AES-256-GCM": "aes-256-gcm", "CHACHA20-POLY1305": "chacha20-poly1305" };
@@ -75,8 +82,9 @@ export function framePlain(r: WireRecord): Uint8Array {
   return concat(header(r.type, r.version ?? 0x0303, len), r.content);
 }
 
-/** A TLS 1.3 protected record: inner plaintext = content || type || zeros(padding). */
+/** A protected record in the format of the keys' version (TLS 1.3: inner plaintext = content || type || zeros(padding)). */
 export function seal(keys: SealKeys, seq: number, r: WireRecord): Uint8Array {
+  if (keys.tls12) return seal12(keys, seq, r);
   const padding = r.padding ?? 0;
   const inner = new Uint8Array(r.content.length + 1 + padding);
   inner.set(r.content);
@@ -91,7 +99,55 @@ export function seal(keys: SealKeys, seq: number, r: WireRecord): Uint8Array {
   return concat(hdr, body);
 }
 
-/** Opens a protected record; null when the keys or sequence number do not fit. */
+/** 8 bytes big-endian; seq stays below 2^53. */
+function u64(v: number): Uint8Array {
+  const out = new Uint8Array(8);
+  for (let i = 7; i >= 0 && v > 0; i--) {
+    out[i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  return out;
+}
+
+/** GCM: salt || explicit part (what the record carries); ChaCha20-Poly1305: IV XOR seq, nothing carried. */
+function nonce12(keys: SealKeys, seq: number, explicit: Uint8Array): Uint8Array {
+  return keys.algorithm === "CHACHA20-POLY1305" ? nonce(keys.iv, seq) : concat(keys.iv, explicit);
+}
+
+/** additional_data = seq_num || type || version || length (of the plaintext), RFC 5246 6.2.3.3. */
+const aad12 = (seq: number, type: number, version: number, length: number): Uint8Array => concat(u64(seq), new Uint8Array([type & 0xff, (version >> 8) & 0xff, version & 0xff, (length >> 8) & 0xff, length & 0xff]));
+
+/**
+ * A TLS 1.2 AEAD record (RFC 5288, RFC 7905). The AAD takes `type` and the header's version, so a
+ * changed version still authenticates (the handshake judges it) while `outerType` breaks the MAC.
+ */
+function seal12(keys: SealKeys, seq: number, r: WireRecord): Uint8Array {
+  const version = r.version ?? 0x0303;
+  const explicit = keys.algorithm === "CHACHA20-POLY1305" ? new Uint8Array(0) : u64(r.nonce ?? seq);
+  const cipher = createCipheriv(CIPHER[keys.algorithm] as CipherGCMTypes, keys.key, nonce12(keys, seq, explicit), { authTagLength: 16 });
+  cipher.setAAD(aad12(seq, r.type, version, r.content.length));
+  const body = concat(explicit, cipher.update(r.content), cipher.final(), cipher.getAuthTag());
+  if (r.tamper !== undefined && body.length) body[r.tamper % body.length]! ^= 0x01;
+  const declared = Math.max(0, Math.min(0xffff, body.length + (r.lenDelta ?? 0)));
+  return concat(header(r.outerType ?? r.type, version, declared), body);
+}
+
+/** Opens a TLS 1.2 record (for recording); null when the keys or sequence number do not fit. */
+export function open12(keys: SealKeys, seq: number, hdr: Uint8Array, body: Uint8Array): { type: number; content: Uint8Array } | null {
+  const explicitLength = keys.algorithm === "CHACHA20-POLY1305" ? 0 : 8;
+  if (body.length < explicitLength + 16) return null;
+  const ct = body.subarray(explicitLength, body.length - 16);
+  try {
+    const d = createDecipheriv(CIPHER[keys.algorithm] as CipherGCMTypes, keys.key, nonce12(keys, seq, body.subarray(0, explicitLength)), { authTagLength: 16 });
+    d.setAuthTag(body.subarray(body.length - 16));
+    d.setAAD(aad12(seq, hdr[0]!, (hdr[1]! << 8) | hdr[2]!, ct.length));
+    return { type: hdr[0]!, content: concat(d.update(ct), d.final()) };
+  } catch {
+    return null;
+  }
+}
+
+/** Opens a protected TLS 1.3 record; null when the keys or sequence number do not fit. */
 export function open(keys: SealKeys, seq: number, hdr: Uint8Array, body: Uint8Array): { type: number; content: Uint8Array; padding: number } | null {
   if (body.length < 17) return null;
   try {

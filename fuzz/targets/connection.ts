@@ -1,7 +1,8 @@
 // Targets 2 and 3: a ServerConnection fed mutated client transcripts, and a ClientConnection fed
-// mutated server transcripts. The harness plays the peer as a man in the middle that holds the keys:
-// records the real protocol protects are sealed with the key the target itself derived (seen through
-// the deterministic provider), so mutated messages behind encryption still reach their parsers.
+// mutated server transcripts, TLS 1.3 and TLS 1.2. The harness plays the peer as a man in the middle
+// that holds the keys: records the real protocol protects are sealed with the key the target itself
+// derived (seen through the deterministic provider), so mutated messages behind encryption still
+// reach their parsers.
 import { Buffer } from "node:buffer";
 import { ClientConnection } from "../../src/conn/client.js";
 import { ServerConnection } from "../../src/conn/server.js";
@@ -11,32 +12,48 @@ import { Rng } from "../rng.js";
 import { type Scenario, scenarios } from "../scenarios.js";
 import { pkiCertificates, seedFiles } from "../seeds.js";
 import { type MutationContext, mutateTranscript } from "../tls-mutate.js";
-import { type SealKeys, type Transcript, framePlain, seal, transcriptFromJson, transcriptToJson } from "../tls.js";
+import { type SealKeys, type Transcript, framePlain, seal, splitMessages, transcriptFromJson, transcriptToJson } from "../tls.js";
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** Keys for an epoch nobody derived (a record protected "too early"): the target will fail to open it. */
 const NOBODY: SealKeys = { algorithm: "AES-128-GCM", key: new Uint8Array(16).fill(7), iv: new Uint8Array(12).fill(7) };
+const NOBODY12: SealKeys = { ...NOBODY, iv: NOBODY.iv.subarray(0, 4), tls12: true };
+
+/** TLS 1.2: the handshake bytes after ChangeCipherSpec, up to the end of the first Finished (the handshake's last message). */
+function upToFinished(bytes: Buffer): Buffer {
+  let at = 0;
+  for (const m of splitMessages(bytes).messages) {
+    at += 4 + m.body.length;
+    if (m.type === 20) return bytes.subarray(0, at);
+  }
+  return bytes;
+}
 
 /**
- * Hex of the handshake-record bytes sent before the first application-epoch record (what a completed
- * handshake consumed; later records may follow a close_notify and never be read); null when raw or
- * lying records make it unknowable.
+ * Hex of the handshake bytes a completed handshake consumed: TLS 1.3, the handshake records sent
+ * before the first application-epoch record; TLS 1.2, the plaintext ones and the protected ones up to
+ * the Finished (Finished and application data share an epoch, and a HelloRequest after Finished is
+ * answered, not part of the handshake). Later records may follow a close_notify and never be read.
+ * Null when raw or lying records make it unknowable.
  */
 function handshakeBytes(t: Transcript): string | null {
   const parts: Uint8Array[] = [];
+  const protected12: Uint8Array[] = [];
   for (const r of t.records) {
     if (r.epoch.startsWith("ap")) break;
     if (r.epoch === "raw" || r.lenDelta !== undefined) return null;
-    if ((r.epoch === "plain" || r.epoch === "hs") && r.type === 22) parts.push(r.content);
+    if (r.type !== 22) continue;
+    if (r.epoch === "plain" || r.epoch === "hs") parts.push(r.content);
+    else if (r.epoch === "tls12") protected12.push(r.content);
   }
-  return Buffer.concat(parts).toString("hex");
+  return Buffer.concat([...parts, upToFinished(Buffer.concat(protected12))]).toString("hex");
 }
 
 export class ConnectionTarget implements Target<Transcript> {
   readonly name: string;
   readonly description: string;
-  readonly coverage = ["src/record/", "src/msgs/", "src/handshake/", "src/suites/", "src/tls13/", "src/conn/", "src/verify/", "src/policy/", "src/codec/"];
+  readonly coverage = ["src/record/", "src/msgs/", "src/handshake/", "src/suites/", "src/tls13/", "src/tls12/", "src/session/", "src/conn/", "src/verify/", "src/policy/", "src/codec/"];
   private all: Scenario[] = [];
   private byName = new Map<string, Scenario>();
   private ctx!: MutationContext;
@@ -56,7 +73,7 @@ export class ConnectionTarget implements Target<Transcript> {
     this.all = await scenarios();
     for (const s of this.all) this.byName.set(s.name, s);
     this.ctx = {
-      epochs: ["plain", "hs", "ap0", "ap1", "ap2"],
+      epochs: ["plain", "hs", "ap0", "ap1", "ap2", "tls12"],
       derDonors: pkiCertificates(),
       dictionary: [],
       scenarios: this.all.map((s) => s.name),
@@ -154,7 +171,7 @@ export class ConnectionTarget implements Target<Transcript> {
           break;
         }
       }
-      return fallback[epoch] ?? NOBODY;
+      return fallback[epoch] ?? (epoch === "tls12" ? NOBODY12 : NOBODY);
     };
 
     const seqs = new Map<string, number>();

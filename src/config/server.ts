@@ -29,6 +29,8 @@ export interface ServerOptions extends CommonOptions, CredentialOptions {
   ticketKeys?: Uint8Array | TicketKeys;
   /** Sessions kept for session-id resumption (TLS 1.2 clients without tickets); 0 turns it off. Default 1000. */
   sessionCacheSize?: number;
+  /** NewSessionTickets sent after each TLS 1.3 handshake (0 to 10); default 2, as OpenSSL. */
+  tls13Tickets?: number;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -43,6 +45,7 @@ export interface ServerConfig extends CommonConfig {
   /** Null when tickets are off. */
   readonly ticketKeys: TicketKeys | null;
   readonly sessionCache: SessionCache | null;
+  readonly tls13Tickets: number;
 }
 
 const DEFAULT_SESSION_TIMEOUT = 300;
@@ -62,6 +65,8 @@ export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig>
   }
   const cacheSize = o.sessionCacheSize ?? DEFAULT_SESSION_CACHE_SIZE;
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new ConfigError(`sessionCacheSize must be a whole number, not ${cacheSize}`, "sessionCacheSize");
+  const tls13Tickets = o.tls13Tickets ?? 2;
+  if (!Number.isInteger(tls13Tickets) || tls13Tickets < 0 || tls13Tickets > 10) throw new ConfigError(`tls13Tickets must be a whole number from 0 to 10, not ${tls13Tickets}`, "tls13Tickets");
   const clock = (): number => common.now().getTime();
   const resumable = sessionLifetime > 0;
   const ticketKeys =
@@ -79,5 +84,6 @@ export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig>
     sessionLifetime,
     ticketKeys,
     sessionCache: resumable && cacheSize > 0 ? new SessionCache(cacheSize, clock) : null,
+    tls13Tickets,
   };
 }

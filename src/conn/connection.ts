@@ -255,6 +255,7 @@ export abstract class Connection {
       installReadProtection: (protection, after) => this.inbound.installProtection(protection, after),
       installWriteProtection: (protection) => this.outbound.installProtection(protection),
       inARow: this.inbound.inARow,
+      keepSession: (session) => this.keepSession(encodeSession(session)),
       get writeClosed() {
         return conn.writeClosed;
       },

@@ -6,10 +6,11 @@ import type { ClientConfig } from "../config/client.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
 import { type Extension, decodeU16, encodeAlpn, encodeCookie, encodeKeyShareClient, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../msgs/extensions.js";
+import { PskKeyExchangeMode, bindersLength, encodeOfferedPsks, encodePskModes } from "../msgs/psk.js";
 import { type ServerHello, downgradeMarker, encodeClientHello } from "../msgs/hello.js";
 import { frameHandshake } from "../msgs/handshake.js";
 import { groupId } from "../suites/groups.js";
-import { isTls12Suite, isTls13Suite } from "../suites/cipher-suites.js";
+import { isTls12Suite, isTls13Suite, suiteById } from "../suites/cipher-suites.js";
 import type { TlsVersionName } from "../suites/versions.js";
 import { isIpLiteral } from "../verify/names.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
@@ -25,7 +26,7 @@ export interface ClientHelloState {
    * and beside a TLS 1.2 ticket, where the server's echo says it resumed (RFC 5077 3.4).
    */
   readonly sessionId: Uint8Array;
-  /** The TLS 1.2 session offered for resumption, if any. */
+  /** The session offered for resumption, if any: TLS 1.2 by ticket or id, TLS 1.3 as a PSK. */
   readonly resuming: SessionState | null;
   /** Our key shares by group code point (TLS 1.3); replaced after a HelloRetryRequest. */
   readonly shares: Map<number, KeyShare>;
@@ -39,25 +40,32 @@ export async function newClientHello(config: ClientConfig): Promise<ClientHelloS
   const p = config.provider;
   const shares = new Map<number, KeyShare>();
   if (config.versions.includes("TLSv1.3")) for (const g of config.keyShareGroups) shares.set(groupId(g), await p.keyShare(g));
-  const resuming = await resumableTls12Session(config);
-  const sessionId = resuming !== null && resuming.sessionId.length > 0 ? resuming.sessionId : config.versions.includes("TLSv1.3") || resuming !== null ? p.random(32) : new Uint8Array(0);
+  const resuming = await resumableSession(config);
+  const tls12Session = resuming?.version === "TLSv1.2" ? resuming : null;
+  const sessionId = tls12Session !== null && tls12Session.sessionId.length > 0 ? tls12Session.sessionId : config.versions.includes("TLSv1.3") || tls12Session !== null ? p.random(32) : new Uint8Array(0);
   return { random: p.random(32), sessionId, resuming, shares, offered: new Set(), raw: new Uint8Array(0) };
 }
 
 /**
- * The configured session, if a TLS 1.2 resumption may offer it: current, for the name we connect to,
- * with a suite the config still enables (so the policy still allows it), EMS where the policy requires
- * it, and a server chain that verifies today, against this config's roots and policy: the session's
- * bytes say nothing about how (or whether) the connection that made them verified the server.
+ * The configured session, if this hello may offer it: of an enabled version, current, for the name we
+ * connect to, with a suite the config still enables (so the policy still allows it; in TLS 1.3 any
+ * enabled suite of the same hash, RFC 8446 4.2.11), EMS where the policy requires it, and a server
+ * chain that verifies today against this config's roots and policy: the session's bytes say nothing
+ * about how (or whether) the connection that made them verified the server.
  */
-async function resumableTls12Session(config: ClientConfig): Promise<SessionState | null> {
+async function resumableSession(config: ClientConfig): Promise<SessionState | null> {
   const s = config.session;
-  if (s === null || s.version !== "TLSv1.2" || !config.versions.includes("TLSv1.2")) return null;
+  if (s === null || !config.versions.includes(s.version)) return null;
   const now = config.now().getTime();
   if (!sessionCurrent(s, now) || s.serverName !== (config.serverName ?? null)) return null;
-  if (!config.cipherSuites.some((c) => isTls12Suite(c) && c.id === s.cipherSuite)) return null;
-  if (config.policy.requireExtendedMasterSecret && !s.extendedMasterSecret) return null;
-  if (s.ticket.length === 0 && s.sessionId.length === 0) return null;
+  if (s.version === "TLSv1.2") {
+    if (!config.cipherSuites.some((c) => isTls12Suite(c) && c.id === s.cipherSuite)) return null;
+    if (config.policy.requireExtendedMasterSecret && !s.extendedMasterSecret) return null;
+    if (s.ticket.length === 0 && s.sessionId.length === 0) return null;
+  } else {
+    const hash = suiteById(s.cipherSuite)?.hash;
+    if (hash === undefined || s.ticket.length === 0 || !config.cipherSuites.some((c) => isTls13Suite(c) && c.hash === hash)) return null;
+  }
   if (config.verifyCertificates) {
     try {
       await verifyServerCertificate({ chain: s.peerCertificates, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) });
@@ -87,22 +95,39 @@ function extensions(config: ClientConfig, state: ClientHelloState, cookie: Uint8
     // An initial handshake's renegotiation_info is empty (RFC 5746 3.4).
     ext.push({ type: ExtensionType.RenegotiationInfo, data: new Uint8Array([0]) });
     // Empty asks for a ticket; a ticket asks to resume with it (RFC 5077 3.2).
-    ext.push({ type: ExtensionType.SessionTicket, data: state.resuming?.ticket ?? new Uint8Array(0) });
+    ext.push({ type: ExtensionType.SessionTicket, data: state.resuming?.version === "TLSv1.2" ? state.resuming.ticket : new Uint8Array(0) });
   }
   if (tls13) {
     ext.push({ type: ExtensionType.SupportedVersions, data: encodeSupportedVersionsClient(tls12 ? [ProtocolVersion.TLS13, ProtocolVersion.TLS12] : [ProtocolVersion.TLS13]) });
     ext.push({ type: ExtensionType.KeyShare, data: encodeKeyShareClient([...state.shares.values()].map((s) => ({ group: groupId(s.group), keyExchange: s.publicKey }))) });
+    // Without it a server issues no tickets; psk_dhe_ke only, so resumption keeps forward secrecy.
+    ext.push({ type: ExtensionType.PskKeyExchangeModes, data: encodePskModes([PskKeyExchangeMode.psk_dhe_ke]) });
   }
   if (config.alpnProtocols.length) ext.push({ type: ExtensionType.Alpn, data: encodeAlpn(config.alpnProtocols) });
   if (cookie) ext.push({ type: ExtensionType.Cookie, data: encodeCookie(cookie) });
   return ext;
 }
 
-/** Builds and sends the ClientHello (again after a HelloRetryRequest, with `cookie`); returns it framed. */
-export function sendClientHello(ctx: HandshakeContext, config: ClientConfig, state: ClientHelloState, cookie?: Uint8Array): Uint8Array {
-  const ext = extensions(config, state, cookie);
+/** A TLS 1.3 PSK to offer: its identity, and the binder over the hello truncated before the binders. */
+export interface PskOffer {
+  readonly identity: Uint8Array;
+  readonly obfuscatedTicketAge: number;
+  readonly binderLength: number;
+  binder(truncatedHello: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
+ * Builds and sends the ClientHello (again after a HelloRetryRequest, with `cookie`); returns it framed.
+ * A PSK goes last (RFC 8446 4.2.11) with a placeholder binder, computed over the bytes before it.
+ */
+export async function sendClientHello(ctx: HandshakeContext, config: ClientConfig, state: ClientHelloState, o: { cookie?: Uint8Array; psk?: PskOffer | null } = {}): Promise<Uint8Array> {
+  const ext = extensions(config, state, o.cookie);
+  const psk = o.psk ?? null;
+  const placeholder = psk === null ? [] : [new Uint8Array(psk.binderLength)];
+  if (psk !== null) ext.push({ type: ExtensionType.PreSharedKey, data: encodeOfferedPsks({ identities: [psk], binders: placeholder }) });
   const suites = [...config.cipherSuites.filter(isTls13Suite), ...config.cipherSuites.filter(isTls12Suite)];
   const raw = frameHandshake(HandshakeType.ClientHello, encodeClientHello({ random: state.random, legacySessionId: state.sessionId, cipherSuites: suites.map((s) => s.id), extensions: ext }));
+  if (psk !== null) raw.set(await psk.binder(raw.subarray(0, raw.length - bindersLength(placeholder))), raw.length - psk.binderLength);
   ctx.send(raw);
   state.offered = new Set(ext.map((e) => e.type));
   state.raw = raw;

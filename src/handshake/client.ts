@@ -5,12 +5,13 @@ import { HandshakeType } from "../msgs/enums.js";
 import { decodeServerHello } from "../msgs/hello.js";
 import { continueClientTls12 } from "../tls12/client.js";
 import { continueClientTls13 } from "../tls13/client.js";
+import { pskOffer } from "../tls13/client-psk.js";
 import { negotiatedVersion, newClientHello, sendClientHello } from "./client-hello.js";
 import type { HandshakeContext, HandshakeResult } from "./context.js";
 
 export async function clientHandshake(ctx: HandshakeContext, config: ClientConfig): Promise<HandshakeResult> {
   const hello = await newClientHello(config);
-  sendClientHello(ctx, config, hello);
+  await sendClientHello(ctx, config, hello, { psk: pskOffer(config, hello) });
   const serverHello = await ctx.expect(HandshakeType.ServerHello);
   const version = negotiatedVersion(decodeServerHello(serverHello.body), config);
   ctx.negotiated(version);

@@ -41,6 +41,8 @@ export interface TrafficHost extends ProtectionInstaller {
   readonly inARow: InARowGuard;
   /** True once we sent close_notify: no more records of ours may follow. */
   readonly writeClosed: boolean;
+  /** Client side: a session a post-handshake message established (a TLS 1.3 NewSessionTicket). */
+  keepSession(session: SessionState): void;
 }
 
 /** The per-version state after the handshake: post-handshake messages, key updates, exporters. */

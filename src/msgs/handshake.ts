@@ -123,6 +123,12 @@ export function decodeNewSessionTicket(body: Uint8Array): NewSessionTicketMsg {
   return { lifetime, ageAdd, nonce, ticket, extensions };
 }
 
+export function encodeNewSessionTicket(m: NewSessionTicketMsg): Uint8Array {
+  const w = new Writer().u32(m.lifetime).u32(m.ageAdd).vec8(m.nonce).vec16(m.ticket);
+  writeExtensions(w, m.extensions.list);
+  return w.finish();
+}
+
 export function decodeKeyUpdate(body: Uint8Array): boolean {
   const r = new Reader(body, "KeyUpdate");
   const request = r.u8();

@@ -64,7 +64,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   const ticketExpected = checkSessionTicketExtension(sh.extensions);
   // The server resumed when it echoes the id we sent beside a session (RFC 5246 7.4.1.3, RFC 5077 3.4).
   const resuming = hello.resuming;
-  if (resuming !== null && equalBytes(sh.legacySessionIdEcho, hello.sessionId)) {
+  if (resuming !== null && resuming.version === "TLSv1.2" && equalBytes(sh.legacySessionIdEcho, hello.sessionId)) {
     return resumeClientTls12(ctx, config, { hello, random: sh.random, suite, ems, alpnProtocol, transcript, ticketExpected, session: resuming });
   }
 

@@ -8,6 +8,7 @@ import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js"
 import { type Extensions, decodeAlpn, decodeCookie, decodeExtension, decodeKeyShareServer, decodeU16 } from "../msgs/extensions.js";
 import { type ServerHello, decodeServerHello } from "../msgs/hello.js";
 import {
+  type CertificateRequestMsg,
   type HandshakeMessage,
   decodeCertificate,
   decodeCertificateRequest,
@@ -27,6 +28,10 @@ import { keyCanSign, schemeById } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite, suiteById } from "../suites/cipher-suites.js";
 import { Tls13Traffic, protectionFor } from "./traffic.js";
 import { Transcript } from "../handshake/transcript.js";
+import type { SignatureSchemeName } from "../msgs/enums.js";
+import { decodeSelectedIdentity } from "../msgs/psk.js";
+import type { SessionState } from "../session/session.js";
+import { type SessionTemplate, pskOffer } from "./client-psk.js";
 
 /** Extensions a TLS 1.3 server may put in ServerHello / HelloRetryRequest (RFC 8446 4.2 table). */
 const SERVER_HELLO_EXTENSIONS = new Set<number>([ExtensionType.SupportedVersions, ExtensionType.KeyShare, ExtensionType.PreSharedKey]);
@@ -77,7 +82,8 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
     await transcript.replaceWithMessageHash();
     transcript.add(shMsg.raw);
     ctx.sendChangeCipherSpec();
-    transcript.add(sendClientHello(ctx, config, hello, cookieData === undefined ? undefined : decodeCookie(cookieData)));
+    const cookie = cookieData === undefined ? {} : { cookie: decodeCookie(cookieData) };
+    transcript.add(await sendClientHello(ctx, config, hello, { ...cookie, psk: pskOffer(config, hello, transcript.bytes(), suite.hash) }));
     shMsg = await ctx.expect(HandshakeType.ServerHello);
     sh = decodeServerHello(shMsg.body);
     if (sh.isHelloRetryRequest) throw new PeerMisbehaved("SecondHelloRetryRequest", "unexpected_message");
@@ -96,8 +102,9 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   const ourShare = shares.get(serverShare.group);
   if (!ourShare) throw new PeerMisbehaved("KeyShareForUnofferedGroup", "illegal_parameter");
   const sharedSecret = await agree(ourShare, serverShare.keyExchange);
+  const session = acceptedPsk(sh, hello, suite);
 
-  const schedule = new KeySchedule(p, suite);
+  const schedule = new KeySchedule(p, suite, session?.secret ?? null);
   const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
   await ctx.installReadProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret), "ServerHello");
   // From here on our alerts are protected too (RFC 8446 section 6), so install the write keys now.
@@ -120,9 +127,87 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   if (snData !== undefined && snData.length !== 0) throw new DecodeError("server_name acknowledgement must be empty");
   transcript.add(eeMsg.raw);
 
+  // The server authenticates with a certificate, or (resuming) by knowing the PSK.
+  const auth = session === null ? await readServerAuthentication(ctx, config, transcript) : { chain: session.peerCertificates, scheme: session.signatureScheme, certificateRequest: null };
+
+  // Server Finished
+  const finMsg = await ctx.expect(HandshakeType.Finished);
+  const expected = await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash());
+  if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "server Finished does not verify");
+  transcript.add(finMsg.raw);
+
+  const app = await schedule.applicationSecrets(await transcript.hash());
+  await ctx.installReadProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret), "server Finished");
+
+  // Our second flight
+  if (!retried) ctx.sendChangeCipherSpec();
+  if (auth.certificateRequest) await sendClientCertificate(ctx, config, auth.certificateRequest.extensions, transcript);
+  const clientFinished = frameHandshake(
+    HandshakeType.Finished,
+    await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash()),
+  );
+  ctx.send(clientFinished);
+  transcript.add(clientFinished);
+  ctx.installWriteProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret));
+  const resumptionMasterSecret = await schedule.resumptionMasterSecret(await transcript.hash());
+
+  const template: SessionTemplate = {
+    version: "TLSv1.3",
+    cipherSuite: suite.id,
+    extendedMasterSecret: false,
+    serverName: config.serverName ?? null,
+    alpnProtocol,
+    group: ourShare.group,
+    signatureScheme: auth.scheme,
+    peerCertificates: auth.chain,
+    sessionId: new Uint8Array(0),
+  };
+  return {
+    info: {
+      version: "TLSv1.3",
+      cipherSuite: suite.name,
+      group: ourShare.group,
+      signatureScheme: auth.scheme,
+      alpnProtocol,
+      serverName: config.serverName ?? null,
+      peerCertificates: auth.chain,
+      helloRetryRequest: retried,
+      resumed: session !== null,
+      provider: p.name,
+    },
+    traffic: (host) =>
+      new Tls13Traffic(host, "client", p, schedule, {
+        read: app.serverApplicationTrafficSecret,
+        write: app.clientApplicationTrafficSecret,
+        exporterMaster: app.exporterMasterSecret,
+      }, { resumptionMasterSecret, template, now: () => config.now().getTime() }),
+    session: null,
+  };
+}
+
+/** The session the ServerHello resumes, or null: it may select only the one PSK we offered, for a suite of its hash. */
+function acceptedPsk(sh: ServerHello, hello: ClientHelloState, suite: Tls13Suite): SessionState | null {
+  const data = sh.extensions.get(ExtensionType.PreSharedKey);
+  if (data === undefined) return null;
+  // Our last hello offered a PSK (the ServerHello answers only what we offered), so resuming is a TLS 1.3 session.
+  const session = hello.resuming!;
+  if (decodeSelectedIdentity(data) !== 0) throw new PeerMisbehaved("SelectedUnofferedPsk", "illegal_parameter");
+  if (suiteById(session.cipherSuite)!.hash !== suite.hash) throw new PeerMisbehaved("PskHashDoesNotMatchSuite", "illegal_parameter", suite.name);
+  return session;
+}
+
+interface ServerAuthentication {
+  readonly chain: readonly Uint8Array[];
+  readonly scheme: SignatureSchemeName;
+  readonly certificateRequest: CertificateRequestMsg | null;
+}
+
+/** CertificateRequest (optional), Certificate and CertificateVerify of a full handshake. */
+async function readServerAuthentication(ctx: HandshakeContext, config: ClientConfig, transcript: Transcript): Promise<ServerAuthentication> {
+  const p = config.provider;
   // CertificateRequest (optional), Certificate, CertificateVerify
   let next = await ctx.readMessage();
-  let certificateRequest: ReturnType<typeof decodeCertificateRequest> | null = null;
+  let certificateRequest: CertificateRequestMsg | null = null;
   if (next.type === HandshakeType.CertificateRequest) {
     certificateRequest = decodeCertificateRequest(next.body);
     if (certificateRequest.context.length !== 0) throw new PeerMisbehaved("NonEmptyCertificateRequestContext", "illegal_parameter");
@@ -161,47 +246,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   const scheme = await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await transcript.hash());
   transcript.add(cvMsg.raw);
 
-  // Server Finished
-  const finMsg = await ctx.expect(HandshakeType.Finished);
-  const expected = await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash());
-  if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "server Finished does not verify");
-  transcript.add(finMsg.raw);
-
-  const app = await schedule.applicationSecrets(await transcript.hash());
-  await ctx.installReadProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret), "server Finished");
-
-  // Our second flight
-  if (!retried) ctx.sendChangeCipherSpec();
-  if (certificateRequest) await sendClientCertificate(ctx, config, certificateRequest.extensions, transcript);
-  const clientFinished = frameHandshake(
-    HandshakeType.Finished,
-    await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash()),
-  );
-  ctx.send(clientFinished);
-  transcript.add(clientFinished);
-  ctx.installWriteProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret));
-
-  return {
-    info: {
-      version: "TLSv1.3",
-      cipherSuite: suite.name,
-      group: ourShare.group,
-      signatureScheme: scheme.name,
-      alpnProtocol,
-      serverName: config.serverName ?? null,
-      peerCertificates: chain,
-      helloRetryRequest: retried,
-      resumed: false,
-      provider: p.name,
-    },
-    traffic: (host) =>
-      new Tls13Traffic(host, "client", p, schedule, {
-        read: app.serverApplicationTrafficSecret,
-        write: app.clientApplicationTrafficSecret,
-        exporterMaster: app.exporterMasterSecret,
-      }),
-    session: null,
-  };
+  return { chain, scheme: scheme.name, certificateRequest };
 }
 
 /** Validates ServerHello/HRR fields common to both and returns the chosen suite. */
@@ -220,7 +265,6 @@ function checkServerHello(sh: ServerHello, sessionId: Uint8Array, config: Client
   const suite = config.cipherSuites.filter(isTls13Suite).find((s) => s.id === sh.cipherSuite);
   if (!suite) throw new PeerMisbehaved("SelectedUnofferedCipherSuite", "illegal_parameter", `0x${sh.cipherSuite.toString(16)}`);
   checkOnly(sh.extensions, allowed, new Set([...offered, ExtensionType.Cookie]), sh.isHelloRetryRequest ? "HelloRetryRequest" : "ServerHello");
-  if (sh.extensions.has(ExtensionType.PreSharedKey)) throw new PeerMisbehaved("UnsolicitedPreSharedKey", "unsupported_extension");
   return suite;
 }
 

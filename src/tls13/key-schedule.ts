@@ -1,5 +1,6 @@
-// The TLS 1.3 key schedule (RFC 8446 section 7.1) without PSKs: early -> handshake -> master secret,
-// and the traffic keys, Finished keys and KeyUpdate steps derived from them.
+// The TLS 1.3 key schedule (RFC 8446 section 7.1): early (from a resumption PSK, or zeros) ->
+// handshake -> master secret, the PSK binder, and the traffic keys, Finished keys, KeyUpdate steps
+// and resumption PSKs derived from them.
 import type { CryptoProvider, HashAlgorithm } from "../crypto/provider.js";
 import { AEAD_KEY_LENGTH, HASH_LENGTH } from "../crypto/provider.js";
 import type { Tls13Suite } from "../suites/cipher-suites.js";
@@ -23,10 +24,13 @@ export class KeySchedule {
   readonly hashLength: number;
   private handshakeSecret?: Uint8Array;
   private masterSecret?: Uint8Array;
+  private early?: Promise<Uint8Array>;
 
+  /** `psk`: the resumption PSK this handshake uses, or null for a full handshake. */
   constructor(
     private readonly provider: CryptoProvider,
     readonly suite: Tls13Suite,
+    private readonly psk: Uint8Array | null = null,
   ) {
     this.hash = suite.hash;
     this.hashLength = HASH_LENGTH[suite.hash];
@@ -45,10 +49,27 @@ export class KeySchedule {
     return this.provider.hash(this.hash, new Uint8Array(0));
   }
 
-  /** Early Secret with no PSK, then the "derived" step, then the Handshake Secret from (EC)DHE. */
-  async inputSharedSecret(sharedSecret: Uint8Array, transcriptHashChSh: Uint8Array): Promise<HandshakeSecrets> {
+  /** Early Secret = HKDF-Extract(0, PSK), with zeros in place of a PSK for a full handshake. */
+  private earlySecret(): Promise<Uint8Array> {
     const zeros = new Uint8Array(this.hashLength);
-    const early = await hkdfExtract(this.provider, this.hash, zeros, zeros);
+    this.early ??= hkdfExtract(this.provider, this.hash, zeros, this.psk ?? zeros);
+    return this.early;
+  }
+
+  /** The PSK binder over Transcript-Hash(the ClientHello truncated before its binders) (RFC 8446 4.2.11.2). */
+  async binder(truncatedHelloHash: Uint8Array): Promise<Uint8Array> {
+    const binderKey = await this.deriveSecret(await this.earlySecret(), "res binder", await this.emptyHash());
+    return this.finishedVerifyData(binderKey, truncatedHelloHash);
+  }
+
+  /** The PSK a NewSessionTicket with `nonce` stands for (RFC 8446 4.6.1). */
+  resumptionPsk(resumptionMasterSecret: Uint8Array, nonce: Uint8Array): Promise<Uint8Array> {
+    return this.expandLabel(resumptionMasterSecret, "resumption", nonce, this.hashLength);
+  }
+
+  /** The "derived" step from the Early Secret, then the Handshake Secret from (EC)DHE. */
+  async inputSharedSecret(sharedSecret: Uint8Array, transcriptHashChSh: Uint8Array): Promise<HandshakeSecrets> {
+    const early = await this.earlySecret();
     const derived = await this.deriveSecret(early, "derived", await this.emptyHash());
     this.handshakeSecret = await hkdfExtract(this.provider, this.hash, derived, sharedSecret);
     return {

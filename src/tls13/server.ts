@@ -37,6 +37,8 @@ import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite } from "../suites/cipher-suites.js";
 import { Tls13Traffic, protectionFor } from "./traffic.js";
 import { Transcript } from "../handshake/transcript.js";
+import { encodeSelectedIdentity } from "../msgs/psk.js";
+import { acceptPsk, checkPskPlacement, clientTakesTickets, issueTickets } from "./server-psk.js";
 
 interface Choice {
   readonly suite: Tls13Suite;
@@ -87,6 +89,7 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   const group = withShare ?? mutual[0]!;
   const clientShare = withShare ? shares.get(groupId(withShare))! : null;
 
+  checkPskPlacement(ch);
   const alpn = chooseAlpn(ch, config);
   const serverName = requestedServerName(ch);
   return { suite, scheme, group, clientShare, alpn, serverName };
@@ -134,6 +137,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
     ch = ch2;
     choice = { ...second, clientShare: shares[0]! };
   }
+  const psk = await acceptPsk(ch, chMsg, transcript.bytes(), config, choice.suite, choice.serverName);
   transcript.add(chMsg.raw);
 
   const share = await p.keyShare(choice.group);
@@ -147,6 +151,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
       extensions: [
         { type: ExtensionType.SupportedVersions, data: encodeU16(ProtocolVersion.TLS13) },
         { type: ExtensionType.KeyShare, data: encodeKeyShareServer({ group: groupId(choice.group), keyExchange: share.publicKey }) },
+        ...(psk === null ? [] : [{ type: ExtensionType.PreSharedKey, data: encodeSelectedIdentity(psk.index) }]),
       ],
     }),
   );
@@ -154,7 +159,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   transcript.add(shMsg);
   if (compat && !retried) ctx.sendChangeCipherSpec();
 
-  const schedule = new KeySchedule(p, choice.suite);
+  const schedule = new KeySchedule(p, choice.suite, psk?.state.secret ?? null);
   const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
   ctx.installWriteProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret));
 
@@ -166,44 +171,50 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
     transcript.add(raw);
   };
   sendAndRecord(frameHandshake(HandshakeType.EncryptedExtensions, encodeEncryptedExtensions(eeList)));
-  if (config.clientAuth !== "none") {
-    sendAndRecord(
-      frameHandshake(
-        HandshakeType.CertificateRequest,
-        encodeCertificateRequest(new Uint8Array(0), [
-          { type: ExtensionType.SignatureAlgorithms, data: encodeU16List(config.signatureSchemes.filter((x) => x.handshake).map((x) => x.id)) },
-          { type: ExtensionType.SignatureAlgorithmsCert, data: encodeU16List(config.signatureSchemes.map((x) => x.id)) },
-        ]),
-      ),
-    );
-  }
-  sendAndRecord(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain)));
-  const signature = await signCertificateVerify(config.signingKey, choice.scheme, "server", await transcript.hash());
-  sendAndRecord(frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: choice.scheme.id, signature })));
+  // Resuming, knowing the PSK authenticates us; a PSK handshake asks for no certificate (RFC 8446 4.3.2).
+  if (psk === null) await authenticate(ctx, config, choice.scheme, transcript);
   sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
 
   const app = await schedule.applicationSecrets(await transcript.hash());
   ctx.installWriteProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret));
   await ctx.installReadProtection(protectionFor(p, schedule, hs.clientHandshakeTrafficSecret), "ClientHello");
 
-  const peerCertificates = config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
+  const peerCertificates = psk !== null ? psk.state.peerCertificates : config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash());
   if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
   await ctx.installReadProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret), "client Finished");
 
+  const signatureScheme = psk?.state.signatureScheme ?? choice.scheme.name;
+  if (clientTakesTickets(ch)) {
+    await issueTickets(ctx, config, schedule, await schedule.resumptionMasterSecret(await transcript.hash()), {
+      version: "TLSv1.3",
+      cipherSuite: choice.suite.id,
+      extendedMasterSecret: false,
+      serverName: choice.serverName,
+      alpnProtocol: choice.alpn,
+      group: psk?.state.group ?? choice.group,
+      signatureScheme,
+      peerCertificates,
+      createdAt: psk?.state.createdAt ?? config.now().getTime(),
+      lifetime: config.sessionLifetime,
+      ticket: new Uint8Array(0),
+      sessionId: new Uint8Array(0),
+    });
+  }
+
   return {
     info: {
       version: "TLSv1.3",
       cipherSuite: choice.suite.name,
       group: choice.group,
-      signatureScheme: choice.scheme.name,
+      signatureScheme,
       alpnProtocol: choice.alpn,
       serverName: choice.serverName,
       peerCertificates,
       helloRetryRequest: retried,
-      resumed: false,
+      resumed: psk !== null,
       provider: p.name,
     },
     traffic: (host) =>
@@ -216,6 +227,27 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   };
 }
 
+/** CertificateRequest (when we ask), Certificate and CertificateVerify of a full handshake. */
+async function authenticate(ctx: HandshakeContext, config: ServerConfig, scheme: SchemeInfo, transcript: Transcript): Promise<void> {
+  const sendAndRecord = (raw: Uint8Array): void => {
+    ctx.send(raw);
+    transcript.add(raw);
+  };
+  if (config.clientAuth !== "none") {
+    sendAndRecord(
+      frameHandshake(
+        HandshakeType.CertificateRequest,
+        encodeCertificateRequest(new Uint8Array(0), [
+          { type: ExtensionType.SignatureAlgorithms, data: encodeU16List(config.signatureSchemes.filter((x) => x.handshake).map((x) => x.id)) },
+          { type: ExtensionType.SignatureAlgorithmsCert, data: encodeU16List(config.signatureSchemes.map((x) => x.id)) },
+        ]),
+      ),
+    );
+  }
+  sendAndRecord(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain)));
+  const signature = await signCertificateVerify(config.signingKey, scheme, "server", await transcript.hash());
+  sendAndRecord(frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: scheme.id, signature })));
+}
 
 /** The client's Certificate and CertificateVerify after our CertificateRequest (RFC 8446 4.4.2, 4.4.3). */
 async function readClientCertificate(ctx: HandshakeContext, config: ServerConfig, transcript: Transcript): Promise<Uint8Array[]> {

@@ -1,5 +1,5 @@
 // TLS 1.3 after the handshake (RFC 8446 section 4.6, 7.2, 7.5): KeyUpdate both ways, NewSessionTicket
-// on clients (parsed, then dropped until resumption lands), and the exporter.
+// on clients (each one a session handed to the application), and the exporter.
 import type { CryptoProvider } from "../crypto/provider.js";
 import type { Traffic, TrafficHost } from "../handshake/context.js";
 import { PeerMisbehaved } from "../errors.js";
@@ -8,6 +8,7 @@ import { type HandshakeMessage, decodeKeyUpdate, decodeNewSessionTicket, encodeK
 import type { RecordProtection } from "../record/protection.js";
 import { Tls13AeadProtection } from "../record/tls13-aead.js";
 import type { KeySchedule } from "./key-schedule.js";
+import { type SessionTemplate, sessionFromTicket } from "./client-psk.js";
 
 /** The record protection for one traffic secret. */
 export async function protectionFor(provider: CryptoProvider, schedule: KeySchedule, secret: Uint8Array): Promise<RecordProtection> {
@@ -18,6 +19,13 @@ export interface Tls13Secrets {
   readonly read: Uint8Array;
   readonly write: Uint8Array;
   readonly exporterMaster: Uint8Array;
+}
+
+/** A client's means to turn NewSessionTickets into sessions. */
+export interface TicketReceiver {
+  readonly resumptionMasterSecret: Uint8Array;
+  readonly template: SessionTemplate;
+  readonly now: () => number;
 }
 
 export class Tls13Traffic implements Traffic {
@@ -33,6 +41,7 @@ export class Tls13Traffic implements Traffic {
     private readonly provider: CryptoProvider,
     private readonly schedule: KeySchedule,
     private readonly secrets: Tls13Secrets,
+    private readonly tickets: TicketReceiver | null = null,
   ) {
     this.readSecret = secrets.read;
     this.writeSecret = Promise.resolve(secrets.write);
@@ -42,8 +51,11 @@ export class Tls13Traffic implements Traffic {
     if (msg.type === HandshakeType.KeyUpdate) return this.onKeyUpdate(decodeKeyUpdate(msg.body));
     if (msg.type === HandshakeType.NewSessionTicket && this.side === "client") {
       this.host.inARow.count("TooManySessionTickets");
-      // Parsed, so that a malformed ticket is caught, and dropped until resumption lands.
-      decodeNewSessionTicket(msg.body);
+      const nst = decodeNewSessionTicket(msg.body);
+      if (this.tickets === null) return;
+      const { resumptionMasterSecret, template, now } = this.tickets;
+      const session = await sessionFromTicket(this.schedule, resumptionMasterSecret, template, nst, now());
+      if (session !== null) this.host.keepSession(session);
       return;
     }
     throw new PeerMisbehaved("UnexpectedPostHandshakeMessage", "unexpected_message", handshakeTypeName(msg.type));

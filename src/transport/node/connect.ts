@@ -7,6 +7,7 @@ import { buildClientConfig, type ClientConfig } from "../../config/client.js";
 import { peerVerification } from "../../config/common.js";
 import { ClientConnection } from "../../conn/client.js";
 import { ConfigError } from "../../errors.js";
+import { decodeSession } from "../../session/session.js";
 import { verifyServerCertificate } from "../../verify/verifier.js";
 import type { RawStream } from "../../../compliance/probe.js";
 import { type ScanOptions, type ScanReport, scanServer } from "../../../compliance/scan.js";
@@ -24,6 +25,16 @@ import {
 } from "./options.js";
 import { type Authorization, type Authorize, MADE_BY_FIPSTLS, type RawSocket, TLSSocket } from "./socket.js";
 
+/** A session that cannot be resumed is the caller's mistake: refused at once, as other options are. */
+function checkSession(session: unknown): void {
+  if (!(session instanceof Uint8Array)) throw new ConfigError("session must be a Buffer from a 'session' event or getSession()", "session");
+  try {
+    decodeSession(session);
+  } catch (e) {
+    throw new ConfigError(`session is not a fipstls session: ${(e as Error).message}`, "session");
+  }
+}
+
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 type VerifyMode = "strict" | "record" | "off";
@@ -39,7 +50,7 @@ export function connect(...args: unknown[]): TLSSocket {
   const [options, onSecureConnect] = connectArguments(args);
   checkOptions(options, SUPPORTED_CONNECT_OPTIONS, "connect");
   const handshakeTimeout = handshakeTimeoutOf(options);
-  if (options.session !== undefined && !(options.session instanceof Uint8Array)) throw new ConfigError("session must be a Buffer from a 'session' event or getSession()", "session");
+  if (options.session !== undefined) checkSession(options.session);
   if (options.checkServerIdentity !== undefined && typeof options.checkServerIdentity !== "function") {
     throw new ConfigError("checkServerIdentity must be a function", "checkServerIdentity");
   }

@@ -3,23 +3,20 @@
 // Flow control runs both ways: plaintext is pushed only while the reader keeps up (else the raw
 // socket is paused, so TCP pushes back on the peer), a write completes once the raw socket drains, and
 // the raw socket is not read while output the peer provoked (KeyUpdate answers, alerts) cannot leave.
-import type * as net from "node:net";
-import { Duplex } from "node:stream";
 import { X509Certificate } from "node:crypto";
 import type { ClientConnection } from "../../conn/client.js";
 import type { ServerConnection } from "../../conn/server.js";
 import type { ConnectionCallbacks } from "../../conn/connection.js";
 import { TRANSPORT_INPUT_BACKLOG } from "../../config/limits.js";
-import { decodeSession } from "../../session/session.js";
 import type { NegotiatedInfo, TlsVersionName } from "../../handshake/info.js";
-import { ConfigError, HandshakeTimeout, InvalidCertificate, UsageError } from "../../errors.js";
-import { suiteByName } from "../../suites/cipher-suites.js";
+import { ConfigError, HandshakeTimeout, UsageError } from "../../errors.js";
 import { type AuditReport, auditConnection } from "../../../compliance/audit.js";
 import { type DetailedPeerCertificate, type PeerCertificate, describeChain, withoutIssuer } from "./certificate.js";
+import { type RawSocket, RawSocketDuplex } from "./raw-socket.js";
+import { asRecords, drained, ownOutputBacklogged } from "./backpressure.js";
+import { type CipherNameAndProtocol, type EphemeralKeyInfo, authorizationErrorCode, checkExporterArguments, cipherOf, ephemeralKeyInfo, ticketOf } from "./negotiated.js";
 
-/** The stream TLS runs over; the net.Socket members are used when present. */
-export type RawSocket = Duplex &
-  Partial<Pick<net.Socket, "remoteAddress" | "remotePort" | "remoteFamily" | "localAddress" | "localPort" | "connecting" | "setNoDelay" | "setKeepAlive" | "ref" | "unref" | "address">>;
+export type { RawSocket };
 
 /** How the peer came out of the checks that follow the handshake. */
 export interface Authorization {
@@ -46,25 +43,10 @@ const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset
 const noop = (): void => undefined;
 
 /**
- * Bytes of the connection's own output (handshake, KeyUpdate answers, alerts) that may wait in the raw
- * socket beyond the application's write in flight. A peer that never reads but keeps asking for
- * answers would otherwise make us queue them without bound; past this, we stop reading it.
+ * A TLS connection as a Node Duplex stream, with node:tls's TLSSocket accessors. Made by connect() or a Server.
+ * RawSocketDuplex carries the net.Socket surface (setTimeout, setNoDelay, addresses, …).
  */
-const OWN_OUTPUT_LIMIT = 64 * 1024;
-
-/** The most bytes `n` plaintext bytes take as TLS records (RFC 8446 5.2: at most 256 more per 2^14). */
-const asRecords = (n: number): number => n + Math.ceil(n / 16384) * 256;
-
-interface Endpoint {
-  remoteAddress?: string;
-  remotePort?: number;
-  remoteFamily?: string;
-  localAddress?: string;
-  localPort?: number;
-}
-
-/** A TLS connection as a Node Duplex stream, with node:tls's TLSSocket accessors. Made by connect() or a Server. */
-export class TLSSocket extends Duplex {
+export class TLSSocket extends RawSocketDuplex {
   readonly encrypted = true;
   /** True once the peer's certificate chain has been verified (and passed checkServerIdentity). */
   authorized = false;
@@ -72,13 +54,9 @@ export class TLSSocket extends Duplex {
   authorizationError: string | null = null;
   /** The error behind authorizationError (fipstls-specific). */
   authorizationFailure: Error | null = null;
-  /** The idle timeout set by setTimeout(), in ms. */
-  timeout: number | undefined = undefined;
-  connecting = false;
   readonly isServer: boolean;
   private connection: ClientConnection | ServerConnection | null = null;
   private handshakeTimer: ReturnType<typeof setTimeout> | null = null;
-  private idleTimer: ReturnType<typeof setTimeout> | null = null;
   // Bytes that arrive before the connection exists (the server reads the ClientHello to pick a certificate).
   private early: Buffer[] = [];
   private earlyEnd = false;
@@ -91,29 +69,22 @@ export class TLSSocket extends Duplex {
   private wantsData = true;
   /** asRecords() of the application's write being sent: that much of the raw socket's queue is not our own output. */
   private appBytesInFlight = 0;
-  // net.Socket forgets its addresses once destroyed; node:tls's sockets keep them, and 'tlsClientError' handlers log them.
-  private readonly endpoint: Endpoint = {};
   private secureDone!: () => void;
   private secureFailed!: (err: Error) => void;
   /** Settles once the handshake and the checks after it are done; writes wait for it. */
   private readonly secured: Promise<void>;
 
-  constructor(
-    readonly socket: RawSocket,
-    options: TLSSocketOptions & { [MADE_BY_FIPSTLS]?: true } = {},
-  ) {
+  constructor(socket: RawSocket, options: TLSSocketOptions & { [MADE_BY_FIPSTLS]?: true } = {}) {
     if (options[MADE_BY_FIPSTLS] !== true) {
       throw new ConfigError("new TLSSocket() is not supported: use connect({ socket }) (client) or server.emit('connection', socket) (server) to run TLS over a stream", "TLSSocket");
     }
-    super({ allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}) });
+    super(socket, { allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}) });
     this.isServer = options.isServer ?? false;
     this.secured = new Promise<void>((resolve, reject) => {
       this.secureDone = resolve;
       this.secureFailed = reject;
     });
     this.secured.catch(noop);
-    this.rememberEndpoint();
-    socket.once("connect", () => this.rememberEndpoint());
     socket.on("drain", () => this.flow());
     socket.on("data", (b: Buffer) => this.fromNetwork(b));
     socket.on("end", () => {
@@ -131,7 +102,7 @@ export class TLSSocket extends Duplex {
   }
 
   private fromNetwork(b: Buffer): void {
-    this.idleTimer?.refresh();
+    this.refreshIdleTimer();
     if (this.connection) {
       this.connection.receive(asBytes(b));
       if (this.connection.inputBacklog > TRANSPORT_INPUT_BACKLOG) this.flow();
@@ -146,29 +117,12 @@ export class TLSSocket extends Duplex {
     if (ms > 0) this.handshakeTimer ??= setTimeout(() => this.destroy(new HandshakeTimeout(ms)), ms);
   }
 
-  private rememberEndpoint(): void {
-    const s = this.socket;
-    const e = this.endpoint;
-    e.remoteAddress = s.remoteAddress ?? e.remoteAddress;
-    e.remotePort = s.remotePort ?? e.remotePort;
-    e.remoteFamily = s.remoteFamily ?? e.remoteFamily;
-    e.localAddress = s.localAddress ?? e.localAddress;
-    e.localPort = s.localPort ?? e.localPort;
-  }
-
   /** Reads the raw socket while the reader wants plaintext and our own output is not piling up; else pauses it. */
   private flow(): void {
     if (!this.connection || this.destroyed) return;
-    const read = this.wantsData && !this.ownOutputBacklogged() && this.connection.inputBacklog <= TRANSPORT_INPUT_BACKLOG;
+    const read = this.wantsData && !ownOutputBacklogged(this.socket, this.appBytesInFlight) && this.connection.inputBacklog <= TRANSPORT_INPUT_BACKLOG;
     if (read && this.socket.isPaused()) this.socket.resume();
     else if (!read && !this.socket.isPaused()) this.socket.pause();
-  }
-
-  private ownOutputBacklogged(): boolean {
-    const s = this.socket;
-    // Never below the raw socket's own high-water mark, so that a backlog always ends with a 'drain' (which resumes us).
-    const limit = Math.max(OWN_OUTPUT_LIMIT, s.writableHighWaterMark);
-    return s.writableNeedDrain && s.writableLength - this.appBytesInFlight > limit;
   }
 
   /** Reads ahead of the connection, handing each chunk (null at the end) to `listener` until attach() or stopPeeking(). */
@@ -227,7 +181,7 @@ export class TLSSocket extends Duplex {
       if (this.destroyed) return;
       this.authorized = verdict.authorized;
       this.authorizationFailure = verdict.failure;
-      this.authorizationError = verdict.failure === null ? null : errorCode(verdict.failure);
+      this.authorizationError = verdict.failure === null ? null : authorizationErrorCode(verdict.failure);
       if (verdict.failure && verdict.fatal) return void this.destroy(verdict.failure);
     } catch (e) {
       return void this.destroy(e instanceof Error ? e : new Error(String(e)));
@@ -269,25 +223,16 @@ export class TLSSocket extends Duplex {
     return this.tlsInfo?.version ?? null;
   }
 
-  getCipher(): { name: string; standardName: string; version: string } | null {
+  getCipher(): CipherNameAndProtocol | null {
     const info = this.tlsInfo;
-    if (!info) return null;
-    const suite = suiteByName(info.cipherSuite)!;
-    return { name: suite.openSslName, standardName: suite.name, version: info.version };
+    return info ? cipherOf(info) : null;
   }
 
   /** As node:tls on a client: the key exchange group; {} on a server, null before the handshake. */
-  getEphemeralKeyInfo(): { type: string; name?: string; size: number } | Record<string, never> | null {
+  getEphemeralKeyInfo(): EphemeralKeyInfo | Record<string, never> | null {
     const info = this.tlsInfo;
     if (!info) return null;
-    if (this.isServer) return {};
-    const named: Record<string, { type: string; name?: string; size: number }> = {
-      secp256r1: { type: "ECDH", name: "prime256v1", size: 256 },
-      secp384r1: { type: "ECDH", name: "secp384r1", size: 384 },
-      secp521r1: { type: "ECDH", name: "secp521r1", size: 521 },
-      x25519: { type: "X25519", size: 253 },
-    };
-    return named[info.group] ?? { type: info.group, size: 0 };
+    return this.isServer ? {} : ephemeralKeyInfo(info);
   }
 
   get alpnProtocol(): string | false {
@@ -331,9 +276,7 @@ export class TLSSocket extends Duplex {
   /** Client side: the ticket of the latest session, if the server issued one. */
   getTLSTicket(): Buffer | undefined {
     const session = this.connection?.session;
-    if (!session) return undefined;
-    const ticket = decodeSession(session).ticket;
-    return ticket.length > 0 ? Buffer.from(ticket) : undefined;
+    return session ? ticketOf(session) : undefined;
   }
 
   /** Whether the handshake resumed an earlier session (then no certificate was exchanged on this connection). */
@@ -346,9 +289,7 @@ export class TLSSocket extends Duplex {
    * resolves to the Buffer; in TLS 1.3 an absent and an empty context are the same.
    */
   async exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Promise<Buffer> {
-    if (!Number.isInteger(length) || length <= 0 || length > 255 * 64) throw new RangeError("length must be an integer from 1 to 16320");
-    if (typeof label !== "string") throw new TypeError("label must be a string");
-    if (context !== undefined && !(context instanceof Uint8Array)) throw new TypeError("context must be a Buffer or Uint8Array");
+    checkExporterArguments(length, label, context);
     const conn = this.connection;
     if (!conn || !this.tlsInfo) throw new UsageError("exportKeyingMaterial: the handshake has not completed");
     const out = await conn.exportKeyingMaterial(label, context ?? new Uint8Array(0), length);
@@ -361,69 +302,6 @@ export class TLSSocket extends Duplex {
     return this.connection.updateKeys(requestPeer);
   }
 
-  // ---- the net.Socket surface that http, https.Agent and undici use ----
-
-  /** Emits 'timeout' after `ms` without traffic, as net.Socket (0 turns it off). */
-  setTimeout(ms: number, callback?: () => void): this {
-    this.timeout = ms;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-    if (callback) {
-      if (ms === 0) this.removeListener("timeout", callback);
-      else this.once("timeout", callback);
-    }
-    if (ms > 0) {
-      this.idleTimer = setTimeout(() => this.emit("timeout"), ms);
-      this.idleTimer.unref();
-    }
-    return this;
-  }
-
-  setNoDelay(noDelay?: boolean): this {
-    this.socket.setNoDelay?.(noDelay);
-    return this;
-  }
-
-  setKeepAlive(enable?: boolean, initialDelay?: number): this {
-    this.socket.setKeepAlive?.(enable, initialDelay);
-    return this;
-  }
-
-  ref(): this {
-    this.socket.ref?.();
-    return this;
-  }
-
-  unref(): this {
-    this.socket.unref?.();
-    return this;
-  }
-
-  address(): ReturnType<net.Socket["address"]> {
-    return this.socket.address?.() ?? {};
-  }
-
-  // As node:tls's: still known after the socket is destroyed.
-  get remoteAddress(): string | undefined {
-    return this.socket.remoteAddress ?? this.endpoint.remoteAddress;
-  }
-
-  get remotePort(): number | undefined {
-    return this.socket.remotePort ?? this.endpoint.remotePort;
-  }
-
-  get remoteFamily(): string | undefined {
-    return this.socket.remoteFamily ?? this.endpoint.remoteFamily;
-  }
-
-  get localAddress(): string | undefined {
-    return this.socket.localAddress ?? this.endpoint.localAddress;
-  }
-
-  get localPort(): number | undefined {
-    return this.socket.localPort ?? this.endpoint.localPort;
-  }
-
   // ---- stream.Duplex ----
 
   override _read(): void {
@@ -432,14 +310,14 @@ export class TLSSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.idleTimer?.refresh();
+    this.refreshIdleTimer();
     this.secured
       .then(() => {
         if (this.socket.destroyed || this.socket.writableEnded) throw Object.assign(new Error("This socket has been ended by the other party"), { code: "EPIPE" });
         this.appBytesInFlight = asRecords(chunk.length);
         return this.connection!.write(asBytes(chunk));
       })
-      .then(() => this.drained())
+      .then(() => drained(this.socket))
       .finally(() => {
         this.appBytesInFlight = 0;
         this.flow();
@@ -459,31 +337,10 @@ export class TLSSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.clearHandshakeTimer();
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.clearIdleTimer();
     this.secureFailed(error ?? new Error("socket destroyed before the handshake completed"));
     this.connection?.destroy();
     this.socket.destroy();
     callback(error);
   }
-
-  private drained(): Promise<void> {
-    const s = this.socket;
-    if (!s.writableNeedDrain || s.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        s.off("drain", done);
-        s.off("close", done);
-        resolve();
-      };
-      s.on("drain", done);
-      s.on("close", done);
-    });
-  }
-}
-
-/** node:tls puts an OpenSSL code in authorizationError; ours is the check's name, else the error's code. */
-function errorCode(err: Error): string {
-  if (err instanceof InvalidCertificate) return err.reason;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === "string" ? code : err.message;
 }
