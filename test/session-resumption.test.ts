@@ -1,7 +1,8 @@
 // Session resumption in the sans-IO core, in memory, with each provider: TLS 1.2 by ticket
-// (RFC 5077) and by session id (RFC 5246 7.3), what must make a server fall back to a full handshake
-// (expiry, a suite the config no longer enables, a tampered ticket, a rotated-out key), ticket key
-// rotation and renewal, shared ticket keys, and the client's checks of a resuming ServerHello.
+// (RFC 5077) and by session id (RFC 5246 7.3), TLS 1.3 by PSK (RFC 8446 4.2.11, 4.6.1, also after a
+// HelloRetryRequest), what must make a server fall back to a full handshake (expiry, a suite the
+// config no longer enables, a tampered ticket, a rotated-out key, another name), ticket key rotation
+// and renewal, shared ticket keys, and each side's checks of the other's resumption messages.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
@@ -10,7 +11,8 @@ import { decodePem } from "../src/codec/pem.js";
 import { buildServerConfig, type ServerOptions } from "../src/config/server.js";
 import { ConfigError, TlsError } from "../src/errors.js";
 import { ExtensionType } from "../src/msgs/enums.js";
-import { decodeServerHello, encodeServerHello } from "../src/msgs/hello.js";
+import { decodeClientHello, decodeServerHello, encodeClientHello, encodeServerHello } from "../src/msgs/hello.js";
+import type { Extension } from "../src/msgs/extensions.js";
 import { decodeSession, encodeSession } from "../src/session/session.js";
 import { TicketKeys } from "../src/session/ticket-keys.js";
 import { makePair, rejection, until } from "./_pair.js";
@@ -173,6 +175,82 @@ for (const [pname, provider] of PROVIDERS) {
     assert.is(second.client.conn.info.extendedMasterSecret, true);
   });
 
+  const client13 = (extra: Record<string, unknown> = {}) => client({ maxVersion: "TLSv1.3", minVersion: "TLSv1.3", ...extra });
+  /** A TLS 1.3 connection that also waits for the tickets a server sends after its handshake. */
+  async function connect13(extra: Record<string, unknown>, sc: Awaited<ReturnType<typeof server>>, tickets = sc.tls13Tickets) {
+    const pair = await makePair(client13(extra), sc);
+    await Promise.all([pair.client.conn.handshake, pair.server.conn.handshake]);
+    await pair.client.conn.write(utf8("a"));
+    await until(() => pair.server.data().length === 1 && pair.client.sessions.length >= tickets, 5000, `${tickets} tickets`);
+    return pair;
+  }
+
+  t("TLS 1.3: two tickets after the handshake; each resumes with a fresh key exchange and no certificate", async () => {
+    const sc = await server();
+    const first = await connect13({}, sc);
+    assert.is(first.client.sessions.length, 2);
+    const [a, b] = first.client.sessions.map(decodeSession);
+    assert.is(a!.version, "TLSv1.3");
+    assert.not.ok(equalBytes(a!.secret, b!.secret), "one PSK per ticket nonce");
+    assert.not.ok(equalBytes(a!.ticket, b!.ticket));
+    for (const session of first.client.sessions) {
+      const again = await connect13({ session }, sc);
+      assert.is(again.client.conn.info.resumed, true);
+      assert.is(again.server.conn.info.resumed, true);
+      assert.is(again.client.conn.info.signatureScheme, first.client.conn.info.signatureScheme);
+      assert.ok(equalBytes(again.client.conn.info.peerCertificates[0]!, first.client.conn.info.peerCertificates[0]!));
+      assert.is(again.client.sessions.length, 2, "a resumed handshake brings new tickets too");
+    }
+  });
+
+  t("TLS 1.3: resumption after a HelloRetryRequest recomputes the binder over the retried hello", async () => {
+    const sc = await server({ groups: ["secp384r1", "secp256r1"], preferGroupOverShare: true });
+    const first = await connect13({ groups: ["secp256r1", "secp384r1"] }, sc);
+    const again = await connect13({ session: first.client.sessions[0], groups: ["secp256r1", "secp384r1"] }, sc);
+    assert.is(again.client.conn.info.helloRetryRequest, true);
+    assert.is(again.client.conn.info.resumed, true);
+    assert.is(again.client.conn.info.group, "secp384r1");
+  });
+
+  t("TLS 1.3: mutual TLS resumes with the client's certificate; a server that now requires one does a full handshake", async () => {
+    const mtls = { clientAuth: "required" as const, clientRoots: pki.caPem };
+    const sc = await server(mtls);
+    const first = await connect13({ certificateChain: pki.certPem, privateKey: pki.keyPem }, sc);
+    const again = await connect13({ session: first.client.sessions[0], certificateChain: pki.certPem, privateKey: pki.keyPem }, sc);
+    assert.is(again.server.conn.info.resumed, true);
+    assert.is(again.server.conn.info.peerCertificates.length, 1);
+    const open = await server({ ticketKeys: sc.ticketKeys! });
+    const anonymous = await connect13({}, open);
+    const shared = await server({ ...mtls, ticketKeys: sc.ticketKeys! });
+    const refused = await connect13({ session: anonymous.client.sessions[0], certificateChain: pki.certPem, privateKey: pki.keyPem }, shared);
+    assert.is(refused.server.conn.info.resumed, false);
+  });
+
+  t("TLS 1.3: no tickets with tls13Tickets 0 or sessionTickets false; expired and renamed sessions are full handshakes", async () => {
+    assert.is((await connect13({}, await server({ tls13Tickets: 0 }), 0)).client.sessions.length, 0);
+    assert.is((await connect13({}, await server({ sessionTickets: false }), 0)).client.sessions.length, 0);
+    let clock = Date.now();
+    const sc = await server({ now: () => new Date(clock) });
+    const first = await connect13({}, sc);
+    clock += 301_000;
+    assert.is((await connect13({ session: first.client.sessions[0] }, sc, 0)).server.conn.info.resumed, false, "expired at the server");
+    clock -= 301_000;
+    const s = decodeSession(first.client.sessions[0]!);
+    assert.is((await connect13({ session: encodeSession({ ...s, serverName: "example.com" }) }, sc)).client.conn.info.resumed, false);
+  });
+
+  t("TLS 1.3 and 1.2 enabled: a TLS 1.3 session resumes as TLS 1.3; a TLS 1.2 server ignores it", async () => {
+    const sc = await server();
+    const first = await connect13({}, sc);
+    const both = await makePair(client({ session: first.client.sessions[0], maxVersion: "TLSv1.3" }), sc);
+    await both.client.conn.handshake;
+    assert.is(both.client.conn.info.resumed, true);
+    const only12 = await makePair(client({ session: first.client.sessions[0], maxVersion: "TLSv1.3" }), await server({ maxVersion: "TLSv1.2", ticketKeys: sc.ticketKeys! }));
+    await only12.client.conn.handshake;
+    assert.is(only12.client.conn.info.version, "TLSv1.2");
+    assert.is(only12.client.conn.info.resumed, false);
+  });
+
   t.run();
 }
 
@@ -227,6 +305,59 @@ h("a session_ticket extension with data in a ServerHello is decode_error", async
     extensions: [...sh.extensions.list.filter((x) => x.type !== ExtensionType.SessionTicket), { type: ExtensionType.SessionTicket, data: new Uint8Array([1]) }],
   }));
   assert.is(e.alert, "decode_error");
+});
+
+/** A TLS 1.3 session from a first connection, and the server config that issued it. */
+async function firstSession13() {
+  const config = await buildServerConfig(serverOptions);
+  const pair = await makePair({ ...clientOptions, maxVersion: "TLSv1.3" }, config);
+  await pair.client.conn.handshake;
+  await until(() => pair.client.sessions.length > 0, 5000, "a ticket");
+  return { bytes: pair.client.sessions[0]!, config };
+}
+
+h("TLS 1.3: a binder that does not verify is decrypt_error at the server", async () => {
+  const { bytes, config } = await firstSession13();
+  const s = decodeSession(bytes);
+  const secret = s.secret.slice();
+  secret[0]! ^= 1;
+  const pair = await makePair({ ...clientOptions, maxVersion: "TLSv1.3", session: encodeSession({ ...s, secret }) }, config);
+  const e = (await rejection(pair.server.conn.handshake)) as TlsError;
+  assert.is(e.alert, "decrypt_error");
+  assert.match(e.message, /PskBinderDoesNotVerify/);
+});
+
+h("TLS 1.3: pre_shared_key not last is illegal_parameter; without psk_key_exchange_modes, missing_extension", async () => {
+  const { bytes, config } = await firstSession13();
+  const rewrite = (edit: (list: Extension[]) => Extension[]) =>
+    rewriteMessage("c2s", 1, (body) => {
+      const ch = decodeClientHello(body);
+      return encodeClientHello({ random: ch.random, legacySessionId: ch.legacySessionId, cipherSuites: ch.cipherSuites, extensions: edit([...ch.extensions.list]) });
+    });
+  const moved = await makePair({ ...clientOptions, maxVersion: "TLSv1.3", session: bytes }, config, {
+    tamper: rewrite((list) => {
+      const psk = list.pop()!;
+      return [psk, ...list];
+    }),
+  });
+  assert.is(((await rejection(moved.server.conn.handshake)) as TlsError).alert, "illegal_parameter");
+  const noModes = await makePair({ ...clientOptions, maxVersion: "TLSv1.3", session: bytes }, config, {
+    tamper: rewrite((list) => list.filter((e) => e.type !== ExtensionType.PskKeyExchangeModes)),
+  });
+  assert.is(((await rejection(noModes.server.conn.handshake)) as TlsError).alert, "missing_extension");
+});
+
+h("TLS 1.3: a ServerHello selecting an identity we did not offer is illegal_parameter", async () => {
+  const { bytes, config } = await firstSession13();
+  const tamper = rewriteMessage("s2c", 2, (body) => {
+    const sh = decodeServerHello(body);
+    const list = sh.extensions.list.map((e) => (e.type === ExtensionType.PreSharedKey ? { type: e.type, data: new Uint8Array([0, 1]) } : e));
+    return encodeServerHello({ random: sh.random, legacySessionIdEcho: sh.legacySessionIdEcho, cipherSuite: sh.cipherSuite, extensions: list });
+  });
+  const pair = await makePair({ ...clientOptions, maxVersion: "TLSv1.3", session: bytes }, config, { tamper });
+  const e = (await rejection(pair.client.conn.handshake)) as TlsError;
+  assert.is(e.alert, "illegal_parameter");
+  assert.match(e.message, /SelectedUnofferedPsk/);
 });
 
 h("session bytes that are not a session are a ConfigError; every truncation of a real one is too", async () => {
