@@ -212,6 +212,8 @@ export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subj
   const reasons = [
     ...items.filter((i) => i.decision === "refused").map((i) => `negotiated ${i.kind} ${i.name}: ${i.rule}`),
     ...certificateReasons(certificates, "peer"),
+    // Whoever holds the logged lines can read and forge the traffic: no policy's guarantees survive that.
+    ...(info.keyLogged ? ["key logging was on: the connection's secrets were written out (keyLog / 'keylog')"] : []),
   ];
   return {
     ...reportHeader("connection", subject, config.now(), config.policy),
@@ -224,6 +226,9 @@ export function auditConnection(config: CommonConfig, info: NegotiatedInfo, subj
       alpnProtocol: info.alpnProtocol,
       serverName: info.serverName,
       helloRetryRequest: info.helloRetryRequest,
+      // A resumed connection's group (TLS 1.2) and signature scheme are those of the handshake that made its session.
+      resumed: info.resumed,
+      ...(info.keyLogged ? { keyLogged: true } : {}),
       ...(info.version === "TLSv1.2" ? { extendedMasterSecret: info.extendedMasterSecret ?? false } : {}),
     },
     items,

@@ -8,7 +8,7 @@ import { KeySchedule } from "../src/tls13/key-schedule.js";
 import { hkdfExtract } from "../src/tls13/hkdf.js";
 import { suiteById } from "../src/suites/cipher-suites.js";
 import { Tls13AeadProtection } from "../src/record/tls13-aead.js";
-import { decodeCertificate, decodeEncryptedExtensions } from "../src/msgs/handshake.js";
+import { decodeCertificate, decodeEncryptedExtensions, decodeNewSessionTicket, encodeNewSessionTicket } from "../src/msgs/handshake.js";
 import { decodeClientHello, decodeServerHello } from "../src/msgs/hello.js";
 import { decodeKeyShareClient, decodeKeyShareServer } from "../src/msgs/extensions.js";
 import { ExtensionType } from "../src/msgs/enums.js";
@@ -93,7 +93,13 @@ for (const [name, provider] of PROVIDERS) {
     const cf = await ks.finishedVerifyData(hs.clientHandshakeTrafficSecret, throughSf);
     assert.is(hexOf(cf), vectors.values.client_finished!.slice(8));
     const throughCf = await hash("client_hello", "server_hello", "encrypted_extensions", "certificate", "certificate_verify", "server_finished", "client_finished");
-    assert.is(hexOf(await ks.resumptionMasterSecret(throughCf)), vectors.values.resumption_master_secret);
+    const resumptionMaster = await ks.resumptionMasterSecret(throughCf);
+    assert.is(hexOf(resumptionMaster), vectors.values.resumption_master_secret);
+    // The trace's NewSessionTicket (nonce 0x0000) stands for this PSK, and our codec reads it back unchanged.
+    const nst = decodeNewSessionTicket(v("new_session_ticket").subarray(4));
+    assert.is(hexOf(nst.nonce), "0000");
+    assert.is(hexOf(await ks.resumptionPsk(resumptionMaster, nst.nonce)), vectors.values.resumption_psk);
+    assert.is(hexOf(encodeNewSessionTicket(nst)), hexOf(v("new_session_ticket").subarray(4)));
   });
 
   t("record protection: handshake, application data and alert records", async () => {

@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
-import { equalBytes, utf8 } from "../src/codec/bytes.js";
+import { equalBytes, toHex, utf8 } from "../src/codec/bytes.js";
 import { decodePem } from "../src/codec/pem.js";
 import { buildServerConfig, type ServerOptions } from "../src/config/server.js";
 import { ConfigError, TlsError } from "../src/errors.js";
@@ -60,6 +60,11 @@ for (const [pname, provider] of PROVIDERS) {
     assert.ok(equalBytes(b, await second.server.conn.exportKeyingMaterial(label, new Uint8Array(0), 32)));
     // A ticket under the current key is not renewed.
     assert.is(second.client.sessions.length, 0);
+    // Key logging of a resumed handshake gives the session's master secret.
+    const logged: string[] = [];
+    await connect({ session: first.client.sessions[0], keyLog: (line: string) => logged.push(line) }, sc);
+    assert.equal(logged.map((l) => l.split(" ")[0]), ["CLIENT_RANDOM"]);
+    assert.is(logged[0]!.split(" ")[2], toHex(session.secret));
   });
 
   t("TLS 1.2 session id: a server without tickets resumes from its cache", async () => {

@@ -37,6 +37,12 @@ export interface CommonOptions {
   crls?: readonly (Crl | Uint8Array | string)[];
   /** Revocation scope and what an unknown status means; default { scope: "chain", unknownStatus: "fail" }. */
   revocation?: RevocationOptions;
+  /**
+   * Receives the connection's secrets as NSS key log lines (SSLKEYLOGFILE format, for Wireshark). This
+   * discloses the traffic to whoever reads the lines: for debugging only. Off by default; a connection
+   * that logged keys is reported as not compliant by its audit.
+   */
+  keyLog?: (line: string) => void;
 }
 
 export interface CommonConfig {
@@ -56,6 +62,7 @@ export interface CommonConfig {
   readonly verificationPolicy: VerificationPolicy;
   readonly crls: readonly Crl[];
   readonly revocation: RevocationOptions;
+  readonly keyLog: ((line: string) => void) | null;
 }
 
 const DEFAULT_GROUP_ORDER: readonly GroupName[] = ["secp256r1", "x25519", "secp384r1", "secp521r1"];
@@ -173,7 +180,14 @@ export function buildCommon(o: CommonOptions): CommonConfig {
     verificationPolicy: validateVerificationPolicy(verificationPolicyFor(policy)),
     crls: parseCrls(o.crls),
     revocation: o.revocation ?? DEFAULT_REVOCATION_OPTIONS,
+    keyLog: keyLogOf(o.keyLog),
   };
+}
+
+function keyLogOf(keyLog: unknown): ((line: string) => void) | null {
+  if (keyLog === undefined) return null;
+  if (typeof keyLog !== "function") throw new ConfigError("keyLog must be a function (line: string) => void", "keyLog");
+  return keyLog as (line: string) => void;
 }
 
 /** DER certificates from PEM text(s) and/or DER bytes. */

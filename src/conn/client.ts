@@ -10,7 +10,7 @@ export class ClientConnection extends Connection {
     readonly config: ClientConfig,
     callbacks: ConnectionCallbacks,
   ) {
-    super(config.provider, callbacks, config.limits);
+    super(config.provider, callbacks, config.limits, config.keyLog);
   }
 
   protected runHandshake(ctx: HandshakeContext): Promise<HandshakeResult> {

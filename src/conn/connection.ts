@@ -14,6 +14,7 @@ import type { NegotiatedInfo } from "../handshake/info.js";
 import { Inbound } from "./inbound.js";
 import { Outbound } from "./outbound.js";
 import { encodeSession } from "../session/session.js";
+import { type KeyLogLabel, keyLogLine } from "../handshake/key-log.js";
 
 export { type ConnectionLimits, DEFAULT_LIMITS };
 
@@ -28,6 +29,8 @@ export interface ConnectionCallbacks {
   onError?(error: Error): void;
   /** Every complete record received has been processed: a transport that paused its input may resume. */
   onInputDrained?(): void;
+  /** The connection's secrets as NSS key log lines (SSLKEYLOGFILE format), for this connection only. */
+  onKeyLog?(line: string): void;
   /**
    * Client side: a session the server let us keep, as bytes for ClientOptions.session. It holds the
    * session's secrets: store it as you would a key, and only for connections to the same server.
@@ -42,6 +45,7 @@ export abstract class Connection {
   private readonly outbound: Outbound;
   private traffic: Traffic | null = null;
   private lastSession: Uint8Array | null = null;
+  private keyLogged = false;
   private writeClosed = false;
   private error: Error | null = null;
   private handshakeResolve!: () => void;
@@ -56,6 +60,7 @@ export abstract class Connection {
     protected readonly provider: CryptoProvider,
     protected readonly callbacks: ConnectionCallbacks,
     protected readonly limits: ConnectionLimits,
+    private readonly keyLog: ((line: string) => void) | null = null,
   ) {
     this.outbound = new Outbound(
       (bytes) => callbacks.transmit(bytes),
@@ -157,7 +162,7 @@ export abstract class Connection {
   private async run(): Promise<void> {
     try {
       const result = await this.runHandshake(this.handshakeContext());
-      this.negotiated = result.info;
+      this.negotiated = this.keyLogged ? { ...result.info, keyLogged: true } : result.info;
       this.traffic = result.traffic(this.trafficHost());
       this.inbound.handshaking = false;
       this.state = "open";
@@ -168,6 +173,14 @@ export abstract class Connection {
       if (e instanceof UsageError && this.state === "closed" && !this.error) return void this.handshakeReject(e);
       this.fail(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  private logKey(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void {
+    const sinks = [this.keyLog, this.callbacks.onKeyLog?.bind(this.callbacks)].filter((f) => f != null);
+    if (sinks.length === 0) return;
+    const line = keyLogLine(label, clientRandom, secret);
+    this.keyLogged = true;
+    for (const sink of sinks) sink(line);
   }
 
   private keepSession(session: Uint8Array): void {
@@ -243,6 +256,7 @@ export abstract class Connection {
       sendChangeCipherSpec: () => this.outbound.sendChangeCipherSpec(),
       negotiated: (version) => void (this.inbound.version = version),
       readChangeCipherSpec: (protection) => this.inbound.readChangeCipherSpec(protection),
+      logKey: (label, clientRandom, secret) => this.logKey(label, clientRandom, secret),
       installReadProtection: (protection, after) => this.inbound.installProtection(protection, after),
       installWriteProtection: (protection) => this.outbound.installProtection(protection),
     };

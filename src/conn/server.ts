@@ -9,7 +9,7 @@ export class ServerConnection extends Connection {
     readonly config: ServerConfig,
     callbacks: ConnectionCallbacks,
   ) {
-    super(config.provider, callbacks, config.limits);
+    super(config.provider, callbacks, config.limits, config.keyLog);
   }
 
   protected runHandshake(ctx: HandshakeContext): Promise<HandshakeResult> {

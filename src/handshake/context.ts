@@ -7,6 +7,7 @@ import type { HandshakeMessage } from "../msgs/handshake.js";
 import type { InARowGuard } from "../record/in-a-row-guard.js";
 import type { RecordProtection } from "../record/protection.js";
 import type { SessionState } from "../session/session.js";
+import type { KeyLogLabel } from "./key-log.js";
 import type { NegotiatedInfo, TlsVersionName } from "./info.js";
 
 /** Key changes both during and after the handshake. */
@@ -32,6 +33,8 @@ export interface HandshakeContext extends ProtectionInstaller {
   negotiated(version: TlsVersionName): void;
   /** TLS 1.2: reads the peer's ChangeCipherSpec, then opens the records after it with `protection`. */
   readChangeCipherSpec(protection: Promise<RecordProtection>): Promise<void>;
+  /** Hands a secret to key logging, if the application turned it on; otherwise does nothing. */
+  logKey(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void;
 }
 
 /** What the traffic after a handshake may ask of its connection. */

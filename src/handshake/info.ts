@@ -22,6 +22,8 @@ export interface NegotiatedInfo {
    */
   readonly resumed: boolean;
   readonly provider: string;
+  /** Whether the connection's secrets went to key logging (keyLog, a 'keylog' listener). */
+  readonly keyLogged?: boolean;
   /** TLS 1.2 only: whether the master secret is the Extended Master Secret (RFC 7627). */
   readonly extendedMasterSecret?: boolean;
 }

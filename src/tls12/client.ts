@@ -125,6 +125,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     const signature = await signTls12(config.signingKey, clientScheme, transcript.bytes());
     add(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: clientScheme.id, signature }));
   }
+  ctx.logKey("CLIENT_RANDOM", hello.random, master);
   const keys = await keyBlock(p, suite.hash, suite.aead, master, hello.random, sh.random);
   const finished = frameHandshake(HandshakeType.Finished, await verifyData(p, suite.hash, master, "client finished", await transcript.hash()));
   transcript.add(finished);
@@ -198,6 +199,7 @@ async function resumeClientTls12(ctx: HandshakeContext, config: ClientConfig, r:
   }
   const master = session.secret;
   const ticket = r.ticketExpected ? await readTicket(ctx, transcript) : null;
+  ctx.logKey("CLIENT_RANDOM", r.hello.random, master);
   const keys = await keyBlock(p, suite.hash, suite.aead, master, r.hello.random, r.random);
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
   await readServerFinished(ctx, config, suite, master, transcript);

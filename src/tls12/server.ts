@@ -182,6 +182,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     await verifyTls12Signature(p, config.signatureSchemes, cv.scheme, cv.signature, clientSpki, transcript.bytes(), "client CertificateVerify");
     transcript.add(cvMsg.raw);
   }
+  ctx.logKey("CLIENT_RANDOM", ch.random, master);
   const keys = await keyBlock(p, c.suite.hash, c.suite.aead, master, ch.random, random);
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
   const finMsg = await ctx.expect(HandshakeType.Finished);
@@ -257,6 +258,7 @@ async function resumeServerTls12(ctx: HandshakeContext, config: ServerConfig, ch
     const remaining = Math.max(0, Math.floor((state.createdAt + config.sessionLifetime * 1000 - config.now().getTime()) / 1000));
     send(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: remaining, ticket: await sealTicket(config, state) }));
   }
+  ctx.logKey("CLIENT_RANDOM", ch.random, master);
   const keys = await keyBlock(p, suite.hash, suite.aead, master, ch.random, random);
   const finished = await verifyData(p, suite.hash, master, "server finished", await transcript.hash());
   ctx.sendChangeCipherSpec();

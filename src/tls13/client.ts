@@ -26,7 +26,7 @@ import { agree, groupName } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { keyCanSign, schemeById } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite, suiteById } from "../suites/cipher-suites.js";
-import { Tls13Traffic, protectionFor } from "./traffic.js";
+import { Tls13Traffic, logApplicationSecrets, protectionFor } from "./traffic.js";
 import { Transcript } from "../handshake/transcript.js";
 import type { SignatureSchemeName } from "../msgs/enums.js";
 import { decodeSelectedIdentity } from "../msgs/psk.js";
@@ -106,6 +106,8 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
 
   const schedule = new KeySchedule(p, suite, session?.secret ?? null);
   const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
+  ctx.logKey("CLIENT_HANDSHAKE_TRAFFIC_SECRET", hello.random, hs.clientHandshakeTrafficSecret);
+  ctx.logKey("SERVER_HANDSHAKE_TRAFFIC_SECRET", hello.random, hs.serverHandshakeTrafficSecret);
   await ctx.installReadProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret), "ServerHello");
   // From here on our alerts are protected too (RFC 8446 section 6), so install the write keys now.
   ctx.installWriteProtection(protectionFor(p, schedule, hs.clientHandshakeTrafficSecret));
@@ -137,6 +139,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   transcript.add(finMsg.raw);
 
   const app = await schedule.applicationSecrets(await transcript.hash());
+  logApplicationSecrets(ctx, hello.random, app);
   await ctx.installReadProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret), "server Finished");
 
   // Our second flight

@@ -35,7 +35,7 @@ import { agree, groupId } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite } from "../suites/cipher-suites.js";
-import { Tls13Traffic, protectionFor } from "./traffic.js";
+import { Tls13Traffic, logApplicationSecrets, protectionFor } from "./traffic.js";
 import { Transcript } from "../handshake/transcript.js";
 import { encodeSelectedIdentity } from "../msgs/psk.js";
 import { acceptPsk, checkPskPlacement, clientTakesTickets, issueTickets } from "./server-psk.js";
@@ -161,6 +161,8 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
 
   const schedule = new KeySchedule(p, choice.suite, psk?.state.secret ?? null);
   const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
+  ctx.logKey("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.clientHandshakeTrafficSecret);
+  ctx.logKey("SERVER_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.serverHandshakeTrafficSecret);
   ctx.installWriteProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret));
 
   const eeList: Extension[] = [];
@@ -176,6 +178,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
 
   const app = await schedule.applicationSecrets(await transcript.hash());
+  logApplicationSecrets(ctx, ch.random, app);
   ctx.installWriteProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret));
   await ctx.installReadProtection(protectionFor(p, schedule, hs.clientHandshakeTrafficSecret), "ClientHello");
 

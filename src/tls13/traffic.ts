@@ -1,13 +1,13 @@
 // TLS 1.3 after the handshake (RFC 8446 section 4.6, 7.2, 7.5): KeyUpdate both ways, NewSessionTicket
 // on clients (each one a session handed to the application), and the exporter.
 import type { CryptoProvider } from "../crypto/provider.js";
-import type { Traffic, TrafficHost } from "../handshake/context.js";
+import type { HandshakeContext, Traffic, TrafficHost } from "../handshake/context.js";
 import { PeerMisbehaved } from "../errors.js";
 import { ContentType, HandshakeType, handshakeTypeName } from "../msgs/enums.js";
 import { type HandshakeMessage, decodeKeyUpdate, decodeNewSessionTicket, encodeKeyUpdate } from "../msgs/handshake.js";
 import type { RecordProtection } from "../record/protection.js";
 import { Tls13AeadProtection } from "../record/tls13-aead.js";
-import type { KeySchedule } from "./key-schedule.js";
+import type { ApplicationSecrets, KeySchedule } from "./key-schedule.js";
 import { type SessionTemplate, sessionFromTicket } from "./client-psk.js";
 
 /** The record protection for one traffic secret. */
@@ -19,6 +19,12 @@ export interface Tls13Secrets {
   readonly read: Uint8Array;
   readonly write: Uint8Array;
   readonly exporterMaster: Uint8Array;
+}
+
+export function logApplicationSecrets(ctx: Pick<HandshakeContext, "logKey">, clientRandom: Uint8Array, app: ApplicationSecrets): void {
+  ctx.logKey("CLIENT_TRAFFIC_SECRET_0", clientRandom, app.clientApplicationTrafficSecret);
+  ctx.logKey("SERVER_TRAFFIC_SECRET_0", clientRandom, app.serverApplicationTrafficSecret);
+  ctx.logKey("EXPORTER_SECRET", clientRandom, app.exporterMasterSecret);
 }
 
 /** A client's means to turn NewSessionTickets into sessions. */

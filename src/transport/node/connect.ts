@@ -84,7 +84,12 @@ export function connect(...args: unknown[]): TLSSocket {
   const start = (): void => {
     tls.startHandshakeClock(handshakeTimeout);
     ready.then(
-      (config) => tls.attach((cb) => new ClientConnection(config, cb), serverAuthorization(config, mode, serverName, options)),
+      // As node:tls: key log lines only while someone listens for 'keylog' (each line ends with a newline).
+      (config) =>
+        tls.attach(
+          (cb) => new ClientConnection(config, tls.listenerCount("keylog") > 0 ? { ...cb, onKeyLog: (line) => void tls.emit("keylog", Buffer.from(`${line}\n`)) } : cb),
+          serverAuthorization(config, mode, serverName, options),
+        ),
       () => undefined,
     );
   };

@@ -26,7 +26,7 @@ export type AlpnInput = readonly (string | Uint8Array)[] | Uint8Array;
 
 /** The config-builder settings with no node:tls counterpart, accepted under `tls`. */
 export type TlsTuning = Partial<
-  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation" | "sessionTickets" | "sessionCacheSize">
+  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation" | "sessionTickets" | "sessionCacheSize" | "tls13Tickets">
 >;
 
 /** What `tls: { … }` accepts. Everything else has a node-shaped option, so there is one way to say it. */
@@ -39,8 +39,9 @@ export const TLS_TUNING_OPTIONS: Readonly<Record<string, string>> = {
   limits: "maxHandshakeMessageSize, maxCertificates, keyUpdateAfterRecords.",
   now: "The clock for certificate validity (() => Date).",
   revocation: '{ scope: "leaf" | "chain", unknownStatus: "fail" | "allow" } for crl.',
-  sessionTickets: "Server: issue session tickets (default true); false leaves TLS 1.2 clients the session-id cache.",
+  sessionTickets: "Server: issue session tickets (default true); false leaves TLS 1.2 clients the session-id cache and TLS 1.3 clients no resumption.",
   sessionCacheSize: "Server: sessions kept for TLS 1.2 session-id resumption (default 1000; 0 turns the cache off).",
+  tls13Tickets: "Server: NewSessionTickets sent after each TLS 1.3 handshake (0 to 10, default 2 as OpenSSL).",
 };
 
 export interface CommonSocketOptions {
@@ -154,7 +155,7 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
   checkServerIdentity:
     "(hostname, cert) => Error | undefined, called after fipstls's own checks (chain, name, policy) have passed, in addition to them, never instead (node:tls calls it instead of its name check). An Error it returns or throws fails the connection like a verification failure.",
   session:
-    "A Buffer from an earlier connection's 'session' event or getSession(), offered for resumption (TLS 1.2 ticket or session id). It is offered only while current, for the same servername, with a suite still enabled, and if the server chain it holds still verifies; else a full handshake runs. isSessionReused() tells which.",
+    "A Buffer from an earlier connection's 'session' event or getSession(), offered for resumption (a TLS 1.3 ticket as a PSK with ECDHE, or a TLS 1.2 ticket or session id). TLS 1.3 tickets arrive after the handshake: wait for the 'session' event. It is offered only while current, for the same servername, with a suite still enabled, and if the server chain it holds still verifies; else a full handshake runs. isSessionReused() tells which.",
   timeout: "Idle timeout in ms, as socket.setTimeout().",
   family: "Passed to net.connect.",
   localAddress: "Passed to net.connect.",

@@ -142,7 +142,12 @@ export class Server extends EventEmitter {
     tls.startHandshakeClock(this.handshakeTimeout);
     const start = (config: Promise<ServerConfig>): void => {
       config.then(
-        (c) => tls.attach((cb) => new ServerConnection(c, cb), (_socket, peer) => Promise.resolve(clientAuthorization(c, peer !== null))),
+        (c) =>
+          tls.attach(
+            // As node:tls's Server: 'keylog' (line, socket), only while someone listens.
+            (cb) => new ServerConnection(c, this.listenerCount("keylog") > 0 ? { ...cb, onKeyLog: (line) => void this.emit("keylog", Buffer.from(`${line}\n`), tls) } : cb),
+            (_socket, peer) => Promise.resolve(clientAuthorization(c, peer !== null)),
+          ),
         (err: Error) => tls.destroy(err),
       );
     };
