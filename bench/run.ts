@@ -1,5 +1,5 @@
 // npm run bench: fipstls (node and webcrypto providers) against node:tls in the same run, on
-// 127.0.0.1: full handshakes per second and bulk transfer throughput. Numbers are reported as
+// 127.0.0.1: full and resumed handshakes per second and bulk transfer throughput. Numbers are reported as
 // ratios to node:tls, since absolute figures say more about the machine than about the code.
 import * as tls from "node:tls";
 import type { AddressInfo } from "node:net";
@@ -19,7 +19,8 @@ const range = { minVersion: VERSION, maxVersion: VERSION } as const;
 type Stack = "node:tls" | "fipstls/node" | "fipstls/webcrypto";
 interface Endpoint {
   listen(onSocket: (s: Duplex) => void): Promise<{ port: number; close(): Promise<void> }>;
-  dial(port: number): Promise<Duplex>;
+  /** `onSession` sees every session the connection receives (TLS 1.3 tickets come after the handshake). */
+  dial(port: number, session?: Buffer, onSession?: (s: Buffer) => void): Promise<Duplex>;
 }
 
 function endpoint(stack: Stack): Endpoint {
@@ -30,9 +31,10 @@ function endpoint(stack: Stack): Endpoint {
         await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
         return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) };
       },
-      dial: (port) =>
+      dial: (port, session, onSession) =>
         new Promise((resolve, reject) => {
-          const c = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, ...range }, () => resolve(c));
+          const c = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, ...range, ...(session ? { session } : {}) }, () => resolve(c));
+          if (onSession) c.on("session", onSession);
           c.once("error", reject);
         }),
     };
@@ -45,19 +47,33 @@ function endpoint(stack: Stack): Endpoint {
       await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
       return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) };
     },
-    dial: (port) =>
+    dial: (port, session, onSession) =>
       new Promise((resolve, reject) => {
-        const c = connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, provider, ...range }, () => resolve(c));
+        const c = connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, provider, ...range, ...(session ? { session } : {}) }, () => resolve(c));
+        if (onSession) c.on("session", onSession);
         c.once("error", reject);
       }),
   };
 }
 
-async function handshakesPerSecond(stack: Stack): Promise<number> {
+/** Full handshakes per second, or resumed ones: every dial offers the session of one first connection. */
+async function handshakesPerSecond(stack: Stack, resumed = false): Promise<number> {
   const e = endpoint(stack);
   const server = await e.listen((s) => s.on("error", () => undefined));
+  let session: Buffer | undefined;
+  if (resumed) {
+    let resolveSession!: (s: Buffer) => void;
+    const received = new Promise<Buffer>((r) => (resolveSession = r));
+    const first = await e.dial(server.port, undefined, (s) => resolveSession(s));
+    session = await received;
+    first.destroy();
+  }
   const start = performance.now();
-  for (let i = 0; i < HANDSHAKES; i++) (await e.dial(server.port)).destroy();
+  for (let i = 0; i < HANDSHAKES; i++) {
+    const c = await e.dial(server.port, session);
+    if (resumed && !(c as tls.TLSSocket).isSessionReused()) throw new Error(`${stack}: a handshake offering a session was not resumed`);
+    c.destroy();
+  }
   const seconds = (performance.now() - start) / 1000;
   await server.close();
   return HANDSHAKES / seconds;
@@ -93,12 +109,21 @@ async function bulkMiBPerSecond(stack: Stack): Promise<number> {
 }
 
 const stacks: Stack[] = ["node:tls", "fipstls/node", "fipstls/webcrypto"];
-const results: Record<string, { hs: number; bulk: number }> = {};
-for (const s of stacks) results[s] = { hs: await handshakesPerSecond(s), bulk: await bulkMiBPerSecond(s) };
+const results: Record<string, { hs: number; resumed: number; bulk: number }> = {};
+for (const s of stacks) results[s] = { hs: await handshakesPerSecond(s), resumed: await handshakesPerSecond(s, true), bulk: await bulkMiBPerSecond(s) };
 const base = results["node:tls"]!;
 console.log(`fipstls benchmark, ${VERSION}: ${HANDSHAKES} handshakes (ECDSA P-256, default group), ${BULK_BYTES / 1048576} MiB server-to-client, loopback, one connection at a time\n`);
-console.log("stack               handshakes/s   vs node:tls   bulk MiB/s   vs node:tls");
+console.log("stack               handshakes/s   vs node:tls   resumed/s   vs node:tls   resumed/full   bulk MiB/s   vs node:tls");
 for (const s of stacks) {
   const r = results[s]!;
-  console.log(`${s.padEnd(18)}  ${r.hs.toFixed(0).padStart(12)}   ${(r.hs / base.hs).toFixed(2).padStart(11)}   ${r.bulk.toFixed(0).padStart(10)}   ${(r.bulk / base.bulk).toFixed(2).padStart(11)}`);
+  const cells = [
+    r.hs.toFixed(0).padStart(12),
+    (r.hs / base.hs).toFixed(2).padStart(11),
+    r.resumed.toFixed(0).padStart(9),
+    (r.resumed / base.resumed).toFixed(2).padStart(11),
+    (r.resumed / r.hs).toFixed(2).padStart(12),
+    r.bulk.toFixed(0).padStart(10),
+    (r.bulk / base.bulk).toFixed(2).padStart(11),
+  ];
+  console.log(`${s.padEnd(18)}  ${cells.join("   ")}`);
 }

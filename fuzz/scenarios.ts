@@ -85,6 +85,8 @@ function definitions(): ScenarioDefinition[] {
 
 export interface Scenario {
   readonly name: string;
+  /** TLS 1.2 is what the recording negotiated. */
+  readonly tls12: boolean;
   /** Targets' providers and configs (same seeds and options as the recording, stand-in signatures on a miss). */
   readonly clientProvider: FuzzProvider;
   readonly serverProvider: FuzzProvider;
@@ -240,6 +242,7 @@ async function record(def: ScenarioDefinition, prior?: Kept): Promise<{ scenario
   shareCachedSession(prior, serverConfig);
   const scenario: Scenario = {
     name: def.name,
+    tls12: def.tls12 === true,
     clientProvider,
     serverProvider,
     clientConfig: await buildClientConfig({ ...clientOptions, provider: clientProvider, now: () => NOW } as ClientOptions),

@@ -5,7 +5,6 @@ import type { Rng } from "./rng.js";
 import { concat, mutateBytes } from "./mutators.js";
 import { mutateDer } from "./der.js";
 import { Cursor, type Ext, type HsMessage, encodeExtensions, encodeHello, parseExtensions, parseHello, u, vec } from "./tls.js";
-import { dictionaryTls12, mutateTls12Body } from "./tls12-mutate.js";
 
 export interface MutationContext {
   /** Epoch names a record can be moved to. */
@@ -184,13 +183,9 @@ function mutateHello(body: Uint8Array, rng: Rng, client: boolean): Uint8Array | 
   return encodeHello(hello, client);
 }
 
-/** Body-aware mutation of one handshake message (of a TLS 1.2 handshake when `tls12`); falls back to bytes. */
-export function mutateMessageBody(m: HsMessage, rng: Rng, ctx: MutationContext, tls12 = false): Uint8Array {
+/** Body-aware mutation of one handshake message; falls back to bytes. */
+export function mutateMessageBody(m: HsMessage, rng: Rng, ctx: MutationContext): Uint8Array {
   const b = m.body;
-  if (tls12 && rng.chance(0.75)) {
-    const out = mutateTls12Body(m, rng, ctx);
-    if (out) return out;
-  }
   if (rng.chance(0.75)) {
     switch (m.type) {
       case 1:
@@ -288,9 +283,8 @@ function newSessionTicket(rng: Rng): Uint8Array {
   );
 }
 
-/** Handshake messages worth inserting anywhere (TLS 1.2 forms too, in a TLS 1.2 handshake). */
-export function dictionaryMessage(rng: Rng, tls12 = false): HsMessage {
-  if (tls12 && rng.chance(0.5)) return dictionaryTls12(rng);
+/** Handshake messages worth inserting anywhere. */
+export function dictionaryMessage(rng: Rng): HsMessage {
   const type = rng.pick([0, 1, 2, 4, 5, 8, 11, 13, 15, 20, 24, 254, 3, 6, 12, 14, 16, 21, 22, 25, 255]);
   switch (type) {
     case 24:

@@ -6,7 +6,7 @@ import type { Rng } from "./rng.js";
 import { concat, mutateBytes } from "./mutators.js";
 import { CT, type Transcript, type WireRecord, cloneTranscript, joinMessages, splitMessages } from "./tls.js";
 import { type MutationContext, ascii, dictionaryMessage, h, mutateMessageBody, u16s } from "./tls-mutate-messages.js";
-import { isTls12Transcript, mutateTls12Record } from "./tls12-mutate.js";
+import { dictionaryTls12, isTls12Transcript, mutateTls12Body, mutateTls12Record } from "./tls12-mutate.js";
 
 export type { MutationContext };
 
@@ -153,7 +153,7 @@ function mutateMessageLevel(t: Transcript, rng: Rng, ctx: MutationContext, tls12
     case 3:
     case 4:
     case 5:
-      m.body = mutateMessageBody(m, rng, ctx, tls12);
+      m.body = (tls12 && rng.chance(0.75) ? mutateTls12Body(m, rng, ctx) : null) ?? mutateMessageBody(m, rng, ctx);
       if (rng.chance(0.05)) m.declared = Math.max(0, m.body.length + rng.pick([-1, 1, 100, 0x10000, 0xffffff - m.body.length]));
       break;
     case 6:
@@ -166,7 +166,7 @@ function mutateMessageLevel(t: Transcript, rng: Rng, ctx: MutationContext, tls12
       m.type = rng.chance(0.7) ? rng.pick([0, 1, 2, 4, 5, 8, 11, 13, 15, 20, 24, 254]) : rng.u32() & 0xff;
       break;
     case 9:
-      messages.splice(rng.int(messages.length + 1), 0, dictionaryMessage(rng, tls12));
+      messages.splice(rng.int(messages.length + 1), 0, tls12 && rng.chance(0.5) ? dictionaryTls12(rng) : dictionaryMessage(rng));
       break;
     case 10: {
       // Move the message to another handshake record (possibly of another epoch).

@@ -9,12 +9,13 @@ import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { equalBytes, toHex, utf8 } from "../src/codec/bytes.js";
 import { decodePem } from "../src/codec/pem.js";
 import { buildServerConfig, type ServerOptions } from "../src/config/server.js";
-import { ConfigError, TlsError } from "../src/errors.js";
+import { ConfigError, InvalidCertificate, TlsError } from "../src/errors.js";
 import { ExtensionType } from "../src/msgs/enums.js";
 import { decodeClientHello, decodeServerHello, encodeClientHello, encodeServerHello } from "../src/msgs/hello.js";
 import type { Extension } from "../src/msgs/extensions.js";
 import { decodeSession, encodeSession } from "../src/session/session.js";
 import { TicketKeys } from "../src/session/ticket-keys.js";
+import { policyByName } from "../src/policy/policies.js";
 import { makePair, rejection, until } from "./_pair.js";
 import { PROVIDERS } from "./_providers.js";
 import { rewriteMessage } from "./_tamper.js";
@@ -121,14 +122,22 @@ for (const [pname, provider] of PROVIDERS) {
     assert.is(renamed.client.conn.info.resumed, false);
     const suite = first.client.conn.info.cipherSuite === "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" ? "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
     assert.is((await connect({ session: bytes, cipherSuites: [suite] }, sc)).client.conn.info.resumed, false);
-    // A session whose chain does not verify under this config (another root) is not offered either.
+    // A chain verified under this policy and not expired is trusted as verified; else it is verified now.
+    assert.is(s.verifiedUnder, policyByName("default").id);
+    assert.ok(s.verifiedUntil > Date.now());
     const otherRoot = await makeThrowawayPki({ keyType: "ec-p256" });
-    const unverified = await makePair(client({ session: bytes, roots: [pki.caPem, otherRoot.caPem].join("\n") }), sc);
-    await unverified.client.conn.handshake;
-    assert.is(unverified.client.conn.info.resumed, true, "control: the chain verifies under a config that trusts its root");
-    const foreign = await makePair(client({ session: encodeSession({ ...s, peerCertificates: [decodePem(otherRoot.certPem)[0]!.der] }) }), sc);
+    const foreign = await makePair(client({ session: encodeSession({ ...s, verifiedUntil: 0, peerCertificates: [decodePem(otherRoot.certPem)[0]!.der] }) }), sc);
     await foreign.client.conn.handshake;
-    assert.is(foreign.client.conn.info.resumed, false, "a chain that does not verify");
+    assert.is(foreign.client.conn.info.resumed, false, "an unverified chain that does not verify now");
+    const unverified = await connect({ dangerouslyDisableCertificateVerification: true }, sc);
+    const mark = decodeSession(unverified.client.sessions[0]!);
+    assert.is(mark.verifiedUntil, 0);
+    assert.is((await connect({ session: unverified.client.sessions[0] }, sc)).client.conn.info.resumed, true, "verified now, against the config's roots");
+    // Under roots that do not anchor it the session is not offered, so the full handshake fails on the certificate.
+    const strange = await makePair(client({ session: unverified.client.sessions[0], roots: otherRoot.caPem }), sc);
+    assert.instance(await rejection(strange.client.conn.handshake), InvalidCertificate);
+    const fips = await connect({ session: bytes, policy: "fips-140-3" }, sc);
+    assert.is(fips.client.conn.info.resumed, true, "verified again under another policy, and accepted by it");
   });
 
   t("ticket keys rotate on the config's clock; a ticket under the previous key resumes and is renewed", async () => {

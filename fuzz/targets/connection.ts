@@ -31,21 +31,25 @@ function upToFinished(bytes: Buffer): Buffer {
 }
 
 /**
- * Hex of the handshake bytes a completed handshake consumed: TLS 1.3, the handshake records sent
- * before the first application-epoch record; TLS 1.2, the plaintext ones and the protected ones up to
- * the Finished (Finished and application data share an epoch, and a HelloRequest after Finished is
- * answered, not part of the handshake). Later records may follow a close_notify and never be read.
- * Null when raw or lying records make it unknowable.
+ * Hex of the handshake bytes a completed handshake consumed (later records may follow a close_notify
+ * and never be read); null when raw or lying records make it unknowable. TLS 1.3: the handshake
+ * records before the first application-epoch record. TLS 1.2: the plaintext ones before the first
+ * protected record, then the protected ones up to the end of the Finished (Finished and application
+ * data share an epoch, and a HelloRequest after Finished is answered, not part of the handshake); a
+ * record of any other epoch after that point is one the target cannot have read.
  */
-function handshakeBytes(t: Transcript): string | null {
+function handshakeBytes(t: Transcript, tls12: boolean): string | null {
   const parts: Uint8Array[] = [];
   const protected12: Uint8Array[] = [];
+  let seen12 = false;
   for (const r of t.records) {
-    if (r.epoch.startsWith("ap")) break;
+    const read = tls12 ? r.epoch === "tls12" || r.epoch === "raw" || (r.epoch === "plain" && !seen12) : !r.epoch.startsWith("ap");
+    if (!read) break;
     if (r.epoch === "raw" || r.lenDelta !== undefined) return null;
+    seen12 ||= r.epoch === "tls12";
     if (r.type !== 22) continue;
-    if (r.epoch === "plain" || r.epoch === "hs") parts.push(r.content);
-    else if (r.epoch === "tls12") protected12.push(r.content);
+    if (r.epoch === "tls12") protected12.push(r.content);
+    else if (r.epoch === "plain" || (!tls12 && r.epoch === "hs")) parts.push(r.content);
   }
   return Buffer.concat([...parts, upToFinished(Buffer.concat(protected12))]).toString("hex");
 }
@@ -79,7 +83,7 @@ export class ConnectionTarget implements Target<Transcript> {
       scenarios: this.all.map((s) => s.name),
       maxRecords: 5000,
     };
-    for (const t of this.recorded()) this.reference.set(t.scenario, handshakeBytes(t)!);
+    for (const t of this.recorded()) this.reference.set(t.scenario, handshakeBytes(t, this.byName.get(t.scenario)!.tls12)!);
     for (const f of seedFiles(this.side)) if (f.ext === "json") this.extraSeeds.push(transcriptFromJson(Buffer.from(f.data).toString("utf8")));
   }
 
@@ -211,7 +215,7 @@ export class ConnectionTarget implements Target<Transcript> {
     if (t.eof && st.ended === null) return { kind: "finding", label: "stall: open connection saw end of input but never ended" };
     // Oracle: a handshake can only complete on exactly the handshake messages that were recorded
     // (anything else must break the Finished check or a signature), however the records cut them.
-    const sent = handshakeBytes(t);
+    const sent = handshakeBytes(t, sc.tls12);
     if (sent !== null && sent !== this.reference.get(sc.name)) {
       conn.destroy();
       return { kind: "finding", label: "handshake completed on a peer transcript that differs from the recorded one", detail: `scenario ${sc.name}` };

@@ -2,7 +2,7 @@
 // opened, the ChangeCipherSpec and alert rules, and the counts that bound what a peer can make us do
 // before the handshake completes.
 import { AlertReceived, PeerMisbehaved, UsageError } from "../errors.js";
-import { AlertDescription, AlertLevel, ContentType, handshakeTypeName } from "../msgs/enums.js";
+import { AlertDescription, AlertLevel, ContentType, ProtocolVersion, handshakeTypeName } from "../msgs/enums.js";
 import { HandshakeJoiner, type HandshakeMessage } from "../msgs/handshake.js";
 import type { ConnectionLimits } from "../config/limits.js";
 import { InARowGuard } from "../record/in-a-row-guard.js";
@@ -96,6 +96,11 @@ export class Inbound {
       }
       if (this.handshaking && ++this.handshakeRecords > this.limits.maxHandshakeRecords) {
         throw new PeerMisbehaved("TooManyHandshakeRecords", "unexpected_message", `more than ${this.limits.maxHandshakeRecords} records before the handshake completed`);
+      }
+      // Once TLS 1.2 is negotiated every record carries its version (RFC 5246 6.2.1, as Go checks); TLS 1.3
+      // ignores legacy_record_version (RFC 8446 5.1), and the first ClientHello may say 0x0301.
+      if (this.version === "TLSv1.2" && record.version !== ProtocolVersion.TLS12) {
+        throw new PeerMisbehaved("InvalidRecordVersion", "protocol_version", `record version 0x${record.version.toString(16)} on a TLS 1.2 connection`);
       }
       if (record.type === ContentType.ChangeCipherSpec && this.version === "TLSv1.2") {
         // Only readChangeCipherSpec() accepts it, in the clear, before the key change; anywhere else it is out of order.

@@ -50,8 +50,10 @@ export async function newClientHello(config: ClientConfig): Promise<ClientHelloS
  * The configured session, if this hello may offer it: of an enabled version, current, for the name we
  * connect to, with a suite the config still enables (so the policy still allows it; in TLS 1.3 any
  * enabled suite of the same hash, RFC 8446 4.2.11), EMS where the policy requires it, and a server
- * chain that verifies today against this config's roots and policy: the session's bytes say nothing
- * about how (or whether) the connection that made them verified the server.
+ * chain verified under this config's policy and not expired since. A chain verified under another
+ * policy, or not verified at all, is verified now against this config's roots; one verified under
+ * this policy is not re-verified (OpenSSL and Go do not either): parsing it again would cost about as
+ * much as the full handshake's verification, which resumption exists to save.
  */
 async function resumableSession(config: ClientConfig): Promise<SessionState | null> {
   const s = config.session;
@@ -66,7 +68,7 @@ async function resumableSession(config: ClientConfig): Promise<SessionState | nu
     const hash = suiteById(s.cipherSuite)?.hash;
     if (hash === undefined || s.ticket.length === 0 || !config.cipherSuites.some((c) => isTls13Suite(c) && c.hash === hash)) return null;
   }
-  if (config.verifyCertificates) {
+  if (config.verifyCertificates && !(s.verifiedUnder === config.policy.id && now < s.verifiedUntil)) {
     try {
       await verifyServerCertificate({ chain: s.peerCertificates, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) });
     } catch {

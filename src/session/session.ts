@@ -28,6 +28,12 @@ export interface SessionState {
   readonly signatureScheme: SignatureSchemeName;
   /** The peer's chain as verified when the session was established, leaf first. */
   readonly peerCertificates: readonly Uint8Array[];
+  /**
+   * Client side: until when (ms) the chain's verification holds (its earliest notAfter), and the id of
+   * the policy it was verified under; 0 and "" when the connection that made the session did not verify it.
+   */
+  readonly verifiedUntil: number;
+  readonly verifiedUnder: string;
   /** When the session (or its ticket) was issued, in milliseconds since the epoch of the config's clock. */
   readonly createdAt: number;
   /** Seconds the session may be resumed for. */
@@ -51,6 +57,7 @@ export function encodeSession(s: SessionState): Uint8Array {
   w.u16(groupId(s.group)).u16(schemeByName(s.signatureScheme)!.id);
   w.u32(Math.floor(s.createdAt / 0x100000000)).u32(s.createdAt % 0x100000000).u32(s.lifetime);
   w.vec16(s.ticket).vec8(s.sessionId).u32(s.ticketAgeAdd);
+  w.u32(Math.floor(s.verifiedUntil / 0x100000000)).u32(s.verifiedUntil % 0x100000000).vec8(utf8(s.verifiedUnder));
   w.prefixed(3, (x) => s.peerCertificates.forEach((c) => x.vec24(c)));
   return w.finish();
 }
@@ -75,17 +82,25 @@ export function decodeSession(bytes: Uint8Array): SessionState {
   const ticket = r.vec16().slice();
   const sessionId = r.vec8().slice();
   const ticketAgeAdd = r.u32();
+  const verifiedUntil = r.u32() * 0x100000000 + r.u32();
+  const verifiedUnder = fromUtf8(r.vec8());
   const certs = r.sub24("session certificates");
   const peerCertificates: Uint8Array[] = [];
   while (!certs.atEnd()) peerCertificates.push(certs.vec24(1).slice());
   r.expectEnd();
-  return { version, cipherSuite, secret, extendedMasterSecret, serverName, alpnProtocol, group, signatureScheme: scheme.name, peerCertificates, createdAt, lifetime, ticket, sessionId, ticketAgeAdd };
+  return { version, cipherSuite, secret, extendedMasterSecret, serverName, alpnProtocol, group, signatureScheme: scheme.name, peerCertificates, verifiedUntil, verifiedUnder, createdAt, lifetime, ticket, sessionId, ticketAgeAdd };
 }
 
 /** Whether `s` may still be resumed at `now` (ms): issued not in the future, and within its lifetime. */
 export function sessionCurrent(s: SessionState, now: number, maxLifetimeSeconds = s.lifetime): boolean {
   const lifetimeMs = Math.min(s.lifetime, maxLifetimeSeconds) * 1000;
   return s.createdAt <= now + CLOCK_SKEW_MS && now < s.createdAt + lifetimeMs;
+}
+
+/** The verification mark of a chain our config verified (`path`, leaf first), or of one it did not (null). */
+export function verificationMark(path: readonly { readonly notAfter: Date }[] | null, policyId: string): Pick<SessionState, "verifiedUntil" | "verifiedUnder"> {
+  if (path === null || path.length === 0) return { verifiedUntil: 0, verifiedUnder: "" };
+  return { verifiedUntil: Math.min(...path.map((c) => c.notAfter.getTime())), verifiedUnder: policyId };
 }
 
 /** Clocks of one server's processes (a shared ticket key) may disagree a little. */

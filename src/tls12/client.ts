@@ -36,7 +36,7 @@ import { verifyServerCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
-import type { SessionState } from "../session/session.js";
+import { type SessionState, verificationMark } from "../session/session.js";
 
 /** Extensions a TLS 1.2 ServerHello may carry, each only if we offered it. */
 const SERVER_HELLO_EXTENSIONS = new Set<number>([
@@ -73,8 +73,8 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   const chain = decodeCertificateTls12(certMsg.body, ctx.limits.maxCertificates);
   if (chain.length === 0) throw new PeerMisbehaved("EmptyCertificate", "decode_error", "server sent an empty Certificate message");
   transcript.add(certMsg.raw);
-  let leaf: Certificate | undefined;
-  if (config.verifyCertificates) [leaf] = await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) });
+  const path = config.verifyCertificates ? await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : null;
+  const leaf: Certificate | undefined = path?.[0];
   let spki: Uint8Array;
   try {
     spki = (leaf ?? parseCertificate(chain[0]!)).spki;
@@ -149,6 +149,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     group,
     signatureScheme: scheme.name,
     peerCertificates: chain,
+    ...verificationMark(path, config.policy.id),
     createdAt: config.now().getTime(),
     lifetime: 0,
     ticket: new Uint8Array(0),

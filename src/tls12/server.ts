@@ -201,6 +201,8 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     group: c.group,
     signatureScheme: c.scheme.name,
     peerCertificates,
+    verifiedUntil: 0,
+    verifiedUnder: "",
     createdAt: config.now().getTime(),
     lifetime: config.sessionLifetime,
     ticket: new Uint8Array(0),

@@ -30,7 +30,7 @@ import { Tls13Traffic, logApplicationSecrets, protectionFor } from "./traffic.js
 import { Transcript } from "../handshake/transcript.js";
 import type { SignatureSchemeName } from "../msgs/enums.js";
 import { decodeSelectedIdentity } from "../msgs/psk.js";
-import type { SessionState } from "../session/session.js";
+import { type SessionState, verificationMark } from "../session/session.js";
 import { type SessionTemplate, pskOffer } from "./client-psk.js";
 
 /** Extensions a TLS 1.3 server may put in ServerHello / HelloRetryRequest (RFC 8446 4.2 table). */
@@ -130,7 +130,10 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   transcript.add(eeMsg.raw);
 
   // The server authenticates with a certificate, or (resuming) by knowing the PSK.
-  const auth = session === null ? await readServerAuthentication(ctx, config, transcript) : { chain: session.peerCertificates, scheme: session.signatureScheme, certificateRequest: null };
+  const auth: ServerAuthentication =
+    session === null
+      ? await readServerAuthentication(ctx, config, transcript)
+      : { chain: session.peerCertificates, scheme: session.signatureScheme, certificateRequest: null, verified: { verifiedUntil: session.verifiedUntil, verifiedUnder: session.verifiedUnder } };
 
   // Server Finished
   const finMsg = await ctx.expect(HandshakeType.Finished);
@@ -163,6 +166,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
     group: ourShare.group,
     signatureScheme: auth.scheme,
     peerCertificates: auth.chain,
+    ...auth.verified,
     sessionId: new Uint8Array(0),
   };
   return {
@@ -203,6 +207,7 @@ interface ServerAuthentication {
   readonly chain: readonly Uint8Array[];
   readonly scheme: SignatureSchemeName;
   readonly certificateRequest: CertificateRequestMsg | null;
+  readonly verified: Pick<SessionState, "verifiedUntil" | "verifiedUnder">;
 }
 
 /** CertificateRequest (optional), Certificate and CertificateVerify of a full handshake. */
@@ -233,10 +238,8 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   const chain = certificate.entries.map((e) => e.data);
   transcript.add(next.raw);
   // The verified path's leaf is already parsed; parse it here only when verification is disabled.
-  let leaf: Certificate | undefined;
-  if (config.verifyCertificates) {
-    [leaf] = await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) });
-  }
+  const path = config.verifyCertificates ? await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : null;
+  const leaf: Certificate | undefined = path?.[0];
 
   const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
   const cv = decodeCertificateVerify(cvMsg.body);
@@ -249,7 +252,7 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   const scheme = await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await transcript.hash());
   transcript.add(cvMsg.raw);
 
-  return { chain, scheme: scheme.name, certificateRequest };
+  return { chain, scheme: scheme.name, certificateRequest, verified: verificationMark(path, config.policy.id) };
 }
 
 /** Validates ServerHello/HRR fields common to both and returns the chosen suite. */

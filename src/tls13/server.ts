@@ -200,6 +200,8 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
       group: psk?.state.group ?? choice.group,
       signatureScheme,
       peerCertificates,
+      verifiedUntil: 0,
+      verifiedUnder: "",
       createdAt: psk?.state.createdAt ?? config.now().getTime(),
       lifetime: config.sessionLifetime,
       ticket: new Uint8Array(0),
