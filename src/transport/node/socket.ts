@@ -70,6 +70,8 @@ export class TLSSocket extends RawSocketDuplex {
   /** asRecords() of the application's write being sent: that much of the raw socket's queue is not our own output. */
   private appBytesInFlight = 0;
   private secureDone!: () => void;
+  /** The last handshake write, settled once the raw socket took it; null once the handshake is over. */
+  private handshakeWritten: Promise<void> | null = Promise.resolve();
   private secureFailed!: (err: Error) => void;
   /** Settles once the handshake and the checks after it are done; writes wait for it. */
   private readonly secured: Promise<void>;
@@ -144,6 +146,13 @@ export class TLSSocket extends RawSocketDuplex {
     const conn = make({
       transmit: (bytes) => {
         if (this.socket.destroyed) return;
+        if (this.handshakeWritten !== null) {
+          // A flight's last write settles when the raw socket took it (the callback also runs on failure).
+          this.handshakeWritten = new Promise((resolve) => {
+            if (!this.socket.write(bytes, () => resolve())) this.flow();
+          });
+          return;
+        }
         if (!this.socket.write(bytes)) this.flow();
       },
       onData: (data) => {
@@ -172,6 +181,13 @@ export class TLSSocket extends RawSocketDuplex {
   }
 
   private async afterHandshake(conn: ClientConnection | ServerConnection, authorize: Authorize): Promise<void> {
+    // As in node:tls, the handshake includes delivering its last flight (a server's session tickets
+    // too): a peer that hung up meanwhile fails the handshake ('tlsClientError') rather than an
+    // established socket nobody listens to yet.
+    const written = this.handshakeWritten;
+    this.handshakeWritten = null;
+    await written;
+    if (this.destroyed) return;
     try {
       const provider = conn.config.provider;
       this.peer = await describeChain(conn.info.peerCertificates, provider);
