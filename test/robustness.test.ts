@@ -231,8 +231,9 @@ interface Sender {
 const sender = (conn: Connection): Sender => (conn as unknown as { outbound: Sender }).outbound;
 const ticket = frameHandshake(4, new Writer().u32(60).u32(0).vec8(new Uint8Array(8)).vec16(new Uint8Array(32)).u16(0).finish());
 
+/** An established pair whose server sends no tickets of its own, so that each test counts only the records it sends. */
 async function established() {
-  const pair = await makePair(clientOptions, serverOptions);
+  const pair = await makePair(clientOptions, { ...serverOptions, tls13Tickets: 0 });
   await Promise.all([pair.client.conn.handshake, pair.server.conn.handshake]);
   return pair;
 }
