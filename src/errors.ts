@@ -1,17 +1,32 @@
 // Typed errors. Every failure caused by a peer is a TlsError naming the failed check and carrying the
-// one alert we send for it (rustls's habit, DESIGN.md rule 5). Messages never contain secrets.
+// one alert we send for it (rustls's habit, DESIGN.md rule 5). Every error of fipstls has a stable
+// `code` (as node's and jose's do): node:tls's own code where node has one for the same failure (a
+// received alert, a certificate check, the handshake timeout), else an ERR_FIPSTLS_* code of its
+// class; `reason` beside it names the exact check, from a closed list. Messages never contain secrets.
 import { AlertDescription, type AlertName, alertName } from "./alerts.js";
+import type { PeerIncompatibleReason, PeerMisbehavedReason } from "./error-reasons.js";
+import { certificateErrorCode, receivedAlertCode } from "./error-codes.js";
+
+export type { PeerIncompatibleReason, PeerMisbehavedReason };
 
 /** A description code outside RFC 8446's registry, as a peer may send one. */
 export type UnknownAlertName = `alert(${number})`;
 
-export class TlsError extends Error {
+/** What every error fipstls throws has: a stable `code` to match on. */
+export abstract class FipstlsError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export abstract class TlsError extends FipstlsError {
   /** The alert this error is reported to the peer with; for AlertReceived, the alert the peer sent. */
   readonly alert: AlertName | UnknownAlertName;
   constructor(alert: AlertName | UnknownAlertName, message: string) {
     super(message);
     this.alert = alert;
-    this.name = new.target.name;
   }
   get alertCode(): number {
     const known = AlertDescription[this.alert as AlertName];
@@ -21,6 +36,7 @@ export class TlsError extends Error {
 
 /** The peer's bytes did not parse: bad lengths, truncated vectors, trailing data. */
 export class DecodeError extends TlsError {
+  readonly code = "ERR_FIPSTLS_DECODE_ERROR";
   constructor(message: string) {
     super("decode_error", message);
   }
@@ -28,8 +44,9 @@ export class DecodeError extends TlsError {
 
 /** The peer broke a protocol rule; `alert` says which class of rule. */
 export class PeerMisbehaved extends TlsError {
-  readonly reason: string;
-  constructor(reason: string, alert: AlertName = "illegal_parameter", detail?: string) {
+  readonly code = "ERR_FIPSTLS_PEER_MISBEHAVED";
+  readonly reason: PeerMisbehavedReason;
+  constructor(reason: PeerMisbehavedReason, alert: AlertName = "illegal_parameter", detail?: string) {
     super(alert, detail ? `${reason}: ${detail}` : reason);
     this.reason = reason;
   }
@@ -37,8 +54,9 @@ export class PeerMisbehaved extends TlsError {
 
 /** The peer is well-behaved but shares no acceptable parameters with us. */
 export class PeerIncompatible extends TlsError {
-  readonly reason: string;
-  constructor(reason: string, alert: AlertName = "handshake_failure", detail?: string) {
+  readonly code = "ERR_FIPSTLS_PEER_INCOMPATIBLE";
+  readonly reason: PeerIncompatibleReason;
+  constructor(reason: PeerIncompatibleReason, alert: AlertName = "handshake_failure", detail?: string) {
     super(alert, detail ? `${reason}: ${detail}` : reason);
     this.reason = reason;
   }
@@ -58,6 +76,10 @@ export class AlertReceived extends TlsError {
     this.description = description;
     this.level = level;
     this.fatal = fatal;
+  }
+  /** node:tls's code for the same received alert, e.g. ERR_SSL_TLSV1_ALERT_UNKNOWN_CA. */
+  get code(): string {
+    return receivedAlertCode(this.description);
   }
   get descriptionName(): string {
     return alertName(this.description);
@@ -89,7 +111,8 @@ export type CertificateErrorReason =
   | "UnknownRevocationStatus"
   | "ExpiredRevocationList";
 
-const CERTIFICATE_ALERT: Record<CertificateErrorReason, AlertName> = {
+/** The alert each certificate failure is reported with. */
+export const CERTIFICATE_ALERT: Readonly<Record<CertificateErrorReason, AlertName>> = {
   BadEncoding: "bad_certificate",
   UnknownIssuer: "unknown_ca",
   NotValidForName: "bad_certificate",
@@ -117,41 +140,52 @@ const CERTIFICATE_ALERT: Record<CertificateErrorReason, AlertName> = {
   ExpiredRevocationList: "unknown_ca",
 };
 
+/** Where in the presented chain a certificate failed: what makes node:tls's code for it exact. */
+export interface CertificatePlace {
+  /** Subject of the offending certificate, as a readable DN. */
+  readonly subject?: string;
+  /** Position in the presented chain (0 = leaf); absent for a trust anchor. */
+  readonly position?: number;
+  /** The certificate names itself as its issuer (a self-signed root or leaf). */
+  readonly selfIssued?: boolean;
+}
+
 export class InvalidCertificate extends TlsError {
   readonly reason: CertificateErrorReason;
+  /** node:tls's (OpenSSL's) code for the same failure, e.g. CERT_HAS_EXPIRED; else ERR_FIPSTLS_INVALID_CERTIFICATE. */
+  readonly code: string;
   /** Subject of the offending certificate, as a readable DN, where known. */
   readonly subject?: string;
   /** Position in the presented chain (0 = leaf), where known. */
   readonly position?: number;
-  constructor(reason: CertificateErrorReason, detail?: string, where?: { subject?: string; position?: number }) {
+  constructor(reason: CertificateErrorReason, detail?: string, where?: CertificatePlace) {
     const at = where?.subject !== undefined ? ` (certificate ${where.position ?? "?"}: ${where.subject})` : "";
     super(CERTIFICATE_ALERT[reason], `InvalidCertificate(${reason})${detail ? `: ${detail}` : ""}${at}`);
     this.reason = reason;
+    this.code = certificateErrorCode(reason, where ?? {});
     if (where?.subject !== undefined) this.subject = where.subject;
     if (where?.position !== undefined) this.position = where.position;
   }
 }
 
 /** A configuration that cannot be built; thrown at build time, never sent to a peer. */
-export class ConfigError extends Error {
+export class ConfigError extends FipstlsError {
+  readonly code = "ERR_FIPSTLS_CONFIG";
   readonly item?: string;
   constructor(message: string, item?: string) {
     super(message);
-    this.name = "ConfigError";
     if (item !== undefined) this.item = item;
   }
 }
 
 /** The local side misused the API (write after close, and so on). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
+export class UsageError extends FipstlsError {
+  readonly code = "ERR_FIPSTLS_USAGE";
 }
 
-/** The handshake did not finish within the configured time. */
+/** The handshake did not finish within the configured time (node:tls's code for it). */
 export class HandshakeTimeout extends TlsError {
+  readonly code = "ERR_TLS_HANDSHAKE_TIMEOUT";
   constructor(ms: number) {
     super("user_canceled", `handshake did not complete within ${ms} ms`);
   }

@@ -24,6 +24,7 @@ export {
   AlertReceived,
   ConfigError,
   DecodeError,
+  FipstlsError,
   HandshakeTimeout,
   InvalidCertificate,
   PeerIncompatible,
@@ -31,7 +32,10 @@ export {
   TlsError,
   UsageError,
   type CertificateErrorReason,
+  type PeerIncompatibleReason,
+  type PeerMisbehavedReason,
 } from "./errors.js";
+export { PEER_INCOMPATIBLE_REASONS, PEER_MISBEHAVED_REASONS } from "./error-reasons.js";
 export type { CipherSuiteName, SignatureSchemeName } from "./msgs/enums.js";
 export { decodePem, encodePem } from "./codec/pem.js";
 export * from "./verify/index.js";

@@ -120,7 +120,7 @@ m(
     await nodeTlsConnect(scope, { port: server.port, servername: "localhost", ca: pki.caPem });
     const anonymous: TLSSocket = (await server.nextConnection()).socket;
     assert.is(anonymous.authorized, false);
-    assert.is(anonymous.authorizationError, "NoCertificate");
+    assert.is(anonymous.authorizationError, "UNABLE_TO_GET_ISSUER_CERT");
     assert.equal(anonymous.getPeerCertificate(), {});
     await nodeTlsConnect(scope, { port: server.port, servername: "localhost", ca: pki.caPem, cert: ecdsa.certPem, key: ecdsa.keyPem });
     const known = (await server.nextConnection()).socket;

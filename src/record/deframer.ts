@@ -1,6 +1,6 @@
 // Cuts TLS records out of a byte stream, however TCP chunks it (1-byte feeds included). Buffering is
 // bounded: a header that announces an oversized record is refused before its body arrives.
-import { PeerMisbehaved, TlsError } from "../errors.js";
+import { PeerMisbehaved } from "../errors.js";
 import { ContentType } from "../msgs/enums.js";
 import { MAX_CIPHERTEXT, RECORD_HEADER } from "./limits.js";
 
@@ -41,7 +41,7 @@ export class Deframer {
       throw new PeerMisbehaved("UnknownContentType", "unexpected_message", `record type ${type}${this.sawRecord ? "" : " (is the peer speaking TLS?)"}`);
     }
     if ((version >> 8) !== 0x03) throw new PeerMisbehaved("InvalidRecordVersion", "protocol_version", `0x${version.toString(16)}`);
-    if (length > MAX_CIPHERTEXT) throw new TlsError("record_overflow", `record of ${length} bytes exceeds ${MAX_CIPHERTEXT}`);
+    if (length > MAX_CIPHERTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", `record of ${length} bytes exceeds ${MAX_CIPHERTEXT}`);
     if (this.buffered < RECORD_HEADER + length) return null;
     const all = this.take(RECORD_HEADER + length);
     this.sawRecord = true;

@@ -1,7 +1,7 @@
 // One direction of the record layer (Go's halfConn, rustls's RecordLayer): the current protection,
 // the sequence numbers under it, and the plaintext framing before any key is installed. It knows no
 // TLS version: the protection it is given does.
-import { PeerMisbehaved, TlsError } from "../errors.js";
+import { PeerMisbehaved } from "../errors.js";
 import { ContentType } from "../msgs/enums.js";
 import { type RawRecord, Deframer } from "./deframer.js";
 import { MAX_PLAINTEXT, RECORD_HEADER } from "./limits.js";
@@ -76,7 +76,7 @@ export class RecordReader {
     if (record.type === ContentType.ApplicationData) {
       return Promise.reject(new PeerMisbehaved("ApplicationDataBeforeHandshake", "unexpected_message"));
     }
-    if (record.fragment.length > MAX_PLAINTEXT) return Promise.reject(new TlsError("record_overflow", "plaintext record exceeds 2^14 bytes"));
+    if (record.fragment.length > MAX_PLAINTEXT) return Promise.reject(new PeerMisbehaved("RecordOverflow", "record_overflow", "plaintext record exceeds 2^14 bytes"));
     return Promise.resolve({ type: record.type, content: record.fragment });
   }
 }

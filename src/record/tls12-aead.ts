@@ -4,7 +4,7 @@
 // salt from the key block; ChaCha20-Poly1305 (RFC 7905) XORs the sequence number into a 12-byte IV.
 import type { Aead, AeadAlgorithm, CryptoProvider } from "../crypto/provider.js";
 import { AEAD_KEY_LENGTH } from "../crypto/provider.js";
-import { TlsError } from "../errors.js";
+import { PeerMisbehaved } from "../errors.js";
 import { MAX_PLAINTEXT, RECORDS_PER_KEY_LIMIT, RECORD_HEADER } from "./limits.js";
 import type { OpenedRecord, RecordProtection } from "./protection.js";
 
@@ -113,18 +113,18 @@ export class Tls12AeadProtection implements RecordProtection {
   }
 
   async open(recordHeader: Uint8Array, fragment: Uint8Array, seq: number): Promise<OpenedRecord> {
-    if (fragment.length > MAX_TLS12_CIPHERTEXT) throw new TlsError("record_overflow", "ciphertext exceeds 2^14+2048 bytes");
+    if (fragment.length > MAX_TLS12_CIPHERTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", "ciphertext exceeds 2^14+2048 bytes");
     // Too short to hold the explicit nonce and the tag: it cannot authenticate, which is what the alert says.
-    if (fragment.length < this.explicit + TAG_LENGTH) throw new TlsError("bad_record_mac", "ciphertext shorter than the explicit nonce and AEAD tag");
+    if (fragment.length < this.explicit + TAG_LENGTH) throw new PeerMisbehaved("BadRecordMac", "bad_record_mac", "ciphertext shorter than the explicit nonce and AEAD tag");
     const length = fragment.length - this.explicit - TAG_LENGTH;
     // The AEAD fixes the plaintext length, so an overlong record is refused before any decryption work.
-    if (length > MAX_PLAINTEXT) throw new TlsError("record_overflow", "plaintext exceeds 2^14 bytes");
+    if (length > MAX_PLAINTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", "plaintext exceeds 2^14 bytes");
     const type = recordHeader[0]!;
     // The version bytes are authenticated as the peer framed them; checking them is the handshake's business.
     const aad = additionalData(seq, type, recordHeader[1]!, recordHeader[2]!, length);
     const nonce = this.nonce(seq, this.explicit > 0 ? fragment.subarray(0, this.explicit) : undefined);
     const content = await this.aead.open(nonce, aad, fragment.subarray(this.explicit));
-    if (content === null) throw new TlsError("bad_record_mac", "record authentication failed");
+    if (content === null) throw new PeerMisbehaved("BadRecordMac", "bad_record_mac", "record authentication failed");
     return { type, content };
   }
 }

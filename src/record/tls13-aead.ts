@@ -1,7 +1,7 @@
 // TLS 1.3 record protection (RFC 8446 section 5.2, 5.3): per-record nonce from the static IV and the
 // sequence number, the record header as AAD, and the content type hidden inside the ciphertext.
 import type { Aead, AeadAlgorithm, CryptoProvider } from "../crypto/provider.js";
-import { PeerMisbehaved, TlsError } from "../errors.js";
+import { PeerMisbehaved } from "../errors.js";
 import { ContentType } from "../msgs/enums.js";
 import { MAX_CIPHERTEXT, MAX_INNER_PLAINTEXT, RECORD_HEADER, RECORDS_PER_KEY_LIMIT } from "./limits.js";
 import type { OpenedRecord, RecordProtection } from "./protection.js";
@@ -58,11 +58,11 @@ export class Tls13AeadProtection implements RecordProtection {
     if (recordHeader[0] !== ContentType.ApplicationData) {
       throw new PeerMisbehaved("UnprotectedRecordAfterKeyChange", "unexpected_message", `content type ${recordHeader[0]}`);
     }
-    if (fragment.length > MAX_CIPHERTEXT) throw new TlsError("record_overflow", "ciphertext too long");
-    if (fragment.length < TAG_LENGTH + 1) throw new TlsError("bad_record_mac", "ciphertext shorter than the AEAD tag");
+    if (fragment.length > MAX_CIPHERTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", "ciphertext too long");
+    if (fragment.length < TAG_LENGTH + 1) throw new PeerMisbehaved("BadRecordMac", "bad_record_mac", "ciphertext shorter than the AEAD tag");
     const inner = await this.aead.open(nonceFor(this.iv, seq), recordHeader, fragment);
-    if (inner === null) throw new TlsError("bad_record_mac", "record authentication failed");
-    if (inner.length > MAX_INNER_PLAINTEXT) throw new TlsError("record_overflow", "inner plaintext exceeds 2^14+1 bytes");
+    if (inner === null) throw new PeerMisbehaved("BadRecordMac", "bad_record_mac", "record authentication failed");
+    if (inner.length > MAX_INNER_PLAINTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", "inner plaintext exceeds 2^14+1 bytes");
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;
     if (end < 0) throw new PeerMisbehaved("NoContentType", "unexpected_message", "record is all padding");

@@ -7,7 +7,7 @@ import type { ClientHelloState } from "../handshake/client-hello.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { peerVerification } from "../config/common.js";
 import { equalBytes } from "../codec/bytes.js";
-import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
+import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType } from "../msgs/enums.js";
 import { type Extensions, decodeAlpn } from "../msgs/extensions.js";
 import { type HandshakeMessage, frameHandshake } from "../msgs/handshake.js";
@@ -252,7 +252,7 @@ async function readTicket(ctx: HandshakeContext, transcript: Transcript): Promis
 async function readServerFinished(ctx: HandshakeContext, config: ClientConfig, suite: Tls12Suite, master: Uint8Array, transcript: Transcript): Promise<void> {
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await verifyData(config.provider, suite.hash, master, "server finished", await transcript.hash());
-  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "server Finished does not verify");
+  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "server Finished does not verify");
   transcript.add(finMsg.raw);
 }
 

@@ -8,7 +8,7 @@ import type { HandshakeContext, HandshakeResult } from "../handshake/context.js"
 import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js";
 import { peerVerification } from "../config/common.js";
 import { equalBytes } from "../codec/bytes.js";
-import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
+import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, SignalingSuite } from "../msgs/enums.js";
 import { type Extension, decodeU16List, encodeAlpn } from "../msgs/extensions.js";
 import { type HandshakeMessage, decodeCertificateVerify, frameHandshake } from "../msgs/handshake.js";
@@ -187,7 +187,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await verifyData(p, c.suite.hash, master, "client finished", await transcript.hash());
-  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
+  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
 
   // Only now, with the client's Finished verified, is there a session worth keeping.
@@ -270,7 +270,7 @@ async function resumeServerTls12(ctx: HandshakeContext, config: ServerConfig, ch
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await verifyData(p, suite.hash, master, "client finished", await transcript.hash());
-  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
+  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
   return {
     info: {
       version: "TLSv1.2",

@@ -3,7 +3,7 @@
 // (the TLS 1.3 binding of curve to scheme does not apply).
 import type { CryptoProvider, SigningKey } from "../crypto/provider.js";
 import { describeSpki } from "../crypto/keyinfo.js";
-import { PeerMisbehaved, TlsError } from "../errors.js";
+import { PeerMisbehaved } from "../errors.js";
 import { type SchemeInfo, schemeById } from "../suites/signature-schemes.js";
 import type { Tls12Suite } from "../suites/cipher-suites.js";
 
@@ -41,7 +41,7 @@ export async function verifyTls12Signature(
     throw new PeerMisbehaved("UnsupportedCertificateKey", "bad_certificate");
   }
   if (!tls12SchemeFitsKey(scheme, keyType)) throw new PeerMisbehaved("SignatureSchemeDoesNotMatchKey", "illegal_parameter", `${what}: ${scheme.name} with a ${keyType} key`);
-  if (!(await provider.verify(scheme.algorithm, leafSpki, data, signature))) throw new TlsError("decrypt_error", `BadSignature: ${what} (${scheme.name}) does not verify`);
+  if (!(await provider.verify(scheme.algorithm, leafSpki, data, signature))) throw new PeerMisbehaved("BadSignature", "decrypt_error", `${what} (${scheme.name}) does not verify`);
   return scheme;
 }
 

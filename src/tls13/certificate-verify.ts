@@ -1,7 +1,7 @@
 // CertificateVerify signing input and checks (RFC 8446 section 4.4.3).
 import type { CryptoProvider, SigningKey } from "../crypto/provider.js";
 import { concat, utf8 } from "../codec/bytes.js";
-import { PeerMisbehaved, TlsError } from "../errors.js";
+import { PeerMisbehaved } from "../errors.js";
 import { describeSpki } from "../crypto/keyinfo.js";
 import { type SchemeInfo, schemeById } from "../suites/signature-schemes.js";
 
@@ -39,6 +39,6 @@ export async function verifyCertificateVerify(
     throw new PeerMisbehaved("SignatureSchemeDoesNotMatchKey", "illegal_parameter", `${scheme.name} with a ${key.type}${key.curve ? ` ${key.curve}` : ""} key`);
   }
   const ok = await provider.verify(scheme.algorithm, leafSpki, signedContent(side, transcriptHash), signature);
-  if (!ok) throw new TlsError("decrypt_error", `BadSignature: ${side} CertificateVerify (${scheme.name}) does not verify`);
+  if (!ok) throw new PeerMisbehaved("BadSignature", "decrypt_error", `${side} CertificateVerify (${scheme.name}) does not verify`);
   return scheme;
 }

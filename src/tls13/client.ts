@@ -3,7 +3,7 @@ import type { ClientConfig } from "../config/client.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { type ClientHelloState, sendClientHello } from "../handshake/client-hello.js";
 import { equalBytes } from "../codec/bytes.js";
-import { DecodeError, PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
+import { DecodeError, PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
 import { type Extensions, decodeAlpn, decodeCookie, decodeExtension, decodeKeyShareServer, decodeU16 } from "../msgs/extensions.js";
 import { type ServerHello, decodeServerHello } from "../msgs/hello.js";
@@ -138,7 +138,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   // Server Finished
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash());
-  if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "server Finished does not verify");
+  if (!equalBytes(finMsg.body, expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "server Finished does not verify");
   transcript.add(finMsg.raw);
 
   const app = await schedule.applicationSecrets(await transcript.hash());

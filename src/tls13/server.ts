@@ -5,7 +5,7 @@ import { peerVerification } from "../config/common.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js";
 import { equalBytes } from "../codec/bytes.js";
-import { PeerIncompatible, PeerMisbehaved, TlsError } from "../errors.js";
+import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
 import {
   type Extension,
@@ -50,7 +50,7 @@ interface Choice {
   readonly serverName: string | null;
 }
 
-function required(ch: ClientHello, type: number, name: string): Uint8Array {
+function required(ch: ClientHello, type: number, name: "SignatureAlgorithms" | "SupportedGroups" | "KeyShare"): Uint8Array {
   const data = ch.extensions.get(type);
   if (data === undefined) throw new PeerMisbehaved(`Missing${name}`, "missing_extension", `ClientHello lacks ${name}`);
   return data;
@@ -185,7 +185,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   const peerCertificates = psk !== null ? psk.state.peerCertificates : config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash());
-  if (!equalBytes(finMsg.body, expected)) throw new TlsError("decrypt_error", "client Finished does not verify");
+  if (!equalBytes(finMsg.body, expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
   await ctx.installReadProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret), "client Finished");
 

@@ -19,6 +19,7 @@ export type Purpose = "serverAuth" | "clientAuth";
 export function fail(reason: CertificateErrorReason, detail: string, at: Placed): InvalidCertificate {
   return new InvalidCertificate(reason, detail, {
     subject: at.cert.subject,
+    selfIssued: isSelfIssued(at.cert),
     ...(at.position !== undefined ? { position: at.position } : {}),
   });
 }

@@ -132,7 +132,7 @@ function openTcp(o: ConnectOptions, host: string): net.Socket {
 }
 
 const verificationDisabled = (): Error =>
-  Object.assign(new Error("certificate verification is disabled (dangerouslyDisableCertificateVerification)"), { code: "VerificationDisabled" });
+  Object.assign(new Error("certificate verification is disabled (dangerouslyDisableCertificateVerification)"), { code: "ERR_FIPSTLS_VERIFICATION_DISABLED" });
 
 /** The checks after the handshake: verification in "record" mode, then the caller's checkServerIdentity. */
 function serverAuthorization(config: ClientConfig, mode: VerifyMode, serverName: string, o: ConnectOptions): Authorize {

@@ -1,7 +1,6 @@
 // What a handshake negotiated, in the shapes node:tls's TLSSocket accessors return (cipher objects,
 // ephemeral key info, authorizationError codes, session tickets), and their argument checks.
 import type { NegotiatedInfo } from "../../handshake/info.js";
-import { InvalidCertificate } from "../../errors.js";
 import { decodeSession } from "../../session/session.js";
 import { suiteByName } from "../../suites/cipher-suites.js";
 
@@ -39,9 +38,8 @@ export function ephemeralKeyInfo(info: NegotiatedInfo): EphemeralKeyInfo {
   return known ? { ...known } : { type: info.group, size: 0 };
 }
 
-/** node:tls puts an OpenSSL code in authorizationError; ours is the check's name, else the error's code. */
+/** node:tls puts its (OpenSSL's) code in authorizationError: so do we; the precise check stays in authorizationFailure.reason. */
 export function authorizationErrorCode(err: Error): string {
-  if (err instanceof InvalidCertificate) return err.reason;
   const code = (err as { code?: unknown }).code;
   return typeof code === "string" ? code : err.message;
 }

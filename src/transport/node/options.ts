@@ -151,7 +151,7 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
   key: "The client certificate's private key: PEM (PKCS#8, SEC1, PKCS#1) or DER PKCS#8; one key. Encrypted keys are not supported.",
   ...COMMON_DOC,
   rejectUnauthorized:
-    "Default true: a certificate that fails verification or checkServerIdentity fails the connection with the named error. false: verification still runs; a failure is recorded (authorized=false, authorizationError = the reason, e.g. \"UnknownIssuer\", authorizationFailure = the error) and the connection proceeds, as in node:tls.",
+    "Default true: a certificate that fails verification or checkServerIdentity fails the connection with the named error. false: verification still runs; a failure is recorded (authorized=false, authorizationError = node:tls's code for it, e.g. \"UNABLE_TO_VERIFY_LEAF_SIGNATURE\", authorizationFailure = the error, whose reason names the exact check, e.g. \"UnknownIssuer\") and the connection proceeds, as in node:tls.",
   checkServerIdentity:
     "(hostname, cert) => Error | undefined, called after fipstls's own checks (chain, name, policy) have passed, in addition to them, never instead (node:tls calls it instead of its name check). An Error it returns or throws fails the connection like a verification failure.",
   session:
@@ -165,7 +165,7 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
   keepAlive: "Passed to net.connect.",
   keepAliveInitialDelay: "Passed to net.connect.",
   dangerouslyDisableCertificateVerification:
-    "fipstls: accept any server certificate; no verification runs (authorized=false, authorizationError \"VerificationDisabled\"). Removes server authentication entirely: for throwaway tests only.",
+    "fipstls: accept any server certificate; no verification runs (authorized=false, authorizationError \"ERR_FIPSTLS_VERIFICATION_DISABLED\"). Removes server authentication entirely: for throwaway tests only.",
 };
 
 /** Every option createServer() accepts, with what it means in fipstls. */
@@ -177,7 +177,7 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
   requestCert:
     "Ask clients for a certificate, verified against ca. With rejectUnauthorized (default true) a client without one is refused.",
   rejectUnauthorized:
-    "Only meaningful with requestCert. false: a client without a certificate is accepted with authorized=false and authorizationError \"NoCertificate\"; a certificate that is sent is still verified and a bad one ends the handshake (node:tls would accept it with authorized=false).",
+    "Only meaningful with requestCert. false: a client without a certificate is accepted with authorized=false and authorizationError \"UNABLE_TO_GET_ISSUER_CERT\" (node:tls's code; authorizationFailure.reason \"NoCertificate\"); a certificate that is sent is still verified and a bad one ends the handshake (node:tls would accept it with authorized=false).",
   SNICallback:
     "(servername, cb) called when a client sends SNI; cb(null, ctx) with ctx from createSecureContext({cert, key[, ca]}) or such a plain object (built once per object and reused), or cb(null) for the default; cb(err) refuses the client. node:tls SecureContext objects cannot be used.",
   noDelay: "Default true: accepted sockets get TCP_NODELAY, so that no handshake flight waits on a delayed ACK.",
