@@ -38,6 +38,7 @@ export {
 export { PEER_INCOMPATIBLE_REASONS, PEER_MISBEHAVED_REASONS } from "./error-reasons.js";
 export type { CipherSuiteName, SignatureSchemeName } from "./msgs/enums.js";
 export { decodePem, encodePem } from "./codec/pem.js";
+export { TICKET_KEYS_LENGTH, TicketKeys } from "./session/ticket-keys.js";
 export * from "./verify/index.js";
 export type { TrustAnchors } from "./verify/trust.js";
 export { accept, upgrade, type AcceptOptions, type ByteStreamPair, type TlsStreams, type UpgradeOptions } from "./transport/web/streams.js";
