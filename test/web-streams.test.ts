@@ -11,6 +11,7 @@ import { HandshakeTimeout, InvalidCertificate } from "../src/errors.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { PROVIDERS } from "./_providers.js";
 import { policyByName } from "../src/policy/policies.js";
+import { Pki } from "./pki.js";
 
 const pki = await makeThrowawayPki();
 const stranger = await makeThrowawayPki();
@@ -129,6 +130,52 @@ for (const [pname, provider] of PROVIDERS) {
       const bad = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, ALPNProtocols: ["http/1.1"] });
       const err = await new Promise<Error>((resolve) => bad.once("error", resolve));
       assert.match(err.message, /no application protocol|alert number 120/i);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  t("accept() chooses the certificate by the client's SNI (selectOptions); a silent client times out", async () => {
+    const names = new Pki();
+    const root = names.root({ cn: "sni root" });
+    const leaves = { "a.example": names.issue(root, { dns: ["a.example"] }), "b.example": names.issue(root, { dns: ["b.example"] }) };
+    const seen: (string | null)[] = [];
+    const server = net.createServer((socket) => {
+      const conn = accept(webPair(socket), {
+        provider,
+        certificateChain: pki.certPem,
+        privateKey: pki.keyPem,
+        handshakeTimeout: 300,
+        selectOptions: (name) => {
+          seen.push(name);
+          const leaf = leaves[name as keyof typeof leaves];
+          return leaf ? { certificateChain: leaf.pem, privateKey: leaf.key.pem } : undefined;
+        },
+      });
+      conn.handshake.then(async () => {
+        const w = conn.writable.getWriter();
+        await w.write(new TextEncoder().encode("hi"));
+        await w.close();
+      }, () => socket.destroy());
+    });
+    const port = await listen(server);
+    try {
+      for (const name of ["a.example", "b.example"]) {
+        const client = tls.connect({ host: "127.0.0.1", port, servername: name, ca: root.pem });
+        await new Promise<void>((resolve, reject) => client.once("secureConnect", resolve).once("error", reject));
+        assert.equal(client.getPeerCertificate().subjectaltname, `DNS:${name}`);
+        client.destroy();
+      }
+      // Without SNI (an IP literal), the default certificate.
+      const plain = tls.connect({ host: "127.0.0.1", port, ca: pki.caPem });
+      await new Promise<void>((resolve, reject) => plain.once("secureConnect", resolve).once("error", reject));
+      assert.is(plain.authorized, true);
+      plain.destroy();
+      assert.equal(seen, ["a.example", "b.example", null]);
+      // A client that connects and says nothing is bounded by the handshake timeout, name choice included.
+      const silent = await connectTcp(port);
+      const closed = await Promise.race([new Promise<string>((r) => silent.once("close", () => r("closed"))), new Promise<string>((r) => setTimeout(() => r("still open"), 3000))]);
+      assert.is(closed, "closed");
     } finally {
       await new Promise((r) => server.close(r));
     }

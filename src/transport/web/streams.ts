@@ -12,6 +12,7 @@ import { TRANSPORT_INPUT_BACKLOG } from "../../config/limits.js";
 import { HandshakeTimeout } from "../../errors.js";
 import { type AuditReport, auditConnection } from "../../../compliance/audit.js";
 import { webcryptoProvider } from "../../../providers/webcrypto/index.js";
+import { ClientHelloPeek } from "../../handshake/client-hello-peek.js";
 
 export interface ByteStreamPair {
   readonly readable: ReadableStream<Uint8Array>;
@@ -34,7 +35,19 @@ interface StreamOptions {
 }
 
 export type UpgradeOptions = Omit<ClientOptions, "provider"> & StreamOptions;
-export type AcceptOptions = Omit<ServerOptions, "provider"> & StreamOptions;
+
+/** Server options that may differ by the name a client asks for (SNI): the certificate above all. */
+export type PerNameOptions = Partial<Omit<ServerOptions, "provider">>;
+
+export type AcceptOptions = Omit<ServerOptions, "provider"> &
+  StreamOptions & {
+    /**
+     * Called with the server name from the client's ClientHello (null without one) before the handshake
+     * runs; what it returns replaces those options for this connection (e.g. another certificateChain
+     * and privateKey). A rejection fails the connection. Bounded by the handshake timeout.
+     */
+    selectOptions?: (serverName: string | null) => PerNameOptions | undefined | Promise<PerNameOptions | undefined>;
+  };
 
 /** Runs a TLS client over `transport`; the returned streams carry plaintext. */
 export function upgrade(transport: ByteStreamPair, options: UpgradeOptions): TlsStreams {
@@ -46,9 +59,18 @@ export function upgrade(transport: ByteStreamPair, options: UpgradeOptions): Tls
 
 /** Runs a TLS server over `transport` (one accepted connection). */
 export function accept(transport: ByteStreamPair, options: AcceptOptions): TlsStreams {
-  return wrap(transport, options.handshakeTimeout, async (callbacks) => {
+  const { selectOptions, ...base } = options;
+  return wrap(transport, options.handshakeTimeout, async (callbacks, readAhead) => {
     const provider = options.provider ?? (await webcryptoProvider());
-    return new ServerConnection(await buildServerConfig({ ...options, provider }), callbacks);
+    let chosen: PerNameOptions | undefined;
+    if (selectOptions !== undefined) {
+      // The name comes from the ClientHello itself, read ahead and replayed to the connection.
+      const peek = new ClientHelloPeek();
+      let result = peek.push(new Uint8Array(0));
+      while (!result.done) result = peek.push(await readAhead());
+      chosen = await selectOptions(result.serverName);
+    }
+    return new ServerConnection(await buildServerConfig({ ...base, ...chosen, provider }), callbacks);
   });
 }
 
@@ -62,9 +84,28 @@ const OWN_OUTPUT_LIMIT = 64 * 1024;
 /** The most bytes `n` plaintext bytes take as TLS records (RFC 8446 5.2: at most 256 more per 2^14). */
 const asRecords = (n: number): number => n + Math.ceil(n / 16384) * 256;
 
-function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (callbacks: ConnectionCallbacks) => Promise<ClientConnection | ServerConnection>): TlsStreams {
+/** Reads the next chunk of the peer's bytes before the connection exists (null at the end); the connection gets them all. */
+type ReadAhead = () => Promise<Uint8Array | null>;
+
+function wrap(
+  transport: ByteStreamPair,
+  timeoutMs: number | undefined,
+  make: (callbacks: ConnectionCallbacks, readAhead: ReadAhead) => Promise<ClientConnection | ServerConnection>,
+): TlsStreams {
   const writer = transport.writable.getWriter();
   const reader = transport.readable.getReader();
+  const early: Uint8Array[] = [];
+  let earlyEnd = false;
+  const readAhead: ReadAhead = async () => {
+    if (earlyEnd) return null;
+    const { value, done } = await reader.read();
+    if (done) {
+      earlyEnd = true;
+      return null;
+    }
+    early.push(value);
+    return value;
+  };
   let plaintext!: ReadableStreamDefaultController<Uint8Array>;
   // The pump waits here while the application's readable is full, so the network is read only as fast as the application reads.
   let resumePump: (() => void) | null = null;
@@ -127,17 +168,34 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
       resumeAfterInput = null;
       r?.();
     },
+  }, readAhead);
+  // The core reads no clock; the transport bounds the handshake, and with it the config's choice by name.
+  const limit = timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (limit > 0) {
+      timer = setTimeout(() => {
+        const err = new HandshakeTimeout(limit);
+        void conn.then((c) => c.destroy(), () => undefined);
+        failAll(err);
+        reject(err);
+      }, limit);
+    }
   });
+  expired.catch(() => undefined);
 
   conn.catch((e: unknown) => {
+    clearTimeout(timer);
     // A config that cannot be built fails both directions, like a failed handshake.
     plaintext.error(e);
     void writer.abort(e).catch(() => undefined);
     void reader.cancel(e).catch(() => undefined);
   });
-  const handshake = conn.then(async (c) => {
+  const handshake = Promise.race([conn, expired]).then(async (c) => {
     c.start();
     void (async () => {
+      for (const bytes of early) c.receive(bytes);
+      if (earlyEnd) return c.receiveEnd();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return c.receiveEnd();
@@ -155,19 +213,6 @@ function wrap(transport: ByteStreamPair, timeoutMs: number | undefined, make: (c
         plaintext.error(e);
       } catch {
         // already closed
-      }
-    });
-    // The core reads no clock; the transport bounds the handshake.
-    const limit = timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      if (limit > 0) {
-        timer = setTimeout(() => {
-          const err = new HandshakeTimeout(limit);
-          c.destroy();
-          failAll(err);
-          reject(err);
-        }, limit);
       }
     });
     try {
