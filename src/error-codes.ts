@@ -1,21 +1,22 @@
 // node:tls's codes for failures it shares with fipstls, so that code written against node:tls keeps
-// matching: a received alert is OpenSSL's reason for it (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE, …),
+// matching: a received alert is OpenSSL's reason for it (ERR_SSL_SSL/TLS_ALERT_HANDSHAKE_FAILURE, …,
+// as Node 22 and 24 with OpenSSL 3.5 name them; Node 20's OpenSSL 3.0 said SSLV3_ALERT_ where 3.5 says SSL/TLS_ALERT_),
 // a certificate check is OpenSSL's verify error (CERT_HAS_EXPIRED, …) or node's own
 // (ERR_TLS_CERT_ALTNAME_INVALID). Checks OpenSSL does not make keep a fipstls code.
 import type { CertificateErrorReason, CertificatePlace } from "./errors.js";
 import { AlertDescription, type AlertName } from "./alerts.js";
 
-/** OpenSSL names each alert reason after the version that defined the alert. */
+/** OpenSSL's reason for each alert, uppercased as node turns it into a code. */
 const ALERT_REASON: Partial<Record<AlertName, string>> = {
-  unexpected_message: "SSLV3_ALERT_UNEXPECTED_MESSAGE",
-  bad_record_mac: "SSLV3_ALERT_BAD_RECORD_MAC",
-  handshake_failure: "SSLV3_ALERT_HANDSHAKE_FAILURE",
-  bad_certificate: "SSLV3_ALERT_BAD_CERTIFICATE",
-  unsupported_certificate: "SSLV3_ALERT_UNSUPPORTED_CERTIFICATE",
-  certificate_revoked: "SSLV3_ALERT_CERTIFICATE_REVOKED",
-  certificate_expired: "SSLV3_ALERT_CERTIFICATE_EXPIRED",
-  certificate_unknown: "SSLV3_ALERT_CERTIFICATE_UNKNOWN",
-  illegal_parameter: "SSLV3_ALERT_ILLEGAL_PARAMETER",
+  unexpected_message: "SSL/TLS_ALERT_UNEXPECTED_MESSAGE",
+  bad_record_mac: "SSL/TLS_ALERT_BAD_RECORD_MAC",
+  handshake_failure: "SSL/TLS_ALERT_HANDSHAKE_FAILURE",
+  bad_certificate: "SSL/TLS_ALERT_BAD_CERTIFICATE",
+  unsupported_certificate: "SSL/TLS_ALERT_UNSUPPORTED_CERTIFICATE",
+  certificate_revoked: "SSL/TLS_ALERT_CERTIFICATE_REVOKED",
+  certificate_expired: "SSL/TLS_ALERT_CERTIFICATE_EXPIRED",
+  certificate_unknown: "SSL/TLS_ALERT_CERTIFICATE_UNKNOWN",
+  illegal_parameter: "SSL/TLS_ALERT_ILLEGAL_PARAMETER",
   record_overflow: "TLSV1_ALERT_RECORD_OVERFLOW",
   unknown_ca: "TLSV1_ALERT_UNKNOWN_CA",
   access_denied: "TLSV1_ALERT_ACCESS_DENIED",
