@@ -1,5 +1,5 @@
 // The `fipstls` command: demo, serve, connect.
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { AddressInfo } from "node:net";
 import { connect, createServer, nodeProvider, resolveProvider, scan, type ProviderOption, type TLSSocket } from "../src/node.js";
@@ -19,8 +19,8 @@ import { startRelay } from "./relay.js";
 
 const USAGE = `usage:
   fipstls demo
-  fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo] [--policy P] [--handshake-timeout MS]
-  fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P] [--handshake-timeout MS]
+  fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo] [--policy P] [--handshake-timeout MS] [--keylog FILE]
+  fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P] [--handshake-timeout MS] [--keylog FILE]
   fipstls audit [--policy P] [--provider node|webcrypto] [--cert C [--key K]] [--format text|json|md] [--fips-certificate #N]
   fipstls scan host:port [--policy P] [--servername N] [--ca F] [--timeout MS] [--format text|json|md]
   fipstls relay --listen host:port --allow host:port [--allow host:port ...] [--origin URL ...] [--max-connections N] [--max-message BYTES] [--idle-timeout MS] [--upgrade-timeout MS] [--max-pending N]
@@ -29,6 +29,8 @@ const USAGE = `usage:
   --allow-non-fips-provider  with --policy fips-140-3 or cnsa: run even if the provider does not attest FIPS mode
   --fips-certificate #N      audit: the CMVP certificate of the OpenSSL FIPS provider you deploy, recorded as user-asserted
   --handshake-timeout MS     serve, connect: give up on a handshake after MS milliseconds (default ${DEFAULT_HANDSHAKE_TIMEOUT_MS})
+  --keylog FILE              serve, connect: append the connections' secrets to FILE (SSLKEYLOGFILE format, for
+                             Wireshark); whoever reads FILE can decrypt them, and their audits say so
   audit and scan exit 0 when compliant, 1 when not, 2 on error`;
 
 class UsageFailure extends Error {}
@@ -47,7 +49,15 @@ function policyOptions(values: { policy?: string; "allow-non-fips-provider"?: bo
   };
 }
 
-const HANDSHAKE_TIMEOUT_OPTION = { "handshake-timeout": { type: "string" } } as const;
+const HANDSHAKE_TIMEOUT_OPTION = { "handshake-timeout": { type: "string" }, keylog: { type: "string" } } as const;
+
+/** Appends key log lines to `file` (readable by its owner only), saying on stderr what that means. */
+function keyLogTo(file: string | undefined): ((line: Buffer) => void) | null {
+  if (file === undefined) return null;
+  const out = createWriteStream(file, { flags: "a", mode: 0o600 });
+  console.error(`fipstls: logging TLS secrets to ${file}: anyone who can read it can decrypt these connections`);
+  return (line) => void out.write(line);
+}
 
 function handshakeTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_HANDSHAKE_TIMEOUT_MS;
@@ -162,6 +172,8 @@ async function serve(argv: string[]): Promise<void> {
     if (values.echo) echoConnection(socket);
     else httpConnection(socket);
   });
+  const keyLog = keyLogTo(values.keylog);
+  if (keyLog) server.on("keylog", keyLog);
   await server.ready();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -189,6 +201,8 @@ async function connectCommand(argv: string[]): Promise<void> {
     ...(alpnList(values.alpn) ? { ALPNProtocols: alpnList(values.alpn)! } : {}),
     handshakeTimeout: timeout,
   });
+  const keyLog = keyLogTo(values.keylog);
+  if (keyLog) socket.on("keylog", keyLog);
   const response = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     socket.on("secureConnect", () => {

@@ -3,7 +3,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { connect as netConnect, createServer as netServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -151,6 +151,24 @@ t("serve --echo returns every byte", async () => {
     // s_client -quiet never exits on its own: wait for the echo, then stop it.
     const client = await start("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-CAfile", ca, "-servername", "localhost", "-quiet", "-tls1_3"], /echo me please/, "echo me please\n");
     await stop(client.child);
+  } finally {
+    await stop(server.child);
+  }
+});
+
+t("serve --keylog appends the lines s_client -keylogfile writes for the same connection, and warns", async () => {
+  const port = await freePort();
+  const ours = join(dir, "serve-keylog.txt");
+  const theirs = join(dir, "s_client-keylog.txt");
+  const server = await start(process.execPath, [CLI, "serve", "--cert", cert, "--key", key, "--port", String(port), "--echo", "--keylog", ours], /serving on/);
+  try {
+    assert.match(server.output(), /logging TLS secrets to .*anyone who can read it can decrypt/);
+    const client = await start("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-CAfile", ca, "-servername", "localhost", "-quiet", "-tls1_3", "-keylogfile", theirs], /log me/, "log me\n");
+    await stop(client.child);
+    const lines = (f: string): string[] => readFileSync(f, "utf8").split("\n").filter((l) => /^[A-Z_0-9]+ [0-9a-f]+ [0-9a-f]+$/.test(l)).sort();
+    assert.is(lines(ours).length, 5);
+    assert.equal(lines(ours), lines(theirs));
+    assert.is(statSync(ours).mode & 0o777, 0o600);
   } finally {
     await stop(server.child);
   }
