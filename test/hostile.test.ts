@@ -8,13 +8,15 @@ import { buildClientConfig } from "../src/config/client.js";
 import { ServerConnection } from "../src/conn/server.js";
 import { ClientConnection } from "../src/conn/client.js";
 import type { Connection } from "../src/conn/connection.js";
+import { concat } from "../src/codec/bytes.js";
 import { Writer } from "../src/codec/writer.js";
 import { frameHandshake } from "../src/msgs/handshake.js";
 import { encodeClientHello } from "../src/msgs/hello.js";
 import { type Extension, encodeKeyShareClient, encodeSupportedVersionsClient, encodeU16List } from "../src/msgs/extensions.js";
 import { TlsError } from "../src/errors.js";
 import { nodeProvider } from "../providers/node/index.js";
-import { rejection } from "./_pair.js";
+import { rejection, until } from "./_pair.js";
+import { record } from "./_tamper.js";
 
 const provider = nodeProvider();
 const pki = await makeThrowawayPki();
@@ -26,9 +28,9 @@ interface Scripted {
   sent: Uint8Array[];
 }
 
-function scriptedServer(): Scripted {
+function scriptedServer(config = serverConfig): Scripted {
   const sent: Uint8Array[] = [];
-  const conn = new ServerConnection(serverConfig, { transmit: (b) => void sent.push(b) });
+  const conn = new ServerConnection(config, { transmit: (b) => void sent.push(b) });
   conn.start();
   return { conn, sent };
 }
@@ -39,12 +41,17 @@ function lastPlainAlert(sent: Uint8Array[]): number | undefined {
   return last && last[0] === 21 ? last[6] : undefined;
 }
 
-const record = (type: number, body: Uint8Array): Uint8Array => new Writer().u8(type).u16(0x0303).vec16(body).finish();
 
-async function clientHello(extensions: Extension[]): Promise<Uint8Array> {
-  const body = encodeClientHello({ random: provider.random(32), legacySessionId: new Uint8Array(0), cipherSuites: [0x1301], extensions });
-  return record(22, frameHandshake(1, body));
+async function clientHello(extensions: Extension[], random = provider.random(32)): Promise<Uint8Array> {
+  const message = frameHandshake(1, encodeClientHello({ random, legacySessionId: new Uint8Array(0), cipherSuites: [0x1301], extensions }));
+  // Records carry at most 2^14 bytes (RFC 8446 5.1): a large hello spans several.
+  const records: Uint8Array[] = [];
+  for (let at = 0; at < message.length; at += 16384) records.push(record(22, message.subarray(at, at + 16384)));
+  return concat(...records);
 }
+
+/** The handshake types of the plaintext handshake records the server sent (its ServerHello or HelloRetryRequest). */
+const plainHandshakeTypes = (sent: Uint8Array[]): number[] => sent.filter((r) => r[0] === 22).map((r) => r[5]!);
 
 const share = await provider.keyShare("secp256r1");
 const fullExtensions = (): Extension[] => [
@@ -139,6 +146,62 @@ t("a peer alert ends the handshake with AlertReceived naming it", async () => {
   s.conn.receive(record(21, new Uint8Array([2, 40])));
   const e = await rejection(s.conn.handshake);
   assert.match(e.message, /handshake_failure/);
+});
+
+t("a ClientHello with legacy_version 0x0300 is protocol_version, even offering TLS 1.3 (RFC 8446 D.5)", async () => {
+  const s = scriptedServer();
+  const hello = await clientHello(fullExtensions());
+  hello.set([3, 0], 9); // record header (5) and handshake header (4), then legacy_version
+  s.conn.receive(hello);
+  const e = (await rejection(s.conn.handshake)) as TlsError;
+  assert.is(e.alert, "protocol_version");
+  assert.match(e.message, /InvalidLegacyVersion/);
+  assert.is(lastPlainAlert(s.sent), 70);
+});
+
+/** A thousand extensions of unassigned types with random payloads, in random order. */
+function unknownExtensions(): Extension[] {
+  const list: Extension[] = [];
+  for (let i = 0; i < 1000; i++) list.push({ type: 0x4000 + i * 7, data: provider.random(i % 17) });
+  return list.sort(() => (provider.random(1)[0]! & 1 ? 1 : -1));
+}
+
+t("very large but legal ClientHellos are answered: 32,000 signature algorithms, 1,000 unknown extensions", async () => {
+  const huge = Array.from({ length: 32000 }, (_, i) => (i === 31999 ? 0x0403 : 0xfe00 + (i % 256)));
+  const unknown = unknownExtensions();
+  for (const extensions of [
+    fullExtensions().map((e) => (e.type === 13 ? { type: 13, data: encodeU16List(huge) } : e)),
+    [...unknown.slice(0, 500), ...fullExtensions(), ...unknown.slice(500)],
+  ]) {
+    const s = scriptedServer();
+    s.conn.receive(await clientHello(extensions));
+    await until(() => s.sent.length > 0, 5000, "the server's answer");
+    assert.equal(plainHandshakeTypes(s.sent), [2], `a ServerHello, no alert: ${s.conn.failure?.message}`);
+    assert.is(s.conn.failure, null);
+    s.conn.destroy();
+  }
+});
+
+t("...also across a HelloRetryRequest: the retried hello with the same extensions is answered", async () => {
+  const retrying = await buildServerConfig({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem, preferGroupOverShare: true });
+  const x25519 = await provider.keyShare("x25519");
+  const extra = unknownExtensions();
+  const withShare = (group: number, keyExchange: Uint8Array): Extension[] => [
+    ...extra,
+    { type: 10, data: encodeU16List([0x17, 0x1d]) },
+    { type: 13, data: encodeU16List([0x0403]) },
+    { type: 43, data: encodeSupportedVersionsClient([0x0304]) },
+    { type: 51, data: encodeKeyShareClient([{ group, keyExchange }]) },
+  ];
+  const s = scriptedServer(retrying);
+  const random = provider.random(32);
+  s.conn.receive(await clientHello(withShare(0x1d, x25519.publicKey), random));
+  await until(() => s.sent.length > 0, 5000, "the HelloRetryRequest");
+  assert.equal(plainHandshakeTypes(s.sent), [2], "a HelloRetryRequest (a ServerHello with the retry random)");
+  s.conn.receive(await clientHello(withShare(0x17, share.publicKey), random));
+  await until(() => plainHandshakeTypes(s.sent).length === 2, 5000, "the ServerHello");
+  assert.is(s.conn.failure, null);
+  s.conn.destroy();
 });
 
 t.run();

@@ -2,7 +2,7 @@
 // highest version both sides enable, refuse a fallback the client did not need (RFC 7507), and
 // continue with that version's handshake.
 import type { ServerConfig } from "../config/server.js";
-import { PeerIncompatible } from "../errors.js";
+import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion, SignalingSuite } from "../msgs/enums.js";
 import { decodeSupportedVersionsClient } from "../msgs/extensions.js";
 import { type ClientHello, decodeClientHello } from "../msgs/hello.js";
@@ -21,6 +21,8 @@ export async function serverHandshake(ctx: HandshakeContext, config: ServerConfi
 
 /** supported_versions decides when present (RFC 8446 4.2.1); otherwise legacy_version does. */
 function chooseVersion(ch: ClientHello, config: ServerConfig): TlsVersionName {
+  // RFC 8446 D.5: a hello claiming SSL 3.0 or older is refused, whatever else it offers.
+  if (ch.legacyVersion <= ProtocolVersion.SSL30) throw new PeerMisbehaved("InvalidLegacyVersion", "protocol_version", `legacy_version 0x${ch.legacyVersion.toString(16).padStart(4, "0")}`);
   const listed = ch.extensions.get(ExtensionType.SupportedVersions);
   const offered = listed !== undefined ? decodeSupportedVersionsClient(listed) : ch.legacyVersion >= ProtocolVersion.TLS12 ? [ProtocolVersion.TLS12] : [];
   const version: TlsVersionName | null =

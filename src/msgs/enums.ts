@@ -1,6 +1,7 @@
 // Registry values from RFC 8446 and the IANA TLS parameters registry.
 
 export const ProtocolVersion = {
+  SSL30: 0x0300,
   TLS10: 0x0301,
   TLS11: 0x0302,
   TLS12: 0x0303,
