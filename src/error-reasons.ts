@@ -71,8 +71,10 @@ export const PEER_MISBEHAVED_REASONS = [
   "UnsolicitedExtension",
   "UnsupportedCurveType",
   "VersionChangedAfterRetry",
-  // Resumption
+  // Resumption and early data
+  "EarlyDataAfterRetry",
   "MissingPskKeyExchangeModes",
+  "TooMuchEarlyData",
   "PreSharedKeyNotLast",
   "PskBinderCountMismatch",
   "PskBinderDoesNotVerify",

@@ -204,4 +204,54 @@ t("...also across a HelloRetryRequest: the retried hello with the same extension
   s.conn.destroy();
 });
 
+t("rejected early data: junk records are skipped up to 16384 bytes, more is unexpected_message (RFC 8446 4.2.10)", async () => {
+  const withEarlyData = [...fullExtensions(), { type: 42, data: new Uint8Array(0) }];
+  // Within the bound: the server answers and waits for the client's Finished behind the junk.
+  const ok = scriptedServer();
+  ok.conn.receive(concat(await clientHello(withEarlyData), record(23, provider.random(5000)), record(23, provider.random(5000))));
+  await until(() => ok.sent.length > 0, 5000, "the server's answer");
+  await new Promise((r) => setTimeout(r, 50));
+  assert.is(ok.conn.failure, null);
+  assert.equal(plainHandshakeTypes(ok.sent), [2]);
+  ok.conn.destroy();
+  // Beyond it: 2 × 10,000 bytes of what cannot be early data the server could read.
+  const flood = scriptedServer();
+  flood.conn.receive(concat(await clientHello(withEarlyData), record(23, provider.random(10000)), record(23, provider.random(10000))));
+  const e = (await rejection(flood.conn.handshake)) as TlsError;
+  assert.is(e.alert, "unexpected_message");
+  assert.match(e.message, /TooMuchEarlyData/);
+  // Without early_data in the hello, the first record that does not open is bad_record_mac, as always.
+  const plain = scriptedServer();
+  plain.conn.receive(concat(await clientHello(fullExtensions()), record(23, provider.random(100))));
+  assert.is(((await rejection(plain.conn.handshake)) as TlsError).alert, "bad_record_mac");
+});
+
+t("early data after a HelloRetryRequest: skipped until the second hello, which must not offer it again", async () => {
+  const retrying = await buildServerConfig({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem, preferGroupOverShare: true });
+  const x25519 = await provider.keyShare("x25519");
+  const hello = (group: number, keyExchange: Uint8Array, early: boolean): Extension[] => [
+    { type: 10, data: encodeU16List([0x17, 0x1d]) },
+    { type: 13, data: encodeU16List([0x0403]) },
+    { type: 43, data: encodeSupportedVersionsClient([0x0304]) },
+    { type: 51, data: encodeKeyShareClient([{ group, keyExchange }]) },
+    ...(early ? [{ type: 42, data: new Uint8Array(0) }] : []),
+  ];
+  for (const offersAgain of [false, true]) {
+    const s = scriptedServer(retrying);
+    const random = provider.random(32);
+    s.conn.receive(concat(await clientHello(hello(0x1d, x25519.publicKey, true), random), record(23, provider.random(3000)), record(20, new Uint8Array([1])), record(23, provider.random(3000))));
+    await until(() => s.sent.length > 0, 5000, "the HelloRetryRequest");
+    s.conn.receive(await clientHello(hello(0x17, share.publicKey, offersAgain), random));
+    if (offersAgain) {
+      const e = (await rejection(s.conn.handshake)) as TlsError;
+      assert.is(e.alert, "illegal_parameter");
+      assert.match(e.message, /EarlyDataAfterRetry/);
+    } else {
+      await until(() => plainHandshakeTypes(s.sent).length === 2, 5000, "the ServerHello");
+      assert.is(s.conn.failure, null);
+      s.conn.destroy();
+    }
+  }
+});
+
 t.run();

@@ -257,6 +257,7 @@ export abstract class Connection {
       negotiated: (version) => void (this.inbound.version = version),
       readChangeCipherSpec: (protection) => this.inbound.readChangeCipherSpec(protection),
       logKey: (label, clientRandom, secret) => this.logKey(label, clientRandom, secret),
+      skipRejectedEarlyData: (afterRetry) => this.inbound.skipRejectedEarlyData(afterRetry),
       installReadProtection: (protection, after) => this.inbound.installProtection(protection, after),
       installWriteProtection: (protection) => this.outbound.installProtection(protection),
     };

@@ -8,6 +8,10 @@ import type { ConnectionLimits } from "../config/limits.js";
 import { InARowGuard } from "../record/in-a-row-guard.js";
 import type { OpenedRecord, RecordProtection } from "../record/protection.js";
 import { RecordReader } from "../record/record-layer.js";
+import type { RawRecord } from "../record/deframer.js";
+
+/** Rejected early data a server skips before it fails the handshake: OpenSSL's default max_early_data. */
+export const MAX_REJECTED_EARLY_DATA = 16384;
 import type { TlsVersionName } from "../suites/versions.js";
 
 export class Inbound {
@@ -26,6 +30,12 @@ export class Inbound {
    * message the handshake reads, not a compatibility record to drop, and warning alerts are not fatal.
    */
   version: TlsVersionName | null = null;
+  /**
+   * Early data the server rejected, still to be skipped (RFC 8446 4.2.10): after a HelloRetryRequest,
+   * every application_data record until the second ClientHello; otherwise, records that do not open
+   * under the handshake key, until one does. `left` counts what they may still hold.
+   */
+  private rejectedEarlyData: { readonly afterRetry: boolean; left: number } | null = null;
 
   constructor(
     private readonly limits: ConnectionLimits,
@@ -75,6 +85,28 @@ export class Inbound {
     // RFC 8446 5.1: a key change must fall on a record boundary.
     if (!this.atRecordBoundary) throw new PeerMisbehaved("KeyChangeNotAtRecordBoundary", "unexpected_message", `${after} did not end its record`);
     this.reader.install(await protection);
+    // After a retry, early data ends with the second ClientHello; its keys protect the handshake.
+    if (this.rejectedEarlyData?.afterRetry) this.rejectedEarlyData = null;
+  }
+
+  /** The server declined the client's early data: skip it, up to MAX_REJECTED_EARLY_DATA bytes (RFC 8446 4.2.10). */
+  skipRejectedEarlyData(afterRetry: boolean): void {
+    this.rejectedEarlyData = { afterRetry, left: MAX_REJECTED_EARLY_DATA };
+  }
+
+  /** The next record, past any rejected early data; null when it was skipped. */
+  private async openOrSkipEarlyData(record: RawRecord): Promise<OpenedRecord | null> {
+    const skip = this.rejectedEarlyData;
+    if (skip === null || record.type !== ContentType.ApplicationData || skip.afterRetry === this.reader.isProtected) return this.reader.open(record);
+    const opened = skip.afterRetry ? null : await this.reader.openOrSkip(record);
+    if (opened !== null) {
+      this.rejectedEarlyData = null;
+      return opened;
+    }
+    // The most content the record could carry: its ciphertext less the AEAD tag and the content type.
+    skip.left -= Math.max(0, record.fragment.length - 17);
+    if (skip.left < 0) throw new PeerMisbehaved("TooMuchEarlyData", "unexpected_message", `more than ${MAX_REJECTED_EARLY_DATA} bytes of rejected early data`);
+    return null;
   }
 
   /** The next record's content, opened when keys are installed; null at end of transport. */
@@ -117,7 +149,8 @@ export class Inbound {
         }
         continue;
       }
-      return this.reader.open(record);
+      const opened = await this.openOrSkipEarlyData(record);
+      if (opened !== null) return opened;
     }
   }
 

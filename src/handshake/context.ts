@@ -33,6 +33,11 @@ export interface HandshakeContext extends ProtectionInstaller {
   negotiated(version: TlsVersionName): void;
   /** TLS 1.2: reads the peer's ChangeCipherSpec, then opens the records after it with `protection`. */
   readChangeCipherSpec(protection: Promise<RecordProtection>): Promise<void>;
+  /**
+   * The server declined the client's early data (RFC 8446 4.2.10): records that cannot be read are
+   * skipped, up to a bound; after a HelloRetryRequest, every encrypted record until the second ClientHello.
+   */
+  skipRejectedEarlyData(afterRetry: boolean): void;
   /** Hands a secret to key logging, if the application turned it on; otherwise does nothing. */
   logKey(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void;
 }

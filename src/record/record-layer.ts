@@ -70,6 +70,22 @@ export class RecordReader {
     this.seq = 0;
   }
 
+  /**
+   * A protected record's content, or null when it does not authenticate; a record that does not takes
+   * no sequence number. For skipping early data the server rejected (RFC 8446 4.2.10), nothing else.
+   */
+  async openOrSkip(record: RawRecord): Promise<OpenedRecord | null> {
+    const seq = this.seq;
+    try {
+      const opened = await this.protection!.open(record.header, record.fragment, seq);
+      this.seq = seq + 1;
+      return opened;
+    } catch (e) {
+      if (e instanceof PeerMisbehaved && e.reason === "BadRecordMac") return null;
+      throw e;
+    }
+  }
+
   /** A record's content: decrypted under the installed protection, else checked as plaintext. */
   open(record: RawRecord): Promise<OpenedRecord> {
     if (this.protection) return this.protection.open(record.header, record.fragment, this.seq++);

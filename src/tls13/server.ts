@@ -125,8 +125,12 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
     ctx.send(hrr);
     transcript.add(hrr);
     if (compat) ctx.sendChangeCipherSpec();
+    // 0-RTT is never accepted; what the client sent early is skipped until its second hello.
+    if (ch.extensions.has(ExtensionType.EarlyData)) ctx.skipRejectedEarlyData(true);
     chMsg = await ctx.expect(HandshakeType.ClientHello);
     const ch2 = decodeClientHello(chMsg.body);
+    // RFC 8446 4.2.10: a client must not offer early data again after a HelloRetryRequest.
+    if (ch2.extensions.has(ExtensionType.EarlyData)) throw new PeerMisbehaved("EarlyDataAfterRetry", "illegal_parameter");
     if (!equalBytes(ch2.legacySessionId, ch.legacySessionId)) throw new PeerMisbehaved("SessionIdChangedAfterRetry", "illegal_parameter");
     const second = choose(ch2, config);
     // RFC 8446 4.1.2: the second hello must carry exactly one share, for the group we asked for.
@@ -159,6 +163,9 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   transcript.add(shMsg);
   if (compat && !retried) ctx.sendChangeCipherSpec();
 
+  // 0-RTT is never accepted (EncryptedExtensions never says early_data): the client's early data,
+  // protected under keys we do not derive, is skipped (RFC 8446 4.2.10).
+  if (!retried && ch.extensions.has(ExtensionType.EarlyData)) ctx.skipRejectedEarlyData(false);
   const schedule = new KeySchedule(p, choice.suite, psk?.state.secret ?? null);
   const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
   ctx.logKey("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.clientHandshakeTrafficSecret);
