@@ -3,7 +3,7 @@
 // offer what a scan must (SHA-1 and legacy code points in signature_algorithms_cert, status_request,
 // one scheme in signature_algorithms with the cert list left broad). Nothing the server sends is
 // trusted or acted on: the chain is handed to the scan to judge, and we stop before our Finished.
-import type { CryptoProvider, GroupName, KeyShare } from "../src/crypto/provider.js";
+import type { CryptoProvider, EcdhGroupName, KeyShare } from "../src/crypto/provider.js";
 import { Reader } from "../src/codec/reader.js";
 import { Writer } from "../src/codec/writer.js";
 import { Deframer } from "../src/record/deframer.js";
@@ -13,7 +13,7 @@ import { ContentType, ExtensionType, HandshakeType, ProtocolVersion } from "../s
 import { type Extension, decodeCookie, decodeKeyShareServer, decodeU16, encodeCookie, encodeKeyShareClient, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../src/msgs/extensions.js";
 import { decodeServerHello, encodeClientHello } from "../src/msgs/hello.js";
 import { type HandshakeMessage, HandshakeJoiner, decodeCertificate, decodeCertificateVerify, frameHandshake } from "../src/msgs/handshake.js";
-import { agree, groupId, groupName } from "../src/suites/groups.js";
+import { agree, groupId, ecdhGroupName } from "../src/suites/groups.js";
 import { KeySchedule } from "../src/tls13/key-schedule.js";
 import { TLS13_SUITES, type Tls13Suite, suiteById } from "../src/suites/cipher-suites.js";
 import { Transcript } from "../src/handshake/transcript.js";
@@ -48,7 +48,7 @@ export type Handshake13Answer =
   | { readonly kind: "unsupported"; readonly detail: string };
 
 // Key shares in this order of preference; only groups the provider can compute are offered.
-const GROUP_ORDER: readonly GroupName[] = ["secp256r1", "x25519", "secp384r1", "secp521r1"];
+const GROUP_ORDER: readonly EcdhGroupName[] = ["secp256r1", "x25519", "secp384r1", "secp521r1"];
 /** Bounds: records read before the server's flight is complete, and one handshake message's size. */
 const MAX_READS = 256;
 const MAX_MESSAGE = 1 << 17;
@@ -141,7 +141,7 @@ export async function handshake13(dial: Dialer, spec: Handshake13Spec, provider:
   }
 }
 
-async function run(stream: RawStream, spec: Handshake13Spec, p: CryptoProvider, suites: readonly Tls13Suite[], groups: readonly GroupName[], timeoutMs: number): Promise<Handshake13Answer> {
+async function run(stream: RawStream, spec: Handshake13Spec, p: CryptoProvider, suites: readonly Tls13Suite[], groups: readonly EcdhGroupName[], timeoutMs: number): Promise<Handshake13Answer> {
   const random = p.random(32);
   const sessionId = p.random(32);
   const sni = spec.serverName !== undefined && !isIpLiteral(spec.serverName) ? spec.serverName.replace(/\.$/, "") : undefined;
@@ -172,7 +172,7 @@ async function run(stream: RawStream, spec: Handshake13Spec, p: CryptoProvider, 
     const selected = sh.extensions.get(ExtensionType.KeyShare);
     const cookie = sh.extensions.get(ExtensionType.Cookie);
     if (selected !== undefined) {
-      const name = groupName(decodeU16(selected, "key_share"));
+      const name = ecdhGroupName(decodeU16(selected, "key_share"));
       if (name === undefined || !groups.includes(name) || name === share.group) throw new Stop({ kind: "malformed", detail: "HelloRetryRequest names a group that was not offered" });
       share = await p.keyShare(name);
     }

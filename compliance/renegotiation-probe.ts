@@ -3,7 +3,7 @@
 // encrypted ClientHello carrying our Finished in renegotiation_info (RFC 5746 §3.5), and see whether
 // the server answers with a ServerHello. Nothing the server sends is relied upon beyond this probe:
 // its signature is not verified, and the connection is closed once the answer is known.
-import type { AeadAlgorithm, CryptoProvider, GroupName } from "../src/crypto/provider.js";
+import type { AeadAlgorithm, CryptoProvider, EcdhGroupName } from "../src/crypto/provider.js";
 import { concat, equalBytes } from "../src/codec/bytes.js";
 import { Reader } from "../src/codec/reader.js";
 import { Writer } from "../src/codec/writer.js";
@@ -12,7 +12,7 @@ import { type HandshakeMessage, HandshakeJoiner, frameHandshake } from "../src/m
 import { decodeServerHello } from "../src/msgs/hello.js";
 import { Deframer, type RawRecord } from "../src/record/deframer.js";
 import { Tls12AeadProtection } from "../src/record/tls12-aead.js";
-import { agree, groupId, groupName } from "../src/suites/groups.js";
+import { agree, groupId, ecdhGroupName } from "../src/suites/groups.js";
 import { type Tls12PrfHash, extendedMasterSecret, keyBlock, masterSecret, verifyData } from "../src/tls12/prf.js";
 import { type Dialer, type RawStream, encodeProbeHello } from "./probe.js";
 
@@ -25,7 +25,7 @@ const SUITES: ReadonlyMap<number, { readonly aead: AeadAlgorithm; readonly hash:
   [0xcca9, { aead: "CHACHA20-POLY1305", hash: "SHA-256" }],
   [0xcca8, { aead: "CHACHA20-POLY1305", hash: "SHA-256" }],
 ]);
-const GROUPS: readonly GroupName[] = ["secp256r1", "secp384r1", "x25519", "secp521r1"];
+const GROUPS: readonly EcdhGroupName[] = ["secp256r1", "secp384r1", "x25519", "secp521r1"];
 const MAX_READS = 256;
 const NO_RENEGOTIATION = 100;
 
@@ -67,7 +67,7 @@ export async function probeRenegotiation(dial: Dialer, spec: RenegotiationSpec, 
   }
 }
 
-async function run(io: Records, spec: RenegotiationSpec, suites: readonly number[], groups: readonly GroupName[], p: CryptoProvider): Promise<RenegotiationAnswer> {
+async function run(io: Records, spec: RenegotiationSpec, suites: readonly number[], groups: readonly EcdhGroupName[], p: CryptoProvider): Promise<RenegotiationAnswer> {
   const hello = (renegotiatedConnection?: Uint8Array): Uint8Array =>
     encodeProbeHello(
       {
@@ -96,7 +96,7 @@ async function run(io: Records, spec: RenegotiationSpec, suites: readonly number
   const ems = serverHello.extensions.has(ExtensionType.ExtendedMasterSecret);
   const secure = serverHello.extensions.has(ExtensionType.RenegotiationInfo);
   let point: Uint8Array | null = null;
-  let group: GroupName | undefined;
+  let group: EcdhGroupName | undefined;
   let certificateRequested = false;
   for (;;) {
     const m = await io.message();
@@ -105,7 +105,7 @@ async function run(io: Records, spec: RenegotiationSpec, suites: readonly number
     if (m.type === HandshakeType.ServerKeyExchange) {
       const r = new Reader(m.body, "ServerKeyExchange");
       if (r.u8() !== 3) throw new Stop("ServerKeyExchange without a named curve");
-      group = groupName(r.u16());
+      group = ecdhGroupName(r.u16());
       point = r.vec8(1);
     } else if (m.type === HandshakeType.CertificateRequest) certificateRequested = true;
   }

@@ -13,7 +13,7 @@ import type {
   Aead,
   AeadAlgorithm,
   CryptoProvider,
-  GroupName,
+  EcdhGroupName,
   HashAlgorithm,
   KeyShare,
   SignatureAlgorithm,
@@ -150,19 +150,19 @@ function expandLabel(data: Uint8Array): { label: string; length: number } | null
   return { label: String.fromCharCode(...data.subarray(9, 3 + n)), length: (data[0]! << 8) | data[1]! };
 }
 
-const SEC1_CURVE: Partial<Record<GroupName, { oid: string; field: number; mask: number }>> = {
+const SEC1_CURVE: Partial<Record<EcdhGroupName, { oid: string; field: number; mask: number }>> = {
   secp256r1: { oid: "06082a8648ce3d030107", field: 32, mask: 0x7f },
   secp384r1: { oid: "06052b81040022", field: 48, mask: 0x7f },
   secp521r1: { oid: "06052b81040023", field: 66, mask: 0x01 },
 };
-const CURVE_NAME: Partial<Record<GroupName, "P-256" | "P-384" | "P-521">> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
+const CURVE_NAME: Partial<Record<EcdhGroupName, "P-256" | "P-384" | "P-521">> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 
 function derLen(n: number): number[] {
   return n < 0x80 ? [n] : [0x81, n];
 }
 
 /** A private key for `group` from `d` (EC: SEC1 without the public key, which OpenSSL derives). */
-function privateKeyFrom(group: GroupName, d: Uint8Array): { key: KeyObject; publicKey: Uint8Array } {
+function privateKeyFrom(group: EcdhGroupName, d: Uint8Array): { key: KeyObject; publicKey: Uint8Array } {
   const id = `${group}:${hex(d)}`;
   const known = privateKeys.get(id);
   if (known) return known;
@@ -247,7 +247,7 @@ export class FuzzProvider implements CryptoProvider {
     return this.inner.aead(algorithm, key);
   }
 
-  keyShare(group: GroupName): Promise<KeyShare> {
+  keyShare(group: EcdhGroupName): Promise<KeyShare> {
     this.calls++;
     if (!this.supports.groups.includes(group)) return Promise.reject(new TypeError(`fuzz provider: group ${group} is not supported`));
     const curve = SEC1_CURVE[group];

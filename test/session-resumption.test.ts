@@ -59,8 +59,9 @@ for (const [pname, provider] of PROVIDERS) {
     const b = await second.client.conn.exportKeyingMaterial(label, new Uint8Array(0), 32);
     assert.not.ok(equalBytes(a, b));
     assert.ok(equalBytes(b, await second.server.conn.exportKeyingMaterial(label, new Uint8Array(0), 32)));
-    // A ticket under the current key is not renewed.
+    // A ticket under the current key is not renewed; the connection still has its session, as node:tls's getSession() does.
     assert.is(second.client.sessions.length, 0);
+    assert.ok(equalBytes(decodeSession(second.client.conn.session!).ticket, session.ticket));
     // Key logging of a resumed handshake gives the session's master secret.
     const logged: string[] = [];
     await connect({ session: first.client.sessions[0], keyLog: (line: string) => logged.push(line) }, sc);

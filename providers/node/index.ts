@@ -21,6 +21,7 @@ import {
   type CipherGCMTypes,
   type KeyObject,
 } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import type {
@@ -30,8 +31,11 @@ import type {
   CryptoProvider,
   CurveName,
   FipsStatus,
-  GroupName,
+  EcdhGroupName,
   HashAlgorithm,
+  KemAlgorithm,
+  KemEncapsulation,
+  KemKeyPair,
   KeyShare,
   ProviderSupport,
   SignatureAlgorithm,
@@ -57,7 +61,7 @@ const CIPHER_NAME: Readonly<Record<AeadAlgorithm, string>> = {
   "AES-256-GCM": "aes-256-gcm",
   "CHACHA20-POLY1305": "chacha20-poly1305",
 };
-const GROUP_CURVE: Readonly<Partial<Record<GroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
+const GROUP_CURVE: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 const TAG = 16;
 const KEY_CACHE_LIMIT = 64;
 
@@ -78,12 +82,15 @@ function probeSupport(): ProviderSupport {
     works(() => createCipheriv(CIPHER_NAME[a] as CipherGCMTypes, new Uint8Array(AEAD_KEY_LENGTH[a]), new Uint8Array(12), { authTagLength: TAG }).final()),
   );
   const hashes = (["SHA-256", "SHA-384", "SHA-512"] as const).filter((h) => works(() => createHash(HASH_NAME[h]).digest()));
-  const groups: GroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(GROUP_CURVE[g]!));
+  const groups: EcdhGroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(GROUP_CURVE[g]!));
   if (x25519) groups.push("x25519");
+  const kemApi = mlKem();
+  const kems = kemApi === null ? [] : (["ML-KEM-768", "ML-KEM-1024"] as const).filter((k) => works(() => kemApi.encapsulate(generateKeyPairSync(KEM_KEY_TYPE[k] as "x25519").publicKey)));
   const support: ProviderSupport = Object.freeze({
     hashes: Object.freeze(hashes),
     aeads: Object.freeze(aeads),
     groups: Object.freeze(groups),
+    kems: Object.freeze(kems),
     signatures: Object.freeze<SignatureType[]>(["ecdsa", "rsa-pss", "rsa-pkcs1", ...(ed25519 ? (["ed25519"] as const) : [])]),
     curves: Object.freeze(curves),
   });
@@ -141,9 +148,26 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
       return aead(algorithm, createSecretKey(key));
     },
 
-    async keyShare(group: GroupName): Promise<KeyShare> {
+    async keyShare(group: EcdhGroupName): Promise<KeyShare> {
       if (!supports.groups.includes(group)) throw new TypeError(`node provider: group ${group} is not supported`);
       return keyShare(group);
+    },
+
+    async kemKeyPair(algorithm: KemAlgorithm): Promise<KemKeyPair> {
+      const api = kemFor(algorithm);
+      const pair = generateKeyPairSync(KEM_KEY_TYPE[algorithm] as "x25519");
+      return {
+        encapsulationKey: bytes(pair.publicKey.export({ format: "raw-public" } as unknown as { format: "der"; type: "spki" })),
+        decapsulate: async (ciphertext) => bytes(api.decapsulate(pair.privateKey, Buffer.from(ciphertext))),
+      };
+    },
+
+    async encapsulate(algorithm: KemAlgorithm, encapsulationKey: Uint8Array): Promise<KemEncapsulation> {
+      const api = kemFor(algorithm);
+      // Importing the raw key runs FIPS 203's encapsulation key check (7.2) in OpenSSL.
+      const key = createPublicKey({ key: Buffer.from(encapsulationKey), format: "raw-public", asymmetricKeyType: KEM_KEY_TYPE[algorithm] } as unknown as Parameters<typeof createPublicKey>[0]);
+      const { ciphertext, sharedKey } = api.encapsulate(key);
+      return { ciphertext: bytes(ciphertext), sharedSecret: bytes(sharedKey) };
     },
 
     async verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
@@ -304,7 +328,26 @@ function aead(algorithm: AeadAlgorithm, key: KeyObject): Aead {
   };
 }
 
-function keyShare(group: GroupName): KeyShare {
+/** node:crypto's ML-KEM (Node >= 24, OpenSSL 3.5): absent from older Nodes and their type definitions. */
+interface MlKemApi {
+  encapsulate(publicKey: KeyObject): { ciphertext: Buffer; sharedKey: Buffer };
+  decapsulate(privateKey: KeyObject, ciphertext: Buffer): Buffer;
+}
+
+function mlKem(): MlKemApi | null {
+  const api = nodeCrypto as unknown as Partial<MlKemApi>;
+  return typeof api.encapsulate === "function" && typeof api.decapsulate === "function" ? (api as MlKemApi) : null;
+}
+
+const KEM_KEY_TYPE: Readonly<Record<KemAlgorithm, string>> = { "ML-KEM-768": "ml-kem-768", "ML-KEM-1024": "ml-kem-1024" };
+
+function kemFor(algorithm: KemAlgorithm): MlKemApi {
+  const api = mlKem();
+  if (api === null || !probeSupport().kems!.includes(algorithm)) throw new TypeError(`node provider: ${algorithm} is not available`);
+  return api;
+}
+
+function keyShare(group: EcdhGroupName): KeyShare {
   const curve = GROUP_CURVE[group];
   const pair = curve === undefined ? generateKeyPairSync("x25519") : generateKeyPairSync("ec", { namedCurve: curve });
   const own = describeSpki(bytes(pair.publicKey.export({ format: "der", type: "spki" })));

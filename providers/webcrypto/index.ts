@@ -7,7 +7,7 @@ import type {
   CryptoProvider,
   CurveName,
   FipsStatus,
-  GroupName,
+  EcdhGroupName,
   HashAlgorithm,
   KeyShare,
   ProviderSupport,
@@ -18,7 +18,7 @@ import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
 import { CURVE_FIELD_BYTES } from "../../src/crypto/keyinfo.js";
 import { bufferSource, importSigningKey, verifySignature, type VerifyKeyCache } from "./signatures.js";
 
-const NIST_GROUPS: Readonly<Partial<Record<GroupName, CurveName>>> = {
+const NIST_GROUPS: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = {
   secp256r1: "P-256",
   secp384r1: "P-384",
   secp521r1: "P-521",
@@ -48,7 +48,7 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
   const supports: ProviderSupport = Object.freeze({
     hashes: Object.freeze(["SHA-256", "SHA-384", "SHA-512"] as const),
     aeads: Object.freeze(["AES-128-GCM", "AES-256-GCM"] as const),
-    groups: Object.freeze<GroupName[]>(["secp256r1", "secp384r1", "secp521r1", ...(x25519 ? (["x25519"] as const) : [])]),
+    groups: Object.freeze<EcdhGroupName[]>(["secp256r1", "secp384r1", "secp521r1", ...(x25519 ? (["x25519"] as const) : [])]),
     signatures: Object.freeze<SignatureType[]>(["ecdsa", "rsa-pss", "rsa-pkcs1", ...(ed25519 ? (["ed25519"] as const) : [])]),
     curves: Object.freeze(["P-256", "P-384", "P-521"] as const),
   });
@@ -92,7 +92,7 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
       return gcm(subtle, algorithm, cryptoKey);
     },
 
-    async keyShare(group: GroupName): Promise<KeyShare> {
+    async keyShare(group: EcdhGroupName): Promise<KeyShare> {
       if (!supports.groups.includes(group)) throw new TypeError(`webcrypto provider: group ${group} is not supported`);
       return group === "x25519" ? x25519Share(subtle) : nistShare(subtle, group, NIST_GROUPS[group]!);
     },
@@ -133,7 +133,7 @@ function gcm(subtle: SubtleCrypto, algorithm: AeadAlgorithm, key: CryptoKey): Ae
   };
 }
 
-async function nistShare(subtle: SubtleCrypto, group: GroupName, curve: CurveName): Promise<KeyShare> {
+async function nistShare(subtle: SubtleCrypto, group: EcdhGroupName, curve: CurveName): Promise<KeyShare> {
   const pair = (await subtle.generateKey({ name: "ECDH", namedCurve: curve }, false, ["deriveBits"])) as CryptoKeyPair;
   const publicKey = new Uint8Array(await subtle.exportKey("raw", pair.publicKey));
   const field = CURVE_FIELD_BYTES[curve];

@@ -1,6 +1,7 @@
 // ClientConfig: what a client offers and how it checks the server.
 import type { GroupName, SigningKey } from "../crypto/provider.js";
 import { ConfigError } from "../errors.js";
+import { isHybrid } from "../suites/groups.js";
 import { type CommonConfig, type CommonOptions, buildCommon } from "./common.js";
 import { type TrustAnchors, type TrustStore, toTrustStore } from "../verify/trust.js";
 import { type CredentialOptions, loadCredentials } from "./credentials.js";
@@ -14,7 +15,11 @@ export interface ClientOptions extends CommonOptions, Partial<CredentialOptions>
    * fipstls/roots). Required unless verification is disabled.
    */
   roots?: TrustAnchors;
-  /** Groups to send key shares for in the first ClientHello; default: the first of `groups`. */
+  /**
+   * Groups to send key shares for in the first ClientHello; default: the first of `groups`, and when
+   * that is a hybrid post-quantum group also the first classical one, so that a server without
+   * ML-KEM needs no HelloRetryRequest (as browsers send X25519MLKEM768 beside X25519).
+   */
   keyShareGroups?: readonly GroupName[];
   /**
    * Accept any server certificate. This removes server authentication entirely: anyone on the
@@ -42,7 +47,9 @@ export interface ClientConfig extends CommonConfig {
 
 export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig> {
   const common = buildCommon(o);
-  const keyShareGroups = o.keyShareGroups ?? [common.groups[0]!];
+  const first = common.groups[0]!;
+  const classical = common.groups.find((g) => !isHybrid(g));
+  const keyShareGroups = o.keyShareGroups ?? (isHybrid(first) && classical !== undefined ? [first, classical] : [first]);
   for (const g of keyShareGroups) {
     if (!common.groups.includes(g)) throw new ConfigError(`key share group ${g} is not among the offered groups`, g);
   }

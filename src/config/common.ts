@@ -5,7 +5,7 @@ import { ConfigError } from "../errors.js";
 import { decodePem } from "../codec/pem.js";
 import { ALL_SUITES, type SuiteInfo } from "../suites/cipher-suites.js";
 import { SCHEMES, type SchemeInfo } from "../suites/signature-schemes.js";
-import { groupId } from "../suites/groups.js";
+import { GROUP_VERSIONS, HYBRID_GROUPS, groupId, isHybrid, providerHasGroup } from "../suites/groups.js";
 import { type Policy, type PolicyName, policyByName, verificationPolicyFor } from "../policy/policies.js";
 import { type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
 import { type Crl, parseCrl } from "../verify/crl.js";
@@ -65,7 +65,11 @@ export interface CommonConfig {
   readonly keyLog: ((line: string) => void) | null;
 }
 
-const DEFAULT_GROUP_ORDER: readonly GroupName[] = ["secp256r1", "x25519", "secp384r1", "secp521r1"];
+/**
+ * Hybrid post-quantum groups first where the provider runs them (as Chrome, Firefox and OpenSSL 3.5
+ * order theirs), then the classical ones; SecP384r1MLKEM1024 is for those who ask for it.
+ */
+const DEFAULT_GROUP_ORDER: readonly GroupName[] = ["X25519MLKEM768", "SecP256r1MLKEM768", "secp256r1", "x25519", "secp384r1", "secp521r1", "SecP384r1MLKEM1024"];
 const VERSION_NAMES: readonly TlsVersionName[] = ["TLSv1.2", "TLSv1.3"];
 
 function versionRange(o: CommonOptions, policy: Policy): { versions: TlsVersionName[]; decisions: ConfigDecision[] } {
@@ -142,7 +146,16 @@ export function buildCommon(o: CommonOptions): CommonConfig {
   );
   const groups = select(
     "group",
-    DEFAULT_GROUP_ORDER.map((g) => ({ name: g, iana: groupId(g), value: g, providerGap: p.supports.groups.includes(g) ? null : `${g} is not offered` })),
+    DEFAULT_GROUP_ORDER.map((g) => {
+      const version = versions.find((v) => GROUP_VERSIONS[g].includes(v));
+      return {
+        name: g,
+        iana: groupId(g),
+        value: g,
+        providerGap: providerHasGroup(p, g) ? null : isHybrid(g) ? `${g} needs ML-KEM and ${HYBRID_GROUPS[g].ecdh}, which ${p.name} does not both offer` : `${g} is not offered`,
+        otherGap: version !== undefined ? null : versionGap("TLSv1.3", versionDecisions),
+      };
+    }),
     o.groups,
     policy,
     p.name,

@@ -167,6 +167,7 @@ export abstract class Connection {
       this.inbound.handshaking = false;
       this.state = "open";
       if (result.session !== null) this.keepSession(encodeSession(result.session));
+      else if (result.resumedSession !== undefined) this.lastSession = encodeSession(result.resumedSession);
       this.handshakeResolve();
       await this.readLoop();
     } catch (e) {

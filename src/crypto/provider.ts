@@ -5,8 +5,17 @@ export type HashAlgorithm = "SHA-256" | "SHA-384" | "SHA-512";
 
 export type AeadAlgorithm = "AES-128-GCM" | "AES-256-GCM" | "CHACHA20-POLY1305";
 
+/** The (EC)DH groups a provider computes, by their IANA (TLS) names. */
+export type EcdhGroupName = "secp256r1" | "secp384r1" | "secp521r1" | "x25519";
+
+/** Hybrid post-quantum groups (draft-ietf-tls-ecdhe-mlkem): the core composes them from an ECDH group and a KEM. */
+export type HybridGroupName = "X25519MLKEM768" | "SecP256r1MLKEM768" | "SecP384r1MLKEM1024";
+
 /** Key-exchange groups by their IANA (TLS) names. */
-export type GroupName = "secp256r1" | "secp384r1" | "secp521r1" | "x25519";
+export type GroupName = EcdhGroupName | HybridGroupName;
+
+/** Key-encapsulation mechanisms (FIPS 203). */
+export type KemAlgorithm = "ML-KEM-768" | "ML-KEM-1024";
 
 /** Curves a signing or verifying key may be on. */
 export type CurveName = "P-256" | "P-384" | "P-521";
@@ -63,7 +72,9 @@ export interface CmvpStatus {
 export interface ProviderSupport {
   readonly hashes: readonly HashAlgorithm[];
   readonly aeads: readonly AeadAlgorithm[];
-  readonly groups: readonly GroupName[];
+  readonly groups: readonly EcdhGroupName[];
+  /** ML-KEM parameter sets the provider runs; absent or empty without ML-KEM (kemKeyPair and encapsulate then absent too). */
+  readonly kems?: readonly KemAlgorithm[];
   readonly signatures: readonly SignatureType[];
   readonly curves: readonly CurveName[];
 }
@@ -87,6 +98,18 @@ export interface KeyShare {
   agree(peerPublicKey: Uint8Array): Promise<Uint8Array>;
 }
 
+/** A fresh ML-KEM key pair: the encapsulation key as FIPS 203 encodes it, and decapsulation with the private key. */
+export interface KemKeyPair {
+  readonly encapsulationKey: Uint8Array;
+  /** The 32-byte shared secret for `ciphertext`; rejects when the ciphertext has the wrong length. */
+  decapsulate(ciphertext: Uint8Array): Promise<Uint8Array>;
+}
+
+export interface KemEncapsulation {
+  readonly ciphertext: Uint8Array;
+  readonly sharedSecret: Uint8Array;
+}
+
 export type SigningKeyType = "ec" | "rsa" | "rsa-pss" | "ed25519";
 
 export interface SigningKey {
@@ -108,7 +131,11 @@ export interface CryptoProvider {
   hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array>;
   hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
   aead(algorithm: AeadAlgorithm, key: Uint8Array): Promise<Aead>;
-  keyShare(group: GroupName): Promise<KeyShare>;
+  keyShare(group: EcdhGroupName): Promise<KeyShare>;
+  /** ML-KEM, where `supports.kems` lists the parameter set. */
+  kemKeyPair?(algorithm: KemAlgorithm): Promise<KemKeyPair>;
+  /** Encapsulates to a peer's encapsulation key; rejects when the key is not a valid one (FIPS 203 7.2). */
+  encapsulate?(algorithm: KemAlgorithm, encapsulationKey: Uint8Array): Promise<KemEncapsulation>;
   /** Verifies `signature` over `message` with the key in DER SubjectPublicKeyInfo `spki`. */
   verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
   /** Imports a private key given as DER PKCS#8. */

@@ -9,7 +9,7 @@ import { type Extension, decodeU16, encodeAlpn, encodeCookie, encodeKeyShareClie
 import { PskKeyExchangeMode, bindersLength, encodeOfferedPsks, encodePskModes } from "../msgs/psk.js";
 import { type ServerHello, downgradeMarker, encodeClientHello } from "../msgs/hello.js";
 import { frameHandshake } from "../msgs/handshake.js";
-import { groupId } from "../suites/groups.js";
+import { groupId, newKeyShare } from "../suites/groups.js";
 import { isTls12Suite, isTls13Suite, suiteById } from "../suites/cipher-suites.js";
 import type { TlsVersionName } from "../suites/versions.js";
 import { isIpLiteral } from "../verify/names.js";
@@ -39,7 +39,7 @@ export interface ClientHelloState {
 export async function newClientHello(config: ClientConfig): Promise<ClientHelloState> {
   const p = config.provider;
   const shares = new Map<number, KeyShare>();
-  if (config.versions.includes("TLSv1.3")) for (const g of config.keyShareGroups) shares.set(groupId(g), await p.keyShare(g));
+  if (config.versions.includes("TLSv1.3")) for (const g of config.keyShareGroups) shares.set(groupId(g), await newKeyShare(p, g));
   const resuming = await resumableSession(config);
   const tls12Session = resuming?.version === "TLSv1.2" ? resuming : null;
   const sessionId = tls12Session !== null && tls12Session.sessionId.length > 0 ? tls12Session.sessionId : config.versions.includes("TLSv1.3") || tls12Session !== null ? p.random(32) : new Uint8Array(0);

@@ -68,4 +68,6 @@ export interface HandshakeResult {
   readonly traffic: (host: TrafficHost) => Traffic;
   /** Client side: a session the handshake established (TLS 1.2), for the application to keep. */
   readonly session: SessionState | null;
+  /** Client side: the session a resumed handshake runs on, when it brought no new one (getSession() returns it, as node:tls's does). */
+  readonly resumedSession?: SessionState;
 }

@@ -90,6 +90,9 @@ export const NamedGroup = {
   secp384r1: 0x0018,
   secp521r1: 0x0019,
   x25519: 0x001d,
+  SecP256r1MLKEM768: 0x11eb,
+  X25519MLKEM768: 0x11ec,
+  SecP384r1MLKEM1024: 0x11ed,
 } as const;
 
 export const SignatureScheme = {

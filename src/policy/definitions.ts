@@ -207,7 +207,7 @@ export const FIPS_140_3 = makePolicy({
   references: [SP800_52R2, FIPS140_3_IG, FIPS186_5, SP800_131A, SP800_56A, FIPS203, SP800_56C, SP800_227, ECDHE_MLKEM, RFC8996],
   notes: [
     "Stricter than SP 800-52r2 where a rule says so: no AES-CBC, no AES-CCM, no finite-field DH (fipstls implements none of them; rustls-fips and Go's FIPS mode make the same choice).",
-    "The hybrid groups X25519MLKEM768, SecP256r1MLKEM768 and SecP384r1MLKEM1024 are allowed by this policy but not implemented by fipstls yet, so they are never offered.",
+    "The hybrid groups X25519MLKEM768, SecP256r1MLKEM768 and SecP384r1MLKEM1024 are offered where the provider runs ML-KEM and the ECDH part (the node provider on Node >= 24; in OpenSSL's FIPS provider, which refuses X25519, SecP256r1MLKEM768 and SecP384r1MLKEM1024).",
     "Replaces fips-140-3-20261127 (still resolvable, with its old decisions), which refused EdDSA and the hybrid groups.",
   ],
   ...FIPS_COMMON,
@@ -367,8 +367,21 @@ export const DEFAULT = makePolicy({
   id: "default-20261130",
   aliases: ["default"],
   title: "fipstls defaults: TLS 1.2/1.3, AEAD suites with forward secrecy, SHA-2 and EdDSA signatures, RSA >= 2048",
-  notes: ["Replaces default-20261127 (still resolvable), which refused Ed25519-signed certificates although its rule named EdDSA."],
-  allow: { ...DEFAULT_ALLOW, certificate_signature: [{ names: [...SHA2_CERT_SIGNATURES, "ed25519"], rule: "certificate signed with SHA-2 or EdDSA", reference: "NIST SP 800-131Ar2 §9 (Table 8); FIPS 186-5" }] },
+  notes: [
+    "Replaces default-20261127 (still resolvable), which refused Ed25519-signed certificates although its rule named EdDSA.",
+    "The hybrid post-quantum groups come first where the provider runs ML-KEM (the node provider on Node >= 24); default-20261127 never offered them.",
+  ],
+  allow: {
+    ...DEFAULT_ALLOW,
+    group: [
+      ...DEFAULT_ALLOW.group,
+      {
+        names: HYBRID_GROUPS,
+        rule: "hybrid post-quantum key exchange: ML-KEM (FIPS 203) with ECDH, secure if either part is",
+        reference: "draft-ietf-tls-ecdhe-mlkem; FIPS 203",
+      },
+    ],
+    certificate_signature: [{ names: [...SHA2_CERT_SIGNATURES, "ed25519"], rule: "certificate signed with SHA-2 or EdDSA", reference: "NIST SP 800-131Ar2 §9 (Table 8); FIPS 186-5" }] },
   refuse: DEFAULT_REFUSE,
   otherwise: DEFAULT_OTHERWISE,
 });

@@ -1,16 +1,20 @@
 // Key-exchange groups: IANA code points, the versions each is valid for, and the checks TLS adds on
-// top of the provider's agreement.
-import type { CryptoProvider, GroupName, KeyShare } from "../crypto/provider.js";
+// top of the provider's agreement. Hybrid post-quantum groups are composed in hybrid.ts.
+import type { CryptoProvider, EcdhGroupName, GroupName, KeyShare } from "../crypto/provider.js";
 import { NamedGroup } from "../msgs/enums.js";
 import { PeerMisbehaved } from "../errors.js";
 import type { TlsVersionName } from "./versions.js";
+import { HYBRID_GROUPS, hybridClientShare, hybridServerShare, isHybrid, providerHasHybrid } from "./hybrid.js";
 
-/** Every group here is valid for TLS 1.2 (RFC 8422 ECDHE) and TLS 1.3. */
+/** The ECDH groups serve TLS 1.2 (RFC 8422 ECDHE) and TLS 1.3; the hybrid ML-KEM groups TLS 1.3 only. */
 export const GROUP_VERSIONS: Readonly<Record<GroupName, readonly TlsVersionName[]>> = {
   secp256r1: ["TLSv1.2", "TLSv1.3"],
   secp384r1: ["TLSv1.2", "TLSv1.3"],
   secp521r1: ["TLSv1.2", "TLSv1.3"],
   x25519: ["TLSv1.2", "TLSv1.3"],
+  X25519MLKEM768: ["TLSv1.3"],
+  SecP256r1MLKEM768: ["TLSv1.3"],
+  SecP384r1MLKEM1024: ["TLSv1.3"],
 };
 
 export const groupId = (g: GroupName): number => NamedGroup[g];
@@ -20,10 +24,22 @@ export function groupName(id: number): GroupName | undefined {
   return undefined;
 }
 
-const PUBLIC_LENGTH: Record<GroupName, number> = { secp256r1: 65, secp384r1: 97, secp521r1: 133, x25519: 32 };
+/** The ECDH group with code point `id` (undefined for hybrids and unknown ones). */
+export function ecdhGroupName(id: number): EcdhGroupName | undefined {
+  const name = groupName(id);
+  return name === undefined || isHybrid(name) ? undefined : name;
+}
+
+export const groupServesVersion = (g: GroupName, v: TlsVersionName): boolean => GROUP_VERSIONS[g].includes(v);
+
+/** Whether the provider runs the group: an ECDH group it lists, or a hybrid whose two parts it runs. */
+export const providerHasGroup = (p: CryptoProvider, g: GroupName): boolean => (isHybrid(g) ? providerHasHybrid(p, g) : p.supports.groups.includes(g));
+
+const PUBLIC_LENGTH: Record<EcdhGroupName, number> = { secp256r1: 65, secp384r1: 97, secp521r1: 133, x25519: 32 };
 
 /** Agrees on a shared secret with the peer's share, mapping every bad share to illegal_parameter. */
 export async function agree(share: KeyShare, peerPublic: Uint8Array): Promise<Uint8Array> {
+  if (isHybrid(share.group)) return share.agree(peerPublic);
   // RFC 8446 4.2.8.2: NIST points must be uncompressed (0x04 || X || Y) of the right length.
   const expected = PUBLIC_LENGTH[share.group];
   if (peerPublic.length !== expected || (share.group !== "x25519" && peerPublic[0] !== 4)) {
@@ -40,6 +56,16 @@ export async function agree(share: KeyShare, peerPublic: Uint8Array): Promise<Ui
   return secret;
 }
 
+/** A fresh share of ours for `group`, as a client offers it (or a TLS 1.2 server sends it). */
 export function newKeyShare(provider: CryptoProvider, group: GroupName): Promise<KeyShare> {
-  return provider.keyShare(group);
+  return isHybrid(group) ? hybridClientShare(provider, group, agree) : provider.keyShare(group);
 }
+
+/** A TLS 1.3 server's answer to the client's share: our share for the ServerHello, and the shared secret. */
+export async function respondToShare(provider: CryptoProvider, group: GroupName, clientShare: Uint8Array): Promise<{ publicKey: Uint8Array; sharedSecret: Uint8Array }> {
+  if (isHybrid(group)) return hybridServerShare(provider, group, clientShare, agree);
+  const share = await provider.keyShare(group);
+  return { publicKey: share.publicKey, sharedSecret: await agree(share, clientShare) };
+}
+
+export { HYBRID_GROUPS, isHybrid };

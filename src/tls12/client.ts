@@ -28,7 +28,7 @@ import {
 } from "../msgs/tls12.js";
 import { Tls12AeadProtection } from "../record/tls12-aead.js";
 import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
-import { agree, groupName } from "../suites/groups.js";
+import { agree, groupName, isHybrid, newKeyShare } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { type Certificate, parseCertificate } from "../verify/certificate.js";
@@ -86,7 +86,8 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   const skeMsg = await ctx.expect(HandshakeType.ServerKeyExchange);
   const ske = decodeServerKeyExchangeEcdhe(skeMsg.body);
   const group = groupName(ske.group);
-  if (group === undefined || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
+  // The hybrid ML-KEM groups exist in TLS 1.3 only.
+  if (group === undefined || isHybrid(group) || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
   const scheme = await verifyTls12Signature(p, config.signatureSchemes, ske.scheme, ske.signature, spki, serverKeyExchangeSignedData(hello.random, sh.random, ske.params), "ServerKeyExchange");
   if (!suiteFitsKey(suite, scheme.keyType)) {
     throw new PeerMisbehaved("SignatureSchemeDoesNotMatchSuite", "illegal_parameter", `${scheme.name} for ${suite.name}`);
@@ -108,7 +109,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   // Our flight: Certificate (if asked), ClientKeyExchange, CertificateVerify (if we have a key), CCS,
   // Finished. Everything is computed first and then sent in one go, so that the flight leaves as one
   // write rather than small pieces that Nagle's algorithm holds back for the server's delayed ACK.
-  const share = await p.keyShare(group);
+  const share = await newKeyShare(p, group);
   const preMaster = await agree(share, ske.publicKey);
   const clientScheme = request ? chooseClientScheme(config, request) : null;
   const flight: Uint8Array[] = [];
@@ -225,6 +226,7 @@ async function resumeClientTls12(ctx: HandshakeContext, config: ClientConfig, r:
     traffic: (host) => new Tls12Traffic(host, "client", p, { hash: suite.hash, masterSecret: master, clientRandom: r.hello.random, serverRandom: r.random }),
     // A renewed ticket is a new session to keep; resuming by id changes nothing.
     session: ticket !== null && ticket.ticket.length > 0 ? sessionToKeep({ ...session, createdAt: config.now().getTime() }, ticket, new Uint8Array(0)) : null,
+    resumedSession: session,
   };
 }
 

@@ -27,7 +27,7 @@ import {
 } from "../msgs/tls12.js";
 import { Tls12AeadProtection } from "../record/tls12-aead.js";
 import { type Tls12Suite, isTls12Suite, tls12SuiteById } from "../suites/cipher-suites.js";
-import { agree, groupId } from "../suites/groups.js";
+import { agree, groupId, isHybrid, newKeyShare } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
@@ -69,7 +69,7 @@ function choose(ch: ClientHello, config: ServerConfig, agreed: Agreed): Choice {
 
   const groupsData = ch.extensions.get(ExtensionType.SupportedGroups);
   const clientGroups = new Set(groupsData === undefined ? [] : decodeU16List(groupsData, "supported_groups"));
-  const group = config.groups.find((g) => clientGroups.has(groupId(g)));
+  const group = config.groups.find((g) => !isHybrid(g) && clientGroups.has(groupId(g)));
   if (!group) throw new PeerIncompatible("NoGroupMatch", "handshake_failure");
   return { ...agreed, suite, scheme, group };
 }
@@ -143,7 +143,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   const sessionId = !issueTicket && config.sessionCache !== null ? p.random(32) : new Uint8Array(0);
   const extensions = helloExtensions(c, false, issueTicket);
   // The key share and its signature first: the whole first flight then leaves in one write.
-  const share = await p.keyShare(c.group);
+  const share = await newKeyShare(p, c.group);
   const params = encodeServerEcdhParams(groupId(c.group), share.publicKey);
   const signature = await signTls12(config.signingKey, c.scheme, serverKeyExchangeSignedData(ch.random, random, params));
   send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: sessionId, cipherSuite: c.suite.id, extensions }));

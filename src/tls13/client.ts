@@ -22,7 +22,7 @@ import { verifyServerCertificate } from "../verify/verifier.js";
 import { type Certificate, parseCertificate } from "../verify/certificate.js";
 import { peerVerification } from "../config/common.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
-import { agree, groupName } from "../suites/groups.js";
+import { agree, groupName, newKeyShare } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { keyCanSign, schemeById } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite, suiteById } from "../suites/cipher-suites.js";
@@ -76,7 +76,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
         throw new PeerMisbehaved("HelloRetryRequestIllegalGroup", "illegal_parameter", `group 0x${id.toString(16)}`);
       }
       shares.clear();
-      shares.set(id, await p.keyShare(name));
+      shares.set(id, await newKeyShare(p, name));
     }
     transcript.setHash(suite.hash);
     await transcript.replaceWithMessageHash();
@@ -189,6 +189,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
         exporterMaster: app.exporterMasterSecret,
       }, { resumptionMasterSecret, template, now: () => config.now().getTime() }),
     session: null,
+    ...(session !== null ? { resumedSession: session } : {}),
   };
 }
 

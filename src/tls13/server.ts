@@ -31,7 +31,7 @@ import {
 } from "../msgs/handshake.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
-import { agree, groupId } from "../suites/groups.js";
+import { groupId, respondToShare } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite } from "../suites/cipher-suites.js";
@@ -144,8 +144,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   const psk = await acceptPsk(ch, chMsg, transcript.bytes(), config, choice.suite, choice.serverName);
   transcript.add(chMsg.raw);
 
-  const share = await p.keyShare(choice.group);
-  const sharedSecret = await agree(share, choice.clientShare!.keyExchange);
+  const { publicKey: ourShare, sharedSecret } = await respondToShare(p, choice.group, choice.clientShare!.keyExchange);
   const shMsg = frameHandshake(
     HandshakeType.ServerHello,
     encodeServerHello({
@@ -154,7 +153,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
       cipherSuite: choice.suite.id,
       extensions: [
         { type: ExtensionType.SupportedVersions, data: encodeU16(ProtocolVersion.TLS13) },
-        { type: ExtensionType.KeyShare, data: encodeKeyShareServer({ group: groupId(choice.group), keyExchange: share.publicKey }) },
+        { type: ExtensionType.KeyShare, data: encodeKeyShareServer({ group: groupId(choice.group), keyExchange: ourShare }) },
         ...(psk === null ? [] : [{ type: ExtensionType.PreSharedKey, data: encodeSelectedIdentity(psk.index) }]),
       ],
     }),

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import * as tls from "node:tls";
 import { connect, createServer, type ConnectOptions, type Server, type ServerSocketOptions, type TLSSocket } from "../../src/node.js";
-import type { CryptoProvider, GroupName } from "../../src/crypto/provider.js";
+import type { CryptoProvider, EcdhGroupName } from "../../src/crypto/provider.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../../src/msgs/enums.js";
 import { type KeyType, Pki } from "../pki.js";
 
@@ -529,10 +529,10 @@ export async function nodeTlsConnect(scope: Scope, options: tls.ConnectionOption
 // The matrix and the PKI
 
 export const ALL_SUITES: readonly CipherSuiteName[] = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"];
-export const ALL_GROUPS: readonly GroupName[] = ["secp256r1", "secp384r1", "secp521r1", "x25519"];
+export const ALL_GROUPS: readonly EcdhGroupName[] = ["secp256r1", "secp384r1", "secp521r1", "x25519"];
 
 /** How OpenSSL (-groups, ecdhCurve) names each group, and how it reports the key it used. */
-export const OPENSSL_GROUP: Readonly<Record<GroupName, { flag: string; reported: string }>> = {
+export const OPENSSL_GROUP: Readonly<Record<EcdhGroupName, { flag: string; reported: string }>> = {
   secp256r1: { flag: "P-256", reported: "prime256v1" },
   secp384r1: { flag: "P-384", reported: "secp384r1" },
   secp521r1: { flag: "P-521", reported: "secp521r1" },
@@ -540,7 +540,7 @@ export const OPENSSL_GROUP: Readonly<Record<GroupName, { flag: string; reported:
 };
 
 /** The suites and groups `provider` can run (webcrypto has no ChaCha20-Poly1305). */
-export function matrixFor(provider: CryptoProvider): { suites: CipherSuiteName[]; groups: GroupName[] } {
+export function matrixFor(provider: CryptoProvider): { suites: CipherSuiteName[]; groups: EcdhGroupName[] } {
   const suites = ALL_SUITES.filter((s) => (s.includes("CHACHA") ? provider.supports.aeads.includes("CHACHA20-POLY1305") : true));
   const groups = ALL_GROUPS.filter((g) => provider.supports.groups.includes(g));
   return { suites, groups };

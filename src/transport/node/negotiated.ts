@@ -15,7 +15,8 @@ export interface CipherNameAndProtocol {
 export interface EphemeralKeyInfo {
   type: string;
   name?: string;
-  size: number;
+  /** Absent for the hybrid groups, which node:tls reports as { type: "TLSGroup", name }. */
+  size?: number;
 }
 
 export function cipherOf(info: NegotiatedInfo): CipherNameAndProtocol {
@@ -35,7 +36,7 @@ const EPHEMERAL_KEYS: Readonly<Record<string, Readonly<EphemeralKeyInfo>>> = {
 export function ephemeralKeyInfo(info: NegotiatedInfo): EphemeralKeyInfo {
   const known = EPHEMERAL_KEYS[info.group];
   // A fresh object each call, so a caller that edits it cannot change the table.
-  return known ? { ...known } : { type: info.group, size: 0 };
+  return known ? { ...known } : { type: "TLSGroup", name: info.group };
 }
 
 /** node:tls puts its (OpenSSL's) code in authorizationError: so do we; the precise check stays in authorizationFailure.reason. */

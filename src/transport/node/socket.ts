@@ -70,6 +70,8 @@ export class TLSSocket extends RawSocketDuplex {
   /** asRecords() of the application's write being sent: that much of the raw socket's queue is not our own output. */
   private appBytesInFlight = 0;
   private secureDone!: () => void;
+  /** Sessions that arrived before 'secureConnect', delivered after it; null once it was emitted. */
+  private sessionsBeforeSecure: Uint8Array[] | null = [];
   /** The last handshake write, settled once the raw socket took it; null once the handshake is over. */
   private handshakeWritten: Promise<void> | null = Promise.resolve();
   private secureFailed!: (err: Error) => void;
@@ -167,7 +169,11 @@ export class TLSSocket extends RawSocketDuplex {
       },
       onError: (err) => this.destroy(err),
       onInputDrained: () => this.flow(),
-      onSession: (session) => void this.emit("session", Buffer.from(session)),
+      // As node:tls: 'session' after 'secureConnect' (a TLS 1.2 session is known a little before).
+      onSession: (session) => {
+        if (this.sessionsBeforeSecure === null) this.emit("session", Buffer.from(session));
+        else this.sessionsBeforeSecure.push(session);
+      },
     });
     this.connection = conn;
     this.peek = null;
@@ -205,6 +211,9 @@ export class TLSSocket extends RawSocketDuplex {
     this.clearHandshakeTimer();
     this.secureDone();
     this.emit(this.isServer ? "secure" : "secureConnect");
+    const early = this.sessionsBeforeSecure ?? [];
+    this.sessionsBeforeSecure = null;
+    for (const session of early) this.emit("session", Buffer.from(session));
     // One audit record per connection, for services that log them.
     if (this.listenerCount("audit") > 0) this.emit("audit", this.audit());
   }
