@@ -6,12 +6,14 @@ import * as assert from "uvu/assert";
 import { buildClientConfig } from "../src/config/client.js";
 import { buildServerConfig } from "../src/config/server.js";
 import { ConfigError } from "../src/errors.js";
-import { CATALOG, CNSA, DEFAULT, DEFAULT_20261127, FIPS_140_3, FIPS_140_3_20261127, POLICIES, type Policy, judgeKey, policyByName } from "../src/policy/policies.js";
+import { CATALOG, CNSA, DEFAULT, DEFAULT_20261127, DEFAULT_20261130, FIPS_140_3, FIPS_140_3_20261127, POLICIES, type Policy, judgeKey, policyByName } from "../src/policy/policies.js";
 import type { ItemKind } from "../src/policy/catalog.js";
 import { auditChain } from "../src/policy/certificates.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { X509Pki, privateKeyPem } from "./pki-x509.js";
 import { PROVIDERS } from "./_providers.js";
+import type { GroupName } from "../src/crypto/provider.js";
+import { providerHasGroup } from "../src/suites/groups.js";
 
 const ec = await makeThrowawayPki({ keyType: "ec-p256" });
 const rsa = await makeThrowawayPki({ keyType: "rsa-2048" });
@@ -44,9 +46,10 @@ names("aliases resolve to the current dated ids; superseded ids still resolve; u
   assert.equal(FIPS_140_3_20261127.aliases, []);
   assert.is(policyByName("cnsa"), CNSA);
   assert.is(policyByName("default"), DEFAULT);
-  assert.is(DEFAULT.id, "default-20261130");
+  assert.is(DEFAULT.id, "default-20261130-pq");
+  assert.is(policyByName("default-20261130"), DEFAULT_20261130);
   assert.is(policyByName("default-20261127"), DEFAULT_20261127);
-  assert.throws(() => policyByName("fips-140-2"), /known: default, default-20261130, fips-140-3/);
+  assert.throws(() => policyByName("fips-140-2"), /known: default, default-20261130-pq, fips-140-3/);
   const aliases = POLICIES.flatMap((p) => p.aliases);
   assert.is(new Set(aliases).size, aliases.length, "an alias points at one id");
 });
@@ -144,7 +147,7 @@ names("fips-140-3: cipher suites (SP 800-52r2 §3.3.1; refusals of listed suites
   assert.match(j(FIPS_140_3, "cipher_suite", "TLS_RSA_WITH_3DES_EDE_CBC_SHA").reference, /NIST SP 800-131Ar2 §2 \(Table 1\)/);
 });
 
-names("fips-140-3: groups (P-curves; X25519 not approved; FFDHE a stricter choice; hybrids allowed, not implemented)", () => {
+names("fips-140-3: groups (P-curves; X25519 not approved; FFDHE a stricter choice; hybrids allowed, offered where ML-KEM runs)", () => {
   for (const g of ["secp256r1", "secp384r1", "secp521r1"]) assert.is(j(FIPS_140_3, "group", g).decision, "allowed");
   const x = j(FIPS_140_3, "group", "x25519");
   assert.is(x.decision, "refused");
@@ -157,7 +160,7 @@ names("fips-140-3: groups (P-curves; X25519 not approved; FFDHE a stricter choic
     assert.is(r.decision, "allowed", h);
     assert.match(r.reference, /FIPS 203; NIST SP 800-56Cr2; NIST SP 800-227/);
   }
-  assert.ok(FIPS_140_3.notes?.some((n) => /not implemented by fipstls yet/.test(n)));
+  assert.ok(FIPS_140_3.notes?.some((n) => /offered where the provider runs ML-KEM/.test(n)));
 });
 
 names("fips-140-3: signatures (FIPS 186-5 approves EdDSA; SHA-1 cites SP 800-131Ar2's hash table; keys cite §3 Table 2)", () => {
@@ -210,13 +213,15 @@ names("cnsa: CNSA 1.0 (RFC 9151), P-384, AES-256-GCM, SHA-384, RSA >= 3072; DH a
   assert.is(CNSA.minRsaBits, 3072);
 });
 
-names("default-20261130 accepts Ed25519-signed certificates; default-20261127 keeps refusing them, and says why", () => {
-  assert.is(j(DEFAULT, "certificate_signature", "ed25519").decision, "allowed");
+names("each default keeps its decisions: -20261127 refuses Ed25519-signed certificates, -20261130 the hybrid groups, -20261130-pq neither", () => {
+  assert.is(j(DEFAULT_20261130, "certificate_signature", "ed25519").decision, "allowed");
   const old = j(DEFAULT_20261127, "certificate_signature", "ed25519");
   assert.is(old.decision, "refused");
   assert.match(old.rule, /omission/);
-  const changed = EVERY_ITEM.filter(([k, n]) => DEFAULT.judge(k, n).decision !== DEFAULT_20261127.judge(k, n).decision).map(([k, n]) => `${k} ${n}`);
-  assert.equal(changed, ["certificate_signature ed25519"]);
+  const changes = (a: typeof DEFAULT, b: typeof DEFAULT): string[] => EVERY_ITEM.filter(([k, n]) => a.judge(k, n).decision !== b.judge(k, n).decision).map(([k, n]) => `${k} ${n}`);
+  assert.equal(changes(DEFAULT_20261130, DEFAULT_20261127), ["certificate_signature ed25519"]);
+  assert.equal(changes(DEFAULT, DEFAULT_20261130), ["group X25519MLKEM768", "group SecP256r1MLKEM768", "group SecP384r1MLKEM1024"]);
+  assert.match(j(DEFAULT, "group", "X25519MLKEM768").reference, /draft-ietf-tls-ecdhe-mlkem/);
   assert.match(judgeKey(DEFAULT, { type: "rsa", modulusBits: 1024 }).reference, /NIST SP 800-131Ar2 §3 \(Table 2\)/);
 });
 names.run();
@@ -237,7 +242,10 @@ for (const [pname, provider] of PROVIDERS) {
       "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
     ]);
     assert.equal([...c.versions], ["TLSv1.2", "TLSv1.3"]);
-    assert.equal([...c.groups], ["secp256r1", "secp384r1", "secp521r1"]);
+    // The hybrids lead where the provider runs them (Node >= 24), SecP384r1MLKEM1024 last.
+    const has = (g: GroupName): boolean => providerHasGroup(provider, g);
+    const hybridsFirst = (["X25519MLKEM768", "SecP256r1MLKEM768"] as const).filter(has);
+    assert.equal([...c.groups], [...hybridsFirst, "secp256r1", "secp384r1", "secp521r1", ...(has("SecP384r1MLKEM1024") ? ["SecP384r1MLKEM1024"] : [])]);
     assert.is(c.signatureSchemes.some((s) => s.name === "ed25519"), hasEd25519);
     const refused = c.decisions.filter((d) => d.decision === "refused" && d.source === "policy").map((d) => d.name);
     assert.ok(refused.includes("x25519"));

@@ -361,15 +361,17 @@ const DEFAULT_OTHERWISE: PolicySpec["otherwise"] = {
   extension: { rule: "not required", reference: "RFC 8446" },
 };
 
-/** default since 2026-11-30: also accepts Ed25519-signed certificates, as its rule always said. */
+const DEFAULT_CERTIFICATE_SIGNATURES = [{ names: [...SHA2_CERT_SIGNATURES, "ed25519"], rule: "certificate signed with SHA-2 or EdDSA", reference: "NIST SP 800-131Ar2 §9 (Table 8); FIPS 186-5" }];
+
+/** default since 2026-11-30 with the hybrid post-quantum groups, offered first where the provider runs ML-KEM. */
 export const DEFAULT = makePolicy({
   ...DEFAULT_SPEC,
-  id: "default-20261130",
+  id: "default-20261130-pq",
   aliases: ["default"],
-  title: "fipstls defaults: TLS 1.2/1.3, AEAD suites with forward secrecy, SHA-2 and EdDSA signatures, RSA >= 2048",
+  title: "fipstls defaults: TLS 1.2/1.3, AEAD suites with forward secrecy, hybrid ML-KEM and elliptic-curve groups, SHA-2 and EdDSA signatures, RSA >= 2048",
   notes: [
-    "Replaces default-20261127 (still resolvable), which refused Ed25519-signed certificates although its rule named EdDSA.",
-    "The hybrid post-quantum groups come first where the provider runs ML-KEM (the node provider on Node >= 24); default-20261127 never offered them.",
+    "The hybrid post-quantum groups come first where the provider runs ML-KEM (the node provider on Node >= 24).",
+    "Replaces default-20261130 (still resolvable), which has the same decisions but for the hybrid groups, which it refuses.",
   ],
   allow: {
     ...DEFAULT_ALLOW,
@@ -381,7 +383,22 @@ export const DEFAULT = makePolicy({
         reference: "draft-ietf-tls-ecdhe-mlkem; FIPS 203",
       },
     ],
-    certificate_signature: [{ names: [...SHA2_CERT_SIGNATURES, "ed25519"], rule: "certificate signed with SHA-2 or EdDSA", reference: "NIST SP 800-131Ar2 §9 (Table 8); FIPS 186-5" }] },
+    certificate_signature: DEFAULT_CERTIFICATE_SIGNATURES,
+  },
+  refuse: DEFAULT_REFUSE,
+  otherwise: DEFAULT_OTHERWISE,
+});
+
+/** default from 2026-11-30, before the hybrid groups: accepts Ed25519-signed certificates, as its rule always said. */
+export const DEFAULT_20261130 = makePolicy({
+  ...DEFAULT_SPEC,
+  id: "default-20261130",
+  title: "fipstls defaults (superseded by default-20261130-pq): TLS 1.2/1.3, AEAD suites with forward secrecy, SHA-2 and EdDSA signatures, RSA >= 2048",
+  notes: [
+    "Superseded: default-20261130-pq also allows the hybrid post-quantum groups; this version refuses them.",
+    "Replaces default-20261127 (still resolvable), which refused Ed25519-signed certificates although its rule named EdDSA.",
+  ],
+  allow: { ...DEFAULT_ALLOW, certificate_signature: DEFAULT_CERTIFICATE_SIGNATURES },
   refuse: DEFAULT_REFUSE,
   otherwise: DEFAULT_OTHERWISE,
 });
