@@ -260,7 +260,7 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
 function checkServerHello(sh: ServerHello, sessionId: Uint8Array, config: ClientConfig, allowed: Set<number>, offered: Set<number>): Tls13Suite {
   const versionData = sh.extensions.get(ExtensionType.SupportedVersions);
   if (versionData === undefined) {
-    // A TLS 1.2 (or older) server. TLS 1.2 support lands in a later issue.
+    // The shared hello step sent TLS 1.2 answers to tls12/; a ServerHello here without the extension is a retry's that dropped it.
     throw new PeerIncompatible("ServerDoesNotSupportTls13", "protocol_version", `server chose version 0x${sh.legacyVersion.toString(16)}`);
   }
   if (decodeU16(versionData, "supported_versions") !== ProtocolVersion.TLS13) {

@@ -60,7 +60,7 @@ function required(ch: ClientHello, type: number, name: "SignatureAlgorithms" | "
 function choose(ch: ClientHello, config: ServerConfig): Choice {
   const versions = ch.extensions.get(ExtensionType.SupportedVersions);
   if (versions === undefined || !decodeSupportedVersionsClient(versions).includes(ProtocolVersion.TLS13)) {
-    // TLS 1.2 support lands in a later issue.
+    // The first hello chose TLS 1.3 (handshake/server.ts); a retried one must still offer it.
     throw new PeerIncompatible("ClientDoesNotSupportTls13", "protocol_version");
   }
   if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
