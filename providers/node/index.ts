@@ -21,7 +21,6 @@ import {
   type CipherGCMTypes,
   type KeyObject,
 } from "node:crypto";
-import * as nodeCrypto from "node:crypto";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import type {
@@ -44,6 +43,7 @@ import type {
   SignatureType,
 } from "../../src/crypto/provider.js";
 import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
+import { mlKemAlgorithms, mlKemEncapsulate, mlKemKeyPair } from "./mlkem.js";
 import {
   CURVE_FIELD_BYTES,
   describePkcs8,
@@ -84,8 +84,7 @@ function probeSupport(): ProviderSupport {
   const hashes = (["SHA-256", "SHA-384", "SHA-512"] as const).filter((h) => works(() => createHash(HASH_NAME[h]).digest()));
   const groups: EcdhGroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(GROUP_CURVE[g]!));
   if (x25519) groups.push("x25519");
-  const kemApi = mlKem();
-  const kems = kemApi === null ? [] : (["ML-KEM-768", "ML-KEM-1024"] as const).filter((k) => works(() => kemApi.encapsulate(generateKeyPairSync(KEM_KEY_TYPE[k] as "x25519").publicKey)));
+  const kems = mlKemAlgorithms();
   const support: ProviderSupport = Object.freeze({
     hashes: Object.freeze(hashes),
     aeads: Object.freeze(aeads),
@@ -154,20 +153,13 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
     },
 
     async kemKeyPair(algorithm: KemAlgorithm): Promise<KemKeyPair> {
-      const api = kemFor(algorithm);
-      const pair = generateKeyPairSync(KEM_KEY_TYPE[algorithm] as "x25519");
-      return {
-        encapsulationKey: bytes(pair.publicKey.export({ format: "raw-public" } as unknown as { format: "der"; type: "spki" })),
-        decapsulate: async (ciphertext) => bytes(api.decapsulate(pair.privateKey, Buffer.from(ciphertext))),
-      };
+      if (!supports.kems!.includes(algorithm)) throw new TypeError(`node provider: ${algorithm} is not available`);
+      return mlKemKeyPair(algorithm);
     },
 
     async encapsulate(algorithm: KemAlgorithm, encapsulationKey: Uint8Array): Promise<KemEncapsulation> {
-      const api = kemFor(algorithm);
-      // Importing the raw key runs FIPS 203's encapsulation key check (7.2) in OpenSSL.
-      const key = createPublicKey({ key: Buffer.from(encapsulationKey), format: "raw-public", asymmetricKeyType: KEM_KEY_TYPE[algorithm] } as unknown as Parameters<typeof createPublicKey>[0]);
-      const { ciphertext, sharedKey } = api.encapsulate(key);
-      return { ciphertext: bytes(ciphertext), sharedSecret: bytes(sharedKey) };
+      if (!supports.kems!.includes(algorithm)) throw new TypeError(`node provider: ${algorithm} is not available`);
+      return mlKemEncapsulate(algorithm, encapsulationKey);
     },
 
     async verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
@@ -326,25 +318,6 @@ function aead(algorithm: AeadAlgorithm, key: KeyObject): Aead {
       return out;
     },
   };
-}
-
-/** node:crypto's ML-KEM (Node >= 24, OpenSSL 3.5): absent from older Nodes and their type definitions. */
-interface MlKemApi {
-  encapsulate(publicKey: KeyObject): { ciphertext: Buffer; sharedKey: Buffer };
-  decapsulate(privateKey: KeyObject, ciphertext: Buffer): Buffer;
-}
-
-function mlKem(): MlKemApi | null {
-  const api = nodeCrypto as unknown as Partial<MlKemApi>;
-  return typeof api.encapsulate === "function" && typeof api.decapsulate === "function" ? (api as MlKemApi) : null;
-}
-
-const KEM_KEY_TYPE: Readonly<Record<KemAlgorithm, string>> = { "ML-KEM-768": "ml-kem-768", "ML-KEM-1024": "ml-kem-1024" };
-
-function kemFor(algorithm: KemAlgorithm): MlKemApi {
-  const api = mlKem();
-  if (api === null || !probeSupport().kems!.includes(algorithm)) throw new TypeError(`node provider: ${algorithm} is not available`);
-  return api;
 }
 
 function keyShare(group: EcdhGroupName): KeyShare {
