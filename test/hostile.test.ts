@@ -184,18 +184,19 @@ t("very large but legal ClientHellos are answered: 32,000 signature algorithms, 
 
 t("...also across a HelloRetryRequest: the retried hello with the same extensions is answered", async () => {
   const retrying = await buildServerConfig({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem, preferGroupOverShare: true });
-  const x25519 = await provider.keyShare("x25519");
+  // P-384 rather than X25519, so that the test also runs inside OpenSSL's FIPS provider (which refuses X25519).
+  const p384 = await provider.keyShare("secp384r1");
   const extra = unknownExtensions();
   const withShare = (group: number, keyExchange: Uint8Array): Extension[] => [
     ...extra,
-    { type: 10, data: encodeU16List([0x17, 0x1d]) },
+    { type: 10, data: encodeU16List([0x17, 0x18]) },
     { type: 13, data: encodeU16List([0x0403]) },
     { type: 43, data: encodeSupportedVersionsClient([0x0304]) },
     { type: 51, data: encodeKeyShareClient([{ group, keyExchange }]) },
   ];
   const s = scriptedServer(retrying);
   const random = provider.random(32);
-  s.conn.receive(await clientHello(withShare(0x1d, x25519.publicKey), random));
+  s.conn.receive(await clientHello(withShare(0x18, p384.publicKey), random));
   await until(() => s.sent.length > 0, 5000, "the HelloRetryRequest");
   assert.equal(plainHandshakeTypes(s.sent), [2], "a HelloRetryRequest (a ServerHello with the retry random)");
   s.conn.receive(await clientHello(withShare(0x17, share.publicKey), random));
@@ -228,9 +229,10 @@ t("rejected early data: junk records are skipped up to 16384 bytes, more is unex
 
 t("early data after a HelloRetryRequest: skipped until the second hello, which must not offer it again", async () => {
   const retrying = await buildServerConfig({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem, preferGroupOverShare: true });
-  const x25519 = await provider.keyShare("x25519");
+  // P-384 rather than X25519, so that the test also runs inside OpenSSL's FIPS provider (which refuses X25519).
+  const p384 = await provider.keyShare("secp384r1");
   const hello = (group: number, keyExchange: Uint8Array, early: boolean): Extension[] => [
-    { type: 10, data: encodeU16List([0x17, 0x1d]) },
+    { type: 10, data: encodeU16List([0x17, 0x18]) },
     { type: 13, data: encodeU16List([0x0403]) },
     { type: 43, data: encodeSupportedVersionsClient([0x0304]) },
     { type: 51, data: encodeKeyShareClient([{ group, keyExchange }]) },
@@ -239,7 +241,7 @@ t("early data after a HelloRetryRequest: skipped until the second hello, which m
   for (const offersAgain of [false, true]) {
     const s = scriptedServer(retrying);
     const random = provider.random(32);
-    s.conn.receive(concat(await clientHello(hello(0x1d, x25519.publicKey, true), random), record(23, provider.random(3000)), record(20, new Uint8Array([1])), record(23, provider.random(3000))));
+    s.conn.receive(concat(await clientHello(hello(0x18, p384.publicKey, true), random), record(23, provider.random(3000)), record(20, new Uint8Array([1])), record(23, provider.random(3000))));
     await until(() => s.sent.length > 0, 5000, "the HelloRetryRequest");
     s.conn.receive(await clientHello(hello(0x17, share.publicKey, offersAgain), random));
     if (offersAgain) {
