@@ -1,8 +1,9 @@
 // getPeerCertificate()'s object, shaped like node:tls's (subject/issuer as objects, OpenSSL-style
 // dates, colon-separated fingerprints, the subjectaltname string node's own checkServerIdentity
-// parses), built from our X.509 parser. Fingerprints are hashed by the provider, so they are computed
-// once after the handshake; SHA-1 is not a provider hash, so node's `fingerprint` is absent.
-import type { CryptoProvider, HashAlgorithm } from "../../crypto/provider.js";
+// parses), built from our X.509 parser. It is built when first asked for, not after every handshake:
+// fingerprints identify a certificate and protect nothing, so node:crypto hashes them here, SHA-1
+// included, as node:tls's `fingerprint` has it.
+import { createHash } from "node:crypto";
 import { describeSpki } from "../../crypto/keyinfo.js";
 import { toHex } from "../../codec/bytes.js";
 import { type Certificate, parseCertificate } from "../../verify/certificate.js";
@@ -29,6 +30,8 @@ export interface PeerCertificate {
   /** "Mmm dd HH:MM:SS YYYY GMT", as OpenSSL prints it. */
   valid_from: string;
   valid_to: string;
+  /** SHA-1, SHA-256 and SHA-512 of the DER certificate, as colon-separated upper-case hex. */
+  fingerprint: string;
   fingerprint256: string;
   fingerprint512: string;
   ext_key_usage?: string[];
@@ -81,9 +84,9 @@ const SUBJECT_ALT_NAME = "2.5.29.17";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** Builds the node-shaped objects for a chain, leaf first, linked through issuerCertificate. */
-export async function describeChain(chain: readonly Uint8Array[], provider: CryptoProvider): Promise<DetailedPeerCertificate | null> {
+export function describeChain(chain: readonly Uint8Array[]): DetailedPeerCertificate | null {
   if (chain.length === 0) return null;
-  const described = await Promise.all(chain.map((der) => describeCertificate(der, provider)));
+  const described = chain.map(describeCertificate);
   const linked = described as DetailedPeerCertificate[];
   linked.forEach((c, i) => (c.issuerCertificate = linked[i + 1] ?? c));
   return linked[0]!;
@@ -95,11 +98,10 @@ export function withoutIssuer(cert: DetailedPeerCertificate): PeerCertificate {
   return rest;
 }
 
-async function describeCertificate(der: Uint8Array, provider: CryptoProvider): Promise<PeerCertificate> {
+function describeCertificate(der: Uint8Array): PeerCertificate {
   // The chain already passed the handshake's parser, so this cannot throw for a connected peer.
   const cert = parseCertificate(der);
-  const fingerprint = async (alg: HashAlgorithm): Promise<string> => colonHex(await provider.hash(alg, cert.der));
-  const [fingerprint256, fingerprint512] = await Promise.all([fingerprint("SHA-256"), fingerprint("SHA-512")]);
+  const fingerprint = (alg: "sha1" | "sha256" | "sha512"): string => colonHex(new Uint8Array(createHash(alg).update(cert.der).digest()));
   const san = cert.extensions.find((e) => e.oid === SUBJECT_ALT_NAME);
   return {
     subject: nameObject(cert.subjectDer),
@@ -109,8 +111,9 @@ async function describeCertificate(der: Uint8Array, provider: CryptoProvider): P
     ...keyFields(cert),
     valid_from: opensslTime(cert.notBefore),
     valid_to: opensslTime(cert.notAfter),
-    fingerprint256,
-    fingerprint512,
+    fingerprint: fingerprint("sha1"),
+    fingerprint256: fingerprint("sha256"),
+    fingerprint512: fingerprint("sha512"),
     ...(cert.extKeyUsage ? { ext_key_usage: [...cert.extKeyUsage] } : {}),
     serialNumber: serialHex(cert.serialNumber),
     raw: Buffer.from(cert.der),

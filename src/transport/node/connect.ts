@@ -146,7 +146,8 @@ function serverAuthorization(config: ClientConfig, mode: VerifyMode, serverName:
         return { authorized: false, failure: e as Error, fatal: false };
       }
     }
-    const identity = o.checkServerIdentity && peer ? callerIdentityCheck(o.checkServerIdentity, serverName, peer) : null;
+    const described = o.checkServerIdentity ? peer() : null;
+    const identity = o.checkServerIdentity && described ? callerIdentityCheck(o.checkServerIdentity, serverName, described) : null;
     const verdict: Authorization = identity ? { authorized: false, failure: identity, fatal } : { authorized: true, failure: null, fatal: false };
     return verdict;
   };

@@ -146,7 +146,7 @@ export class Server extends EventEmitter {
           tls.attach(
             // As node:tls's Server: 'keylog' (line, socket), only while someone listens.
             (cb) => new ServerConnection(c, this.listenerCount("keylog") > 0 ? { ...cb, onKeyLog: (line) => void this.emit("keylog", Buffer.from(`${line}\n`), tls) } : cb),
-            (_socket, peer) => Promise.resolve(clientAuthorization(c, peer !== null)),
+            (socket) => Promise.resolve(clientAuthorization(c, (socket.tlsInfo?.peerCertificates.length ?? 0) > 0)),
           ),
         (err: Error) => tls.destroy(err),
       );

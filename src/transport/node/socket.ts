@@ -27,8 +27,8 @@ export interface Authorization {
   fatal: boolean;
 }
 
-/** Judges the peer once the handshake has completed and its certificates are described. */
-export type Authorize = (socket: TLSSocket, peer: DetailedPeerCertificate | null) => Promise<Authorization>;
+/** Judges the peer once the handshake has completed; `peer()` describes its certificate, if it sent one, when asked. */
+export type Authorize = (socket: TLSSocket, peer: () => DetailedPeerCertificate | null) => Promise<Authorization>;
 
 export interface TLSSocketOptions {
   isServer?: boolean;
@@ -63,8 +63,9 @@ export class TLSSocket extends RawSocketDuplex {
   private rawEnded = false;
   private peek: ((bytes: Buffer | null) => void) | null = null;
   private described = false;
-  private peer: DetailedPeerCertificate | null = null;
-  private own: DetailedPeerCertificate | null = null;
+  // node:tls-shaped descriptions of the chains, made on first use (most applications never ask).
+  private peer: DetailedPeerCertificate | null | undefined = undefined;
+  private own: DetailedPeerCertificate | null | undefined = undefined;
   // The readable side wants more plaintext (false from a push() that returned false until _read()).
   private wantsData = true;
   /** asRecords() of the application's write being sent: that much of the raw socket's queue is not our own output. */
@@ -178,7 +179,7 @@ export class TLSSocket extends RawSocketDuplex {
     this.connection = conn;
     this.peek = null;
     this.rememberEndpoint();
-    conn.handshake.then(() => this.afterHandshake(conn, authorize), noop);
+    conn.handshake.then(() => this.afterHandshake(authorize), noop);
     conn.start();
     for (const b of this.early) conn.receive(asBytes(b));
     this.early = [];
@@ -186,7 +187,7 @@ export class TLSSocket extends RawSocketDuplex {
     this.flow();
   }
 
-  private async afterHandshake(conn: ClientConnection | ServerConnection, authorize: Authorize): Promise<void> {
+  private async afterHandshake(authorize: Authorize): Promise<void> {
     // As in node:tls, the handshake includes delivering its last flight (a server's session tickets
     // too): a peer that hung up meanwhile fails the handshake ('tlsClientError') rather than an
     // established socket nobody listens to yet.
@@ -195,11 +196,8 @@ export class TLSSocket extends RawSocketDuplex {
     await written;
     if (this.destroyed) return;
     try {
-      const provider = conn.config.provider;
-      this.peer = await describeChain(conn.info.peerCertificates, provider);
-      this.own = await describeChain(conn.config.certificateChain.slice(0, 1), provider);
       this.described = true;
-      const verdict = await authorize(this, this.peer);
+      const verdict = await authorize(this, () => this.peerDescription());
       if (this.destroyed) return;
       this.authorized = verdict.authorized;
       this.authorizationFailure = verdict.failure;
@@ -276,13 +274,20 @@ export class TLSSocket extends RawSocketDuplex {
   getPeerCertificate(detailed?: false): PeerCertificate | Record<string, never> | null;
   getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> | null {
     if (!this.described || this.destroyed) return null;
-    if (!this.peer) return {};
-    return detailed ? this.peer : withoutIssuer(this.peer);
+    const peer = this.peerDescription();
+    if (!peer) return {};
+    return detailed ? peer : withoutIssuer(peer);
+  }
+
+  private peerDescription(): DetailedPeerCertificate | null {
+    this.peer ??= describeChain(this.connection!.info.peerCertificates);
+    return this.peer;
   }
 
   /** Our own certificate, described the same way; {} when we sent none. */
   getCertificate(): PeerCertificate | Record<string, never> | null {
     if (!this.described || this.destroyed) return null;
+    this.own ??= describeChain(this.connection!.config.certificateChain.slice(0, 1));
     return this.own ? withoutIssuer(this.own) : {};
   }
 
