@@ -49,28 +49,36 @@ export class Deframer {
   }
 
   private peek(n: number): Uint8Array {
-    if (this.chunks[0]!.length >= n) return this.chunks[0]!.subarray(0, n);
-    this.coalesce();
+    if (this.chunks[0]!.length < n) this.gather(n);
     return this.chunks[0]!.subarray(0, n);
   }
 
+  /**
+   * The next n bytes, without copying when they lie in one chunk (the common case: a TCP read holds
+   * many records). The caller of push() hands its buffers over, so views into them stay valid.
+   */
   private take(n: number): Uint8Array {
-    if (this.chunks[0]!.length < n) this.coalesce();
+    if (this.chunks[0]!.length < n) this.gather(n);
     const first = this.chunks[0]!;
-    const out = first.slice(0, n);
+    const out = first.subarray(0, n);
     if (first.length === n) this.chunks.shift();
     else this.chunks[0] = first.subarray(n);
     this.buffered -= n;
     return out;
   }
 
-  private coalesce(): void {
-    const joined = new Uint8Array(this.buffered);
+  /** Joins just enough leading chunks that the first holds n bytes: a record split across reads costs one copy of itself. */
+  private gather(n: number): void {
+    const joined = new Uint8Array(n);
     let at = 0;
-    for (const c of this.chunks) {
-      joined.set(c, at);
-      at += c.length;
+    while (at < n) {
+      const c = this.chunks[0]!;
+      const part = Math.min(c.length, n - at);
+      joined.set(c.subarray(0, part), at);
+      at += part;
+      if (part === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(part);
     }
-    this.chunks = [joined];
+    this.chunks.unshift(joined);
   }
 }
