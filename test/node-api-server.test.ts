@@ -5,11 +5,11 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as net from "node:net";
 import * as tls from "node:tls";
-import { createServer, createSecureContext, type PeerCertificate, type SecureContextLike, type TLSSocket } from "../src/node.js";
+import { connect, createServer, createSecureContext, type PeerCertificate, type SecureContextLike, type TLSSocket } from "../src/node.js";
 import { ConfigError } from "../src/errors.js";
 import { PROVIDERS } from "./_providers.js";
 import { Pki } from "./pki.js";
-import { FipsServer, Sink, fipsServer, interopPki, nodeTlsConnect, rejectionOf, scoped, within } from "./interop/peers.js";
+import { FipsServer, Sink, fipsConnect, fipsServer, interopPki, nodeTlsConnect, rejectionOf, scoped, within } from "./interop/peers.js";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
@@ -169,6 +169,32 @@ m(
     for (const bad of [-1, Number.NaN, "30" as never]) {
       assert.throws(() => createServer({ cert: ecdsa.certPem, key: ecdsa.keyPem, handshakeTimeout: bad }), (e: Error) => e instanceof ConfigError && e.item === "handshakeTimeout");
     }
+  }),
+);
+
+m(
+  "a server whose application listens to nothing survives clients that hang up right after their handshake",
+  scoped(async (scope) => {
+    // The established socket then fails (ECONNRESET on a read, EPIPE on our close_notify). node:tls keeps an
+    // error listener on every server socket, so such errors never crash the process; neither may ours.
+    const server = createServer({ cert: ecdsa.certPem, key: ecdsa.keyPem });
+    scope.add(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    await server.ready();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    for (let i = 0; i < 20; i++) {
+      // A TCP reset once both ends are done: the established server socket's next read fails.
+      const established = new Promise<void>((resolve) => server.once("secureConnection", () => resolve()));
+      const raw = net.connect({ host: "127.0.0.1", port });
+      const c = connect({ socket: raw, servername: "localhost", ca: pki.caPem });
+      c.on("error", () => undefined);
+      await within(Promise.all([established, new Promise((resolve) => c.once("secureConnect", resolve))]), "both ends secure");
+      raw.resetAndDestroy();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Still serving.
+    const last = await fipsConnect(scope, { port, servername: "localhost", ca: pki.caPem });
+    assert.is(last.socket.tlsInfo!.version, "TLSv1.3");
   }),
 );
 

@@ -131,11 +131,15 @@ export class Server extends EventEmitter {
       ...(this.options.highWaterMark !== undefined ? { highWaterMark: this.options.highWaterMark } : {}),
       [MADE_BY_FIPSTLS]: true,
     });
-    // Handshake failures go to 'tlsClientError' as in node:tls; later errors belong to the socket's owner.
-    const onHandshakeError = (err: Error): void => void this.emit("tlsClientError", err, tls);
-    tls.once("error", onHandshakeError);
+    // Handshake failures go to 'tlsClientError' as in node:tls. Like node:tls, the listener stays: a later
+    // error (an EPIPE on our close_notify after the client hung up) reaches the socket's own listeners,
+    // if the application added any, and never crashes a server whose application did not.
+    let secure = false;
+    tls.on("error", (err: Error) => {
+      if (!secure) this.emit("tlsClientError", err, tls);
+    });
     tls.once("secure", () => {
-      tls.removeListener("error", onHandshakeError);
+      secure = true;
       this.emit("secureConnection", tls);
       if (this.listenerCount("audit") > 0) this.emit("audit", tls.audit(), tls);
     });
