@@ -103,5 +103,8 @@ export function verificationMark(path: readonly { readonly notAfter: Date }[] | 
   return { verifiedUntil: Math.min(...path.map((c) => c.notAfter.getTime())), verifiedUnder: policyId };
 }
 
+/** Whole seconds left, at `now` (ms), of a lifetime that began at `createdAt`; negative once it has passed. */
+export const secondsLeft = (createdAt: number, lifetimeSeconds: number, now: number): number => Math.floor((createdAt + lifetimeSeconds * 1000 - now) / 1000);
+
 /** Clocks of one server's processes (a shared ticket key) may disagree a little. */
 const CLOCK_SKEW_MS = 10_000;

@@ -17,7 +17,6 @@ import {
   type NewSessionTicketTls12,
   decodeCertificateRequestTls12,
   decodeCertificateTls12,
-  decodeFinishedTls12,
   decodeNewSessionTicketTls12,
   decodeServerHelloDone,
   decodeServerKeyExchangeEcdhe,
@@ -36,6 +35,7 @@ import { verifyServerCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
+import { readFinished } from "./finished.js";
 import { type SessionState, verificationMark } from "../session/session.js";
 
 /** Extensions a TLS 1.2 ServerHello may carry, each only if we offered it. */
@@ -138,7 +138,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   // The server's NewSessionTicket (if it announced one), ChangeCipherSpec and Finished.
   const ticket = ticketExpected ? await readTicket(ctx, transcript) : null;
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
-  await readServerFinished(ctx, config, suite, master, transcript);
+  await readFinished(ctx, config.provider, suite.hash, master, "server", transcript);
 
   const established: SessionState = {
     version: "TLSv1.2",
@@ -204,7 +204,7 @@ async function resumeClientTls12(ctx: HandshakeContext, config: ClientConfig, r:
   ctx.logKey("CLIENT_RANDOM", r.hello.random, master);
   const keys = await keyBlock(p, suite.hash, suite.aead, master, r.hello.random, r.random);
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
-  await readServerFinished(ctx, config, suite, master, transcript);
+  await readFinished(ctx, config.provider, suite.hash, master, "server", transcript);
   const finished = frameHandshake(HandshakeType.Finished, await verifyData(p, suite.hash, master, "client finished", await transcript.hash()));
   ctx.sendChangeCipherSpec();
   ctx.installWriteProtection(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
@@ -251,12 +251,6 @@ async function readTicket(ctx: HandshakeContext, transcript: Transcript): Promis
   return ticket;
 }
 
-async function readServerFinished(ctx: HandshakeContext, config: ClientConfig, suite: Tls12Suite, master: Uint8Array, transcript: Transcript): Promise<void> {
-  const finMsg = await ctx.expect(HandshakeType.Finished);
-  const expected = await verifyData(config.provider, suite.hash, master, "server finished", await transcript.hash());
-  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "server Finished does not verify");
-  transcript.add(finMsg.raw);
-}
 
 /** A ServerHello's session_ticket extension is empty and announces a NewSessionTicket (RFC 5077 3.2). */
 function checkSessionTicketExtension(ext: Extensions): boolean {

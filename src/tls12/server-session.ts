@@ -7,7 +7,8 @@ import type { ServerConfig } from "../config/server.js";
 import { ExtensionType } from "../msgs/enums.js";
 import type { ClientHello } from "../msgs/hello.js";
 import { isTls12Suite } from "../suites/cipher-suites.js";
-import { type SessionState, decodeSession, encodeSession, sessionCurrent } from "../session/session.js";
+import { type SessionState, sessionCurrent } from "../session/session.js";
+import { openSession, sealSession } from "../session/tickets.js";
 
 export interface Resumable {
   readonly state: SessionState;
@@ -19,9 +20,8 @@ export async function findResumable(ch: ClientHello, config: ServerConfig, ems: 
   const ticket = ch.extensions.get(ExtensionType.SessionTicket);
   let found: Resumable | null = null;
   if (ticket !== undefined && ticket.length > 0 && config.ticketKeys !== null) {
-    const opened = await config.ticketKeys.open(ticket);
-    const state = opened === null ? null : decodeOurs(opened.plaintext);
-    if (state !== null) found = { state, renewTicket: opened!.renew };
+    const opened = await openSession(config.ticketKeys, ticket);
+    if (opened !== null) found = { state: opened.state, renewTicket: opened.renew };
   } else if (ch.legacySessionId.length > 0 && config.sessionCache !== null) {
     const state = config.sessionCache.get(ch.legacySessionId);
     if (state !== undefined) found = { state, renewTicket: false };
@@ -37,19 +37,8 @@ function acceptable(s: SessionState, ch: ClientHello, config: ServerConfig, ems:
   return !(config.clientAuth === "required" && s.peerCertificates.length === 0);
 }
 
-/** Our own ticket decrypted, so only a format change (an upgrade) can make it unreadable. */
-function decodeOurs(plaintext: Uint8Array): SessionState | null {
-  try {
-    return decodeSession(plaintext);
-  } catch {
-    return null;
-  }
-}
-
 /** Whether this handshake ends with a NewSessionTicket: the client asked with the extension. */
 export const ticketRequested = (ch: ClientHello, config: ServerConfig): boolean =>
   config.ticketKeys !== null && ch.extensions.has(ExtensionType.SessionTicket);
 
-export async function sealTicket(config: ServerConfig, state: SessionState): Promise<Uint8Array> {
-  return config.ticketKeys!.seal(encodeSession(state));
-}
+export const sealTicket = (config: ServerConfig, state: SessionState): Promise<Uint8Array> => sealSession(config.ticketKeys!, state);

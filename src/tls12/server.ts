@@ -2,12 +2,11 @@
 // sequence it is, from the ClientHello the shared step (handshake/server.ts) read and sent here. A
 // session the client offers (by ticket or id) is resumed with the abbreviated handshake when
 // server-session.ts finds it still acceptable; a full handshake ends with a ticket or a cached id.
-import type { GroupName } from "../crypto/provider.js";
+import type { CryptoProvider, GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js";
 import { peerVerification } from "../config/common.js";
-import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, SignalingSuite } from "../msgs/enums.js";
 import { type Extension, decodeU16List, encodeAlpn } from "../msgs/extensions.js";
@@ -17,7 +16,6 @@ import {
   ClientCertificateType,
   decodeCertificateTls12,
   decodeClientKeyExchangeEcdhe,
-  decodeFinishedTls12,
   encodeCertificateRequestTls12,
   encodeCertificateTls12,
   encodeNewSessionTicketTls12,
@@ -34,7 +32,8 @@ import { verifyClientCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
-import type { SessionState } from "../session/session.js";
+import { readFinished } from "./finished.js";
+import { type SessionState, secondsLeft } from "../session/session.js";
 import { type Resumable, findResumable, sealTicket, ticketRequested } from "./server-session.js";
 
 
@@ -115,6 +114,19 @@ function helloExtensions(a: Agreed, resumed: boolean, ticket: boolean): Extensio
   return extensions;
 }
 
+/** The transcript from the ClientHello on, and a send that frames, transmits and records each message of ours. */
+function serverTranscript(ctx: HandshakeContext, provider: CryptoProvider, suite: Tls12Suite, chMsg: HandshakeMessage): { transcript: Transcript; send: (type: number, body: Uint8Array) => void } {
+  const transcript = new Transcript(provider);
+  transcript.setHash(suite.hash);
+  transcript.add(chMsg.raw);
+  const send = (type: number, body: Uint8Array): void => {
+    const raw = frameHandshake(type, body);
+    ctx.send(raw);
+    transcript.add(raw);
+  };
+  return { transcript, send };
+}
+
 /** Our random; a server that speaks TLS 1.3 marks a TLS 1.2 answer as a downgrade (RFC 8446 4.1.3). */
 function serverRandom(config: ServerConfig): Uint8Array {
   const random = config.provider.random(32);
@@ -128,14 +140,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   const resumable = await findResumable(ch, config, agreed.ems, agreed.serverName);
   if (resumable !== null) return resumeServerTls12(ctx, config, chMsg, ch, agreed, resumable);
   const c = choose(ch, config, agreed);
-  const transcript = new Transcript(p);
-  transcript.setHash(c.suite.hash);
-  transcript.add(chMsg.raw);
-  const send = (type: number, body: Uint8Array): void => {
-    const raw = frameHandshake(type, body);
-    ctx.send(raw);
-    transcript.add(raw);
-  };
+  const { transcript, send } = serverTranscript(ctx, p, c.suite, chMsg);
 
   const random = serverRandom(config);
   // A client that takes tickets gets one; others get an id for the session cache (RFC 5077 3.4).
@@ -185,10 +190,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   ctx.logKey("CLIENT_RANDOM", ch.random, master);
   const keys = await keyBlock(p, c.suite.hash, c.suite.aead, master, ch.random, random);
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
-  const finMsg = await ctx.expect(HandshakeType.Finished);
-  const expected = await verifyData(p, c.suite.hash, master, "client finished", await transcript.hash());
-  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
-  transcript.add(finMsg.raw);
+  await readFinished(ctx, p, c.suite.hash, master, "client", transcript);
 
   // Only now, with the client's Finished verified, is there a session worth keeping.
   const state: SessionState = {
@@ -244,20 +246,13 @@ async function resumeServerTls12(ctx: HandshakeContext, config: ServerConfig, ch
   const { state } = r;
   const suite = tls12SuiteById(state.cipherSuite)!;
   const master = state.secret;
-  const transcript = new Transcript(p);
-  transcript.setHash(suite.hash);
-  transcript.add(chMsg.raw);
-  const send = (type: number, body: Uint8Array): void => {
-    const raw = frameHandshake(type, body);
-    ctx.send(raw);
-    transcript.add(raw);
-  };
+  const { transcript, send } = serverTranscript(ctx, p, suite, chMsg);
   const random = serverRandom(config);
   const renew = r.renewTicket && ticketRequested(ch, config);
   send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: ch.legacySessionId, cipherSuite: suite.id, extensions: helloExtensions(agreed, true, renew) }));
   if (renew) {
     // The renewed ticket keeps the session's age: resumption never extends a session's life.
-    const remaining = Math.max(0, Math.floor((state.createdAt + config.sessionLifetime * 1000 - config.now().getTime()) / 1000));
+    const remaining = Math.max(0, secondsLeft(state.createdAt, config.sessionLifetime, config.now().getTime()));
     send(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: remaining, ticket: await sealTicket(config, state) }));
   }
   ctx.logKey("CLIENT_RANDOM", ch.random, master);
@@ -268,9 +263,7 @@ async function resumeServerTls12(ctx: HandshakeContext, config: ServerConfig, ch
   send(HandshakeType.Finished, finished);
 
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
-  const finMsg = await ctx.expect(HandshakeType.Finished);
-  const expected = await verifyData(p, suite.hash, master, "client finished", await transcript.hash());
-  if (!equalBytes(decodeFinishedTls12(finMsg.body), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
+  await readFinished(ctx, p, suite.hash, master, "client", transcript);
   return {
     info: {
       version: "TLSv1.2",

@@ -13,7 +13,8 @@ import { Extensions } from "../msgs/extensions.js";
 import type { ClientHello } from "../msgs/hello.js";
 import { PskKeyExchangeMode, bindersLength, decodeOfferedPsks, decodePskModes } from "../msgs/psk.js";
 import type { HandshakeContext } from "../handshake/context.js";
-import { type SessionState, decodeSession, encodeSession, sessionCurrent } from "../session/session.js";
+import { type SessionState, secondsLeft, sessionCurrent } from "../session/session.js";
+import { openSession, sealSession } from "../session/tickets.js";
 import { type Tls13Suite, suiteById } from "../suites/cipher-suites.js";
 import { KeySchedule } from "./key-schedule.js";
 
@@ -50,9 +51,8 @@ export async function acceptPsk(ch: ClientHello, chMsg: HandshakeMessage, transc
   const now = config.now().getTime();
   for (let index = 0; index < Math.min(offered.identities.length, MAX_IDENTITIES_TRIED); index++) {
     const identity = offered.identities[index]!;
-    const opened = await config.ticketKeys.open(identity.identity);
-    const state = opened === null ? null : decodeOurs(opened.plaintext);
-    if (state === null || !acceptable(state, config, suite, serverName, now)) continue;
+    const state = (await openSession(config.ticketKeys, identity.identity))?.state;
+    if (state === undefined || !acceptable(state, config, suite, serverName, now)) continue;
     // The age the client reports (ms, mod 2^32) may not pass the lifetime it was told (RFC 8446 4.6.1).
     const reportedAge = (identity.obfuscatedTicketAge - state.ticketAgeAdd + 0x100000000) % 0x100000000;
     if (reportedAge > state.lifetime * 1000) continue;
@@ -71,14 +71,6 @@ function acceptable(s: SessionState, config: ServerConfig, suite: Tls13Suite, se
   return !(config.clientAuth === "required" && s.peerCertificates.length === 0);
 }
 
-function decodeOurs(plaintext: Uint8Array): SessionState | null {
-  try {
-    return decodeSession(plaintext);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Sends config.tls13Tickets NewSessionTickets after a handshake. A resumed session keeps its first
  * handshake's creation time, so resuming never extends the life of what that handshake authenticated.
@@ -91,13 +83,13 @@ export async function issueTickets(
   session: Omit<SessionState, "secret" | "ticketAgeAdd">,
 ): Promise<void> {
   const p = config.provider;
-  const remaining = Math.floor((session.createdAt + config.sessionLifetime * 1000 - config.now().getTime()) / 1000);
+  const remaining = secondsLeft(session.createdAt, config.sessionLifetime, config.now().getTime());
   if (config.ticketKeys === null || remaining <= 0) return;
   for (let i = 0; i < config.tls13Tickets; i++) {
     const nonce = new Uint8Array([i]);
     const ageAdd = new DataView(p.random(4).buffer).getUint32(0);
     const state: SessionState = { ...session, secret: await schedule.resumptionPsk(resumptionMasterSecret, nonce), ticketAgeAdd: ageAdd };
-    const ticket = await config.ticketKeys.seal(encodeSession(state));
+    const ticket = await sealSession(config.ticketKeys, state);
     ctx.send(frameHandshake(HandshakeType.NewSessionTicket, encodeNewSessionTicket({ lifetime: remaining, ageAdd, nonce, ticket, extensions: new Extensions([]) })));
   }
 }
