@@ -5,78 +5,37 @@
 //
 // References cite the requirement itself. Where fipstls refuses what the text allows, the rule says
 // "stricter than <reference>: <reason>" rather than citing the text as if it forbade the item.
-import { CERTIFICATE_SIGNATURES } from "./catalog.js";
-import { type Allow, type PolicyReference, type PolicySpec, makePolicy } from "./policy.js";
-
-// Links go to the documents themselves (DOIs resolve to the PDFs), not to announcement pages.
-const SP800_52R2: PolicyReference = { id: "NIST SP 800-52r2", title: "Guidelines for the Selection, Configuration, and Use of Transport Layer Security (TLS) Implementations", url: "https://doi.org/10.6028/NIST.SP.800-52r2" };
-const FIPS140_3_IG: PolicyReference = {
-  id: "FIPS 140-3 IG",
-  title: "Implementation Guidance for FIPS 140-3 and the Cryptographic Module Validation Program (D.Q: TLS 1.2 KDF only with the Extended Master Secret; C.H: AES-GCM IVs)",
-  url: "https://csrc.nist.gov/csrc/media/Projects/cryptographic-module-validation-program/documents/fips%20140-3/FIPS%20140-3%20IG.pdf",
-};
-const SP800_131A: PolicyReference = { id: "NIST SP 800-131Ar2", title: "Transitioning the Use of Cryptographic Algorithms and Key Lengths", url: "https://doi.org/10.6028/NIST.SP.800-131Ar2" };
-const SP800_56A: PolicyReference = { id: "NIST SP 800-56Ar3", title: "Recommendation for Pair-Wise Key-Establishment Schemes Using Discrete Logarithm Cryptography", url: "https://doi.org/10.6028/NIST.SP.800-56Ar3" };
-const SP800_56C: PolicyReference = { id: "NIST SP 800-56Cr2", title: "Recommendation for Key-Derivation Methods in Key-Establishment Schemes", url: "https://doi.org/10.6028/NIST.SP.800-56Cr2" };
-const SP800_227: PolicyReference = { id: "NIST SP 800-227", title: "Recommendations for Key-Encapsulation Mechanisms", url: "https://doi.org/10.6028/NIST.SP.800-227" };
-const FIPS186_5: PolicyReference = { id: "FIPS 186-5", title: "Digital Signature Standard (DSS)", url: "https://doi.org/10.6028/NIST.FIPS.186-5" };
-const FIPS203: PolicyReference = { id: "FIPS 203", title: "Module-Lattice-Based Key-Encapsulation Mechanism Standard", url: "https://doi.org/10.6028/NIST.FIPS.203" };
-const ECDHE_MLKEM: PolicyReference = { id: "draft-ietf-tls-ecdhe-mlkem", title: "Post-quantum hybrid ECDHE-MLKEM Key Agreement for TLSv1.3", url: "https://datatracker.ietf.org/doc/draft-ietf-tls-ecdhe-mlkem/" };
-const RFC8446: PolicyReference = { id: "RFC 8446", title: "The Transport Layer Security (TLS) Protocol Version 1.3", url: "https://www.rfc-editor.org/rfc/rfc8446" };
-const RFC8996: PolicyReference = { id: "RFC 8996", title: "Deprecating TLS 1.0 and TLS 1.1", url: "https://www.rfc-editor.org/rfc/rfc8996" };
-const RFC9151: PolicyReference = { id: "RFC 9151", title: "Commercial National Security Algorithm (CNSA) Suite Profile for TLS and DTLS 1.2 and 1.3", url: "https://www.rfc-editor.org/rfc/rfc9151" };
-
-const TLS13_AES_GCM = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"];
-const TLS13_CCM = ["TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"];
-const TLS12_ECDHE_GCM = [
-  "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-  "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-  "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-  "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-];
-const TLS12_ECDHE_CBC = [
-  "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-  "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-  "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-  "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-  "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-  "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-];
-const TLS12_DHE = ["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"];
-const TLS12_RSA_KX = [
-  "TLS_RSA_WITH_AES_128_GCM_SHA256",
-  "TLS_RSA_WITH_AES_256_GCM_SHA384",
-  "TLS_RSA_WITH_AES_128_CBC_SHA256",
-  "TLS_RSA_WITH_AES_256_CBC_SHA256",
-  "TLS_RSA_WITH_AES_128_CBC_SHA",
-  "TLS_RSA_WITH_AES_256_CBC_SHA",
-];
-const TDEA = ["TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA"];
-const CHACHA = ["TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"];
-const NIST_GROUPS = ["secp256r1", "secp384r1", "secp521r1"];
-const FFDHE = ["ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"];
-const HYBRID_GROUPS = ["X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"];
-const EDDSA_SCHEMES = ["ed25519", "ed448"];
-const SHA2_SCHEMES = [
-  "ecdsa_secp256r1_sha256",
-  "ecdsa_secp384r1_sha384",
-  "ecdsa_secp521r1_sha512",
-  "rsa_pss_rsae_sha256",
-  "rsa_pss_rsae_sha384",
-  "rsa_pss_rsae_sha512",
-  "rsa_pss_pss_sha256",
-  "rsa_pss_pss_sha384",
-  "rsa_pss_pss_sha512",
-  "rsa_pkcs1_sha256",
-  "rsa_pkcs1_sha384",
-  "rsa_pkcs1_sha512",
-];
-/** ECDSA and RSA certificate signatures over SHA-2 (the verifier's list, EdDSA aside). */
-const SHA2_CERT_SIGNATURES = CERTIFICATE_SIGNATURES.map((c) => c.name).filter((n) => /SHA(256|384|512)|sha(256|384|512)/.test(n));
-const SHA1_SCHEMES = ["rsa_pkcs1_sha1", "ecdsa_sha1"];
-const SHA1_CERTS = ["sha1WithRSAEncryption", "ecdsa-with-SHA1"];
+import { type Allow, type PolicySpec, makePolicy } from "./policy.js";
+import {
+  CHACHA,
+  ECDHE_MLKEM,
+  EDDSA_SCHEMES,
+  FFDHE,
+  FIPS140_3_IG,
+  FIPS186_5,
+  FIPS203,
+  HYBRID_GROUPS,
+  NIST_GROUPS,
+  RFC8446,
+  RFC8996,
+  RFC9151,
+  SHA1_CERTS,
+  SHA1_SCHEMES,
+  SHA2_CERT_SIGNATURES,
+  SHA2_SCHEMES,
+  SP800_131A,
+  SP800_227,
+  SP800_52R2,
+  SP800_56A,
+  SP800_56C,
+  TDEA,
+  TLS12_DHE,
+  TLS12_ECDHE_CBC,
+  TLS12_ECDHE_GCM,
+  TLS12_RSA_KX,
+  TLS13_AES_GCM,
+  TLS13_CCM,
+} from "./references.js";
 
 // ---------------------------------------------------------------------------------------------
 // fips-140-3: NIST SP 800-52r2 for TLS, FIPS 140-3 IG D.Q for the TLS 1.2 KDF, algorithms and key
