@@ -4,19 +4,18 @@
 // a session is not resumed under another server name; the https.Agent reuses sessions by itself.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Agent } from "../../src/node.js";
 import { PROVIDERS } from "../_providers.js";
-import { Peer, Scope, exitOf, fipsConnect, fipsServer, freePort, interopPki, nodeTlsConnect, nodeTlsServer, opensslServer, scoped, spawnOpenssl, untilListening, within } from "./peers.js";
+import { Peer, Scope, exitOf, fipsConnect, fipsServer, interopPki, opensslServer, scoped, spawnOpenssl, within } from "./peers.js";
+import { gnutlsResumesBothWays, nodeTlsResumesBothWays } from "./resumption-peers.js";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
 const rsa = pki.certs.find((c) => c.kind === "rsa-2048")!;
-const gnutls = spawnSync("gnutls-cli", ["--version"], { encoding: "utf8" }).status === 0;
 
 function sClient(scope: Scope, port: number, args: readonly string[], servername = "localhost"): Peer {
   return spawnOpenssl(scope, ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", servername, "-tls1_2", "-CAfile", pki.caPath, ...args], "s_client -tls1_2");
@@ -81,49 +80,9 @@ for (const [pname, provider] of PROVIDERS) {
     }
   }));
 
-  t("node:tls (maxVersion TLSv1.2) ⇄ fipstls: each side resumes the other's sessions", scoped(async (scope) => {
-    const server = await fipsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem, provider });
-    const opts = { port: server.port, ca: pki.caPem, maxVersion: "TLSv1.2" as const, minVersion: "TLSv1.2" as const };
-    const first = await nodeTlsConnect(scope, opts);
-    const session = first.socket.getSession();
-    assert.ok(session);
-    first.socket.destroy();
-    const second = await nodeTlsConnect(scope, { ...opts, session });
-    assert.is(second.socket.isSessionReused(), true);
-    await server.nextConnection();
-    assert.is((await server.nextConnection()).socket.isSessionReused(), true);
+  t("node:tls (maxVersion TLSv1.2) ⇄ fipstls: each side resumes the other's sessions", scoped((scope) => nodeTlsResumesBothWays(scope, provider, "TLSv1.2")));
 
-    const node = await nodeTlsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem, minVersion: "TLSv1.2", maxVersion: "TLSv1.2" });
-    const a = await fipsConnect(scope, { port: node.port, servername: "localhost", ca: pki.caPem, provider });
-    const b = await fipsConnect(scope, { port: node.port, servername: "localhost", ca: pki.caPem, provider, session: a.socket.getSession()! });
-    assert.is(b.socket.isSessionReused(), true);
-    await node.nextConnection();
-    assert.is((await node.nextConnection()).socket.isSessionReused(), true);
-  }));
-
-  t("GnuTLS: gnutls-cli --resume against our server, and our client against gnutls-serv", scoped(async (scope) => {
-    if (!gnutls) {
-      if (process.env.CI) assert.unreachable("gnutls-cli is missing on CI (Debian package gnutls-bin)");
-      return console.log("  gnutls-cli is not installed; skipped");
-    }
-    const priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
-    const server = await fipsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem, provider });
-    const cli = new Peer(spawn("gnutls-cli", ["127.0.0.1", "--port", String(server.port), "--sni-hostname", "localhost", "--verify-hostname", "localhost", "--x509cafile", pki.caPath, "--priority", priority, "--resume"], { stdio: ["pipe", "pipe", "pipe"] }), "gnutls-cli --resume");
-    scope.add(() => cli.kill());
-    cli.child.stdin!.end();
-    await cli.exit();
-    assert.match(cli.stdout.text(), /This is a resumed session/, cli.describe());
-
-    const port = await freePort();
-    const serv = new Peer(spawn("gnutls-serv", ["--echo", "--port", String(port), "--x509certfile", rsa.certPath, "--x509keyfile", rsa.keyPath, "--priority", priority], { stdio: ["pipe", "pipe", "pipe"] }), "gnutls-serv");
-    scope.add(() => serv.kill());
-    await Promise.race([untilListening(port), serv.exited.then(() => Promise.reject(new Error(serv.describe())))]);
-    const a = await fipsConnect(scope, { port, servername: "localhost", ca: pki.caPem, provider });
-    const b = await fipsConnect(scope, { port, servername: "localhost", ca: pki.caPem, provider, session: a.socket.getSession()! });
-    assert.is(b.socket.isSessionReused(), true);
-    b.socket.write("resumed\n");
-    await b.sink.match("resumed\n");
-  }));
+  t("GnuTLS: gnutls-cli --resume against our server, and our client against gnutls-serv", scoped((scope) => gnutlsResumesBothWays(scope, provider, "TLSv1.2")));
 
   t.run();
 }

@@ -6,25 +6,17 @@
 // -sess_in are used instead.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type * as tls from "node:tls";
-import type { TLSSocket } from "../../src/node.js";
 import { PROVIDERS } from "../_providers.js";
-import { Peer, Scope, exitOf, fipsConnect, fipsServer, freePort, interopPki, nodeTlsConnect, nodeTlsServer, opensslServer, scoped, spawnOpenssl, untilListening, within } from "./peers.js";
+import { Peer, Scope, exitOf, fipsConnect, fipsServer, interopPki, opensslServer, scoped, spawnOpenssl } from "./peers.js";
+import { gnutlsResumesBothWays, nextSession, nodeTlsResumesBothWays } from "./resumption-peers.js";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
 const rsa = pki.certs.find((c) => c.kind === "rsa-2048")!;
-const gnutls = spawnSync("gnutls-cli", ["--version"], { encoding: "utf8" }).status === 0;
 
 function sClient(scope: Scope, port: number, args: readonly string[], servername = "localhost"): Peer {
   return spawnOpenssl(scope, ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", servername, "-tls1_3", "-CAfile", pki.caPath, ...args], "s_client -tls1_3");
-}
-
-/** The first session a TLS 1.3 socket receives: tickets arrive after the handshake, so wait for the event. */
-function nextSession(socket: TLSSocket | tls.TLSSocket): Promise<Buffer> {
-  return within(new Promise<Buffer>((resolve) => socket.once("session", resolve)), "a session ticket");
 }
 
 for (const [pname, provider] of PROVIDERS) {
@@ -83,50 +75,9 @@ for (const [pname, provider] of PROVIDERS) {
     assert.is(second.socket.audit().verdict.compliant, true);
   }));
 
-  t("node:tls ⇄ fipstls (TLS 1.3): each side resumes the other's tickets", scoped(async (scope) => {
-    const server = await fipsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem, provider });
-    const first = await nodeTlsConnect(scope, { port: server.port, ca: pki.caPem });
-    const session = await nextSession(first.socket);
-    const second = await nodeTlsConnect(scope, { port: server.port, ca: pki.caPem, session });
-    assert.is(second.socket.isSessionReused(), true);
-    await server.nextConnection();
-    assert.is((await server.nextConnection()).socket.isSessionReused(), true);
+  t("node:tls ⇄ fipstls (TLS 1.3): each side resumes the other's tickets", scoped((scope) => nodeTlsResumesBothWays(scope, provider, "TLSv1.3")));
 
-    const node = await nodeTlsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem });
-    const a = await fipsConnect(scope, { port: node.port, servername: "localhost", ca: pki.caPem, provider });
-    const ticket = await nextSession(a.socket);
-    const b = await fipsConnect(scope, { port: node.port, servername: "localhost", ca: pki.caPem, provider, session: ticket });
-    assert.is(b.socket.isSessionReused(), true);
-    await node.nextConnection();
-    assert.is((await node.nextConnection()).socket.isSessionReused(), true);
-  }));
-
-  t("GnuTLS (TLS 1.3): gnutls-cli --resume against our server, and our client against gnutls-serv", scoped(async (scope) => {
-    if (!gnutls) {
-      if (process.env.CI) assert.unreachable("gnutls-cli is missing on CI (Debian package gnutls-bin)");
-      return console.log("  gnutls-cli is not installed; skipped");
-    }
-    const priority = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
-    const server = await fipsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem, provider });
-    const cli = new Peer(spawn("gnutls-cli", ["127.0.0.1", "--port", String(server.port), "--sni-hostname", "localhost", "--verify-hostname", "localhost", "--x509cafile", pki.caPath, "--priority", priority, "--resume"], { stdio: ["pipe", "pipe", "pipe"] }), "gnutls-cli --resume");
-    scope.add(() => cli.kill());
-    cli.child.stdin!.end();
-    await cli.exit();
-    assert.match(cli.stdout.text(), /This is a resumed session/, cli.describe());
-
-    const port = await freePort();
-    const serv = new Peer(spawn("gnutls-serv", ["--echo", "--port", String(port), "--x509certfile", rsa.certPath, "--x509keyfile", rsa.keyPath, "--priority", priority], { stdio: ["pipe", "pipe", "pipe"] }), "gnutls-serv");
-    scope.add(() => serv.kill());
-    await Promise.race([untilListening(port), serv.exited.then(() => Promise.reject(new Error(serv.describe())))]);
-    const a = await fipsConnect(scope, { port, servername: "localhost", ca: pki.caPem, provider });
-    const ticket = nextSession(a.socket);
-    a.socket.write("x\n");
-    await a.sink.match("x\n");
-    const b = await fipsConnect(scope, { port, servername: "localhost", ca: pki.caPem, provider, session: await ticket });
-    assert.is(b.socket.isSessionReused(), true);
-    b.socket.write("resumed\n");
-    await b.sink.match("resumed\n");
-  }));
+  t("GnuTLS (TLS 1.3): gnutls-cli --resume against our server, and our client against gnutls-serv", scoped((scope) => gnutlsResumesBothWays(scope, provider, "TLSv1.3")));
 
   t.run();
 }
