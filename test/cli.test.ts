@@ -166,6 +166,8 @@ t("serve --keylog appends the lines s_client -keylogfile writes for the same con
     const client = await start("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-CAfile", ca, "-servername", "localhost", "-quiet", "-tls1_3", "-keylogfile", theirs], /log me/, "log me\n");
     await stop(client.child);
     const lines = (f: string): string[] => readFileSync(f, "utf8").split("\n").filter((l) => /^[A-Z_0-9]+ [0-9a-f]+ [0-9a-f]+$/.test(l)).sort();
+    // The server appends through a file stream: its writes land a moment after the handshake.
+    await waitFor(() => lines(ours).length >= 5, 5_000, "the server's key log lines");
     assert.is(lines(ours).length, 5);
     assert.equal(lines(ours), lines(theirs));
     assert.is(statSync(ours).mode & 0o777, 0o600);
