@@ -68,6 +68,7 @@ export const PEER_MISBEHAVED_REASONS = [
   "SessionIdChangedAfterRetry",
   "SessionIdMismatch",
   "SessionIdTooLong",
+  "RecordSizeLimitTooSmall",
   "UnsolicitedExtension",
   "UnsupportedCurveType",
   "VersionChangedAfterRetry",

@@ -6,7 +6,22 @@ import * as assert from "uvu/assert";
 import { buildClientConfig } from "../src/config/client.js";
 import { buildServerConfig } from "../src/config/server.js";
 import { ConfigError } from "../src/errors.js";
-import { CATALOG, CNSA, DEFAULT, DEFAULT_20261127, DEFAULT_20261130, FIPS_140_3, FIPS_140_3_20261127, POLICIES, type Policy, judgeKey, policyByName } from "../src/policy/policies.js";
+import {
+  CATALOG,
+  CNSA,
+  CNSA_20261127,
+  DEFAULT,
+  DEFAULT_20261127,
+  DEFAULT_20261130,
+  DEFAULT_20261130_PQ,
+  FIPS_140_3,
+  FIPS_140_3_20261127,
+  FIPS_140_3_20261130,
+  POLICIES,
+  type Policy,
+  judgeKey,
+  policyByName,
+} from "../src/policy/policies.js";
 import type { ItemKind } from "../src/policy/catalog.js";
 import { auditChain } from "../src/policy/certificates.js";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
@@ -40,16 +55,23 @@ const j = (p: Policy, kind: ItemKind, name: string) => p.judge(kind, name);
 const names = suite("policy names and rules");
 names("aliases resolve to the current dated ids; superseded ids still resolve; unknown names list the known ones", () => {
   assert.is(policyByName("fips-140-3"), FIPS_140_3);
-  assert.is(FIPS_140_3.id, "fips-140-3-20261130");
-  assert.is(policyByName("fips-140-3-20261130"), FIPS_140_3);
+  assert.is(FIPS_140_3.id, "fips-140-3-20261201");
+  assert.is(policyByName("fips-140-3-20261201"), FIPS_140_3);
+  assert.is(policyByName("fips-140-3-20261130"), FIPS_140_3_20261130);
   assert.is(policyByName("fips-140-3-20261127"), FIPS_140_3_20261127);
+  assert.equal(FIPS_140_3_20261130.aliases, []);
   assert.equal(FIPS_140_3_20261127.aliases, []);
   assert.is(policyByName("cnsa"), CNSA);
+  assert.is(CNSA.id, "cnsa-20261201");
+  assert.is(policyByName("cnsa-20261127"), CNSA_20261127);
+  assert.equal(CNSA_20261127.aliases, []);
   assert.is(policyByName("default"), DEFAULT);
-  assert.is(DEFAULT.id, "default-20261130-pq");
+  assert.is(DEFAULT.id, "default-20261201");
+  assert.is(policyByName("default-20261130-pq"), DEFAULT_20261130_PQ);
+  assert.equal(DEFAULT_20261130_PQ.aliases, []);
   assert.is(policyByName("default-20261130"), DEFAULT_20261130);
   assert.is(policyByName("default-20261127"), DEFAULT_20261127);
-  assert.throws(() => policyByName("fips-140-2"), /known: default, default-20261130-pq, fips-140-3/);
+  assert.throws(() => policyByName("fips-140-2"), /known: default, default-20261201, fips-140-3, fips-140-3-20261201, cnsa, cnsa-20261201, default-20261130-pq/);
   const aliases = POLICIES.flatMap((p) => p.aliases);
   assert.is(new Set(aliases).size, aliases.length, "an alias points at one id");
 });
@@ -102,7 +124,7 @@ names("fips-140-3-20261127 keeps its meaning: exactly the decisions it had", () 
 });
 
 names("fips-140-3-20261130 differs from -20261127 exactly in EdDSA and the hybrid groups", () => {
-  const changed = EVERY_ITEM.filter(([k, n]) => FIPS_140_3.judge(k, n).decision !== FIPS_140_3_20261127.judge(k, n).decision).map(([k, n]) => `${k} ${n}`);
+  const changed = EVERY_ITEM.filter(([k, n]) => FIPS_140_3_20261130.judge(k, n).decision !== FIPS_140_3_20261127.judge(k, n).decision).map(([k, n]) => `${k} ${n}`);
   assert.equal(changed.sort(), [
     "certificate_signature ed25519",
     "group SecP256r1MLKEM768",
@@ -111,8 +133,21 @@ names("fips-140-3-20261130 differs from -20261127 exactly in EdDSA and the hybri
     "signature_scheme ed25519",
     "signature_scheme ed448",
   ]);
-  for (const c of changed) assert.is(FIPS_140_3.judge(c.split(" ")[0] as ItemKind, c.split(" ")[1]!).decision, "allowed", c);
-  assert.ok(FIPS_140_3.ed25519Keys);
+  for (const c of changed) assert.is(FIPS_140_3_20261130.judge(c.split(" ")[0] as ItemKind, c.split(" ")[1]!).decision, "allowed", c);
+  assert.ok(FIPS_140_3_20261130.ed25519Keys);
+});
+
+names("fips-140-3-20261201 differs from -20261130 exactly in the ffdhe groups, which it allows (X448 stays refused)", () => {
+  const changed = EVERY_ITEM.filter(([k, n]) => FIPS_140_3.judge(k, n).decision !== FIPS_140_3_20261130.judge(k, n).decision).map(([k, n]) => `${k} ${n}`);
+  assert.equal(changed, ["group ffdhe2048", "group ffdhe3072", "group ffdhe4096", "group ffdhe6144", "group ffdhe8192"]);
+  for (const c of changed) assert.is(FIPS_140_3.judge("group", c.split(" ")[1]!).decision, "allowed", c);
+  const old = j(FIPS_140_3_20261130, "group", "ffdhe2048");
+  assert.is(old.decision, "refused");
+  assert.match(old.rule, /^stricter than NIST SP 800-52r2 §3\.4\.2\.2.*fips-140-3-20261201 allows them/);
+  assert.equal(
+    [FIPS_140_3.requireExtendedMasterSecret, FIPS_140_3.minRsaBits, FIPS_140_3.ed25519Keys],
+    [FIPS_140_3_20261130.requireExtendedMasterSecret, FIPS_140_3_20261130.minRsaBits, FIPS_140_3_20261130.ed25519Keys],
+  );
 });
 
 names("fips-140-3: versions (SP 800-52r2 §3.1: TLS 1.2 and TLS 1.3 shall be supported)", () => {
@@ -147,14 +182,22 @@ names("fips-140-3: cipher suites (SP 800-52r2 §3.3.1; refusals of listed suites
   assert.match(j(FIPS_140_3, "cipher_suite", "TLS_RSA_WITH_3DES_EDE_CBC_SHA").reference, /NIST SP 800-131Ar2 §2 \(Table 1\)/);
 });
 
-names("fips-140-3: groups (P-curves; X25519 not approved; FFDHE a stricter choice; hybrids allowed, offered where ML-KEM runs)", () => {
+names("fips-140-3: groups (P-curves and ffdhe2048+ approved; X25519 and X448 not; hybrids allowed, offered where ML-KEM runs)", () => {
   for (const g of ["secp256r1", "secp384r1", "secp521r1"]) assert.is(j(FIPS_140_3, "group", g).decision, "allowed");
-  const x = j(FIPS_140_3, "group", "x25519");
-  assert.is(x.decision, "refused");
-  assert.match(x.reference, /SP 800-56Ar3/);
-  const ff = j(FIPS_140_3, "group", "ffdhe3072");
-  assert.is(ff.decision, "refused");
-  assert.match(ff.rule, /^stricter than NIST SP 800-52r2 §3\.4\.2\.2/);
+  for (const g of ["x25519", "x448"]) {
+    const x = j(FIPS_140_3, "group", g);
+    assert.is(x.decision, "refused", g);
+    assert.match(x.rule, /not approved for key agreement: SP 800-56Ar3 approves the NIST P-curves and the finite-field groups, not X25519 or X448/);
+    assert.match(x.reference, /SP 800-56Ar3/);
+  }
+  for (const g of ["ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"]) {
+    const ff = j(FIPS_140_3, "group", g);
+    assert.is(ff.decision, "allowed", g);
+    assert.match(ff.reference, /^NIST SP 800-52r2 §3\.4\.2\.2; NIST SP 800-56Ar3 §5\.5\.2, Appendix D; RFC 7919$/);
+    assert.match(ff.rule, /TLS 1\.3 only/);
+  }
+  // The TLS 1.2 DHE suites stay refused: fipstls implements none.
+  assert.match(j(FIPS_140_3, "cipher_suite", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256").rule, /^stricter than NIST SP 800-52r2 §3\.3\.1.*no TLS 1\.2 DHE suites/);
   for (const h of ["X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"]) {
     const r = j(FIPS_140_3, "group", h);
     assert.is(r.decision, "allowed", h);
@@ -193,7 +236,7 @@ names("an Ed25519 chain is judged allowed under fips-140-3 and refused under fip
   assert.equal([before[0]!.key.decision, before[0]!.signature.decision], ["refused", "refused"]);
 });
 
-names("cnsa: CNSA 1.0 (RFC 9151), P-384, AES-256-GCM, SHA-384, RSA >= 3072; DH and RSA key transport refused as stricter choices", () => {
+names("cnsa: CNSA 1.0 (RFC 9151), P-384 or ffdhe3072+, AES-256-GCM, SHA-384, RSA >= 3072; TLS 1.2 DHE and RSA key transport refused as stricter choices", () => {
   assert.match(CNSA.title, /CNSA Suite 1\.0 profile for TLS \(RFC 9151\)/);
   assert.ok(CNSA.notes?.some((n) => /DHE with a 3072-bit or larger group/.test(n)));
   assert.ok(CNSA.notes?.some((n) => /No cnsa-2\.0 policy yet: CNSA 2\.0 requires ML-KEM-1024/.test(n)));
@@ -205,22 +248,45 @@ names("cnsa: CNSA 1.0 (RFC 9151), P-384, AES-256-GCM, SHA-384, RSA >= 3072; DH a
   assert.is(j(CNSA, "signature_scheme", "ecdsa_secp384r1_sha384").decision, "allowed");
   assert.match(j(CNSA, "cipher_suite", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384").rule, /^stricter than RFC 9151 §4\.1/);
   assert.match(j(CNSA, "cipher_suite", "TLS_RSA_WITH_AES_256_GCM_SHA384").rule, /^stricter than RFC 9151 §4\.1/);
-  assert.match(j(CNSA, "group", "ffdhe3072").rule, /^stricter than RFC 9151 §4\.1/);
-  assert.match(j(CNSA, "group", "ffdhe2048").rule, /3072-bit minimum/);
+  for (const g of ["ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"]) {
+    const ff = j(CNSA, "group", g);
+    assert.equal([ff.decision, ff.reference], ["allowed", "RFC 9151 §4.1; RFC 7919"], g);
+  }
+  const small = j(CNSA, "group", "ffdhe2048");
+  assert.is(small.decision, "refused");
+  assert.match(small.rule, /3072-bit minimum/);
+  for (const g of ["x25519", "x448"]) {
+    const x = j(CNSA, "group", g);
+    assert.is(x.decision, "refused", g);
+    assert.match(x.rule, /not a CNSA 1\.0 algorithm/);
+  }
+  assert.ok(CNSA.notes?.some((n) => /CNSA 2\.0 replaces both ECDH and finite-field DH with ML-KEM-1024/.test(n)));
   const hybrid = j(CNSA, "group", "SecP384r1MLKEM1024");
   assert.is(hybrid.decision, "refused");
   assert.match(hybrid.rule, /CNSA 1\.0 predates ML-KEM/);
   assert.is(CNSA.minRsaBits, 3072);
 });
 
-names("each default keeps its decisions: -20261127 refuses Ed25519-signed certificates, -20261130 the hybrid groups, -20261130-pq neither", () => {
+names("cnsa-20261201 differs from cnsa-20261127 exactly in ffdhe3072..ffdhe8192; the old id keeps refusing them", () => {
+  const changed = EVERY_ITEM.filter(([k, n]) => CNSA.judge(k, n).decision !== CNSA_20261127.judge(k, n).decision).map(([k, n]) => `${k} ${n}`);
+  assert.equal(changed, ["group ffdhe3072", "group ffdhe4096", "group ffdhe6144", "group ffdhe8192"]);
+  assert.match(j(CNSA_20261127, "group", "ffdhe3072").rule, /^stricter than RFC 9151 §4\.1.*cnsa-20261201 allows them/);
+  assert.match(j(CNSA_20261127, "group", "ffdhe2048").rule, /3072-bit minimum/);
+  assert.equal([CNSA_20261127.minRsaBits, CNSA_20261127.certificateCurves], [CNSA.minRsaBits, CNSA.certificateCurves]);
+});
+
+names("each default keeps its decisions: -20261127 refuses Ed25519-signed certificates, -20261130 the hybrid groups, -20261130-pq X448 and ffdhe, -20261201 none of these", () => {
   assert.is(j(DEFAULT_20261130, "certificate_signature", "ed25519").decision, "allowed");
   const old = j(DEFAULT_20261127, "certificate_signature", "ed25519");
   assert.is(old.decision, "refused");
   assert.match(old.rule, /omission/);
   const changes = (a: typeof DEFAULT, b: typeof DEFAULT): string[] => EVERY_ITEM.filter(([k, n]) => a.judge(k, n).decision !== b.judge(k, n).decision).map(([k, n]) => `${k} ${n}`);
   assert.equal(changes(DEFAULT_20261130, DEFAULT_20261127), ["certificate_signature ed25519"]);
-  assert.equal(changes(DEFAULT, DEFAULT_20261130), ["group X25519MLKEM768", "group SecP256r1MLKEM768", "group SecP384r1MLKEM1024"]);
+  assert.equal(changes(DEFAULT_20261130_PQ, DEFAULT_20261130), ["group X25519MLKEM768", "group SecP256r1MLKEM768", "group SecP384r1MLKEM1024"]);
+  assert.equal(changes(DEFAULT, DEFAULT_20261130_PQ), ["group x448", "group ffdhe2048", "group ffdhe3072", "group ffdhe4096", "group ffdhe6144", "group ffdhe8192"]);
+  for (const old of [DEFAULT_20261130_PQ, DEFAULT_20261130, DEFAULT_20261127]) assert.match(j(old, "group", "x448").rule, /default-20261201 allows them/, old.id);
+  assert.match(j(DEFAULT, "group", "x448").reference, /RFC 7748/);
+  assert.match(j(DEFAULT, "group", "ffdhe2048").reference, /RFC 7919/);
   assert.match(j(DEFAULT, "group", "X25519MLKEM768").reference, /draft-ietf-tls-ecdhe-mlkem/);
   assert.match(judgeKey(DEFAULT, { type: "rsa", modulusBits: 1024 }).reference, /NIST SP 800-131Ar2 §3 \(Table 2\)/);
 });
@@ -245,10 +311,16 @@ for (const [pname, provider] of PROVIDERS) {
     // The hybrids lead where the provider runs them (Node >= 24), SecP384r1MLKEM1024 last.
     const has = (g: GroupName): boolean => providerHasGroup(provider, g);
     const hybridsFirst = (["X25519MLKEM768", "SecP256r1MLKEM768"] as const).filter(has);
-    assert.equal([...c.groups], [...hybridsFirst, "secp256r1", "secp384r1", "secp521r1", ...(has("SecP384r1MLKEM1024") ? ["SecP384r1MLKEM1024"] : [])]);
+    // The ffdhe groups come last, where the provider has them (node; not WebCrypto).
+    const ffdhe = (["ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"] as const).filter(has);
+    assert.equal(ffdhe.length, pname === "node" ? 5 : 0);
+    assert.equal([...c.groups], [...hybridsFirst, "secp256r1", "secp384r1", "secp521r1", ...(has("SecP384r1MLKEM1024") ? ["SecP384r1MLKEM1024"] : []), ...ffdhe]);
+    // ...but never in the first ClientHello's key shares.
+    assert.not.ok(c.keyShareGroups.some((g) => g.startsWith("ffdhe")));
     assert.is(c.signatureSchemes.some((s) => s.name === "ed25519"), hasEd25519);
     const refused = c.decisions.filter((d) => d.decision === "refused" && d.source === "policy").map((d) => d.name);
     assert.ok(refused.includes("x25519"));
+    assert.ok(refused.includes("x448"));
     assert.not.ok(refused.includes("ed25519"));
     if (provider.supports.aeads.includes("CHACHA20-POLY1305")) {
       assert.ok(refused.includes("TLS_CHACHA20_POLY1305_SHA256"));
@@ -259,7 +331,7 @@ for (const [pname, provider] of PROVIDERS) {
   t("asking fips-140-3 for ChaCha20 or X25519 is a ConfigError naming item and rule; Ed25519 only under the superseded id", async () => {
     const e1 = await configError(client({ policy: "fips-140-3", cipherSuites: ["TLS_CHACHA20_POLY1305_SHA256"] }));
     assert.is(e1.item, "TLS_CHACHA20_POLY1305_SHA256");
-    assert.match(e1.message, /refused by policy fips-140-3-20261130: ChaCha20-Poly1305 is not an approved algorithm \(NIST SP 800-52r2/);
+    assert.match(e1.message, /refused by policy fips-140-3-20261201: ChaCha20-Poly1305 is not an approved algorithm \(NIST SP 800-52r2/);
     const e2 = await configError(client({ policy: "fips-140-3", groups: ["secp256r1", "x25519"] }));
     assert.is(e2.item, "x25519");
     assert.match(e2.message, /SP 800-56A/);
@@ -302,7 +374,11 @@ for (const [pname, provider] of PROVIDERS) {
   t("cnsa narrows to AES-256-GCM and P-384, and refuses an RSA-2048 certificate of ours", async () => {
     const c = await client({ policy: "cnsa" });
     assert.equal(c.cipherSuites.map((s) => s.name), ["TLS_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]);
-    assert.equal([...c.groups], ["secp384r1"]);
+    const ffdhe = (["ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"] as const).filter((g) => providerHasGroup(provider, g));
+    assert.equal(ffdhe.length, pname === "node" ? 4 : 0);
+    assert.equal([...c.groups], ["secp384r1", ...ffdhe]);
+    assert.equal([...c.keyShareGroups], ["secp384r1"]);
+    assert.equal([...(await client({ policy: "cnsa-20261127" })).groups], ["secp384r1"]);
     const e = await configError(buildServerConfig({ provider, policy: "cnsa", certificateChain: rsa.certPem, privateKey: rsa.keyPem }));
     assert.is(e.item, "certificateChain");
     assert.match(e.message, /RSA modulus must be at least 3072 bits/);

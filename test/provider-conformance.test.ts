@@ -8,7 +8,8 @@ import { nodeProvider } from "../providers/node/index.js";
 import { webcryptoProvider } from "../providers/webcrypto/index.js";
 import { concat, fromHex, toHex, utf8 } from "../src/codec/bytes.js";
 import { describePkcs8, encodeSpki, ecdsaRawToDer } from "../src/crypto/keyinfo.js";
-import { HASH_LENGTH, type CryptoProvider, type HashAlgorithm, type SignatureAlgorithm } from "../src/crypto/provider.js";
+import { HASH_LENGTH, type CryptoProvider, type FfdheGroupName, type HashAlgorithm, type SignatureAlgorithm } from "../src/crypto/provider.js";
+import { ffdhePrime } from "../src/suites/ffdhe.js";
 import {
   CHACHA_RFC8439,
   ECDSA_RFC6979_P256,
@@ -163,11 +164,13 @@ for (const p of providers) {
   test("key shares: wire format, and agreement between two shares of this provider", async () => {
     for (const group of p.supports.groups) {
       const [a, b] = await Promise.all([p.keyShare(group), p.keyShare(group)]);
-      const expected = { secp256r1: 65, secp384r1: 97, secp521r1: 133, x25519: 32 }[group];
+      // FFDHE: Y and Z are both as long as the prime (RFC 8446 4.2.8.1, 7.4.1).
+      const ffdhe = { ffdhe2048: 256, ffdhe3072: 384, ffdhe4096: 512, ffdhe6144: 768, ffdhe8192: 1024 };
+      const expected = { secp256r1: 65, secp384r1: 97, secp521r1: 133, x25519: 32, x448: 56, ...ffdhe }[group];
       assert.is(a.publicKey.length, expected, group);
-      if (group !== "x25519") assert.is(a.publicKey[0], 4, "uncompressed point");
+      if (group.startsWith("secp")) assert.is(a.publicKey[0], 4, "uncompressed point");
       const [ab, ba] = await Promise.all([a.agree(b.publicKey), b.agree(a.publicKey)]);
-      assert.is(ab.length, { secp256r1: 32, secp384r1: 48, secp521r1: 66, x25519: 32 }[group], group);
+      assert.is(ab.length, { secp256r1: 32, secp384r1: 48, secp521r1: 66, x25519: 32, x448: 56, ...ffdhe }[group], group);
       assert.is(toHex(ab), toHex(ba), group);
     }
   });
@@ -177,9 +180,17 @@ for (const p of providers) {
       const share = await p.keyShare(group);
       const peer = (await p.keyShare(group)).publicKey;
       const bad: Uint8Array[] = [new Uint8Array(0), peer.subarray(1), concat(peer, new Uint8Array(1))];
-      if (group === "x25519") {
-        // u = 0 and u = 1 are small-order points: X25519 would output all zeros (RFC 7748 6.1).
-        bad.push(new Uint8Array(32), fromHex("01".padEnd(64, "0")));
+      if (group === "x25519" || group === "x448") {
+        // u = 0 and u = 1 are small-order points: X25519 and X448 would output all zeros (RFC 7748 6).
+        bad.push(new Uint8Array(peer.length), concat(new Uint8Array([1]), new Uint8Array(peer.length - 1)));
+      } else if (group.startsWith("ffdhe")) {
+        // Outside 1 < Y < p-1 (RFC 8446 4.2.8.1): 0, 1, p-1, p, and all ones (above p).
+        const p = ffdhePrime(group as FfdheGroupName);
+        const pMinus1 = p.slice();
+        pMinus1[pMinus1.length - 1]! -= 1;
+        const one = new Uint8Array(p.length);
+        one[one.length - 1] = 1;
+        bad.push(new Uint8Array(p.length), one, pMinus1, p, new Uint8Array(p.length).fill(0xff));
       } else {
         const half = (peer.length - 1) / 2;
         bad.push(flip(peer, peer.length - 1)); // y no longer matches x: off the curve

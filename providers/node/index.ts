@@ -1,12 +1,11 @@
 // CryptoProvider over node:crypto. Every call is synchronous OpenSSL work wrapped in a resolved
 // promise, which is faster than crypto.subtle's thread-pool hop for TLS-sized inputs. Algorithms
 // are probed at creation, so under a FIPS-enforcing OpenSSL the ones it refuses (ChaCha20-Poly1305,
-// X25519; Ed25519 in some provider versions) are left out of `supports` instead of failing
+// X25519, X448; Ed25519 in some provider versions) are left out of `supports` instead of failing
 // mid-handshake. fips() names the FIPS module from what OpenSSL read at startup (fips-evidence.ts).
 import {
   constants,
   createCipheriv,
-  createDecipheriv,
   createHash,
   createHmac,
   createPrivateKey,
@@ -32,6 +31,7 @@ import type {
   FipsStatus,
   EcdhGroupName,
   HashAlgorithm,
+  ProviderGroupName,
   KemAlgorithm,
   KemEncapsulation,
   KemKeyPair,
@@ -44,6 +44,10 @@ import type {
 } from "../../src/crypto/provider.js";
 import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
 import { mlKemAlgorithms, mlKemEncapsulate, mlKemKeyPair } from "./mlkem.js";
+import { ffdheGroupsThatWork, ffdheShare } from "./ffdhe.js";
+import { x448Share, x448Works } from "./x448.js";
+import { isFfdhe } from "../../src/suites/ffdhe.js";
+import { AEAD_CIPHER_NAME, AEAD_TAG, nodeAead } from "./aead.js";
 import {
   CURVE_FIELD_BYTES,
   describePkcs8,
@@ -56,14 +60,15 @@ import {
 import { type ModuleEvidence, readModuleEvidence } from "./fips-evidence.js";
 
 const HASH_NAME: Readonly<Record<HashAlgorithm, string>> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
-const CIPHER_NAME: Readonly<Record<AeadAlgorithm, string>> = {
-  "AES-128-GCM": "aes-128-gcm",
-  "AES-256-GCM": "aes-256-gcm",
-  "CHACHA20-POLY1305": "chacha20-poly1305",
-};
 const GROUP_CURVE: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
-const TAG = 16;
 const KEY_CACHE_LIMIT = 64;
+
+/**
+ * Imported public keys by SPKI hex, shared by every provider instance (each connection may make its own,
+ * and the same server and CA keys come back on every handshake); public data only, bounded, oldest
+ * evicted first.
+ */
+const publicKeys = new Map<string, { info: KeyInfo; key: KeyObject }>();
 
 /** What this OpenSSL offers; probed once per FIPS mode (crypto.setFips can switch it at runtime). */
 const probed = new Map<number, ProviderSupport>();
@@ -79,11 +84,13 @@ function probeSupport(): ProviderSupport {
   });
   const ed25519 = works(() => nodeSign(null, new Uint8Array(1), generateKeyPairSync("ed25519").privateKey));
   const aeads = (["AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305"] as const).filter((a) =>
-    works(() => createCipheriv(CIPHER_NAME[a] as CipherGCMTypes, new Uint8Array(AEAD_KEY_LENGTH[a]), new Uint8Array(12), { authTagLength: TAG }).final()),
+    works(() => createCipheriv(AEAD_CIPHER_NAME[a] as CipherGCMTypes, new Uint8Array(AEAD_KEY_LENGTH[a]), new Uint8Array(12), { authTagLength: AEAD_TAG }).final()),
   );
   const hashes = (["SHA-256", "SHA-384", "SHA-512"] as const).filter((h) => works(() => createHash(HASH_NAME[h]).digest()));
-  const groups: EcdhGroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(GROUP_CURVE[g]!));
+  const groups: ProviderGroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(GROUP_CURVE[g]!));
   if (x25519) groups.push("x25519");
+  if (x448Works()) groups.push("x448");
+  groups.push(...ffdheGroupsThatWork());
   const kems = mlKemAlgorithms();
   const support: ProviderSupport = Object.freeze({
     hashes: Object.freeze(hashes),
@@ -103,8 +110,6 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
   const curves = supports.curves;
   const ed25519 = supports.signatures.includes("ed25519");
 
-  // Parsed public keys by SPKI hex; public data only, bounded, oldest evicted first.
-  const publicKeys = new Map<string, { info: KeyInfo; key: KeyObject }>();
   function publicKey(spki: Uint8Array): { info: KeyInfo; key: KeyObject } {
     const id = Buffer.from(spki.buffer, spki.byteOffset, spki.length).toString("hex");
     let entry = publicKeys.get(id);
@@ -144,12 +149,12 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
       if (!supports.aeads.includes(algorithm)) throw new TypeError(`node provider: ${algorithm} is not available`);
       if (key.length !== AEAD_KEY_LENGTH[algorithm]) throw new TypeError(`${algorithm} needs a ${AEAD_KEY_LENGTH[algorithm]}-byte key`);
       // A KeyObject keeps the key inside OpenSSL-owned memory rather than a JS buffer we hold.
-      return aead(algorithm, createSecretKey(key));
+      return nodeAead(algorithm, createSecretKey(key));
     },
 
-    async keyShare(group: EcdhGroupName): Promise<KeyShare> {
+    async keyShare(group: ProviderGroupName): Promise<KeyShare> {
       if (!supports.groups.includes(group)) throw new TypeError(`node provider: group ${group} is not supported`);
-      return keyShare(group);
+      return isFfdhe(group) ? ffdheShare(group) : group === "x448" ? x448Share() : keyShare(group);
     },
 
     async kemKeyPair(algorithm: KemAlgorithm): Promise<KemKeyPair> {
@@ -277,56 +282,15 @@ function normalizeCertificate(value: string | undefined): string | undefined {
   return `#${m[1]}`;
 }
 
-function aead(algorithm: AeadAlgorithm, key: KeyObject): Aead {
-  // Typed as a GCM name only to reach the setAAD/getAuthTag overloads, which ChaCha20-Poly1305 shares.
-  const name = CIPHER_NAME[algorithm] as CipherGCMTypes;
-  const check = (nonce: Uint8Array): void => {
-    // TLS always uses 96-bit nonces; anything else is a caller bug, not a peer's doing.
-    if (nonce.length !== 12) throw new TypeError("AEAD nonce must be 12 bytes");
-  };
-  return {
-    algorithm,
-    async seal(nonce, aad, plaintext) {
-      check(nonce);
-      const cipher = createCipheriv(name, key, nonce, { authTagLength: TAG });
-      cipher.setAAD(aad);
-      const head = cipher.update(plaintext);
-      const tail = cipher.final();
-      const out = new Uint8Array(head.length + tail.length + TAG);
-      out.set(head, 0);
-      out.set(tail, head.length);
-      out.set(cipher.getAuthTag(), head.length + tail.length);
-      return out;
-    },
-    async open(nonce, aad, ciphertext) {
-      check(nonce);
-      if (ciphertext.length < TAG) return null;
-      const body = ciphertext.subarray(0, ciphertext.length - TAG);
-      const decipher = createDecipheriv(name, key, nonce, { authTagLength: TAG });
-      decipher.setAuthTag(ciphertext.subarray(ciphertext.length - TAG));
-      decipher.setAAD(aad);
-      const head = decipher.update(body);
-      let tail: Buffer;
-      try {
-        tail = decipher.final();
-      } catch {
-        return null; // final() is where OpenSSL checks the tag
-      }
-      const out = new Uint8Array(head.length + tail.length);
-      out.set(head, 0);
-      out.set(tail, head.length);
-      return out;
-    },
-  };
-}
-
-function keyShare(group: EcdhGroupName): KeyShare {
+function keyShare(group: Exclude<EcdhGroupName, "x448">): KeyShare {
   const curve = GROUP_CURVE[group];
   const pair = curve === undefined ? generateKeyPairSync("x25519") : generateKeyPairSync("ec", { namedCurve: curve });
-  const own = describeSpki(bytes(pair.publicKey.export({ format: "der", type: "spki" })));
+  // The SPKI DER ends with the public value (the uncompressed point, or the 32 X25519 bytes): no parse needed.
+  const spki = bytes(pair.publicKey.export({ format: "der", type: "spki" }));
+  const length = curve === undefined ? 32 : 1 + 2 * CURVE_FIELD_BYTES[curve];
   return {
     group,
-    publicKey: own.publicKey,
+    publicKey: spki.slice(spki.length - length),
     async agree(peer: Uint8Array): Promise<Uint8Array> {
       let secret: Uint8Array;
       try {

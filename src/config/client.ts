@@ -1,7 +1,7 @@
 // ClientConfig: what a client offers and how it checks the server.
 import type { GroupName, SigningKey } from "../crypto/provider.js";
 import { ConfigError } from "../errors.js";
-import { isHybrid } from "../suites/groups.js";
+import { isFfdhe, isHybrid } from "../suites/groups.js";
 import { type CommonConfig, type CommonOptions, buildCommon } from "./common.js";
 import { type TrustAnchors, type TrustStore, toTrustStore } from "../verify/trust.js";
 import { type CredentialOptions, loadCredentials } from "./credentials.js";
@@ -18,7 +18,9 @@ export interface ClientOptions extends CommonOptions, Partial<CredentialOptions>
   /**
    * Groups to send key shares for in the first ClientHello; default: the first of `groups`, and when
    * that is a hybrid post-quantum group also the first classical one, so that a server without
-   * ML-KEM needs no HelloRetryRequest (as browsers send X25519MLKEM768 beside X25519).
+   * ML-KEM needs no HelloRetryRequest (as browsers send X25519MLKEM768 beside X25519). The FFDHE
+   * groups, whose shares are slow to make and large, get a share by default only when `groups` has
+   * nothing else; otherwise a server that wants one asks with a HelloRetryRequest.
    */
   keyShareGroups?: readonly GroupName[];
   /**
@@ -47,8 +49,9 @@ export interface ClientConfig extends CommonConfig {
 
 export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig> {
   const common = buildCommon(o);
-  const first = common.groups[0]!;
-  const classical = common.groups.find((g) => !isHybrid(g));
+  // Elliptic-curve and hybrid groups first: an FFDHE group leads only when nothing else is offered.
+  const first = common.groups.find((g) => !isFfdhe(g)) ?? common.groups[0]!;
+  const classical = common.groups.find((g) => !isHybrid(g) && !isFfdhe(g));
   const keyShareGroups = o.keyShareGroups ?? (isHybrid(first) && classical !== undefined ? [first, classical] : [first]);
   for (const g of keyShareGroups) {
     if (!common.groups.includes(g)) throw new ConfigError(`key share group ${g} is not among the offered groups`, g);

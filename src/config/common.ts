@@ -23,7 +23,11 @@ export interface CommonOptions {
   requireFipsProvider?: boolean;
   /** Preference order; default: every suite the policy allows and the provider runs, TLS 1.3 first, AES-GCM first. */
   cipherSuites?: readonly CipherSuiteName[];
-  /** Preference order; default: secp256r1, x25519, secp384r1, secp521r1 (as policy and provider allow). */
+  /**
+   * Preference order; default: the hybrid ML-KEM groups where the provider runs them, then secp256r1, x25519,
+   * secp384r1, secp521r1, then x448 and ffdhe2048..ffdhe8192 (TLS 1.3 only) where the provider has them,
+   * as the policy allows.
+   */
   groups?: readonly GroupName[];
   /** Schemes accepted (and, on our side, used); default: all the policy allows and the provider runs. */
   signatureSchemes?: readonly SignatureSchemeName[];
@@ -67,9 +71,26 @@ export interface CommonConfig {
 
 /**
  * Hybrid post-quantum groups first where the provider runs them (as Chrome, Firefox and OpenSSL 3.5
- * order theirs), then the classical ones; SecP384r1MLKEM1024 is for those who ask for it.
+ * order theirs), then the classical ones; SecP384r1MLKEM1024 is for those who ask for it. X448 and the
+ * RFC 7919 finite-field groups come last (as in OpenSSL's and the JDK's default lists), so they never
+ * change what is chosen when an earlier group is shared; a client offers FFDHE in supported_groups only
+ * and sends no FFDHE key share unless asked (config/client.ts).
  */
-const DEFAULT_GROUP_ORDER: readonly GroupName[] = ["X25519MLKEM768", "SecP256r1MLKEM768", "secp256r1", "x25519", "secp384r1", "secp521r1", "SecP384r1MLKEM1024"];
+const DEFAULT_GROUP_ORDER: readonly GroupName[] = [
+  "X25519MLKEM768",
+  "SecP256r1MLKEM768",
+  "secp256r1",
+  "x25519",
+  "secp384r1",
+  "secp521r1",
+  "SecP384r1MLKEM1024",
+  "x448",
+  "ffdhe2048",
+  "ffdhe3072",
+  "ffdhe4096",
+  "ffdhe6144",
+  "ffdhe8192",
+];
 const VERSION_NAMES: readonly TlsVersionName[] = ["TLSv1.2", "TLSv1.3"];
 
 function versionRange(o: CommonOptions, policy: Policy): { versions: TlsVersionName[]; decisions: ConfigDecision[] } {

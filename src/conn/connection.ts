@@ -7,7 +7,8 @@ import type { CryptoProvider } from "../crypto/provider.js";
 import { type ConnectionLimits, DEFAULT_LIMITS } from "../config/limits.js";
 import { AlertReceived, PeerMisbehaved, TlsError, UsageError } from "../errors.js";
 import type { HandshakeContext, HandshakeResult, Traffic, TrafficHost } from "../handshake/context.js";
-import { AlertDescription, AlertLevel, ContentType } from "../msgs/enums.js";
+import { AlertDescription, AlertLevel, ContentType, HandshakeType } from "../msgs/enums.js";
+import type { HandshakeMessage } from "../msgs/handshake.js";
 import { MAX_PLAINTEXT } from "../record/limits.js";
 import { RECORDS_PER_KEY_LIMIT } from "../record/limits.js";
 import type { NegotiatedInfo } from "../handshake/info.js";
@@ -46,6 +47,8 @@ export abstract class Connection {
   private traffic: Traffic | null = null;
   private lastSession: Uint8Array | null = null;
   private keyLogged = false;
+  private finishedSent: Uint8Array | null = null;
+  private finishedReceived: Uint8Array | null = null;
   private writeClosed = false;
   private error: Error | null = null;
   private handshakeResolve!: () => void;
@@ -95,6 +98,23 @@ export abstract class Connection {
     return this.error;
   }
 
+  /**
+   * The verify_data of the latest Finished we sent and received (node:tls's getFinished() and
+   * getPeerFinished()); null before there is one. Public values: channel bindings (RFC 5929 tls-unique) use them.
+   */
+  get finishedMessages(): { readonly sent: Uint8Array | null; readonly received: Uint8Array | null } {
+    return { sent: this.finishedSent, received: this.finishedReceived };
+  }
+
+  /**
+   * The largest plaintext fragment we put in one record: 2^14 unless lowered (node:tls's
+   * setMaxSendFragment, 512 to 16384), e.g. for peers on constrained links.
+   */
+  setMaxFragment(size: number): void {
+    if (!Number.isInteger(size) || size < 512 || size > MAX_PLAINTEXT) throw new UsageError(`the maximum fragment must be an integer from 512 to ${MAX_PLAINTEXT}, not ${size}`);
+    this.outbound.maxFragment = size;
+  }
+
   /** Starts the handshake. Transports call this once, after wiring callbacks. */
   start(): void {
     void this.run();
@@ -123,9 +143,14 @@ export abstract class Connection {
   write(data: Uint8Array): Promise<void> {
     if (this.state !== "open") return Promise.reject(new UsageError(`cannot write: connection is ${this.state}`));
     if (this.writeClosed) return Promise.reject(new UsageError("cannot write after close()"));
-    for (let at = 0; at < data.length; at += MAX_PLAINTEXT) {
+    if (this.outbound.trySendSync(ContentType.ApplicationData, data, this.recordLimit() - this.outbound.recordsUnderKey)) {
+      this.inbound.inARow.creditKeyUpdate(Math.ceil(data.length / this.outbound.fragment));
+      return this.outbound.flushed;
+    }
+    const fragment = this.outbound.fragment;
+    for (let at = 0; at < data.length; at += fragment) {
       this.updateKeyAtLimit();
-      void this.outbound.sendRecord(ContentType.ApplicationData, data.subarray(at, at + MAX_PLAINTEXT));
+      void this.outbound.sendRecord(ContentType.ApplicationData, data.subarray(at, at + fragment));
       this.inbound.inARow.creditKeyUpdate();
     }
     return this.outbound.flushed;
@@ -162,6 +187,7 @@ export abstract class Connection {
   private async run(): Promise<void> {
     try {
       const result = await this.runHandshake(this.handshakeContext());
+      this.outbound.stopHoldingFlights();
       this.negotiated = this.keyLogged ? { ...result.info, keyLogged: true } : result.info;
       this.traffic = result.traffic(this.trafficHost());
       this.inbound.handshaking = false;
@@ -174,6 +200,11 @@ export abstract class Connection {
       if (e instanceof UsageError && this.state === "closed" && !this.error) return void this.handshakeReject(e);
       this.fail(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  private noteFinished(msg: HandshakeMessage): HandshakeMessage {
+    if (msg.type === HandshakeType.Finished) this.finishedReceived = msg.body.slice();
+    return msg;
   }
 
   private logKey(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void {
@@ -198,10 +229,16 @@ export abstract class Connection {
     if (!destroyedLocally && !(err instanceof AlertReceived)) {
       this.outbound.sendAlert(err instanceof TlsError ? err.alertCode : AlertDescription.internal_error);
     }
+    this.outbound.stopHoldingFlights();
     this.state = "closed";
-    this.handshakeReject(err);
-    // Deliver after queued output so the alert reaches the transport before it is torn down.
-    if (!destroyedLocally) void this.outbound.flushed.catch(() => undefined).then(() => this.callbacks.onError?.(err));
+    if (destroyedLocally) return void this.handshakeReject(err);
+    // Report after queued output (our flight, then the alert) reached the transport, before it is torn down.
+    void this.outbound.flushed
+      .catch(() => undefined)
+      .then(() => {
+        this.handshakeReject(err);
+        this.callbacks.onError?.(err);
+      });
   }
 
   private async readLoop(): Promise<void> {
@@ -241,22 +278,43 @@ export abstract class Connection {
 
   /** Replaces our write key before the record that would pass the key's usage limit (or the configured one). */
   private updateKeyAtLimit(): void {
-    const every = this.limits.keyUpdateAfterRecords;
-    const limit = every > 0 ? Math.min(every, RECORDS_PER_KEY_LIMIT) : RECORDS_PER_KEY_LIMIT;
     // TLS 1.2 has no KeyUpdate: its traffic rejects, and the connection ends rather than overuse the key.
-    if (this.outbound.recordsUnderKey >= limit) this.traffic!.updateWriteKey(false).catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e))));
+    if (this.outbound.recordsUnderKey >= this.recordLimit()) this.traffic!.updateWriteKey(false).catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e))));
+  }
+
+  /** Records our write key may seal before it is replaced: the AEAD's usage limit, or the configured one. */
+  private recordLimit(): number {
+    const every = this.limits.keyUpdateAfterRecords;
+    return every > 0 ? Math.min(every, RECORDS_PER_KEY_LIMIT) : RECORDS_PER_KEY_LIMIT;
   }
 
   private handshakeContext(): HandshakeContext {
     return {
       provider: this.provider,
       limits: this.limits,
-      readMessage: () => this.inbound.readHandshakeMessage(),
-      expect: (type) => this.inbound.expect(type),
-      send: (raw) => this.outbound.sendHandshake(raw),
+      // Waiting for the peer ends our flight: what it holds leaves in one write.
+      readMessage: () => {
+        this.outbound.endFlight();
+        return this.inbound.readHandshakeMessage().then((m) => this.noteFinished(m));
+      },
+      expect: (type) => {
+        this.outbound.endFlight();
+        return this.inbound.expect(type).then((m) => this.noteFinished(m));
+      },
+      send: (raw) => {
+        if (raw[0] === HandshakeType.Finished) this.finishedSent = raw.slice(4);
+        this.outbound.sendHandshake(raw);
+      },
       sendChangeCipherSpec: () => this.outbound.sendChangeCipherSpec(),
+      limitRecordSize: (peerLimit, version) => {
+        // RFC 8449 4: TLS 1.3's limit counts the inner content type; neither version goes past 2^14.
+        this.outbound.peerFragmentLimit = Math.min(MAX_PLAINTEXT, version === "TLSv1.3" ? peerLimit - 1 : peerLimit);
+      },
       negotiated: (version) => void (this.inbound.version = version),
-      readChangeCipherSpec: (protection) => this.inbound.readChangeCipherSpec(protection),
+      readChangeCipherSpec: (protection) => {
+        this.outbound.endFlight();
+        return this.inbound.readChangeCipherSpec(protection);
+      },
       logKey: (label, clientRandom, secret) => this.logKey(label, clientRandom, secret),
       skipRejectedEarlyData: (afterRetry) => this.inbound.skipRejectedEarlyData(afterRetry),
       installReadProtection: (protection, after) => this.inbound.installProtection(protection, after),

@@ -10,6 +10,9 @@ import type { OpenedRecord, RecordProtection } from "../record/protection.js";
 import { RecordReader } from "../record/record-layer.js";
 import type { RawRecord } from "../record/deframer.js";
 
+/** Records an asynchronous provider may open at once after the handshake (order is kept). */
+const RECORDS_OPENED_AHEAD = 4;
+
 /** Rejected early data a server skips before it fails the handshake: OpenSSL's default max_early_data. */
 export const MAX_REJECTED_EARLY_DATA = 16384;
 import type { TlsVersionName } from "../suites/versions.js";
@@ -36,6 +39,14 @@ export class Inbound {
    * under the handshake key, until one does. `left` counts what they may still hold.
    */
   private rejectedEarlyData: { readonly afterRetry: boolean; left: number } | null = null;
+  /**
+   * Set once a record from the peer opened under its keys. Until then a TLS 1.3 peer may still send an
+   * alert in the clear after we installed its handshake keys: alerts are protected "as specified by the
+   * current connection state" (RFC 8446 6), the sender's, and a client that rejects the ServerHello, or
+   * (OpenSSL's client) the server's certificate, before it switched to its own keys sends it plaintext.
+   * OpenSSL's server and rustls accept such an alert until the first record they decrypt; so do we.
+   */
+  private peerEncrypted = false;
 
   constructor(
     private readonly limits: ConnectionLimits,
@@ -73,7 +84,7 @@ export class Inbound {
 
   /** True when bytes of an incomplete record were left when the transport ended. */
   get truncated(): boolean {
-    return this.reader.bufferedBytes > 0;
+    return this.reader.partialBytes > 0;
   }
 
   /** True when no part of a handshake message is buffered: a key change may happen here. */
@@ -97,7 +108,9 @@ export class Inbound {
   /** The next record, past any rejected early data; null when it was skipped. */
   private async openOrSkipEarlyData(record: RawRecord): Promise<OpenedRecord | null> {
     const skip = this.rejectedEarlyData;
-    if (skip === null || record.type !== ContentType.ApplicationData || skip.afterRetry === this.reader.isProtected) return this.reader.open(record);
+    if (skip === null || record.type !== ContentType.ApplicationData || skip.afterRetry === this.reader.isProtected) {
+      return this.reader.open(record, this.handshaking ? 0 : RECORDS_OPENED_AHEAD);
+    }
     const opened = skip.afterRetry ? null : await this.reader.openOrSkip(record);
     if (opened !== null) {
       this.rejectedEarlyData = null;
@@ -147,11 +160,34 @@ export class Inbound {
         if (!this.handshaking || !helloSeen || record.fragment.length !== 1 || record.fragment[0] !== 1) {
           throw new PeerMisbehaved("UnexpectedChangeCipherSpec", "unexpected_message");
         }
+        // RFC 8446 5.1: not even a compatibility CCS may come between the fragments of a handshake message.
+        this.notInsideHandshakeMessage(record.type);
         continue;
       }
-      const opened = await this.openOrSkipEarlyData(record);
-      if (opened !== null) return opened;
+      if (record.type === ContentType.Alert && this.version === "TLSv1.3" && this.reader.isProtected && !this.peerEncrypted) {
+        return this.received({ type: record.type, content: record.fragment }, false);
+      }
+      // Bulk data opens without a promise where the provider allows it; early data to skip takes the long way.
+      const opened = (this.rejectedEarlyData === null ? this.reader.openSync(record) : undefined) ?? (await this.openOrSkipEarlyData(record));
+      if (opened !== null) return this.received(opened, this.reader.isProtected);
+      this.notInsideHandshakeMessage(record.type);
     }
+  }
+
+  /**
+   * RFC 8446 5.1: "Handshake messages MUST NOT be interleaved with other record types": while part of a
+   * handshake message is buffered, only handshake records may come. Checked once TLS 1.3 is chosen, as Go
+   * does: RFC 5246 6.2.1 allowed interleaving, and before the hellos decide the peer may speak TLS 1.2.
+   */
+  private notInsideHandshakeMessage(type: number): void {
+    if (this.version === "TLSv1.3" && !this.joiner.isEmpty) throw new PeerMisbehaved("UnexpectedRecordDuringHandshake", "unexpected_message", `content type ${type} between the fragments of a handshake message`);
+  }
+
+  /** A record as read (its content opened when `decrypted`), checked against a partly received handshake message. */
+  private received(opened: OpenedRecord, decrypted: boolean): OpenedRecord {
+    if (decrypted) this.peerEncrypted = true;
+    if (opened.type !== ContentType.Handshake) this.notInsideHandshakeMessage(opened.type);
+    return opened;
   }
 
   /** The next handshake message during the handshake, joining fragments across records. */
@@ -209,7 +245,10 @@ export class Inbound {
 
   /** Throws AlertReceived for every alert but a warning user_canceled (and, in TLS 1.2, any warning), which is counted and ignored. */
   handleAlert(content: Uint8Array): void {
-    if (content.length !== 2) throw new PeerMisbehaved("MalformedAlert", "decode_error");
+    // RFC 8446 5.4: an alert record with empty content is unexpected_message. RFC 8446 5.1: a record holds
+    // exactly one alert, neither fragmented nor coalesced; other lengths do not parse (RFC 8446 6: decode_error).
+    if (content.length === 0) throw new PeerMisbehaved("MalformedAlert", "unexpected_message", "empty alert record");
+    if (content.length !== 2) throw new PeerMisbehaved("MalformedAlert", "decode_error", `alert record of ${content.length} bytes`);
     const [level, description] = [content[0]!, content[1]!];
     if (level !== AlertLevel.Warning && level !== AlertLevel.Fatal) {
       throw new PeerMisbehaved("InvalidAlertLevel", "illegal_parameter", `level ${level}`);

@@ -8,13 +8,61 @@ import { RecordWriter } from "../record/record-layer.js";
 export class Outbound {
   private readonly writer = new RecordWriter();
   private chain: Promise<void> = Promise.resolve();
+  /** Records queued and not yet handed to the transport: a synchronous send must not overtake them. */
+  private queued = 0;
+  /** The largest plaintext in one record the application asked for (Connection.setMaxFragment). */
+  maxFragment = MAX_PLAINTEXT;
+  /** The largest content the peer's record_size_limit lets us put in one record (RFC 8449). */
+  peerFragmentLimit = MAX_PLAINTEXT;
+
   /** Set by the first handshake message we send (our ClientHello, on a client). */
   sentHandshake = false;
+  /**
+   * During the handshake, the records of a flight wait here until the flight is complete, then leave
+   * in one transmit (one TCP write, as OpenSSL sends a flight): null once flights are no longer held.
+   */
+  private flight: Uint8Array[] | null = [];
 
   constructor(
     private readonly transmit: (bytes: Uint8Array) => void,
     private readonly onFailure: (error: Error) => void,
   ) {}
+
+  /** The content bytes our records carry at most. */
+  get fragment(): number {
+    return Math.min(this.maxFragment, this.peerFragmentLimit);
+  }
+
+  /** The flight so far is complete (we are about to wait for the peer): hand it over once its records are sealed. */
+  endFlight(): void {
+    this.queued++;
+    this.chain = this.chain.then(() => {
+      this.queued--;
+      this.transmitFlight();
+    });
+    this.chain.catch(() => undefined);
+  }
+
+  /** The handshake is over (or failed): the last flight goes out, and records go out one by one from now on. */
+  stopHoldingFlights(): void {
+    this.endFlight();
+    this.chain = this.chain.then(() => void (this.flight = null));
+    this.chain.catch(() => undefined);
+  }
+
+  private transmitFlight(): void {
+    const records = this.flight;
+    if (records === null || records.length === 0) return;
+    this.flight = [];
+    if (records.length === 1) return this.transmit(records[0]!);
+    const out = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
+    let at = 0;
+    for (const r of records) {
+      out.set(r, at);
+      at += r.length;
+    }
+    this.transmit(out);
+  }
 
   /** Settles once everything queued so far has been handed to the transport. */
   get flushed(): Promise<void> {
@@ -29,19 +77,43 @@ export class Outbound {
     this.writer.install(protection);
   }
 
+  /**
+   * Sends `data` as records of at most `fragment` bytes sealed without a promise into one buffer, handed to
+   * the transport in one call, when nothing is queued ahead and the protection seals synchronously;
+   * false (nothing sent) otherwise, or when more than `maxRecords` records would be needed.
+   */
+  trySendSync(type: number, data: Uint8Array, maxRecords: number): boolean {
+    const size = this.fragment;
+    const records = Math.ceil(data.length / size);
+    if (this.queued > 0 || !this.writer.canSealSync || records > maxRecords || records === 0) return false;
+    try {
+      const last = data.length - (records - 1) * size;
+      const out = new Uint8Array((records - 1) * this.writer.sealedLength(size) + this.writer.sealedLength(last));
+      let at = 0;
+      for (let from = 0; from < data.length; from += size) at += this.writer.sealInto(type, data.subarray(from, from + size), out, at);
+      this.transmit(out);
+    } catch (e) {
+      this.onFailure(e instanceof Error ? e : new Error(String(e)));
+    }
+    return true;
+  }
+
   /** Queues one record; the promise settles once it was handed to the transport (never rejects). */
   sendRecord(type: number, content: Uint8Array): Promise<void> {
     return this.queue(this.writer.seal(type, content));
   }
 
-  /** One handshake message (already framed), in records of at most 2^14 bytes. */
+  /** One handshake message (already framed), in records of at most `fragment` bytes. */
   sendHandshake(raw: Uint8Array): void {
     this.sentHandshake = true;
-    for (let at = 0; at < raw.length; at += MAX_PLAINTEXT) void this.sendRecord(ContentType.Handshake, raw.subarray(at, at + MAX_PLAINTEXT));
+    const size = this.fragment;
+    for (let at = 0; at < raw.length; at += size) void this.sendRecord(ContentType.Handshake, raw.subarray(at, at + size));
   }
 
+  /** An alert leaves at once, with whatever of the flight was queued before it. */
   sendAlert(description: number, level: number = AlertLevel.Fatal): void {
     void this.sendRecord(ContentType.Alert, new Uint8Array([level, description]));
+    if (this.flight !== null) this.endFlight();
   }
 
   /** The middlebox-compatibility CCS (RFC 8446 D.4): always in the clear. */
@@ -50,7 +122,12 @@ export class Outbound {
   }
 
   private queue(bytes: Promise<Uint8Array>): Promise<void> {
-    const next = Promise.all([this.chain, bytes]).then(([, b]) => this.transmit(b));
+    this.queued++;
+    const next = Promise.all([this.chain, bytes]).then(([, b]) => {
+      this.queued--;
+      if (this.flight !== null) this.flight.push(b);
+      else this.transmit(b);
+    });
     this.chain = next;
     next.catch((e: unknown) => this.onFailure(e instanceof Error ? e : new Error(String(e))));
     return next.catch(() => undefined);

@@ -5,14 +5,20 @@ export type HashAlgorithm = "SHA-256" | "SHA-384" | "SHA-512";
 
 export type AeadAlgorithm = "AES-128-GCM" | "AES-256-GCM" | "CHACHA20-POLY1305";
 
-/** The (EC)DH groups a provider computes, by their IANA (TLS) names. */
-export type EcdhGroupName = "secp256r1" | "secp384r1" | "secp521r1" | "x25519";
+/** The elliptic-curve (ECDH) groups a provider computes, by their IANA (TLS) names. */
+export type EcdhGroupName = "secp256r1" | "secp384r1" | "secp521r1" | "x25519" | "x448";
+
+/** The RFC 7919 finite-field (FFDHE) groups, by their IANA (TLS) names. fipstls uses them in TLS 1.3 only. */
+export type FfdheGroupName = "ffdhe2048" | "ffdhe3072" | "ffdhe4096" | "ffdhe6144" | "ffdhe8192";
+
+/** The groups a provider computes itself (key shares): ECDH and finite-field DH. */
+export type ProviderGroupName = EcdhGroupName | FfdheGroupName;
 
 /** Hybrid post-quantum groups (draft-ietf-tls-ecdhe-mlkem): the core composes them from an ECDH group and a KEM. */
 export type HybridGroupName = "X25519MLKEM768" | "SecP256r1MLKEM768" | "SecP384r1MLKEM1024";
 
 /** Key-exchange groups by their IANA (TLS) names. */
-export type GroupName = EcdhGroupName | HybridGroupName;
+export type GroupName = ProviderGroupName | HybridGroupName;
 
 /** Key-encapsulation mechanisms (FIPS 203). */
 export type KemAlgorithm = "ML-KEM-768" | "ML-KEM-1024";
@@ -72,7 +78,7 @@ export interface CmvpStatus {
 export interface ProviderSupport {
   readonly hashes: readonly HashAlgorithm[];
   readonly aeads: readonly AeadAlgorithm[];
-  readonly groups: readonly EcdhGroupName[];
+  readonly groups: readonly ProviderGroupName[];
   /** ML-KEM parameter sets the provider runs; absent or empty without ML-KEM (kemKeyPair and encapsulate then absent too). */
   readonly kems?: readonly KemAlgorithm[];
   readonly signatures: readonly SignatureType[];
@@ -85,15 +91,35 @@ export interface Aead {
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /** Returns the plaintext, or null when authentication fails. Other failures throw. */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array | null>;
+  /**
+   * The same operations without a promise, where the platform computes synchronously (node:crypto).
+   * The record layer then seals and opens bulk data with no promise, closure or extra copy per record.
+   */
+  readonly sync?: SyncAead;
+}
+
+export interface SyncAead {
+  /**
+   * Seals the concatenation of `plaintext` parts (so a caller can append a byte without copying the
+   * rest) and writes ciphertext || 16-byte tag into `out` at `offset`, which must have room for it.
+   * Returns the bytes written.
+   */
+  sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: readonly Uint8Array[], out: Uint8Array, offset: number): number;
+  /** The plaintext, or null when authentication fails. */
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
 }
 
 export interface KeyShare {
   readonly group: GroupName;
-  /** The public value as TLS encodes it: uncompressed point for NIST curves, 32 bytes for X25519. */
+  /**
+   * The public value as TLS encodes it: uncompressed point for NIST curves, 32 bytes for X25519, 56 for
+   * X448; for FFDHE, Y big-endian, left-padded with zeros to the length of the prime (RFC 8446 4.2.8.1).
+   */
   readonly publicKey: Uint8Array;
   /**
-   * The raw shared secret (the x-coordinate for NIST curves). Rejects when the peer's value is not a
-   * valid point/key for the group.
+   * The raw shared secret (the x-coordinate for NIST curves; for FFDHE, Z left-padded with zeros to the
+   * length of the prime, RFC 8446 7.4.1). Rejects when the peer's value is not a valid point/key for the
+   * group (for FFDHE: not exactly the prime's length, or not 1 < Y < p-1).
    */
   agree(peerPublicKey: Uint8Array): Promise<Uint8Array>;
 }
@@ -131,7 +157,7 @@ export interface CryptoProvider {
   hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array>;
   hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
   aead(algorithm: AeadAlgorithm, key: Uint8Array): Promise<Aead>;
-  keyShare(group: EcdhGroupName): Promise<KeyShare>;
+  keyShare(group: ProviderGroupName): Promise<KeyShare>;
   /** ML-KEM, where `supports.kems` lists the parameter set. */
   kemKeyPair?(algorithm: KemAlgorithm): Promise<KemKeyPair>;
   /** Encapsulates to a peer's encapsulation key; rejects when the key is not a valid one (FIPS 203 7.2). */

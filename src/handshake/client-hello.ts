@@ -5,7 +5,8 @@ import type { KeyShare } from "../crypto/provider.js";
 import type { ClientConfig } from "../config/client.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
-import { type Extension, decodeU16, encodeAlpn, encodeCookie, encodeKeyShareClient, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../msgs/extensions.js";
+import { type Extension, decodeU16, encodeAlpn, encodeCookie, encodeKeyShareClient, encodeRecordSizeLimit, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../msgs/extensions.js";
+import { MAX_INNER_PLAINTEXT, MAX_PLAINTEXT } from "../record/limits.js";
 import { PskKeyExchangeMode, bindersLength, encodeOfferedPsks, encodePskModes } from "../msgs/psk.js";
 import { type ServerHello, downgradeMarker, encodeClientHello } from "../msgs/hello.js";
 import { frameHandshake } from "../msgs/handshake.js";
@@ -106,6 +107,9 @@ function extensions(config: ClientConfig, state: ClientHelloState, cookie: Uint8
     ext.push({ type: ExtensionType.PskKeyExchangeModes, data: encodePskModes([PskKeyExchangeMode.psk_dhe_ke]) });
   }
   if (config.alpnProtocols.length) ext.push({ type: ExtensionType.Alpn, data: encodeAlpn(config.alpnProtocols) });
+  // RFC 8449: we take records of every size the protocol allows; saying so lets a peer that limits its
+  // own (GnuTLS, NSS) learn that ours are not limited. 2^14+1 counts TLS 1.3's content type.
+  ext.push({ type: ExtensionType.RecordSizeLimit, data: encodeRecordSizeLimit(tls13 ? MAX_INNER_PLAINTEXT : MAX_PLAINTEXT) });
   if (cookie) ext.push({ type: ExtensionType.Cookie, data: encodeCookie(cookie) });
   return ext;
 }

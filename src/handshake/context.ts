@@ -29,6 +29,8 @@ export interface HandshakeContext extends ProtectionInstaller {
   /** Sends a framed handshake message under the current write protection. */
   send(raw: Uint8Array): void;
   sendChangeCipherSpec(): void;
+  /** The peer's record_size_limit (RFC 8449): our records carry no more than it allows from now on. */
+  limitRecordSize(peerLimit: number, version: TlsVersionName): void;
   /** The hellos chose `version`: in TLS 1.2 ChangeCipherSpec becomes a message read by readChangeCipherSpec(). */
   negotiated(version: TlsVersionName): void;
   /** TLS 1.2: reads the peer's ChangeCipherSpec, then opens the records after it with `protection`. */

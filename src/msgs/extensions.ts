@@ -105,6 +105,17 @@ export function decodeSupportedVersionsClient(data: Uint8Array): number[] {
 export const encodeU16 = (v: number): Uint8Array => build((w) => w.u16(v));
 export const decodeU16 = (data: Uint8Array, what: string): number => decodeExtension(data, what, (r) => r.u16());
 
+// record_size_limit (RFC 8449): the largest protected plaintext the sender will receive, TLS 1.3's
+// content type and padding included.
+export const encodeRecordSizeLimit = (limit: number): Uint8Array => new Uint8Array([limit >> 8, limit & 0xff]);
+
+export function decodeRecordSizeLimit(data: Uint8Array): number {
+  const limit = decodeU16(data, "record_size_limit");
+  // RFC 8449 4: a value below 64 MUST be a fatal illegal_parameter; larger than the protocol allows is not an error.
+  if (limit < 64) throw new PeerMisbehaved("RecordSizeLimitTooSmall", "illegal_parameter", `record_size_limit ${limit}`);
+  return limit;
+}
+
 // key_share (RFC 8446 section 4.2.8)
 export interface KeyShareEntry {
   readonly group: number;

@@ -2,9 +2,9 @@
 import { concat } from "../codec/bytes.js";
 import { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
-import { PeerMisbehaved } from "../errors.js";
+import { DecodeError, PeerMisbehaved } from "../errors.js";
 import { type Extension, Extensions, readExtensions, writeExtensions } from "./extensions.js";
-import { HandshakeType } from "./enums.js";
+import { HandshakeType, handshakeTypeName } from "./enums.js";
 
 export interface HandshakeMessage {
   readonly type: number;
@@ -129,6 +129,16 @@ export function encodeNewSessionTicket(m: NewSessionTicketMsg): Uint8Array {
   return w.finish();
 }
 
+/**
+ * Finished (RFC 8446 4.4.4): verify_data is exactly Hash.length bytes. A truncated or over-long one does not
+ * parse, which is decode_error (RFC 8446 6), as tlsfuzzer's test-tls13-finished expects; only a Finished of
+ * the right length that does not verify is decrypt_error.
+ */
+export function decodeFinished(body: Uint8Array, hashLength: number): Uint8Array {
+  if (body.length !== hashLength) throw new DecodeError(`Finished of ${body.length} bytes, verify_data is ${hashLength}`);
+  return body;
+}
+
 export function decodeKeyUpdate(body: Uint8Array): boolean {
   const r = new Reader(body, "KeyUpdate");
   const request = r.u8();
@@ -139,6 +149,9 @@ export function decodeKeyUpdate(body: Uint8Array): boolean {
 
 export const encodeKeyUpdate = (requestUpdate: boolean): Uint8Array =>
   frameHandshake(HandshakeType.KeyUpdate, new Uint8Array([requestUpdate ? 1 : 0]));
+
+/** The longest body of handshake types whose size is fixed: Finished (verify_data of SHA-512 at most, TLS 1.2's 12 bytes), KeyUpdate. */
+const FIXED_MAX_BODY: Readonly<Record<number, number>> = { [HandshakeType.Finished]: 64, [HandshakeType.KeyUpdate]: 1 };
 
 /**
  * Splits a stream of handshake bytes into messages, however the records cut them. Linear in the bytes
@@ -179,7 +192,7 @@ export class HandshakeJoiner {
     const out: HandshakeMessage[] = [];
     let at = 0;
     while (data.length - at >= 4) {
-      const length = this.checkedLength((data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!);
+      const length = this.checkedLength(data[at]!, (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!);
       if (data.length - at < 4 + length) break;
       const raw = data.subarray(at, at + 4 + length);
       out.push({ type: raw[0]!, body: raw.subarray(4), raw });
@@ -203,10 +216,15 @@ export class HandshakeJoiner {
       filled += n;
       if (filled === 4) break;
     }
-    return this.checkedLength((header[1]! << 16) | (header[2]! << 8) | header[3]!);
+    return this.checkedLength(header[0]!, (header[1]! << 16) | (header[2]! << 8) | header[3]!);
   }
 
-  private checkedLength(length: number): number {
+  private checkedLength(type: number, length: number): number {
+    // A message of a fixed-size type that is longer than the type allows cannot parse: decode_error
+    // (RFC 8446 6), refused from its header, e.g. a Finished padded to 2^17 bytes (tlsfuzzer's
+    // test-tls13-finished expects decode_error; OpenSSL also caps each type's length).
+    const fixed = FIXED_MAX_BODY[type];
+    if (fixed !== undefined && length > fixed) throw new DecodeError(`${handshakeTypeName(type)} of ${length} bytes, at most ${fixed}`);
     if (length > this.maxMessageSize) throw new PeerMisbehaved("HandshakeMessageTooLarge", "unexpected_message", `${length} bytes`);
     return length;
   }

@@ -16,6 +16,8 @@ import {
   FIPS203,
   HYBRID_GROUPS,
   NIST_GROUPS,
+  RFC7748,
+  RFC7919,
   RFC8446,
   RFC8996,
   RFC9151,
@@ -39,8 +41,8 @@ import {
 
 // ---------------------------------------------------------------------------------------------
 // fips-140-3: NIST SP 800-52r2 for TLS, FIPS 140-3 IG D.Q for the TLS 1.2 KDF, algorithms and key
-// sizes from FIPS 186-5 and SP 800-131Ar2. Both dated versions share these rules; they differ only
-// where a decision changed (EdDSA, the hybrid groups).
+// sizes from FIPS 186-5 and SP 800-131Ar2. The dated versions share these rules; they differ only
+// where a decision changed (EdDSA and the hybrid groups in -20261130, the ffdhe groups in -20261201).
 
 const FIPS_VERSIONS: Allow = {
   names: ["TLSv1.2", "TLSv1.3"],
@@ -104,7 +106,7 @@ const FIPS_REFUSALS: PolicySpec["refuse"] = [
   {
     kind: "cipher_suite",
     names: TLS12_DHE,
-    rule: "stricter than NIST SP 800-52r2 §3.3.1, which lists DHE_RSA suites: this policy takes ECDHE only and fipstls implements no finite-field DH",
+    rule: "stricter than NIST SP 800-52r2 §3.3.1, which lists DHE_RSA suites: this policy takes ECDHE only in TLS 1.2 and fipstls implements no TLS 1.2 DHE suites (finite-field DH serves TLS 1.3 only, with the RFC 7919 groups)",
     reference: "NIST SP 800-52r2 §3.3.1",
   },
   {
@@ -123,12 +125,6 @@ const FIPS_REFUSALS: PolicySpec["refuse"] = [
     reference: "NIST SP 800-56Ar3; NIST SP 800-52r2 §3.4.2.2",
   },
   {
-    kind: "group",
-    names: FFDHE,
-    rule: "stricter than NIST SP 800-52r2 §3.4.2.2 and SP 800-56Ar3, which allow the ffdhe groups: this policy takes ECDHE on NIST P-curves only (as rustls-fips and Go's FIPS mode do) and fipstls implements no finite-field DH",
-    reference: "NIST SP 800-52r2 §3.4.2.2; NIST SP 800-56Ar3",
-  },
-  {
     kind: "signature_scheme",
     names: SHA1_SCHEMES,
     rule: "SHA-1 signature generation is disallowed (verification is legacy use only), and a TLS peer signs at handshake time",
@@ -142,6 +138,23 @@ const FIPS_REFUSALS: PolicySpec["refuse"] = [
   },
   { kind: "certificate_signature", names: ["md5WithRSAEncryption"], rule: "MD5 is not an approved hash function", reference: "NIST SP 800-131Ar2 §9 (Table 8)" },
 ];
+/** The ffdhe groups as the fips-140-3 versions before fips-140-3-20261201 judged them. */
+const FIPS_FFDHE_REFUSED: PolicySpec["refuse"][number] = {
+  kind: "group",
+  names: FFDHE,
+  rule: "stricter than NIST SP 800-52r2 §3.4.2.2 and SP 800-56Ar3, which allow the ffdhe groups: this policy version takes ECDHE on NIST P-curves only, as rustls-fips and Go's FIPS mode do (fipstls implemented no finite-field DH when it was dated; fips-140-3-20261201 allows them)",
+  reference: "NIST SP 800-52r2 §3.4.2.2; NIST SP 800-56Ar3",
+};
+const FIPS_FFDHE: Allow = {
+  names: FFDHE,
+  rule: "finite-field DH with an RFC 7919 safe-prime group of 2048 bits or more (112-bit strength or more), approved for key agreement; used in TLS 1.3 only, as fipstls implements no TLS 1.2 DHE suites",
+  reference: "NIST SP 800-52r2 §3.4.2.2; NIST SP 800-56Ar3 §5.5.2, Appendix D; RFC 7919",
+};
+const FIPS_HYBRIDS: Allow = {
+  names: HYBRID_GROUPS,
+  rule: "hybrid key establishment: ML-KEM (FIPS 203) with ECDH, one shared secret into the TLS 1.3 key schedule (SP 800-56Cr2 hybrid Z' = Z || T; SP 800-227); the OpenSSL 3.5 FIPS provider and Go's fips140 offer these groups",
+  reference: "FIPS 203; NIST SP 800-56Cr2; NIST SP 800-227; draft-ietf-tls-ecdhe-mlkem",
+};
 const FIPS_OTHERWISE: PolicySpec["otherwise"] = {
   version: { rule: "not a TLS version this policy knows", reference: "NIST SP 800-52r2 §3.1" },
   cipher_suite: { rule: "not an AES-GCM suite with ephemeral ECDH key exchange", reference: "NIST SP 800-52r2 §3.3.1" },
@@ -158,39 +171,64 @@ const FIPS_COMMON = {
   certificateCurves: ["P-256", "P-384", "P-521"],
 } as const;
 
-/** fips-140-3 since 2026-11-30: EdDSA allowed (FIPS 186-5), the hybrid ML-KEM groups recorded as allowed. */
+const FIPS_EDDSA_SCHEMES: Allow = { names: EDDSA_SCHEMES, rule: "EdDSA, approved by FIPS 186-5 (SP 800-52r2 predates it); used where the provider offers it", reference: "FIPS 186-5" };
+const FIPS_EDDSA_CERTS: Allow = { names: ["ed25519"], rule: "certificate signed with Ed25519, approved by FIPS 186-5", reference: "FIPS 186-5" };
+const FIPS_KEY_OTHERWISE = { rule: "key below 112-bit security strength, or not on an approved curve", reference: "NIST SP 800-131Ar2 §3 (Table 2); FIPS 186-5; NIST SP 800-52r2 §3.2" };
+
+/** fips-140-3 since 2026-12-01: as fips-140-3-20261130, and the RFC 7919 ffdhe groups allowed (TLS 1.3). */
 export const FIPS_140_3 = makePolicy({
-  id: "fips-140-3-20261130",
+  id: "fips-140-3-20261201",
   aliases: ["fips-140-3"],
-  title: "FIPS 140-3: NIST SP 800-52r2 with FIPS 140-3 IG D.Q (AES-GCM, NIST P-curves, ECDSA/RSA/EdDSA, SHA-2)",
-  references: [SP800_52R2, FIPS140_3_IG, FIPS186_5, SP800_131A, SP800_56A, FIPS203, SP800_56C, SP800_227, ECDHE_MLKEM, RFC8996],
+  title: "FIPS 140-3: NIST SP 800-52r2 with FIPS 140-3 IG D.Q (AES-GCM, NIST P-curves and ffdhe groups, ECDSA/RSA/EdDSA, SHA-2)",
+  references: [SP800_52R2, FIPS140_3_IG, FIPS186_5, SP800_131A, SP800_56A, RFC7919, FIPS203, SP800_56C, SP800_227, ECDHE_MLKEM, RFC8996],
   notes: [
-    "Stricter than SP 800-52r2 where a rule says so: no AES-CBC, no AES-CCM, no finite-field DH (fipstls implements none of them; rustls-fips and Go's FIPS mode make the same choice).",
+    "Stricter than SP 800-52r2 where a rule says so: no AES-CBC, no AES-CCM, no TLS 1.2 DHE suites (fipstls implements none of them; rustls-fips and Go's FIPS mode make the same choice).",
+    "The RFC 7919 groups ffdhe2048 to ffdhe8192 (SP 800-52r2 §3.4.2.2; safe-prime groups of SP 800-56Ar3 Appendix D) are allowed in TLS 1.3, where the provider has them (the node provider; not WebCrypto). They are offered after the elliptic-curve groups and get no key share in a first ClientHello unless asked for; a peer's value must be 1 < Y < p-1 (RFC 8446 §4.2.8.1). X448 stays refused: it is not an SP 800-56Ar3 key-agreement scheme.",
     "The hybrid groups X25519MLKEM768, SecP256r1MLKEM768 and SecP384r1MLKEM1024 are offered where the provider runs ML-KEM and the ECDH part (the node provider on Node >= 24; in OpenSSL's FIPS provider, which refuses X25519, SecP256r1MLKEM768 and SecP384r1MLKEM1024).",
-    "Replaces fips-140-3-20261127 (still resolvable, with its old decisions), which refused EdDSA and the hybrid groups.",
+    "Replaces fips-140-3-20261130 (still resolvable, with its old decisions), which refused the ffdhe groups.",
   ],
   ...FIPS_COMMON,
   ed25519Keys: true,
   allow: {
     version: [FIPS_VERSIONS],
     cipher_suite: [FIPS_SUITES],
-    group: [
-      FIPS_GROUPS,
-      {
-        names: HYBRID_GROUPS,
-        rule: "hybrid key establishment: ML-KEM (FIPS 203) with ECDH, one shared secret into the TLS 1.3 key schedule (SP 800-56Cr2 hybrid Z' = Z || T; SP 800-227); the OpenSSL 3.5 FIPS provider and Go's fips140 offer these groups",
-        reference: "FIPS 203; NIST SP 800-56Cr2; NIST SP 800-227; draft-ietf-tls-ecdhe-mlkem",
-      },
-    ],
-    signature_scheme: [
-      FIPS_SCHEMES,
-      { names: EDDSA_SCHEMES, rule: "EdDSA, approved by FIPS 186-5 (SP 800-52r2 predates it); used where the provider offers it", reference: "FIPS 186-5" },
-    ],
-    certificate_signature: [FIPS_CERT_SIGNATURES, { names: ["ed25519"], rule: "certificate signed with Ed25519, approved by FIPS 186-5", reference: "FIPS 186-5" }],
+    group: [FIPS_GROUPS, FIPS_FFDHE, FIPS_HYBRIDS],
+    signature_scheme: [FIPS_SCHEMES, FIPS_EDDSA_SCHEMES],
+    certificate_signature: [FIPS_CERT_SIGNATURES, FIPS_EDDSA_CERTS],
     extension: FIPS_EXTENSIONS,
   },
   refuse: FIPS_REFUSALS,
-  otherwise: { ...FIPS_OTHERWISE, key: { rule: "key below 112-bit security strength, or not on an approved curve", reference: "NIST SP 800-131Ar2 §3 (Table 2); FIPS 186-5; NIST SP 800-52r2 §3.2" } },
+  otherwise: {
+    ...FIPS_OTHERWISE,
+    group: { rule: "neither a NIST P-curve, an RFC 7919 ffdhe group nor an allowed hybrid group", reference: "NIST SP 800-56Ar3; NIST SP 800-52r2 §3.4.2.2" },
+    key: FIPS_KEY_OTHERWISE,
+  },
+});
+
+/** fips-140-3 from 2026-11-30 to 2026-12-01: EdDSA and the hybrid groups allowed, the ffdhe groups refused. Kept so that the id keeps its meaning. */
+export const FIPS_140_3_20261130 = makePolicy({
+  id: "fips-140-3-20261130",
+  aliases: [],
+  title: "FIPS 140-3 (superseded by fips-140-3-20261201): NIST SP 800-52r2 with FIPS 140-3 IG D.Q (AES-GCM, NIST P-curves, ECDSA/RSA/EdDSA, SHA-2)",
+  references: [SP800_52R2, FIPS140_3_IG, FIPS186_5, SP800_131A, SP800_56A, FIPS203, SP800_56C, SP800_227, ECDHE_MLKEM, RFC8996],
+  notes: [
+    "Superseded: the fips-140-3 alias points at fips-140-3-20261201, which also allows the RFC 7919 ffdhe groups (TLS 1.3).",
+    "Stricter than SP 800-52r2 where a rule says so: no AES-CBC, no AES-CCM, no finite-field DH (rustls-fips and Go's FIPS mode make the same choice).",
+    "The hybrid groups X25519MLKEM768, SecP256r1MLKEM768 and SecP384r1MLKEM1024 are offered where the provider runs ML-KEM and the ECDH part (the node provider on Node >= 24; in OpenSSL's FIPS provider, which refuses X25519, SecP256r1MLKEM768 and SecP384r1MLKEM1024).",
+    "Replaced fips-140-3-20261127 (still resolvable, with its old decisions), which refused EdDSA and the hybrid groups.",
+  ],
+  ...FIPS_COMMON,
+  ed25519Keys: true,
+  allow: {
+    version: [FIPS_VERSIONS],
+    cipher_suite: [FIPS_SUITES],
+    group: [FIPS_GROUPS, FIPS_HYBRIDS],
+    signature_scheme: [FIPS_SCHEMES, FIPS_EDDSA_SCHEMES],
+    certificate_signature: [FIPS_CERT_SIGNATURES, FIPS_EDDSA_CERTS],
+    extension: FIPS_EXTENSIONS,
+  },
+  refuse: [...FIPS_REFUSALS, FIPS_FFDHE_REFUSED],
+  otherwise: { ...FIPS_OTHERWISE, key: FIPS_KEY_OTHERWISE },
 });
 
 /** fips-140-3 from 2026-11-27 to 2026-11-30: refuses EdDSA and the hybrid groups. Kept so that the id keeps its meaning. */
@@ -199,7 +237,7 @@ export const FIPS_140_3_20261127 = makePolicy({
   aliases: [],
   title: "FIPS 140-3 (superseded by fips-140-3-20261130): NIST SP 800-52r2 with FIPS 140-3 IG D.Q (AES-GCM, NIST P-curves, ECDSA/RSA, SHA-2)",
   references: [SP800_52R2, FIPS140_3_IG, FIPS186_5, SP800_131A, SP800_56A, RFC8996],
-  notes: ["Superseded: the fips-140-3 alias points at fips-140-3-20261130, which allows EdDSA (FIPS 186-5) and records the hybrid ML-KEM groups as allowed."],
+  notes: ["Superseded: fips-140-3-20261130 allowed EdDSA (FIPS 186-5) and the hybrid ML-KEM groups; the fips-140-3 alias now points at fips-140-3-20261201, which also allows the ffdhe groups."],
   ...FIPS_COMMON,
   ed25519Keys: false,
   allow: {
@@ -212,6 +250,7 @@ export const FIPS_140_3_20261127 = makePolicy({
   },
   refuse: [
     ...FIPS_REFUSALS,
+    FIPS_FFDHE_REFUSED,
     { kind: "group", names: HYBRID_GROUPS, rule: "hybrid post-quantum groups are not enabled in this policy version (fips-140-3-20261130 allows them)", reference: "FIPS 203; NIST SP 800-56Cr2" },
     { kind: "signature_scheme", names: EDDSA_SCHEMES, rule: "stricter than FIPS 186-5, which approves EdDSA: refused in this policy version (fips-140-3-20261130 allows it)", reference: "FIPS 186-5" },
     { kind: "certificate_signature", names: ["ed25519"], rule: "stricter than FIPS 186-5, which approves EdDSA: refused in this policy version (fips-140-3-20261130 allows it)", reference: "FIPS 186-5" },
@@ -220,70 +259,122 @@ export const FIPS_140_3_20261127 = makePolicy({
 });
 
 // ---------------------------------------------------------------------------------------------
-// cnsa: the CNSA 1.0 profile of RFC 9151. Its decisions are unchanged since cnsa-20261127; the rule
-// texts now say where fipstls is stricter than the RFC.
+// cnsa: the CNSA 1.0 profile of RFC 9151. cnsa-20261201 adds the RFC 7919 groups of 3072 bits or more
+// (TLS 1.3), which cnsa-20261127 refused while fipstls implemented no finite-field DH.
 
-export const CNSA = makePolicy({
-  id: "cnsa-20261127",
-  aliases: ["cnsa"],
-  title: "CNSA Suite 1.0 profile for TLS (RFC 9151): P-384, AES-256-GCM, SHA-384, RSA >= 3072; not CNSA 2.0",
+const CNSA_COMMON = {
   references: [RFC9151, SP800_52R2, FIPS140_3_IG, SP800_131A],
-  notes: [
-    "CNSA 1.0 (RFC 9151 §4.1) also allows TLS 1.2 key establishment by DHE with a 3072-bit or larger group and by RSA key transport with RSA >= 3072; this policy refuses both (fipstls implements no finite-field DH, and RSA key transport has no forward secrecy and is disallowed after 2023 by SP 800-131Ar2).",
-    "No cnsa-2.0 policy yet: CNSA 2.0 requires ML-KEM-1024 key establishment and ML-DSA-87 signatures, which fipstls does not implement; a policy under which fipstls could negotiate nothing would not be a policy.",
-  ],
   requireFipsProvider: true,
   requireExtendedMasterSecret: true,
   minRsaBits: 3072,
   certificateCurves: ["P-384"],
   ed25519Keys: false,
+} as const;
+const CNSA_NO_CNSA2_NOTE =
+  "No cnsa-2.0 policy yet: CNSA 2.0 requires ML-KEM-1024 key establishment and ML-DSA-87 signatures, and fipstls has no ML-DSA; a policy under which fipstls could negotiate nothing would not be a policy.";
+const CNSA_FFDHE = ["ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"];
+const CNSA_ALLOW = {
+  version: [{ names: ["TLSv1.2", "TLSv1.3"], rule: "TLS 1.2 (with EMS) or TLS 1.3, the versions RFC 9151 profiles", reference: "RFC 9151; FIPS 140-3 IG D.Q" }],
+  cipher_suite: [{ names: ["TLS_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"], rule: "AES-256-GCM with SHA-384 and (TLS 1.2) ECDHE", reference: "RFC 9151 §4" }],
+  signature_scheme: [{ names: ["ecdsa_secp384r1_sha384", "rsa_pss_rsae_sha384", "rsa_pss_pss_sha384", "rsa_pkcs1_sha384"], rule: "ECDSA P-384 or RSA >= 3072 with SHA-384", reference: "RFC 9151 §4.2" }],
+  certificate_signature: [{ names: ["ecdsa-with-SHA384", "sha384WithRSAEncryption", "rsassa-pss-sha384"], rule: "certificate signed with SHA-384", reference: "RFC 9151 §4.2" }],
+  extension: FIPS_EXTENSIONS,
+};
+const CNSA_P384: Allow = { names: ["secp384r1"], rule: "ECDH on P-384", reference: "RFC 9151 §4.1" };
+/** Refusals every cnsa version shares; the ffdhe and TLS 1.2 DHE entries differ between versions. */
+const CNSA_REFUSE: PolicySpec["refuse"] = [
+  { kind: "version", names: ["TLSv1.0", "TLSv1.1"], rule: "RFC 9151 profiles TLS 1.2 and 1.3 only", reference: "RFC 9151; RFC 8996" },
+  {
+    kind: "cipher_suite",
+    names: ["TLS_RSA_WITH_AES_256_GCM_SHA384"],
+    rule: "stricter than RFC 9151 §4.1, which allows RSA key transport with RSA >= 3072: it has no forward secrecy, and PKCS#1 v1.5 key transport is disallowed after 2023",
+    reference: "RFC 9151 §4.1; NIST SP 800-131Ar2 §6 (Table 5)",
+  },
+  { kind: "group", names: ["ffdhe2048"], rule: "below CNSA 1.0's 3072-bit minimum for DH", reference: "RFC 9151 §4.1" },
+  {
+    kind: "group",
+    names: ["SecP384r1MLKEM1024"],
+    rule: "not in RFC 9151 (CNSA 1.0 predates ML-KEM): P-384 with ML-KEM-1024 is the natural CNSA 1.0 to 2.0 transition group, left to a future policy",
+    reference: "RFC 9151 §4.1",
+  },
+  { kind: "group", names: ["X25519MLKEM768", "SecP256r1MLKEM768"], rule: "not in RFC 9151, and below CNSA's levels (P-384; ML-KEM-1024 in CNSA 2.0)", reference: "RFC 9151 §4.1" },
+  { kind: "signature_scheme", names: EDDSA_SCHEMES, rule: "EdDSA is not a CNSA 1.0 algorithm", reference: "RFC 9151 §4.2" },
+];
+const CNSA_OTHERWISE: PolicySpec["otherwise"] = {
+  version: { rule: "not permitted by the CNSA profile", reference: "RFC 9151" },
+  cipher_suite: { rule: "only AES-256-GCM with SHA-384 is permitted", reference: "RFC 9151 §4" },
+  group: { rule: "only P-384 is permitted", reference: "RFC 9151 §4.1" },
+  signature_scheme: { rule: "only SHA-384 signatures with P-384 or RSA >= 3072 are permitted", reference: "RFC 9151 §4.2" },
+  certificate_signature: { rule: "only SHA-384 certificate signatures are permitted", reference: "RFC 9151 §4.2" },
+  key: { rule: "CNSA requires P-384 or RSA >= 3072", reference: "RFC 9151 §5" },
+  extension: { rule: "not required by this policy", reference: "RFC 9151" },
+};
+
+/** cnsa since 2026-12-01: P-384, and in TLS 1.3 the RFC 7919 groups of 3072 bits or more. */
+export const CNSA = makePolicy({
+  ...CNSA_COMMON,
+  id: "cnsa-20261201",
+  aliases: ["cnsa"],
+  title: "CNSA Suite 1.0 profile for TLS (RFC 9151): P-384 or DH >= 3072 bits, AES-256-GCM, SHA-384, RSA >= 3072; not CNSA 2.0",
+  notes: [
+    "Key establishment is ECDH on P-384 or, in TLS 1.3, finite-field DH with ffdhe3072, ffdhe4096, ffdhe6144 or ffdhe8192 (RFC 9151 §4.1: DH with a modulus of at least 3072 bits, the RFC 7919 groups), where the provider has them (the node provider; not WebCrypto).",
+    "CNSA 1.0 (RFC 9151 §4.1) also allows TLS 1.2 key establishment by DHE with a 3072-bit or larger group and by RSA key transport with RSA >= 3072; this policy refuses both (fipstls implements no TLS 1.2 DHE suites, and RSA key transport has no forward secrecy and is disallowed after 2023 by SP 800-131Ar2).",
+    "CNSA 2.0 replaces both ECDH and finite-field DH with ML-KEM-1024 at the end of its transition; until then the CNSA 1.0 algorithms, DH >= 3072 among them, remain what RFC 9151 profiles.",
+    CNSA_NO_CNSA2_NOTE,
+    "Replaces cnsa-20261127 (still resolvable, with its old decisions), which refused the ffdhe groups.",
+  ],
   allow: {
-    version: [{ names: ["TLSv1.2", "TLSv1.3"], rule: "TLS 1.2 (with EMS) or TLS 1.3, the versions RFC 9151 profiles", reference: "RFC 9151; FIPS 140-3 IG D.Q" }],
-    cipher_suite: [{ names: ["TLS_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"], rule: "AES-256-GCM with SHA-384 and (TLS 1.2) ECDHE", reference: "RFC 9151 §4" }],
-    group: [{ names: ["secp384r1"], rule: "ECDH on P-384", reference: "RFC 9151 §4.1" }],
-    signature_scheme: [{ names: ["ecdsa_secp384r1_sha384", "rsa_pss_rsae_sha384", "rsa_pss_pss_sha384", "rsa_pkcs1_sha384"], rule: "ECDSA P-384 or RSA >= 3072 with SHA-384", reference: "RFC 9151 §4.2" }],
-    certificate_signature: [{ names: ["ecdsa-with-SHA384", "sha384WithRSAEncryption", "rsassa-pss-sha384"], rule: "certificate signed with SHA-384", reference: "RFC 9151 §4.2" }],
-    extension: FIPS_EXTENSIONS,
+    ...CNSA_ALLOW,
+    group: [
+      CNSA_P384,
+      {
+        names: CNSA_FFDHE,
+        rule: "finite-field DH with an RFC 7919 group of 3072 bits or more; used in TLS 1.3 only, as fipstls implements no TLS 1.2 DHE suites",
+        reference: "RFC 9151 §4.1; RFC 7919",
+      },
+    ],
   },
   refuse: [
-    { kind: "version", names: ["TLSv1.0", "TLSv1.1"], rule: "RFC 9151 profiles TLS 1.2 and 1.3 only", reference: "RFC 9151; RFC 8996" },
+    ...CNSA_REFUSE,
     {
       kind: "cipher_suite",
       names: ["TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"],
-      rule: "stricter than RFC 9151 §4.1, which allows DHE with a 3072-bit or larger group: fipstls implements no finite-field DH",
+      rule: "stricter than RFC 9151 §4.1, which allows DHE with a 3072-bit or larger group in TLS 1.2: fipstls implements no TLS 1.2 DHE suites (TLS 1.3 takes the ffdhe groups)",
       reference: "RFC 9151 §4.1",
     },
+    { kind: "group", names: ["x25519", "x448"], rule: "not a CNSA 1.0 algorithm: key establishment is ECDH on P-384 or DH of 3072 bits or more", reference: "RFC 9151 §4.1" },
+  ],
+  otherwise: { ...CNSA_OTHERWISE, group: { rule: "only P-384 and the ffdhe groups of 3072 bits or more are permitted", reference: "RFC 9151 §4.1" } },
+});
+
+/** cnsa from 2026-11-27 to 2026-12-01: P-384 only. Kept so that the id keeps its meaning. */
+export const CNSA_20261127 = makePolicy({
+  ...CNSA_COMMON,
+  id: "cnsa-20261127",
+  aliases: [],
+  title: "CNSA Suite 1.0 profile for TLS (RFC 9151; superseded by cnsa-20261201): P-384, AES-256-GCM, SHA-384, RSA >= 3072; not CNSA 2.0",
+  notes: [
+    "Superseded: the cnsa alias points at cnsa-20261201, which also allows ffdhe3072 to ffdhe8192 in TLS 1.3.",
+    "CNSA 1.0 (RFC 9151 §4.1) also allows TLS 1.2 key establishment by DHE with a 3072-bit or larger group and by RSA key transport with RSA >= 3072; this policy refuses both (fipstls implemented no finite-field DH when it was dated, and RSA key transport has no forward secrecy and is disallowed after 2023 by SP 800-131Ar2).",
+    CNSA_NO_CNSA2_NOTE,
+  ],
+  allow: { ...CNSA_ALLOW, group: [CNSA_P384] },
+  refuse: [
+    ...CNSA_REFUSE,
     {
       kind: "cipher_suite",
-      names: ["TLS_RSA_WITH_AES_256_GCM_SHA384"],
-      rule: "stricter than RFC 9151 §4.1, which allows RSA key transport with RSA >= 3072: it has no forward secrecy, and PKCS#1 v1.5 key transport is disallowed after 2023",
-      reference: "RFC 9151 §4.1; NIST SP 800-131Ar2 §6 (Table 5)",
+      names: ["TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"],
+      rule: "stricter than RFC 9151 §4.1, which allows DHE with a 3072-bit or larger group: fipstls implements no TLS 1.2 DHE suites",
+      reference: "RFC 9151 §4.1",
     },
     {
       kind: "group",
-      names: ["ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"],
-      rule: "stricter than RFC 9151 §4.1, which allows DH groups of 3072 bits or more: fipstls implements no finite-field DH",
+      names: CNSA_FFDHE,
+      rule: "stricter than RFC 9151 §4.1, which allows DH groups of 3072 bits or more: refused in this policy version (fipstls implemented no finite-field DH when it was dated; cnsa-20261201 allows them)",
       reference: "RFC 9151 §4.1",
     },
-    { kind: "group", names: ["ffdhe2048"], rule: "below CNSA 1.0's 3072-bit minimum for DH", reference: "RFC 9151 §4.1" },
-    {
-      kind: "group",
-      names: ["SecP384r1MLKEM1024"],
-      rule: "not in RFC 9151 (CNSA 1.0 predates ML-KEM): P-384 with ML-KEM-1024 is the natural CNSA 1.0 to 2.0 transition group, left to a future policy; fipstls does not implement ML-KEM yet",
-      reference: "RFC 9151 §4.1",
-    },
-    { kind: "group", names: ["X25519MLKEM768", "SecP256r1MLKEM768"], rule: "not in RFC 9151, and below CNSA's levels (P-384; ML-KEM-1024 in CNSA 2.0)", reference: "RFC 9151 §4.1" },
-    { kind: "signature_scheme", names: EDDSA_SCHEMES, rule: "EdDSA is not a CNSA 1.0 algorithm", reference: "RFC 9151 §4.2" },
   ],
-  otherwise: {
-    version: { rule: "not permitted by the CNSA profile", reference: "RFC 9151" },
-    cipher_suite: { rule: "only AES-256-GCM with SHA-384 is permitted", reference: "RFC 9151 §4" },
-    group: { rule: "only P-384 is permitted", reference: "RFC 9151 §4.1" },
-    signature_scheme: { rule: "only SHA-384 signatures with P-384 or RSA >= 3072 are permitted", reference: "RFC 9151 §4.2" },
-    certificate_signature: { rule: "only SHA-384 certificate signatures are permitted", reference: "RFC 9151 §4.2" },
-    key: { rule: "CNSA requires P-384 or RSA >= 3072", reference: "RFC 9151 §5" },
-    extension: { rule: "not required by this policy", reference: "RFC 9151" },
-  },
+  otherwise: CNSA_OTHERWISE,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -321,30 +412,65 @@ const DEFAULT_OTHERWISE: PolicySpec["otherwise"] = {
 };
 
 const DEFAULT_CERTIFICATE_SIGNATURES = [{ names: [...SHA2_CERT_SIGNATURES, "ed25519"], rule: "certificate signed with SHA-2 or EdDSA", reference: "NIST SP 800-131Ar2 §9 (Table 8); FIPS 186-5" }];
+const DEFAULT_HYBRIDS: Allow = {
+  names: HYBRID_GROUPS,
+  rule: "hybrid post-quantum key exchange: ML-KEM (FIPS 203) with ECDH, secure if either part is",
+  reference: "draft-ietf-tls-ecdhe-mlkem; FIPS 203",
+};
+/** X448 and the ffdhe groups as the default versions before default-20261201 judged them. */
+const DEFAULT_X448_FFDHE_REFUSED: PolicySpec["refuse"][number] = {
+  kind: "group",
+  names: ["x448", ...FFDHE],
+  rule: "not in this policy version (fipstls implemented neither X448 nor finite-field DH when it was dated; default-20261201 allows them)",
+  reference: "RFC 8446 §4.2.7",
+};
 
-/** default since 2026-11-30 with the hybrid post-quantum groups, offered first where the provider runs ML-KEM. */
+/** default since 2026-12-01: default-20261130-pq's decisions, and X448 and the RFC 7919 ffdhe groups (TLS 1.3), offered last. */
 export const DEFAULT = makePolicy({
   ...DEFAULT_SPEC,
-  id: "default-20261130-pq",
+  id: "default-20261201",
   aliases: ["default"],
-  title: "fipstls defaults: TLS 1.2/1.3, AEAD suites with forward secrecy, hybrid ML-KEM and elliptic-curve groups, SHA-2 and EdDSA signatures, RSA >= 2048",
+  title: "fipstls defaults: TLS 1.2/1.3, AEAD suites with forward secrecy, hybrid ML-KEM, elliptic-curve and ffdhe groups, SHA-2 and EdDSA signatures, RSA >= 2048",
+  references: [...DEFAULT_SPEC.references, RFC7748, RFC7919],
   notes: [
     "The hybrid post-quantum groups come first where the provider runs ML-KEM (the node provider on Node >= 24).",
-    "Replaces default-20261130 (still resolvable), which has the same decisions but for the hybrid groups, which it refuses.",
+    "X448 and the RFC 7919 groups ffdhe2048 to ffdhe8192 come last, where the provider has them (the node provider; not WebCrypto). The ffdhe groups serve TLS 1.3 only (fipstls has no TLS 1.2 DHE suites), are offered in supported_groups, and get no key share in a first ClientHello unless asked for: a server that wants one asks with a HelloRetryRequest.",
+    "Replaces default-20261130-pq (still resolvable), which has the same decisions but for X448 and the ffdhe groups, which it refuses; the -pq suffix marked the hybrid groups against default-20261130, and this version has them too.",
   ],
   allow: {
     ...DEFAULT_ALLOW,
     group: [
       ...DEFAULT_ALLOW.group,
+      DEFAULT_HYBRIDS,
+      { names: ["x448"], rule: "elliptic-curve group (X448, about 224-bit strength)", reference: "RFC 8446 §4.2.7; RFC 7748" },
       {
-        names: HYBRID_GROUPS,
-        rule: "hybrid post-quantum key exchange: ML-KEM (FIPS 203) with ECDH, secure if either part is",
-        reference: "draft-ietf-tls-ecdhe-mlkem; FIPS 203",
+        names: FFDHE,
+        rule: "finite-field DH with an RFC 7919 group (2048 bits or more); TLS 1.3 only, as fipstls implements no TLS 1.2 DHE suites",
+        reference: "RFC 8446 §4.2.7; RFC 7919",
       },
     ],
     certificate_signature: DEFAULT_CERTIFICATE_SIGNATURES,
   },
   refuse: DEFAULT_REFUSE,
+  otherwise: DEFAULT_OTHERWISE,
+});
+
+/** default from 2026-11-30 to 2026-12-01 with the hybrid post-quantum groups. Kept so that the id keeps its meaning. */
+export const DEFAULT_20261130_PQ = makePolicy({
+  ...DEFAULT_SPEC,
+  id: "default-20261130-pq",
+  title: "fipstls defaults (superseded by default-20261201): TLS 1.2/1.3, AEAD suites with forward secrecy, hybrid ML-KEM and elliptic-curve groups, SHA-2 and EdDSA signatures, RSA >= 2048",
+  notes: [
+    "Superseded: the default alias points at default-20261201, which also allows X448 and the ffdhe groups; this version refuses them.",
+    "The hybrid post-quantum groups come first where the provider runs ML-KEM (the node provider on Node >= 24).",
+    "Replaced default-20261130 (still resolvable), which has the same decisions but for the hybrid groups, which it refuses.",
+  ],
+  allow: {
+    ...DEFAULT_ALLOW,
+    group: [...DEFAULT_ALLOW.group, DEFAULT_HYBRIDS],
+    certificate_signature: DEFAULT_CERTIFICATE_SIGNATURES,
+  },
+  refuse: [...DEFAULT_REFUSE, DEFAULT_X448_FFDHE_REFUSED],
   otherwise: DEFAULT_OTHERWISE,
 });
 
@@ -358,7 +484,7 @@ export const DEFAULT_20261130 = makePolicy({
     "Replaces default-20261127 (still resolvable), which refused Ed25519-signed certificates although its rule named EdDSA.",
   ],
   allow: { ...DEFAULT_ALLOW, certificate_signature: DEFAULT_CERTIFICATE_SIGNATURES },
-  refuse: DEFAULT_REFUSE,
+  refuse: [...DEFAULT_REFUSE, DEFAULT_X448_FFDHE_REFUSED],
   otherwise: DEFAULT_OTHERWISE,
 });
 
@@ -371,6 +497,7 @@ export const DEFAULT_20261127 = makePolicy({
   allow: { ...DEFAULT_ALLOW, certificate_signature: [{ names: SHA2_CERT_SIGNATURES, rule: "certificate signed with SHA-2", reference: "NIST SP 800-131Ar2 §9 (Table 8)" }] },
   refuse: [
     ...DEFAULT_REFUSE,
+    DEFAULT_X448_FFDHE_REFUSED,
     { kind: "certificate_signature", names: ["ed25519"], rule: "not in this policy version's list (an omission; default-20261130 accepts Ed25519-signed certificates)", reference: "fipstls default-20261130" },
   ],
   otherwise: DEFAULT_OTHERWISE,

@@ -4,14 +4,24 @@
 import type { CurveName } from "../crypto/provider.js";
 import { CERTIFICATE_SIGNATURE_ALGORITHMS, type VerificationPolicy } from "../verify/policy.js";
 import { CERTIFICATE_SIGNATURES, CIPHER_SUITES, type CatalogItem, EXTENSIONS, GROUPS, SIGNATURE_SCHEMES, VERSIONS } from "./catalog.js";
-import { CNSA, DEFAULT, DEFAULT_20261127, DEFAULT_20261130, FIPS_140_3, FIPS_140_3_20261127 } from "./definitions.js";
+import { CNSA, CNSA_20261127, DEFAULT, DEFAULT_20261127, DEFAULT_20261130, DEFAULT_20261130_PQ, FIPS_140_3, FIPS_140_3_20261127, FIPS_140_3_20261130 } from "./definitions.js";
 import type { Judgement, Policy } from "./policy.js";
 
 export type { Decision, Judgement, Policy, PolicyReference } from "./policy.js";
-export { CNSA, DEFAULT, DEFAULT_20261127, DEFAULT_20261130, FIPS_140_3, FIPS_140_3_20261127 } from "./definitions.js";
+export { CNSA, CNSA_20261127, DEFAULT, DEFAULT_20261127, DEFAULT_20261130, DEFAULT_20261130_PQ, FIPS_140_3, FIPS_140_3_20261127, FIPS_140_3_20261130 } from "./definitions.js";
 
 /** Current policies first (their aliases resolve), then superseded dated ids, which keep their meaning. */
-export const POLICIES: readonly Policy[] = [DEFAULT, FIPS_140_3, CNSA, DEFAULT_20261130, DEFAULT_20261127, FIPS_140_3_20261127];
+export const POLICIES: readonly Policy[] = [
+  DEFAULT,
+  FIPS_140_3,
+  CNSA,
+  DEFAULT_20261130_PQ,
+  DEFAULT_20261130,
+  DEFAULT_20261127,
+  FIPS_140_3_20261130,
+  FIPS_140_3_20261127,
+  CNSA_20261127,
+];
 
 export type PolicyName = "default" | "fips-140-3" | "cnsa" | (string & {});
 

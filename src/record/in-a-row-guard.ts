@@ -27,8 +27,8 @@ export class InARowGuard {
   }
 
   /** We sent an application-data record, or a KeyUpdate asking the peer for one: either may draw a KeyUpdate back. */
-  creditKeyUpdate(): void {
-    this.keyUpdateCredit++;
+  creditKeyUpdate(records = 1): void {
+    this.keyUpdateCredit += records;
   }
 
   keyUpdate(): void {

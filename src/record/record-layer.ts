@@ -5,17 +5,40 @@ import { PeerMisbehaved } from "../errors.js";
 import { ContentType } from "../msgs/enums.js";
 import { type RawRecord, Deframer } from "./deframer.js";
 import { MAX_PLAINTEXT, RECORD_HEADER } from "./limits.js";
-import type { OpenedRecord, RecordProtection } from "./protection.js";
+import type { OpenedRecord, RecordProtection, SyncRecordProtection } from "./protection.js";
 
 export class RecordWriter {
   private protection: Promise<RecordProtection> | null = null;
+  /** The installed protection once its key is ready, when it can seal without a promise. */
+  private syncProtection: SyncRecordProtection | null = null;
   private seq = 0;
 
   /** Records sealed from now on use `protection`, numbered from 0; records already queued keep theirs. */
   install(protection: Promise<RecordProtection>): void {
-    protection.catch(() => undefined);
     this.protection = protection;
+    this.syncProtection = null;
     this.seq = 0;
+    protection.then(
+      (p) => {
+        if (this.protection === protection) this.syncProtection = p.sync ?? null;
+      },
+      () => undefined,
+    );
+  }
+
+  /** Whether sealInto() may be used now: a protection is installed, its key is ready and it seals synchronously. */
+  get canSealSync(): boolean {
+    return this.syncProtection !== null;
+  }
+
+  /** The bytes `content` takes as one record under the installed protection (canSealSync only). */
+  sealedLength(content: number): number {
+    return this.syncProtection!.sealedLength(content);
+  }
+
+  /** Seals one record into `out` at `offset` without a promise (canSealSync only); returns the bytes written. */
+  sealInto(type: number, content: Uint8Array, out: Uint8Array, offset: number): number {
+    return this.syncProtection!.sealInto(type, content, this.seq++, out, offset);
   }
 
   get isProtected(): boolean {
@@ -42,16 +65,34 @@ export class RecordWriter {
   }
 }
 
+/** A record taken from the stream ahead of its turn, with its opening already started. */
+interface AheadRecord {
+  readonly record: RawRecord;
+  /** Null when not started, or when a key change made the one started useless. */
+  opening: Promise<OpenedRecord> | null;
+}
+
 export class RecordReader {
   private readonly deframer = new Deframer();
   private protection: RecordProtection | null = null;
   private seq = 0;
+  /** Complete records taken from the deframer before their turn (asynchronous protections only). */
+  private readonly ahead: AheadRecord[] = [];
+  private aheadBytes = 0;
+  /** The record next() returned last, when it came from `ahead`. */
+  private current: AheadRecord | null = null;
 
   push(bytes: Uint8Array): void {
     this.deframer.push(bytes);
   }
 
+  /** Bytes received and not yet handed out as records. */
   get bufferedBytes(): number {
+    return this.deframer.bufferedBytes + this.aheadBytes;
+  }
+
+  /** Bytes of a record not yet complete. */
+  get partialBytes(): number {
     return this.deframer.bufferedBytes;
   }
 
@@ -61,13 +102,19 @@ export class RecordReader {
 
   /** The next complete record as framed on the wire, or null when more bytes are needed. */
   next(): RawRecord | null {
-    return this.deframer.next();
+    const ahead = this.ahead.shift();
+    this.current = ahead ?? null;
+    if (ahead === undefined) return this.deframer.next();
+    this.aheadBytes -= RECORD_HEADER + ahead.record.fragment.length;
+    return ahead.record;
   }
 
   /** Records read from now on are opened with `protection`, numbered from 0. */
   install(protection: RecordProtection): void {
     this.protection = protection;
     this.seq = 0;
+    // Records opened ahead under the old key start again under the new one, in order.
+    for (const a of this.ahead) a.opening = null;
   }
 
   /**
@@ -86,13 +133,63 @@ export class RecordReader {
     }
   }
 
-  /** A record's content: decrypted under the installed protection, else checked as plaintext. */
-  open(record: RawRecord): Promise<OpenedRecord> {
-    if (this.protection) return this.protection.open(record.header, record.fragment, this.seq++);
-    if (record.type === ContentType.ApplicationData) {
-      return Promise.reject(new PeerMisbehaved("ApplicationDataBeforeHandshake", "unexpected_message"));
+  /**
+   * A record's content: decrypted under the installed protection, else checked as plaintext. With an
+   * asynchronous protection, up to `lookahead` records already received start opening too, so that the
+   * provider works on several at once (WebCrypto runs them on its thread pool); they are still handed
+   * out in order, and their checks run in turn.
+   */
+  open(record: RawRecord, lookahead = 0): Promise<OpenedRecord> {
+    const current = this.current;
+    this.current = null;
+    const protection = this.protection;
+    if (protection && !protection.sync) {
+      const opening = current !== null && current.record === record && current.opening !== null ? current.opening : protection.open(record.header, record.fragment, this.seq++);
+      this.openAhead(protection, lookahead);
+      return opening;
     }
-    if (record.fragment.length > MAX_PLAINTEXT) return Promise.reject(new PeerMisbehaved("RecordOverflow", "record_overflow", "plaintext record exceeds 2^14 bytes"));
-    return Promise.resolve({ type: record.type, content: record.fragment });
+    try {
+      return Promise.resolve(this.openSync(record)!);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private openAhead(protection: RecordProtection, lookahead: number): void {
+    for (const a of this.ahead) {
+      if (a.opening === null) a.opening = this.startOpening(protection, a.record);
+    }
+    while (this.ahead.length < lookahead) {
+      let record: RawRecord | null;
+      try {
+        record = this.deframer.next();
+      } catch {
+        return; // a bad header: reported when its turn comes, after the records before it
+      }
+      if (record === null) return;
+      this.ahead.push({ record, opening: this.startOpening(protection, record) });
+      this.aheadBytes += RECORD_HEADER + record.fragment.length;
+    }
+  }
+
+  private startOpening(protection: RecordProtection, record: RawRecord): Promise<OpenedRecord> {
+    const opening = protection.open(record.header, record.fragment, this.seq++);
+    // A failure surfaces when the record's turn comes; until then it is not unhandled.
+    opening.catch(() => undefined);
+    return opening;
+  }
+
+  /**
+   * open() without a promise where no asynchronous work is needed (no protection yet, or a protection
+   * that opens synchronously); undefined otherwise. Throws what open() rejects with.
+   */
+  openSync(record: RawRecord): OpenedRecord | undefined {
+    if (this.protection) {
+      const sync = this.protection.sync;
+      return sync === undefined ? undefined : sync.open(record.header, record.fragment, this.seq++);
+    }
+    if (record.type === ContentType.ApplicationData) throw new PeerMisbehaved("ApplicationDataBeforeHandshake", "unexpected_message");
+    if (record.fragment.length > MAX_PLAINTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", "plaintext record exceeds 2^14 bytes");
+    return { type: record.type, content: record.fragment };
   }
 }

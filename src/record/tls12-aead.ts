@@ -2,11 +2,11 @@
 // is no inner type and no padding, and the sequence number, type, version and plaintext length form the
 // additional data. AES-GCM (RFC 5288) carries an 8-byte explicit nonce in each record after a 4-byte
 // salt from the key block; ChaCha20-Poly1305 (RFC 7905) XORs the sequence number into a 12-byte IV.
-import type { Aead, AeadAlgorithm, CryptoProvider } from "../crypto/provider.js";
+import type { Aead, AeadAlgorithm, CryptoProvider, SyncAead } from "../crypto/provider.js";
 import { AEAD_KEY_LENGTH } from "../crypto/provider.js";
 import { PeerMisbehaved } from "../errors.js";
 import { MAX_PLAINTEXT, RECORDS_PER_KEY_LIMIT, RECORD_HEADER } from "./limits.js";
-import type { OpenedRecord, RecordProtection } from "./protection.js";
+import type { OpenedRecord, RecordProtection, SyncRecordProtection } from "./protection.js";
 
 const TAG_LENGTH = 16;
 const NONCE_LENGTH = 12;
@@ -63,11 +63,15 @@ function additionalData(seq: number, type: number, versionHigh: number, versionL
 export class Tls12AeadProtection implements RecordProtection {
   /** As for TLS 1.3; TLS 1.2 has no KeyUpdate, so reaching it means closing (or renegotiating, which we do not). */
   readonly recordLimit = RECORDS_PER_KEY_LIMIT;
+  /** Present over a synchronous AEAD: the record layer's promise-free path. */
+  readonly sync?: SyncRecordProtection;
   private constructor(
     private readonly aead: Aead,
     private readonly iv: Uint8Array,
     private readonly explicit: number,
-  ) {}
+  ) {
+    if (aead.sync) this.sync = this.syncFace(aead.sync);
+  }
 
   static async create(provider: CryptoProvider, algorithm: AeadAlgorithm, keys: Tls12WriteKeys): Promise<Tls12AeadProtection> {
     const shape = SHAPES[algorithm];
@@ -92,39 +96,81 @@ export class Tls12AeadProtection implements RecordProtection {
     return nonce;
   }
 
-  seal(type: number, content: Uint8Array, seq: number): Promise<Uint8Array> {
+  /** The bytes a record of `contentLength` bytes takes once sealed, header included. */
+  sealedLength(contentLength: number): number {
+    return RECORD_HEADER + this.explicit + contentLength + TAG_LENGTH;
+  }
+
+  /** Checks and the record header; returns the nonce and AAD the AEAD takes. */
+  private prepareSeal(type: number, content: Uint8Array, seq: number, out: Uint8Array, at: number): { nonce: Uint8Array; aad: Uint8Array } {
     // Callers fragment at 2^14; a longer record would be refused by any peer, so it is our bug.
-    if (content.length > MAX_PLAINTEXT) return Promise.reject(new RangeError("TLS 1.2 seal: content exceeds 2^14 bytes"));
+    if (content.length > MAX_PLAINTEXT) throw new RangeError("TLS 1.2 seal: content exceeds 2^14 bytes");
     // The sequence number is the GCM explicit nonce: unique per key without a counter of our own (RFC 5288 section 3).
     const nonce = this.nonce(seq);
-    const aad = additionalData(seq, type, 0x03, 0x03, content.length);
-    return this.aead.seal(nonce, aad, content).then((ct) => {
-      const length = this.explicit + ct.length;
-      const out = new Uint8Array(RECORD_HEADER + length);
-      out[0] = type;
-      out[1] = 0x03;
-      out[2] = 0x03;
-      out[3] = length >> 8;
-      out[4] = length & 0xff;
-      if (this.explicit > 0) out.set(nonce.subarray(NONCE_LENGTH - this.explicit), RECORD_HEADER);
+    const length = this.explicit + content.length + TAG_LENGTH;
+    out[at] = type;
+    out[at + 1] = 0x03;
+    out[at + 2] = 0x03;
+    out[at + 3] = length >> 8;
+    out[at + 4] = length & 0xff;
+    if (this.explicit > 0) out.set(nonce.subarray(NONCE_LENGTH - this.explicit), at + RECORD_HEADER);
+    return { nonce, aad: additionalData(seq, type, 0x03, 0x03, content.length) };
+  }
+
+  seal(type: number, content: Uint8Array, seq: number): Promise<Uint8Array> {
+    let out: Uint8Array;
+    let prepared: { nonce: Uint8Array; aad: Uint8Array };
+    try {
+      out = new Uint8Array(this.sealedLength(content.length));
+      if (this.sync) {
+        this.sync.sealInto(type, content, seq, out, 0);
+        return Promise.resolve(out);
+      }
+      prepared = this.prepareSeal(type, content, seq, out, 0);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.aead.seal(prepared.nonce, prepared.aad, content).then((ct) => {
       out.set(ct, RECORD_HEADER + this.explicit);
       return out;
     });
   }
 
-  async open(recordHeader: Uint8Array, fragment: Uint8Array, seq: number): Promise<OpenedRecord> {
+  /** The checks a record passes before decryption; returns the nonce and AAD to open it with. */
+  private prepareOpen(recordHeader: Uint8Array, fragment: Uint8Array, seq: number): { nonce: Uint8Array; aad: Uint8Array } {
     if (fragment.length > MAX_TLS12_CIPHERTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", "ciphertext exceeds 2^14+2048 bytes");
     // Too short to hold the explicit nonce and the tag: it cannot authenticate, which is what the alert says.
     if (fragment.length < this.explicit + TAG_LENGTH) throw new PeerMisbehaved("BadRecordMac", "bad_record_mac", "ciphertext shorter than the explicit nonce and AEAD tag");
     const length = fragment.length - this.explicit - TAG_LENGTH;
     // The AEAD fixes the plaintext length, so an overlong record is refused before any decryption work.
     if (length > MAX_PLAINTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", "plaintext exceeds 2^14 bytes");
-    const type = recordHeader[0]!;
     // The version bytes are authenticated as the peer framed them; checking them is the handshake's business.
-    const aad = additionalData(seq, type, recordHeader[1]!, recordHeader[2]!, length);
-    const nonce = this.nonce(seq, this.explicit > 0 ? fragment.subarray(0, this.explicit) : undefined);
-    const content = await this.aead.open(nonce, aad, fragment.subarray(this.explicit));
+    const aad = additionalData(seq, recordHeader[0]!, recordHeader[1]!, recordHeader[2]!, length);
+    return { nonce: this.nonce(seq, this.explicit > 0 ? fragment.subarray(0, this.explicit) : undefined), aad };
+  }
+
+  private opened(type: number, content: Uint8Array | null): OpenedRecord {
     if (content === null) throw new PeerMisbehaved("BadRecordMac", "bad_record_mac", "record authentication failed");
     return { type, content };
+  }
+
+  async open(recordHeader: Uint8Array, fragment: Uint8Array, seq: number): Promise<OpenedRecord> {
+    if (this.sync) return this.sync.open(recordHeader, fragment, seq);
+    const { nonce, aad } = this.prepareOpen(recordHeader, fragment, seq);
+    return this.opened(recordHeader[0]!, await this.aead.open(nonce, aad, fragment.subarray(this.explicit)));
+  }
+
+  private syncFace(aead: SyncAead): SyncRecordProtection {
+    return {
+      sealedLength: (n) => this.sealedLength(n),
+      sealInto: (type, content, seq, out, offset) => {
+        const { nonce, aad } = this.prepareSeal(type, content, seq, out, offset);
+        return RECORD_HEADER + this.explicit + aead.sealInto(nonce, aad, [content], out, offset + RECORD_HEADER + this.explicit);
+      },
+      open: (recordHeader, fragment, seq) => {
+        const { nonce, aad } = this.prepareOpen(recordHeader, fragment, seq);
+        return this.opened(recordHeader[0]!, aead.open(nonce, aad, fragment.subarray(this.explicit)));
+      },
+    };
   }
 }

@@ -1,17 +1,29 @@
 // Key-exchange groups: IANA code points, the versions each is valid for, and the checks TLS adds on
-// top of the provider's agreement. Hybrid post-quantum groups are composed in hybrid.ts.
+// top of the provider's agreement. Hybrid post-quantum groups are composed in hybrid.ts; the RFC 7919
+// finite-field groups' primes and peer-value check are in ffdhe.ts.
 import type { CryptoProvider, EcdhGroupName, GroupName, KeyShare } from "../crypto/provider.js";
 import { NamedGroup } from "../msgs/enums.js";
 import { PeerMisbehaved } from "../errors.js";
 import type { TlsVersionName } from "./versions.js";
 import { HYBRID_GROUPS, hybridClientShare, hybridServerShare, isHybrid, providerHasHybrid } from "./hybrid.js";
+import { ffdhePublicValueProblem, isFfdhe } from "./ffdhe.js";
 
-/** The ECDH groups serve TLS 1.2 (RFC 8422 ECDHE) and TLS 1.3; the hybrid ML-KEM groups TLS 1.3 only. */
+/**
+ * The ECDH groups serve TLS 1.2 (RFC 8422 ECDHE) and TLS 1.3; the hybrid ML-KEM groups TLS 1.3 only. The
+ * FFDHE groups serve TLS 1.3 only: in TLS 1.2 they belong to the DHE suites (RFC 7919), which fipstls does
+ * not implement, so a TLS 1.2 handshake never negotiates one.
+ */
 export const GROUP_VERSIONS: Readonly<Record<GroupName, readonly TlsVersionName[]>> = {
   secp256r1: ["TLSv1.2", "TLSv1.3"],
   secp384r1: ["TLSv1.2", "TLSv1.3"],
   secp521r1: ["TLSv1.2", "TLSv1.3"],
   x25519: ["TLSv1.2", "TLSv1.3"],
+  x448: ["TLSv1.2", "TLSv1.3"],
+  ffdhe2048: ["TLSv1.3"],
+  ffdhe3072: ["TLSv1.3"],
+  ffdhe4096: ["TLSv1.3"],
+  ffdhe6144: ["TLSv1.3"],
+  ffdhe8192: ["TLSv1.3"],
   X25519MLKEM768: ["TLSv1.3"],
   SecP256r1MLKEM768: ["TLSv1.3"],
   SecP384r1MLKEM1024: ["TLSv1.3"],
@@ -24,10 +36,10 @@ export function groupName(id: number): GroupName | undefined {
   return undefined;
 }
 
-/** The ECDH group with code point `id` (undefined for hybrids and unknown ones). */
+/** The ECDH group with code point `id` (undefined for hybrids, finite-field groups and unknown ones). */
 export function ecdhGroupName(id: number): EcdhGroupName | undefined {
   const name = groupName(id);
-  return name === undefined || isHybrid(name) ? undefined : name;
+  return name === undefined || isHybrid(name) || isFfdhe(name) ? undefined : name;
 }
 
 export const groupServesVersion = (g: GroupName, v: TlsVersionName): boolean => GROUP_VERSIONS[g].includes(v);
@@ -35,15 +47,24 @@ export const groupServesVersion = (g: GroupName, v: TlsVersionName): boolean => 
 /** Whether the provider runs the group: an ECDH group it lists, or a hybrid whose two parts it runs. */
 export const providerHasGroup = (p: CryptoProvider, g: GroupName): boolean => (isHybrid(g) ? providerHasHybrid(p, g) : p.supports.groups.includes(g));
 
-const PUBLIC_LENGTH: Record<EcdhGroupName, number> = { secp256r1: 65, secp384r1: 97, secp521r1: 133, x25519: 32 };
+const PUBLIC_LENGTH: Record<EcdhGroupName, number> = { secp256r1: 65, secp384r1: 97, secp521r1: 133, x25519: 32, x448: 56 };
 
 /** Agrees on a shared secret with the peer's share, mapping every bad share to illegal_parameter. */
 export async function agree(share: KeyShare, peerPublic: Uint8Array): Promise<Uint8Array> {
   if (isHybrid(share.group)) return share.agree(peerPublic);
-  // RFC 8446 4.2.8.2: NIST points must be uncompressed (0x04 || X || Y) of the right length.
-  const expected = PUBLIC_LENGTH[share.group];
-  if (peerPublic.length !== expected || (share.group !== "x25519" && peerPublic[0] !== 4)) {
-    throw new PeerMisbehaved("InvalidKeyShare", "illegal_parameter", `${share.group} share of ${peerPublic.length} bytes`);
+  if (isFfdhe(share.group)) {
+    // RFC 8446 4.2.8.1: exactly the prime's length, and 1 < Y < p-1 (OpenSSL also answers a share of
+    // another length with illegal_parameter).
+    const problem = ffdhePublicValueProblem(share.group, peerPublic);
+    if (problem !== null) throw new PeerMisbehaved("InvalidKeyShare", "illegal_parameter", problem);
+  } else {
+    // RFC 8446 4.2.8.2: NIST points must be uncompressed (0x04 || X || Y) of the right length; X25519 and
+    // X448 values are 32 and 56 bytes (RFC 7748).
+    const expected = PUBLIC_LENGTH[share.group];
+    const montgomery = share.group === "x25519" || share.group === "x448";
+    if (peerPublic.length !== expected || (!montgomery && peerPublic[0] !== 4)) {
+      throw new PeerMisbehaved("InvalidKeyShare", "illegal_parameter", `${share.group} share of ${peerPublic.length} bytes`);
+    }
   }
   let secret: Uint8Array;
   try {
@@ -51,7 +72,7 @@ export async function agree(share: KeyShare, peerPublic: Uint8Array): Promise<Ui
   } catch {
     throw new PeerMisbehaved("InvalidKeyShare", "illegal_parameter", `${share.group} share is not a valid public key`);
   }
-  // RFC 8446 7.4.2: an all-zero X25519 result means a small-order point.
+  // RFC 8446 7.4.2, RFC 7748 6: an all-zero X25519 or X448 result means a small-order point.
   if (secret.every((b) => b === 0)) throw new PeerMisbehaved("InvalidKeyShare", "illegal_parameter", "all-zero shared secret");
   return secret;
 }
@@ -68,4 +89,7 @@ export async function respondToShare(provider: CryptoProvider, group: GroupName,
   return { publicKey: share.publicKey, sharedSecret: await agree(share, clientShare) };
 }
 
-export { HYBRID_GROUPS, isHybrid };
+/** Whether a TLS 1.2 handshake may use the group (RFC 8422 ECDHE): not the hybrids, not the FFDHE groups. */
+export const servesTls12 = (g: GroupName): boolean => GROUP_VERSIONS[g].includes("TLSv1.2");
+
+export { HYBRID_GROUPS, isFfdhe, isHybrid };

@@ -25,7 +25,7 @@ const KEM_SIZES: Readonly<Record<KemAlgorithm, { readonly key: number; readonly 
   "ML-KEM-768": { key: 1184, ciphertext: 1088 },
   "ML-KEM-1024": { key: 1568, ciphertext: 1568 },
 };
-const ECDH_PUBLIC_LENGTH: Readonly<Record<EcdhGroupName, number>> = { secp256r1: 65, secp384r1: 97, secp521r1: 133, x25519: 32 };
+const ECDH_PUBLIC_LENGTH: Readonly<Record<EcdhGroupName, number>> = { secp256r1: 65, secp384r1: 97, secp521r1: 133, x25519: 32, x448: 56 };
 
 /** Whether the provider runs both halves of `group`. */
 export function providerHasHybrid(p: CryptoProvider, group: HybridGroupName): boolean {

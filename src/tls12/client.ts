@@ -9,7 +9,7 @@ import { peerVerification } from "../config/common.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType } from "../msgs/enums.js";
-import { type Extensions, decodeAlpn } from "../msgs/extensions.js";
+import { type Extensions, decodeAlpn, decodeRecordSizeLimit } from "../msgs/extensions.js";
 import { type HandshakeMessage, frameHandshake } from "../msgs/handshake.js";
 import { decodeServerHello } from "../msgs/hello.js";
 import {
@@ -27,7 +27,7 @@ import {
 } from "../msgs/tls12.js";
 import { Tls12AeadProtection } from "../record/tls12-aead.js";
 import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
-import { agree, groupName, isHybrid, newKeyShare } from "../suites/groups.js";
+import { agree, groupName, newKeyShare, servesTls12 } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { type Certificate, parseCertificate } from "../verify/certificate.js";
@@ -46,6 +46,7 @@ const SERVER_HELLO_EXTENSIONS = new Set<number>([
   ExtensionType.Alpn,
   ExtensionType.ServerName,
   ExtensionType.SessionTicket,
+  ExtensionType.RecordSizeLimit,
 ]);
 
 export async function continueClientTls12(ctx: HandshakeContext, config: ClientConfig, hello: ClientHelloState, serverHello: HandshakeMessage): Promise<HandshakeResult> {
@@ -53,6 +54,8 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   const sh = decodeServerHello(serverHello.body);
   const suite = checkServerHello(sh.cipherSuite, sh.compressionMethod, sh.extensions, config, hello.offered);
   const ems = sh.extensions.has(ExtensionType.ExtendedMasterSecret);
+  const recordSizeLimit = sh.extensions.get(ExtensionType.RecordSizeLimit);
+  if (recordSizeLimit !== undefined) ctx.limitRecordSize(decodeRecordSizeLimit(recordSizeLimit), "TLSv1.2");
   if (!ems && config.policy.requireExtendedMasterSecret) {
     throw new PeerIncompatible("ExtendedMasterSecretRequired", "handshake_failure", `policy ${config.policy.id} requires the Extended Master Secret in TLS 1.2 (FIPS 140-3 IG D.Q; RFC 7627)`);
   }
@@ -86,8 +89,8 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   const skeMsg = await ctx.expect(HandshakeType.ServerKeyExchange);
   const ske = decodeServerKeyExchangeEcdhe(skeMsg.body);
   const group = groupName(ske.group);
-  // The hybrid ML-KEM groups exist in TLS 1.3 only.
-  if (group === undefined || isHybrid(group) || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
+  // The hybrid ML-KEM groups exist in TLS 1.3 only; an FFDHE group is no ECDHE curve (RFC 8422 5.4).
+  if (group === undefined || !servesTls12(group) || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
   const scheme = await verifyTls12Signature(p, config.signatureSchemes, ske.scheme, ske.signature, spki, serverKeyExchangeSignedData(hello.random, sh.random, ske.params), "ServerKeyExchange");
   if (!suiteFitsKey(suite, scheme.keyType)) {
     throw new PeerMisbehaved("SignatureSchemeDoesNotMatchSuite", "illegal_parameter", `${scheme.name} for ${suite.name}`);

@@ -9,7 +9,8 @@ import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js"
 import { peerVerification } from "../config/common.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, SignalingSuite } from "../msgs/enums.js";
-import { type Extension, decodeU16List, encodeAlpn } from "../msgs/extensions.js";
+import { type Extension, decodeRecordSizeLimit, decodeU16List, encodeAlpn, encodeRecordSizeLimit } from "../msgs/extensions.js";
+import { MAX_PLAINTEXT } from "../record/limits.js";
 import { type HandshakeMessage, decodeCertificateVerify, frameHandshake } from "../msgs/handshake.js";
 import { type ClientHello, DOWNGRADE_TLS12, encodeServerHello } from "../msgs/hello.js";
 import {
@@ -25,7 +26,7 @@ import {
 } from "../msgs/tls12.js";
 import { Tls12AeadProtection } from "../record/tls12-aead.js";
 import { type Tls12Suite, isTls12Suite, tls12SuiteById } from "../suites/cipher-suites.js";
-import { agree, groupId, isHybrid, newKeyShare } from "../suites/groups.js";
+import { agree, groupId, newKeyShare, servesTls12 } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
@@ -44,6 +45,8 @@ interface Agreed {
   readonly pointFormats: boolean;
   readonly alpn: string | null;
   readonly serverName: string | null;
+  /** The client's record_size_limit (RFC 8449), answered with ours; null when it sent none. */
+  readonly recordSizeLimit: number | null;
 }
 
 /** What a full handshake chooses besides: the algorithms, in our order of preference. */
@@ -68,7 +71,8 @@ function choose(ch: ClientHello, config: ServerConfig, agreed: Agreed): Choice {
 
   const groupsData = ch.extensions.get(ExtensionType.SupportedGroups);
   const clientGroups = new Set(groupsData === undefined ? [] : decodeU16List(groupsData, "supported_groups"));
-  const group = config.groups.find((g) => !isHybrid(g) && clientGroups.has(groupId(g)));
+  // ECDHE groups only: the hybrids are TLS 1.3's, and the FFDHE groups belong to DHE suites, which fipstls does not implement.
+  const group = config.groups.find((g) => servesTls12(g) && clientGroups.has(groupId(g)));
   if (!group) throw new PeerIncompatible("NoGroupMatch", "handshake_failure");
   return { ...agreed, suite, scheme, group };
 }
@@ -99,7 +103,9 @@ function agreeWith(ch: ClientHello, config: ServerConfig): Agreed {
 
   const alpn = chooseAlpn(ch, config);
   const serverName = requestedServerName(ch);
-  return { ems, secureRenegotiation, pointFormats: formats !== undefined, alpn, serverName };
+  const limit = ch.extensions.get(ExtensionType.RecordSizeLimit);
+  const recordSizeLimit = limit === undefined ? null : decodeRecordSizeLimit(limit);
+  return { ems, secureRenegotiation, pointFormats: formats !== undefined, alpn, serverName, recordSizeLimit };
 }
 
 /** Our ServerHello's extensions: each answers one of the client's; no server_name when resuming (RFC 6066 3). */
@@ -111,6 +117,7 @@ function helloExtensions(a: Agreed, resumed: boolean, ticket: boolean): Extensio
   if (a.serverName !== null && !resumed) extensions.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
   if (a.alpn !== null) extensions.push({ type: ExtensionType.Alpn, data: encodeAlpn([a.alpn]) });
   if (ticket) extensions.push({ type: ExtensionType.SessionTicket, data: new Uint8Array(0) });
+  if (a.recordSizeLimit !== null) extensions.push({ type: ExtensionType.RecordSizeLimit, data: encodeRecordSizeLimit(MAX_PLAINTEXT) });
   return extensions;
 }
 
@@ -137,6 +144,7 @@ function serverRandom(config: ServerConfig): Uint8Array {
 export async function continueServerTls12(ctx: HandshakeContext, config: ServerConfig, chMsg: HandshakeMessage, ch: ClientHello): Promise<HandshakeResult> {
   const p = config.provider;
   const agreed = agreeWith(ch, config);
+  if (agreed.recordSizeLimit !== null) ctx.limitRecordSize(agreed.recordSizeLimit, "TLSv1.2");
   const resumable = await findResumable(ch, config, agreed.ems, agreed.serverName);
   if (resumable !== null) return resumeServerTls12(ctx, config, chMsg, ch, agreed, resumable);
   const c = choose(ch, config, agreed);

@@ -5,7 +5,7 @@ import { type ClientHelloState, sendClientHello } from "../handshake/client-hell
 import { equalBytes } from "../codec/bytes.js";
 import { DecodeError, PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
-import { type Extensions, decodeAlpn, decodeCookie, decodeExtension, decodeKeyShareServer, decodeU16 } from "../msgs/extensions.js";
+import { type Extensions, decodeAlpn, decodeCookie, decodeExtension, decodeKeyShareServer, decodeRecordSizeLimit, decodeU16, decodeU16List } from "../msgs/extensions.js";
 import { type ServerHello, decodeServerHello } from "../msgs/hello.js";
 import {
   type CertificateRequestMsg,
@@ -14,6 +14,7 @@ import {
   decodeCertificateRequest,
   decodeCertificateVerify,
   decodeEncryptedExtensions,
+  decodeFinished,
   encodeCertificate,
   encodeCertificateVerify,
   frameHandshake,
@@ -37,7 +38,7 @@ import { type SessionTemplate, pskOffer } from "./client-psk.js";
 const SERVER_HELLO_EXTENSIONS = new Set<number>([ExtensionType.SupportedVersions, ExtensionType.KeyShare, ExtensionType.PreSharedKey]);
 const HRR_EXTENSIONS = new Set<number>([ExtensionType.SupportedVersions, ExtensionType.KeyShare, ExtensionType.Cookie]);
 /** Extensions that may appear in EncryptedExtensions, if we asked for them. */
-const ENCRYPTED_EXTENSIONS_ALLOWED = new Set<number>([ExtensionType.ServerName, ExtensionType.SupportedGroups, ExtensionType.Alpn]);
+const ENCRYPTED_EXTENSIONS_ALLOWED = new Set<number>([ExtensionType.ServerName, ExtensionType.SupportedGroups, ExtensionType.Alpn, ExtensionType.RecordSizeLimit]);
 
 function checkOnly(ext: Extensions, allowed: Set<number>, offered: Set<number>, where: string): void {
   for (const t of ext.types()) {
@@ -116,6 +117,11 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   const eeMsg = await ctx.expect(HandshakeType.EncryptedExtensions);
   const ee = decodeEncryptedExtensions(eeMsg.body);
   checkOnly(ee, ENCRYPTED_EXTENSIONS_ALLOWED, new Set([...hello.offered, ExtensionType.SupportedGroups]), "EncryptedExtensions");
+  // The server's groups are only a hint for later connections (RFC 8446 4.2.7), but they must parse.
+  const serverGroups = ee.get(ExtensionType.SupportedGroups);
+  if (serverGroups !== undefined) decodeU16List(serverGroups, "supported_groups");
+  const recordSizeLimit = ee.get(ExtensionType.RecordSizeLimit);
+  if (recordSizeLimit !== undefined) ctx.limitRecordSize(decodeRecordSizeLimit(recordSizeLimit), "TLSv1.3");
   let alpnProtocol: string | null = null;
   const alpnData = ee.get(ExtensionType.Alpn);
   if (alpnData !== undefined) {
@@ -138,7 +144,8 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   // Server Finished
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash());
-  if (!equalBytes(finMsg.body, expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "server Finished does not verify");
+  // A Finished of the wrong length is malformed (decode_error), one that does not match fails to verify (RFC 8446 4.4.4).
+  if (!equalBytes(decodeFinished(finMsg.body, expected.length), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "server Finished does not verify");
   transcript.add(finMsg.raw);
 
   const app = await schedule.applicationSecrets(await transcript.hash());

@@ -11,18 +11,22 @@ import {
   type Extension,
   type KeyShareEntry,
   decodeKeyShareClient,
+  decodeRecordSizeLimit,
   decodeSupportedVersionsClient,
   decodeU16List,
   encodeAlpn,
   encodeKeyShareServer,
+  encodeRecordSizeLimit,
   encodeU16,
   encodeU16List,
 } from "../msgs/extensions.js";
+import { MAX_INNER_PLAINTEXT } from "../record/limits.js";
 import { type ClientHello, HRR_RANDOM, decodeClientHello, encodeServerHello } from "../msgs/hello.js";
 import {
   type HandshakeMessage,
   decodeCertificate,
   decodeCertificateVerify,
+  decodeFinished,
   encodeCertificate,
   encodeCertificateRequest,
   encodeCertificateVerify,
@@ -170,10 +174,19 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   ctx.logKey("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.clientHandshakeTrafficSecret);
   ctx.logKey("SERVER_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.serverHandshakeTrafficSecret);
   ctx.installWriteProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret));
+  // RFC 8449: the client's limit binds every protected record of ours, EncryptedExtensions included.
+  const clientRecordLimit = ch.extensions.get(ExtensionType.RecordSizeLimit);
+  if (clientRecordLimit !== undefined) ctx.limitRecordSize(decodeRecordSizeLimit(clientRecordLimit), "TLSv1.3");
 
   const eeList: Extension[] = [];
   if (choice.serverName !== null) eeList.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
+  // RFC 8446 4.2.7: a server MAY tell the client its groups, in its order of preference, for the client's
+  // next key_share. As OpenSSL does, only when the group we used is not our first choice.
+  if (groupId(choice.group) !== groupId(config.groups[0]!)) {
+    eeList.push({ type: ExtensionType.SupportedGroups, data: encodeU16List(config.groups.map(groupId)) });
+  }
   if (choice.alpn !== null) eeList.push({ type: ExtensionType.Alpn, data: encodeAlpn([choice.alpn]) });
+  if (clientRecordLimit !== undefined) eeList.push({ type: ExtensionType.RecordSizeLimit, data: encodeRecordSizeLimit(MAX_INNER_PLAINTEXT) });
   const sendAndRecord = (raw: Uint8Array): void => {
     ctx.send(raw);
     transcript.add(raw);
@@ -191,7 +204,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   const peerCertificates = psk !== null ? psk.state.peerCertificates : config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash());
-  if (!equalBytes(finMsg.body, expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
+  if (!equalBytes(decodeFinished(finMsg.body, expected.length), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
   await ctx.installReadProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret), "client Finished");
 

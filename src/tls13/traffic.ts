@@ -71,12 +71,14 @@ export class Tls13Traffic implements Traffic {
     // RFC 8446 4.6.3: requests that arrive while our answer is still queued are answered by it.
     const answeredAlready = requested && this.replyQueued;
     if (!answeredAlready) this.host.inARow.keyUpdate();
-    this.readSecret = await this.schedule.nextTrafficSecret(this.readSecret);
-    await this.host.installReadProtection(protectionFor(this.provider, this.schedule, this.readSecret), "KeyUpdate");
+    // RFC 8446 4.6.3: the answer MUST precede our next application data record, so it is queued (and
+    // our write key replaced) now, before the waits below, during which the application may write.
     if (requested && !answeredAlready && !this.host.writeClosed) {
       this.replyQueued = true;
       void this.updateWriteKey(false).then(() => (this.replyQueued = false));
     }
+    this.readSecret = await this.schedule.nextTrafficSecret(this.readSecret);
+    await this.host.installReadProtection(protectionFor(this.provider, this.schedule, this.readSecret), "KeyUpdate");
   }
 
   updateWriteKey(requestPeer: boolean): Promise<void> {

@@ -82,9 +82,32 @@ const MAX_SERIAL_OCTETS = 21;
  * Parses one DER certificate. `position` (0 = leaf) only enriches the error; any failure is
  * InvalidCertificate("BadEncoding").
  */
+/**
+ * Certificates parsed before, by a cheap fingerprint of their DER; a hit still compares every byte. The
+ * same server chain and trust anchors come back on every handshake, and parsing them was a fifth of a
+ * client's handshake CPU. Public data only, bounded, oldest dropped first.
+ */
+const parsed = new Map<string, Certificate>();
+const PARSED_LIMIT = 256;
+
+function fingerprint(der: Uint8Array): string {
+  // FNV-1a over the bytes: collisions only cost a byte comparison, never a wrong answer.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  return `${der.length}:${h >>> 0}`;
+}
+
 export function parseCertificate(der: Uint8Array, position?: number): Certificate {
+  const key = der instanceof Uint8Array ? fingerprint(der) : null;
+  const known = key === null ? undefined : parsed.get(key);
+  if (known !== undefined && equalBytes(known.der, der)) return known;
   try {
-    return parse(der);
+    const cert = parse(der);
+    if (key !== null) {
+      if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+      parsed.set(key, cert);
+    }
+    return cert;
   } catch (e) {
     // Anything but DerError escaping the parser is a bug meeting hostile input: still bad encoding.
     const why = e instanceof DerError ? e.message : `unparseable (${e instanceof Error ? e.name : "error"})`;

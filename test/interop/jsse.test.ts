@@ -68,6 +68,10 @@ for (const [pname, provider] of PROVIDERS) {
     const { socket, sink } = await fipsConnect(scope, { port, servername: "localhost", ca: ca(), provider });
     const data = randomData(4 * MIB);
     await writeAll(socket, data, "4 MiB upload");
+    // JSSE (17) tries to send its own KeyUpdate when it decodes a record under a key past its limit, even
+    // our close_notify, and fails its socket with unexpected_message. A fresh key of ours before closing
+    // keeps the close_notify under the limit however the last requests and answers crossed.
+    await socket.updateKeys(false);
     socket.end();
     await sink.end(30_000);
     assert.is(sink.error, null);

@@ -537,6 +537,7 @@ export const OPENSSL_GROUP: Readonly<Record<EcdhGroupName, { flag: string; repor
   secp384r1: { flag: "P-384", reported: "secp384r1" },
   secp521r1: { flag: "P-521", reported: "secp521r1" },
   x25519: { flag: "X25519", reported: "X25519" },
+  x448: { flag: "X448", reported: "X448" },
 };
 
 /** The suites and groups `provider` can run (webcrypto has no ChaCha20-Poly1305). */

@@ -25,12 +25,20 @@ export function cipherOf(info: NegotiatedInfo): CipherNameAndProtocol {
   return { name: suite.openSslName, standardName: suite.name, version: info.version };
 }
 
-// node:tls names the groups as OpenSSL does (prime256v1), and gives X25519 its 253-bit size.
+// node:tls names the groups as OpenSSL does (prime256v1), and gives X25519 its 253-bit size. For X25519
+// and X448 it reports { type: "ECDH", name: "X25519", size: 253 }, for the ffdhe groups { type: "DH", size: 2048 }
+// (checked with node:tls 20, 22 and 24).
 const EPHEMERAL_KEYS: Readonly<Record<string, Readonly<EphemeralKeyInfo>>> = {
   secp256r1: { type: "ECDH", name: "prime256v1", size: 256 },
   secp384r1: { type: "ECDH", name: "secp384r1", size: 384 },
   secp521r1: { type: "ECDH", name: "secp521r1", size: 521 },
-  x25519: { type: "X25519", size: 253 },
+  x25519: { type: "ECDH", name: "X25519", size: 253 },
+  x448: { type: "ECDH", name: "X448", size: 448 },
+  ffdhe2048: { type: "DH", size: 2048 },
+  ffdhe3072: { type: "DH", size: 3072 },
+  ffdhe4096: { type: "DH", size: 4096 },
+  ffdhe6144: { type: "DH", size: 6144 },
+  ffdhe8192: { type: "DH", size: 8192 },
 };
 
 export function ephemeralKeyInfo(info: NegotiatedInfo): EphemeralKeyInfo {

@@ -14,6 +14,7 @@ import { type AuditReport, auditConnection } from "../../../compliance/audit.js"
 import { type DetailedPeerCertificate, type PeerCertificate, describeChain, withoutIssuer } from "./certificate.js";
 import { type RawSocket, RawSocketDuplex } from "./raw-socket.js";
 import { asRecords, drained, ownOutputBacklogged } from "./backpressure.js";
+import { isIpLiteral } from "../../verify/names.js";
 import { type CipherNameAndProtocol, type EphemeralKeyInfo, authorizationErrorCode, checkExporterArguments, cipherOf, ephemeralKeyInfo, ticketOf } from "./negotiated.js";
 
 export type { RawSocket };
@@ -56,6 +57,7 @@ export class TLSSocket extends RawSocketDuplex {
   authorizationFailure: Error | null = null;
   readonly isServer: boolean;
   private connection: ClientConnection | ServerConnection | null = null;
+  private maxSendFragment = 16384;
   private handshakeTimer: ReturnType<typeof setTimeout> | null = null;
   // Bytes that arrive before the connection exists (the server reads the ClientHello to pick a certificate).
   private early: Buffer[] = [];
@@ -177,6 +179,7 @@ export class TLSSocket extends RawSocketDuplex {
       },
     });
     this.connection = conn;
+    conn.setMaxFragment(this.maxSendFragment);
     this.peek = null;
     this.rememberEndpoint();
     conn.handshake.then(() => this.afterHandshake(authorize), noop);
@@ -262,8 +265,10 @@ export class TLSSocket extends RawSocketDuplex {
     return this.tlsInfo?.alpnProtocol ?? false;
   }
 
+  /** The SNI name: the one the client sent (a client connecting to an IP address sends none: false, as node:tls). */
   get servername(): string | false {
-    return this.tlsInfo?.serverName ?? false;
+    const name = this.tlsInfo?.serverName;
+    return name === undefined || name === null || isIpLiteral(name) ? false : name;
   }
 
   /**
@@ -309,6 +314,26 @@ export class TLSSocket extends RawSocketDuplex {
     return session ? ticketOf(session) : undefined;
   }
 
+  /** The verify_data of the latest Finished we sent, as node:tls gives it (tls-unique channel bindings). */
+  getFinished(): Buffer | undefined {
+    const sent = this.connection?.finishedMessages.sent;
+    return sent ? Buffer.from(sent) : undefined;
+  }
+
+  /** The verify_data of the latest Finished the peer sent. */
+  getPeerFinished(): Buffer | undefined {
+    const received = this.connection?.finishedMessages.received;
+    return received ? Buffer.from(received) : undefined;
+  }
+
+  /** As node:tls: records carry at most `size` plaintext bytes (512 to 16384); false, and no change, outside that range. */
+  setMaxSendFragment(size: number): boolean {
+    if (!Number.isInteger(size) || size < 512 || size > 16384) return false;
+    this.maxSendFragment = size;
+    this.connection?.setMaxFragment(size);
+    return true;
+  }
+
   /** Whether the handshake resumed an earlier session (then no certificate was exchanged on this connection). */
   isSessionReused(): boolean {
     return this.tlsInfo?.resumed ?? false;
@@ -340,6 +365,10 @@ export class TLSSocket extends RawSocketDuplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writeApplicationData(chunk, callback);
+  }
+
+  private writeApplicationData(chunk: Buffer, callback: (error?: Error | null) => void): void {
     this.refreshIdleTimer();
     this.secured
       .then(() => {
@@ -353,6 +382,12 @@ export class TLSSocket extends RawSocketDuplex {
         this.flow();
       })
       .then(() => callback(), callback);
+  }
+
+  // As node:tls (its TLSWrap joins a writev into one SSL_write): writes queued while one was in flight
+  // go out together, so a run of small write()s fills records instead of sealing one record each.
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    this.writeApplicationData(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {

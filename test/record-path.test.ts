@@ -1,0 +1,179 @@
+// The bulk record path: records sealed synchronously into one buffer per write where the provider
+// computes synchronously, records opened several at once where it does not, and the ordering rules both
+// must keep (RFC 8446 5.1 sizes, 4.6.3 KeyUpdate answers, key changes inside a batch of records).
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { makeThrowawayPki } from "../bin/throwaway-pki.js";
+import { equalBytes, utf8 } from "../src/codec/bytes.js";
+import type { Aead, CryptoProvider } from "../src/crypto/provider.js";
+import { nodeProvider } from "../providers/node/index.js";
+import { webcryptoProvider } from "../providers/webcrypto/index.js";
+import { makePair, rejection, until } from "./_pair.js";
+import { TlsError } from "../src/errors.js";
+
+const pki = await makeThrowawayPki();
+const clientOptions = (provider: CryptoProvider, extra: Record<string, unknown> = {}) => ({ provider, serverName: "localhost", roots: pki.caPem, ...extra });
+const serverOptions = (provider: CryptoProvider, extra: Record<string, unknown> = {}) => ({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem, ...extra });
+const TLS13_OVERHEAD = 5 + 1 + 16;
+
+/** Lengths of the records in a stream of whole records. */
+function recordLengths(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let at = 0; at + 5 <= bytes.length; at += 5 + ((bytes[at + 3]! << 8) | bytes[at + 4]!)) out.push((bytes[at + 3]! << 8) | bytes[at + 4]!);
+  return out;
+}
+
+/** The write key derived after the handshake is ready once the tasks in flight have run. */
+const settled = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+const pattern = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
+
+const t = suite("record path");
+
+t("node provider: one write becomes full records in one transmit, and arrives intact", async () => {
+  const provider = nodeProvider();
+  assert.ok((await provider.aead("AES-128-GCM", new Uint8Array(16))).sync, "the node provider's AEAD is synchronous");
+  const sent: Uint8Array[] = [];
+  const { client: c, server: s } = await makePair(clientOptions(provider), serverOptions(provider), {
+    tamper: (dir, bytes) => {
+      if (dir === "c2s") sent.push(bytes);
+      return bytes;
+    },
+  });
+  await c.conn.handshake;
+  await settled();
+  sent.length = 0;
+  const data = pattern(3 * 16384 + 100);
+  await c.conn.write(data);
+  assert.is(sent.length, 1, "one transmit for the whole write");
+  assert.equal(recordLengths(sent[0]!), [16384 + 17, 16384 + 17, 16384 + 17, 100 + 17]);
+  assert.is(sent[0]!.length, 4 * TLS13_OVERHEAD + data.length);
+  await until(() => s.data().length === data.length);
+  assert.ok(equalBytes(s.data(), data));
+});
+
+t("node provider: a write that crosses the key's record limit updates the key between records", async () => {
+  const provider = nodeProvider();
+  const { client: c, server: s } = await makePair(clientOptions(provider, { limits: { keyUpdateAfterRecords: 2 } }), serverOptions(provider));
+  await c.conn.handshake;
+  await settled();
+  const data = pattern(7 * 16384 + 5);
+  await c.conn.write(pattern(16384)); // the synchronous path, to the edge of the key's limit
+  await c.conn.write(data);
+  await c.conn.write(utf8("tail"));
+  await until(() => s.data().length === 16384 + data.length + 4);
+  assert.ok(equalBytes(s.data().subarray(16384, 16384 + data.length), data));
+  assert.is(c.error, null);
+  assert.is(s.error, null);
+});
+
+/** A provider whose key derivations wait `delayMs` once `slow` is set: the window where an answer could fall behind. */
+function slowDerivations(inner: CryptoProvider, delayMs: number): { provider: CryptoProvider; slow: { on: boolean } } {
+  const slow = { on: false };
+  const provider: CryptoProvider = Object.create(inner) as CryptoProvider;
+  Object.assign(provider, {
+    hmac: async (...args: Parameters<CryptoProvider["hmac"]>) => {
+      if (slow.on) await new Promise((r) => setTimeout(r, delayMs));
+      return inner.hmac(...args);
+    },
+  });
+  return { provider, slow };
+}
+
+t("a KeyUpdate request is answered before our next application data record (RFC 8446 4.6.3)", async () => {
+  const { provider, slow } = slowDerivations(nodeProvider(), 50);
+  const fromClient: Uint8Array[] = [];
+  const { client: c, server: s } = await makePair(clientOptions(provider), serverOptions(nodeProvider()), {
+    tamper: (dir, bytes) => {
+      if (dir === "c2s") fromClient.push(bytes);
+      return bytes;
+    },
+  });
+  await c.conn.handshake;
+  await until(() => s.conn.state === "open");
+  slow.on = true;
+  fromClient.length = 0;
+  await s.conn.updateKeys(true);
+  // The client has read the request and is deriving its next read key (slowly) when the application writes.
+  await new Promise((r) => setTimeout(r, 15));
+  await c.conn.write(utf8("data"));
+  await until(() => s.data().length === 4, 5000, "the data");
+  const lengths = recordLengths(Uint8Array.from(fromClient.flatMap((b) => [...b])));
+  // KeyUpdate: 4-byte handshake header + 1 byte; then "data".
+  assert.equal(lengths.slice(0, 2), [5 + 1 + 16, 4 + 1 + 16], "the KeyUpdate answer went first");
+  assert.is(utf8Decode(s.data()), "data");
+  assert.is(c.error, null);
+});
+
+const utf8Decode = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+/** A provider whose AEAD opens are counted, to see how many run at once. */
+function countingOpens(inner: CryptoProvider): { provider: CryptoProvider; maxInFlight: () => number } {
+  let inFlight = 0;
+  let max = 0;
+  const provider: CryptoProvider = Object.create(inner) as CryptoProvider;
+  Object.assign(provider, {
+    aead: async (...args: Parameters<CryptoProvider["aead"]>): Promise<Aead> => {
+      const aead = await inner.aead(...args);
+      return {
+        algorithm: aead.algorithm,
+        seal: (n, a, p) => aead.seal(n, a, p),
+        open: async (n, a, c) => {
+          max = Math.max(max, ++inFlight);
+          try {
+            return await aead.open(n, a, c);
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+    },
+  });
+  return { provider, maxInFlight: () => max };
+}
+
+t("webcrypto: several records open at once, in order, across a KeyUpdate inside the batch", async () => {
+  const { provider, maxInFlight } = countingOpens(await webcryptoProvider());
+  const { client: c, server: s } = await makePair(clientOptions(provider), serverOptions(await webcryptoProvider()));
+  await c.conn.handshake;
+  await until(() => s.conn.state === "open");
+  const first = pattern(6 * 16384);
+  const second = pattern(6 * 16384 + 3).reverse();
+  // Queued in one go: the client finds a KeyUpdate between records it has already started opening.
+  void s.conn.write(first);
+  void s.conn.updateKeys(false);
+  await s.conn.write(second);
+  await until(() => c.data().length === first.length + second.length, 10_000, "all data");
+  assert.ok(equalBytes(c.data().subarray(0, first.length), first));
+  assert.ok(equalBytes(c.data().subarray(first.length), second));
+  assert.ok(maxInFlight() > 1, `opens in flight at once: ${maxInFlight()}`);
+  assert.is(c.error, null);
+});
+
+/** Rewrites the record_size_limit our client offers (2^14+1, or 2^14 offering TLS 1.2 only) in the bytes of its ClientHello. */
+function withRecordSizeLimit(bytes: Uint8Array, limit: number): Uint8Array {
+  const ext = [0x00, 0x1c, 0x00, 0x02, 0x40];
+  for (let i = 0; i + ext.length + 1 <= bytes.length; i++) {
+    if (ext.every((b, j) => bytes[i + j] === b) && bytes[i + 5]! <= 1) {
+      const out = bytes.slice();
+      out[i + 4] = limit >> 8;
+      out[i + 5] = limit & 0xff;
+      return out;
+    }
+  }
+  return bytes;
+}
+
+for (const version of ["TLSv1.3", "TLSv1.2"] as const) {
+  t(`${version}: a record_size_limit below 64 is illegal_parameter (RFC 8449 4)`, async () => {
+    const provider = nodeProvider();
+    const options = { minVersion: version, maxVersion: version };
+    const refused = await makePair(clientOptions(provider, options), serverOptions(provider, options), { tamper: (dir, b, i) => (dir === "c2s" && i === 0 ? withRecordSizeLimit(b, 63) : b) });
+    const e = await rejection(refused.server.conn.handshake);
+    assert.instance(e, TlsError);
+    assert.is((e as TlsError).alert, "illegal_parameter");
+    assert.is((e as TlsError & { reason: string }).reason, "RecordSizeLimitTooSmall");
+  });
+}
+
+t.run();
