@@ -1,129 +1,99 @@
-// npm run bench: fipstls (node and webcrypto providers) against node:tls in the same run, on
-// 127.0.0.1: full and resumed handshakes per second and bulk transfer throughput. Numbers are reported as
-// ratios to node:tls, since absolute figures say more about the machine than about the code.
-import * as tls from "node:tls";
-import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
-import { connect, createServer } from "../src/node.js";
+// npm run bench: fipstls (node and webcrypto providers, client and server roles, TLS 1.3 and 1.2)
+// against node:tls in the same run, on 127.0.0.1. Every (stack, role) runs once per metric and
+// round, in an order that rotates each round, so drift in the machine's load hits all rows alike;
+// the table shows medians and ratios to node:tls. Knobs: BENCH_ROUNDS, BENCH_CHILD_ROUNDS,
+// BENCH_IDLE_ROUNDS, BENCH_VERSION (TLSv1.2 | TLSv1.3 | both), BENCH_ONLY (regex of metric ids), BENCH_BULK_MIB,
+// BENCH_SMALL_MIB, BENCH_HANDSHAKES, BENCH_CONCURRENT_HANDSHAKES, BENCH_RSS_MIB, BENCH_IDLE_CONNS,
+// BENCH_GROUP, BENCH_TIMEOUT_MS. `--update-readme` also rewrites the README's table.
+import { writeFileSync } from "node:fs";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
+import { MiB, ROLES, STACKS, loadConfig, type StackName } from "./config.js";
+import { CHILD_METRICS } from "./child-memory.js";
+import { type Case, type Metric, type MetricEnv, PROCESS_METRICS, caseKey } from "./metrics.js";
+import { probeOptionalStacks } from "./optional-stacks.js";
+import { type CaseResult, type Results, finish, machine, textTable } from "./report.js";
+import { RESULTS_PATH, updateReadme } from "./readme-table.js";
 
+const started = performance.now();
+const cfg = loadConfig();
+const host = machine();
 const pki = await makeThrowawayPki();
-const HANDSHAKES = Number(process.env.BENCH_HANDSHAKES ?? 200);
-const BULK_BYTES = Number(process.env.BENCH_BULK_MIB ?? 64) * 1024 * 1024;
-const chunk = Buffer.alloc(64 * 1024, 7);
-/** BENCH_VERSION=TLSv1.2 measures TLS 1.2 on every stack; TLS 1.3 by default. */
-const VERSION = (process.env.BENCH_VERSION ?? "TLSv1.3") as "TLSv1.2" | "TLSv1.3";
-if (VERSION !== "TLSv1.2" && VERSION !== "TLSv1.3") throw new Error(`BENCH_VERSION must be TLSv1.2 or TLSv1.3, not ${String(VERSION)}`);
-const range = { minVersion: VERSION, maxVersion: VERSION } as const;
 
-type Stack = "node:tls" | "fipstls/node" | "fipstls/webcrypto";
-interface Endpoint {
-  listen(onSocket: (s: Duplex) => void): Promise<{ port: number; close(): Promise<void> }>;
-  /** `onSession` sees every session the connection receives (TLS 1.3 tickets come after the handshake). */
-  dial(port: number, session?: Buffer, onSession?: (s: Buffer) => void): Promise<Duplex>;
-}
+const probes = await probeOptionalStacks();
+for (const p of probes) console.error(p.line);
+const stacks: StackName[] = [...STACKS, ...probes.filter((p) => p.status === "ready").map((p) => p.stack.name)];
+const rolesOf = (s: StackName): readonly typeof ROLES[number][] => probes.find((p) => p.stack.name === s)?.stack.roles ?? ROLES;
 
-function endpoint(stack: Stack): Endpoint {
-  if (stack === "node:tls") {
-    return {
-      async listen(onSocket) {
-        const s = tls.createServer({ cert: pki.certPem, key: pki.keyPem, ...range }, onSocket);
-        await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-        return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) };
-      },
-      dial: (port, session, onSession) =>
-        new Promise((resolve, reject) => {
-          const c = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, ...range, ...(session ? { session } : {}) }, () => resolve(c));
-          if (onSession) c.on("session", onSession);
-          c.once("error", reject);
-        }),
-    };
+const cases: Case[] = [];
+for (const version of cfg.versions) for (const role of ROLES) for (const stack of stacks) if (rolesOf(stack).includes(role)) cases.push({ stack, role, version });
+
+const selected = (m: Metric): boolean => cfg.only === null || cfg.only.test(m.id);
+const metrics = [...PROCESS_METRICS, ...CHILD_METRICS].filter(selected);
+if (metrics.length === 0) throw new Error(`BENCH_ONLY=${String(cfg.only)} matches no metric; ids: ${[...PROCESS_METRICS, ...CHILD_METRICS].map((m) => m.id).join(", ")}`);
+
+const results: CaseResult[] = cases.map((c) => ({ ...c, metrics: Object.fromEntries(metrics.map((m) => [m.id, { samples: [], median: null, ratio: null, errors: [] }])) }));
+const resultOf = (c: Case): CaseResult => results.find((r) => caseKey(r) === caseKey(c))!;
+const negotiated: Results["negotiated"] = {};
+const env: MetricEnv = { cfg, pki, negotiated: (v, what) => void (negotiated[v] ??= what) };
+
+/** The cases in this round's order: a rotation, so no row always goes first (or right after a slow one). */
+const rotated = (round: number, metricIndex: number): Case[] => {
+  const k = (round * 5 + metricIndex) % cases.length;
+  return [...cases.slice(k), ...cases.slice(0, k)];
+};
+
+/** Seconds spent per metric, so a developer can see what to trim with the knobs. */
+const spent: Record<string, number> = {};
+
+async function measure(m: Metric, round: number, index: number): Promise<void> {
+  const t0 = performance.now();
+  for (const c of rotated(round, index)) {
+    const r = resultOf(c).metrics[m.id]!;
+    try {
+      r.samples.push(...(await m.run(c, env)));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      r.errors.push(message);
+      console.error(`  ${m.id} ${caseKey(c)}: ${message}`);
+    }
   }
-  const provider = stack === "fipstls/node" ? "node" : "webcrypto";
-  return {
-    async listen(onSocket) {
-      const s = createServer({ cert: pki.certPem, key: pki.keyPem, provider, ...range }, onSocket);
-      await s.ready();
-      await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-      return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) };
-    },
-    dial: (port, session, onSession) =>
-      new Promise((resolve, reject) => {
-        const c = connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, provider, ...range, ...(session ? { session } : {}) }, () => resolve(c));
-        if (onSession) c.on("session", onSession);
-        c.once("error", reject);
-      }),
-  };
+  spent[m.id] = (spent[m.id] ?? 0) + (performance.now() - t0) / 1000;
 }
 
-/** Full handshakes per second, or resumed ones: every dial offers the session of one first connection. */
-async function handshakesPerSecond(stack: Stack, resumed = false): Promise<number> {
-  const e = endpoint(stack);
-  const server = await e.listen((s) => s.on("error", () => undefined));
-  let session: Buffer | undefined;
-  if (resumed) {
-    let resolveSession!: (s: Buffer) => void;
-    const received = new Promise<Buffer>((r) => (resolveSession = r));
-    const first = await e.dial(server.port, undefined, (s) => resolveSession(s));
-    session = await received;
-    first.destroy();
+// Warm-up (discarded): load and JIT every stack's code paths before the first timed round.
+const warm = { ...cfg, handshakes: 3, bulkBytes: MiB };
+for (const c of cases) {
+  for (const m of PROCESS_METRICS.filter((x) => x.id === "handshake" || x.id === "download")) {
+    await m.run(c, { ...env, cfg: warm }).catch((e: unknown) => console.error(`  warm-up ${m.id} ${caseKey(c)}: ${String(e)}`));
   }
-  const start = performance.now();
-  for (let i = 0; i < HANDSHAKES; i++) {
-    const c = await e.dial(server.port, session);
-    if (resumed && !(c as tls.TLSSocket).isSessionReused()) throw new Error(`${stack}: a handshake offering a session was not resumed`);
-    c.destroy();
-  }
-  const seconds = (performance.now() - start) / 1000;
-  await server.close();
-  return HANDSHAKES / seconds;
 }
 
-async function bulkMiBPerSecond(stack: Stack): Promise<number> {
-  const e = endpoint(stack);
-  const server = await e.listen((s) => {
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < BULK_BYTES) {
-        sent += chunk.length;
-        if (!s.write(chunk)) return void s.once("drain", pump);
-      }
-      s.end();
-    };
-    pump();
-  });
-  const c = await e.dial(server.port);
-  const start = performance.now();
-  let got = 0;
-  await new Promise<void>((resolve, reject) => {
-    c.on("data", (d: Buffer) => {
-      got += d.length;
-      if (got >= BULK_BYTES) resolve();
-    });
-    c.on("error", reject);
-  });
-  const seconds = (performance.now() - start) / 1000;
-  c.destroy();
-  await server.close();
-  return BULK_BYTES / (1024 * 1024) / seconds;
+const roundsOf = (m: Metric): number => m.rounds?.(cfg) ?? cfg.rounds;
+console.error(`${cases.length} rows × ${metrics.length} metrics, rounds: ${metrics.map((m) => `${m.id} ${roundsOf(m)}`).join(", ")}`);
+for (let round = 0; round < Math.max(...metrics.map(roundsOf)); round++) {
+  const t0 = performance.now();
+  for (const [i, m] of metrics.entries()) if (round < roundsOf(m)) await measure(m, round, i);
+  console.error(`round ${round + 1}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
+console.error(`seconds per metric: ${Object.entries(spent).map(([id, s]) => `${id} ${s.toFixed(1)}`).join(", ")}`);
 
-const stacks: Stack[] = ["node:tls", "fipstls/node", "fipstls/webcrypto"];
-const results: Record<string, { hs: number; resumed: number; bulk: number }> = {};
-for (const s of stacks) results[s] = { hs: await handshakesPerSecond(s), resumed: await handshakesPerSecond(s, true), bulk: await bulkMiBPerSecond(s) };
-const base = results["node:tls"]!;
-console.log(`fipstls benchmark, ${VERSION}: ${HANDSHAKES} handshakes (ECDSA P-256, default group), ${BULK_BYTES / 1048576} MiB server-to-client, loopback, one connection at a time\n`);
-console.log("stack               handshakes/s   vs node:tls   resumed/s   vs node:tls   resumed/full   bulk MiB/s   vs node:tls");
-for (const s of stacks) {
-  const r = results[s]!;
-  const cells = [
-    r.hs.toFixed(0).padStart(12),
-    (r.hs / base.hs).toFixed(2).padStart(11),
-    r.resumed.toFixed(0).padStart(9),
-    (r.resumed / base.resumed).toFixed(2).padStart(11),
-    (r.resumed / r.hs).toFixed(2).padStart(12),
-    r.bulk.toFixed(0).padStart(10),
-    (r.bulk / base.bulk).toFixed(2).padStart(11),
-  ];
-  console.log(`${s.padEnd(18)}  ${cells.join("   ")}`);
-}
+finish(results);
+const res: Results = {
+  machine: host,
+  settings: { ...cfg, only: cfg.only?.source ?? null, secondsPerMetric: spent },
+  negotiated,
+  metrics: metrics.map(({ id, label, unit, better, describe }) => ({ id, label, unit, better, describe: describe(cfg) })),
+  cases: results,
+  optionalStacks: probes.map((p) => p.line),
+  durationSeconds: (performance.now() - started) / 1000,
+};
+writeFileSync(RESULTS_PATH, JSON.stringify(res, null, 2) + "\n");
+console.log(textTable(res));
+console.log(`\nresults: ${RESULTS_PATH}`);
+if (process.argv.includes("--update-readme")) console.log(updateReadme());
+
+// Everything was closed; if some handle still lingers, say so rather than hang.
+setTimeout(() => {
+  console.error("bench: a handle is still open after the run; exiting");
+  process.exit(1);
+}, 5000).unref();
