@@ -11,6 +11,12 @@ export interface ServerOptions extends CommonOptions, CredentialOptions {
   /** Send HelloRetryRequest rather than accept a share for a group later in our preference list. */
   preferGroupOverShare?: boolean;
   /**
+   * Whose order picks the cipher suite among those both sides enable: ours ("server", the default, as
+   * Go and OpenSSL with SSL_OP_CIPHER_SERVER_PREFERENCE) or the client's ("client", node:tls's default,
+   * honorCipherOrder false). Either way only suites the policy allows can be chosen.
+   */
+  cipherSuiteOrder?: "server" | "client";
+  /**
    * Ask clients for a certificate: "optional" verifies one if sent, "required" also refuses clients
    * without one (certificate_required). Default: none.
    */
@@ -38,6 +44,7 @@ export interface ServerConfig extends CommonConfig {
   readonly certificateChain: readonly Uint8Array[];
   readonly signingKey: SigningKey;
   readonly preferGroupOverShare: boolean;
+  readonly cipherSuiteOrder: "server" | "client";
   readonly clientAuth: "none" | "optional" | "required";
   readonly clientRoots: TrustStore;
   /** Seconds a session may be resumed for. */
@@ -79,6 +86,7 @@ export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig>
     certificateChain: creds.chain,
     signingKey: creds.key,
     preferGroupOverShare: o.preferGroupOverShare ?? false,
+    cipherSuiteOrder: cipherSuiteOrder(o.cipherSuiteOrder),
     clientAuth,
     clientRoots,
     sessionLifetime,
@@ -86,4 +94,9 @@ export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig>
     sessionCache: resumable && cacheSize > 0 ? new SessionCache(cacheSize, clock) : null,
     tls13Tickets,
   };
+}
+
+function cipherSuiteOrder(order: unknown): "server" | "client" {
+  if (order === undefined || order === "server" || order === "client") return order ?? "server";
+  throw new ConfigError(`cipherSuiteOrder must be "server" or "client", not ${JSON.stringify(order)}`, "cipherSuiteOrder");
 }

@@ -5,7 +5,7 @@
 import type { CryptoProvider, GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
-import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js";
+import { chooseAlpn, chooseCipherSuite, requestedServerName } from "../handshake/server-choices.js";
 import { peerVerification } from "../config/common.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, SignalingSuite } from "../msgs/enums.js";
@@ -59,8 +59,7 @@ interface Choice extends Agreed {
 /** The algorithms for a full handshake, in our order of preference; peer lists become sets first. */
 function choose(ch: ClientHello, config: ServerConfig, agreed: Agreed): Choice {
   const key = config.signingKey;
-  const clientSuites = new Set(ch.cipherSuites);
-  const suite = config.cipherSuites.filter(isTls12Suite).find((s) => clientSuites.has(s.id) && suiteFitsKey(s, key.type));
+  const suite = chooseCipherSuite(config, config.cipherSuites.filter(isTls12Suite), ch.cipherSuites, (s) => suiteFitsKey(s, key.type));
   if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure", "no TLS 1.2 suite both sides enable fits our certificate");
 
   // Without signature_algorithms a TLS 1.2 client means SHA-1 (RFC 5246 7.4.1.4.1), which no policy here allows.

@@ -3,7 +3,7 @@ import type { GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
 import { peerVerification } from "../config/common.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
-import { chooseAlpn, requestedServerName } from "../handshake/server-choices.js";
+import { chooseAlpn, chooseCipherSuite, requestedServerName } from "../handshake/server-choices.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
@@ -72,8 +72,7 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   }
   // Peer lists become sets first: every choice below is then linear in the ClientHello's size, so a
   // 64 KiB hello full of entries costs no more than reading it (pre-authentication work stays bounded).
-  const clientSuites = new Set(ch.cipherSuites);
-  const suite = config.cipherSuites.filter(isTls13Suite).find((s) => clientSuites.has(s.id));
+  const suite = chooseCipherSuite(config, config.cipherSuites.filter(isTls13Suite), ch.cipherSuites, () => true);
   if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure");
 
   const clientSchemes = new Set(decodeU16List(required(ch, ExtensionType.SignatureAlgorithms, "SignatureAlgorithms"), "signature_algorithms"));

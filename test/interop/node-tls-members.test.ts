@@ -3,7 +3,7 @@
 // setMaxSendFragment(), whose record sizes are read off the wire by a relay in between.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { type CertSet, fipsConnect, fipsServer, interopPki, nodeTlsConnect, nodeTlsServer, scoped } from "./peers.js";
+import { type CertSet, fipsConnect, fipsConnectError, fipsServer, interopPki, nodeTlsConnect, nodeTlsServer, scoped } from "./peers.js";
 import { recordRelay } from "./record-relay.js";
 
 const cert = (): CertSet => interopPki().certs.find((c) => c.kind === "ecdsa-p256")!;
@@ -54,6 +54,56 @@ t("servername: false when the client connects to an IP address (no SNI), as node
     const theirs = await nodeTlsConnect(scope, { host: "127.0.0.1", ...options, servername });
     assert.is(ours.socket.servername, theirs.socket.servername, `servername ${JSON.stringify(servername)}`);
     assert.is(ours.socket.servername, servername === "localhost" ? "localhost" : false);
+  }
+}));
+
+for (const [version, ciphers] of [
+  ["TLSv1.3", "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256"],
+  ["TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"],
+] as const) {
+  t(`${version}: honorCipherOrder: our order by default and with true, the client's with false, as node:tls's server chooses`, scoped(async (scope) => {
+    // node:tls takes TLS 1.3 suite names in `ciphers` too.
+    const client = { ca: interopPki().caPem, minVersion: version, maxVersion: version, ciphers };
+    for (const honorCipherOrder of [undefined, false, true]) {
+      const options = { cert: cert().certPem, key: cert().keyPem, minVersion: version, maxVersion: version, ...(honorCipherOrder === undefined ? {} : { honorCipherOrder }) };
+      const ours = await fipsServer(scope, { ...options, tls: { cipherSuites: version === "TLSv1.3" ? ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"] : ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"] } });
+      const theirs = await nodeTlsServer(scope, { ...options, ciphers: ciphers.split(":").reverse().join(":") });
+      const toOurs = await nodeTlsConnect(scope, { port: ours.port, ...client });
+      const toTheirs = await nodeTlsConnect(scope, { port: theirs.port, ...client });
+      const expected = honorCipherOrder === false ? /AES_256/ : /AES_128/;
+      assert.match(toTheirs.socket.getCipher().standardName, expected, `node:tls server, honorCipherOrder ${honorCipherOrder}`);
+      assert.is(toOurs.socket.getCipher().standardName, toTheirs.socket.getCipher().standardName, `honorCipherOrder ${honorCipherOrder}`);
+    }
+  }));
+}
+
+t("ciphers, ecdhCurve and sigalgs as node:tls spells them: the same suite, group and scheme as node:tls negotiates", scoped(async (scope) => {
+  const server = await nodeTlsServer(scope, { cert: cert().certPem, key: cert().keyPem, minVersion: "TLSv1.2" });
+  const options = { port: server.port, servername: "localhost", ca: interopPki().caPem, ecdhCurve: "P-384:X25519", sigalgs: "ECDSA+SHA256:ECDSA+SHA384:rsa_pss_rsae_sha256:RSA+SHA256" };
+  for (const [ciphers, version] of [
+    ["TLS_AES_256_GCM_SHA384", "TLSv1.3"],
+    // Only TLS 1.2 names: TLS 1.3 keeps its default suites, as in node:tls.
+    ["ECDHE-ECDSA-AES256-GCM-SHA384", "TLSv1.3"],
+  ] as const) {
+    const ours = await fipsConnect(scope, { ...options, ciphers });
+    const theirs = await nodeTlsConnect(scope, { ...options, ciphers, minVersion: "TLSv1.2" });
+    assert.is(ours.socket.getProtocol(), version);
+    assert.is(ours.socket.getProtocol(), theirs.socket.getProtocol(), ciphers);
+    assert.is(ours.socket.getCipher()!.standardName, theirs.socket.getCipher().standardName, ciphers);
+    assert.equal(ours.socket.getEphemeralKeyInfo(), theirs.socket.getEphemeralKeyInfo(), ciphers);
+  }
+  // TLS 1.2 (RFC 8422): our groups also say which ECDSA certificate curves we take, so P-256 must be among them.
+  const tls12Options = { ...options, ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384", ecdhCurve: "P-384:P-256", maxVersion: "TLSv1.2" } as const;
+  const tls12 = await fipsConnect(scope, tls12Options);
+  const tls12Theirs = await nodeTlsConnect(scope, { ...tls12Options, minVersion: "TLSv1.2" });
+  assert.is(tls12.socket.getCipher()!.standardName, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+  assert.is(tls12.socket.getCipher()!.standardName, tls12Theirs.socket.getCipher().standardName);
+  assert.equal(tls12.socket.getEphemeralKeyInfo(), tls12Theirs.socket.getEphemeralKeyInfo());
+  // OpenSSL's keywords, an ambiguous sigalg and an unknown group name the token they could not map.
+  for (const [bad, token] of [[{ ciphers: "HIGH:!aNULL" }, "HIGH"], [{ sigalgs: "RSA-PSS+SHA256" }, "RSA-PSS+SHA256"], [{ ecdhCurve: "brainpoolP256r1" }, "brainpoolP256r1"]] as const) {
+    const e = await fipsConnectError(scope, { ...options, ...bad });
+    assert.is((e as { code?: string }).code, "ERR_FIPSTLS_CONFIG", e.message);
+    assert.ok(e.message.includes(`"${token}"`), e.message);
   }
 }));
 

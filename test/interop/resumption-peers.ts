@@ -61,7 +61,11 @@ function spawnPeer(scope: Scope, command: string, args: readonly string[], label
   return peer;
 }
 
-/** gnutls-cli --resume against our server, and our client resuming with gnutls-serv. */
+/**
+ * gnutls-cli --resume against our server, and our client resuming with gnutls-serv. Under TLS 1.3 the
+ * tickets come after the handshake, and gnutls-cli otherwise waits for them only about a round trip
+ * before it disconnects: --waitresumption makes it wait for one.
+ */
 export async function gnutlsResumesBothWays(scope: Scope, provider: CryptoProvider, version: Version): Promise<void> {
   if (!gnutlsAvailable) {
     if (process.env.CI) assert.unreachable("gnutls-cli is missing on CI (Debian package gnutls-bin)");
@@ -69,7 +73,7 @@ export async function gnutlsResumesBothWays(scope: Scope, provider: CryptoProvid
   }
   const priority = `NORMAL:-VERS-ALL:+VERS-TLS${version.slice(4)}`;
   const server = await fipsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem, provider });
-  const cli = spawnPeer(scope, "gnutls-cli", ["127.0.0.1", "--port", String(server.port), "--sni-hostname", "localhost", "--verify-hostname", "localhost", "--x509cafile", pki.caPath, "--priority", priority, "--resume"], "gnutls-cli --resume");
+  const cli = spawnPeer(scope, "gnutls-cli", ["127.0.0.1", "--port", String(server.port), "--sni-hostname", "localhost", "--verify-hostname", "localhost", "--x509cafile", pki.caPath, "--priority", priority, "--resume", ...(version === "TLSv1.3" ? ["--waitresumption"] : [])], "gnutls-cli --resume");
   cli.child.stdin!.end();
   await cli.exit();
   assert.match(cli.stdout.text(), /This is a resumed session/, cli.describe());

@@ -17,6 +17,7 @@ import { nodeProvider } from "../../../providers/node/index.js";
 import { webcryptoProvider } from "../../../providers/webcrypto/index.js";
 import type { PeerCertificate } from "./certificate.js";
 import type { SecureContext } from "./server.js";
+import { openSslStyleTuning } from "./openssl-names.js";
 
 export type ProviderOption = "node" | "webcrypto" | CryptoProvider;
 /** PEM text or DER bytes (a Buffer read from a file is fine), one or many. */
@@ -66,6 +67,10 @@ export interface CommonSocketOptions {
   requireFipsProvider?: boolean;
   /** The readable side's buffer size in bytes (as stream.Duplex). */
   highWaterMark?: number;
+  /** As node:tls, where each name maps to one suite, group or scheme: see openssl-names.ts. */
+  ciphers?: string;
+  ecdhCurve?: string;
+  sigalgs?: string;
 }
 
 export interface ConnectOptions extends CommonSocketOptions {
@@ -120,6 +125,8 @@ export interface ServerSocketOptions extends CommonSocketOptions, SecureContextO
   sessionTimeout?: number;
   /** 48 bytes of ticket key material shared by servers that resume each other's sessions. */
   ticketKeys?: Uint8Array;
+  /** Choose the cipher suite by our order (true, the default as in node:tls's Server) or by the client's (false). */
+  honorCipherOrder?: boolean;
 }
 
 /** A fipstls SecureContext, or the plain options one is made from. */
@@ -137,6 +144,10 @@ const COMMON_DOC: Readonly<Record<string, string>> = {
   requireFipsProvider: "fipstls: refuse to start unless the provider attests FIPS mode; defaults to the policy's setting (true under fips-140-3).",
   provider: 'fipstls: "node" (default), "webcrypto", or a CryptoProvider.',
   tls: `fipstls: tuning with no node:tls counterpart: ${Object.keys(TLS_TUNING_OPTIONS).join(", ")}.`,
+  ciphers:
+    'Suites by name, ":"-separated: TLS 1.3 names (TLS_AES_256_GCM_SHA384) and OpenSSL\'s TLS 1.2 names (ECDHE-ECDSA-AES128-GCM-SHA256), in preference order; as node:tls, a version the string names no suite of keeps its defaults. OpenSSL keywords and operators (HIGH, !aNULL, @STRENGTH) are a ConfigError: the policy decides what is allowed. Same as tls.cipherSuites.',
+  ecdhCurve: 'Groups by OpenSSL name, ":"-separated (P-256, prime256v1, X25519, X448, ffdhe2048, X25519MLKEM768, …), or "auto" for the defaults; within the policy. Same as tls.groups.',
+  sigalgs: "Signature schemes, \":\"-separated: TLS names (rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256, ed25519) or OpenSSL's ECDSA+SHA256 and RSA+SHA256; RSA-PSS+SHA256 is refused as ambiguous (rsae or pss). Within the policy. Same as tls.signatureSchemes.",
 };
 
 /** Every option connect() accepts, with what it means in fipstls. */
@@ -184,6 +195,8 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
   keepAlive: "Passed to net.createServer.",
   keepAliveInitialDelay: "Passed to net.createServer.",
   sessionTimeout: "Seconds a session may be resumed for, by ticket or session id (default 300, as node:tls); 0 turns resumption off.",
+  honorCipherOrder:
+    "Default true, as node:tls's Server: of the suites both sides enable (all within the policy), the first in our order (tls.cipherSuites, else the policy's); false: the client's most preferred.",
   ticketKeys:
     "48 bytes: a 16-byte key name and a 32-byte AES-256-GCM key sealing session tickets, for servers that must resume each other's sessions. Default: random keys rotated every sessionTimeout. getTicketKeys() and setTicketKeys() as in node:tls; both stop the rotation, so a copy shared with other servers stays valid.",
 };
@@ -192,13 +205,9 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
 export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   pfx: "PKCS#12 is not read; pass cert and key as PEM.",
   passphrase: "encrypted private keys are not read; decrypt the key first.",
-  ciphers: 'OpenSSL cipher strings are not used; choose suites by IANA name with tls: { cipherSuites: [...] }, within the policy.',
-  ecdhCurve: "use tls: { groups: [...] } (secp256r1, secp384r1, secp521r1, x25519, x448, ffdhe2048..ffdhe8192), within the policy.",
-  sigalgs: "use tls: { signatureSchemes: [...] }, within the policy.",
   secureContext: "node:tls SecureContexts are OpenSSL objects; pass cert, key and ca (servers: createSecureContext() for SNICallback and addContext()).",
   secureProtocol: "use minVersion and maxVersion.",
   secureOptions: "OpenSSL option flags do not apply.",
-  honorCipherOrder: "the server always chooses by its own preference order.",
   dhparam: 'no TLS 1.2 DHE suites; TLS 1.3 uses the RFC 7919 groups by name: tls: { groups: ["ffdhe2048", ...] }.',
   minDHSize: "no TLS 1.2 DHE suites; the TLS 1.3 ffdhe groups are named (2048 bits and more), chosen with tls: { groups: [...] }.",
   privateKeyEngine: "OpenSSL engines do not apply; a CryptoProvider holds keys.",
@@ -306,6 +315,7 @@ export function sharedTlsOptions(o: CommonSocketOptions, provider: CryptoProvide
   const policy = resolvePolicy(o.policy);
   return {
     ...o.tls,
+    ...openSslStyleTuning(o, provider, policy),
     provider,
     ...(policy ? { policy } : {}),
     requireFipsProvider: o.requireFipsProvider ?? policy?.requireFipsProvider ?? false,

@@ -79,6 +79,8 @@ export class Server extends EventEmitter {
         ...sharedTlsOptions(options, provider),
         provider,
         sessionTimeout,
+        // node:tls's Server honours its own order unless honorCipherOrder is false (checked on Node 20, 22, 24).
+        cipherSuiteOrder: options.honorCipherOrder === false ? ("client" as const) : ("server" as const),
         ...(this.ticketKeys !== null ? { ticketKeys: this.ticketKeys } : { sessionTickets: false }),
         // node:tls: rejectUnauthorized only matters with requestCert; false admits clients without a certificate.
         ...(requestCert ? { clientAuth: options.rejectUnauthorized === false ? ("optional" as const) : ("required" as const) } : {}),
