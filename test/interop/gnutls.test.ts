@@ -4,29 +4,14 @@
 // for the test's duration; every connection goes to 127.0.0.1.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
-import { Peer, Scope, fipsConnect, fipsServer, freePort, interopPki, scoped, untilListening } from "./peers.js";
+import { fipsConnect, fipsServer, freePort, interopPki, scoped, untilListening } from "./peers.js";
+import { skipWithoutGnutls as skip, spawnGnutls } from "./gnutls-peer.js";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
 const rsa = pki.certs.find((c) => c.kind === "rsa-2048")!;
-const available = spawnSync("gnutls-cli", ["--version"], { encoding: "utf8" }).status === 0;
 
 const t = suite("interop: fipstls ⇄ GnuTLS");
-
-function spawnGnutls(scope: Scope, command: string, args: readonly string[]): Peer {
-  const peer = new Peer(spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] }), command);
-  scope.add(() => peer.kill());
-  return peer;
-}
-
-function skip(): boolean {
-  if (available) return false;
-  // .ci/run installs gnutls-bin: on CI a missing GnuTLS is a failure, elsewhere a loud skip.
-  if (process.env.CI) assert.unreachable("gnutls-cli is missing on CI (Debian package gnutls-bin)");
-  console.log("  gnutls-cli is not installed (Debian: gnutls-bin); skipped");
-  return true;
-}
 
 for (const [version, priority] of [["TLSv1.2", "NORMAL:-VERS-ALL:+VERS-TLS1.2"], ["TLSv1.3", "NORMAL:-VERS-ALL:+VERS-TLS1.3"]] as const) {
   t(`fipstls client → gnutls-serv --echo, ${version}, ECDSA and RSA certificates`, scoped(async (scope) => {

@@ -3,13 +3,12 @@
 // and it is told we take full-size records. OpenSSL 3.0 and node:tls do not implement RFC 8449.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
-import { Peer, type Scope, fipsConnect, fipsServer, freePort, interopPki, scoped, untilListening } from "./peers.js";
+import { fipsConnect, fipsServer, freePort, interopPki, scoped, untilListening } from "./peers.js";
+import { skipWithoutGnutls as skip, spawnGnutls } from "./gnutls-peer.js";
 import { recordRelay } from "./record-relay.js";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
-const available = spawnSync("gnutls-cli", ["--version"], { encoding: "utf8" }).status === 0;
 const LIMIT = 512;
 const PAYLOAD = `${"x".repeat(5000)}\n`;
 
@@ -30,19 +29,6 @@ function recordSizeLimitIn(hello: Buffer): number | undefined {
 const largestFor = (version: string, limit: number): number => (version === "TLSv1.3" ? limit + 16 : Math.min(limit, 16384) + 8 + 16);
 
 const t = suite("interop: record_size_limit (RFC 8449) with GnuTLS");
-
-function spawnGnutls(scope: Scope, command: string, args: readonly string[]): Peer {
-  const peer = new Peer(spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] }), command);
-  scope.add(() => peer.kill());
-  return peer;
-}
-
-function skip(): boolean {
-  if (available) return false;
-  if (process.env.CI) assert.unreachable("gnutls-cli is missing on CI (Debian package gnutls-bin)");
-  console.log("  gnutls-cli is not installed (Debian: gnutls-bin); skipped");
-  return true;
-}
 
 for (const [version, priority] of [["TLSv1.2", "NORMAL:-VERS-ALL:+VERS-TLS1.2"], ["TLSv1.3", "NORMAL:-VERS-ALL:+VERS-TLS1.3"]] as const) {
   t(`gnutls-cli --recordsize=${LIMIT} → fipstls server, ${version}: our records respect its limit`, scoped(async (scope) => {

@@ -1,18 +1,17 @@
 // Resumption both ways with node:tls and GnuTLS, the same for TLS 1.2 and TLS 1.3 but for how a client
 // gets its session: with the handshake (TLS 1.2), or from a ticket after it (TLS 1.3).
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
 import type * as tls from "node:tls";
 import type { CryptoProvider } from "../../src/crypto/provider.js";
 import type { TLSSocket } from "../../src/node.js";
-import { Peer, type Scope, type Sink, fipsConnect, fipsServer, freePort, interopPki, nodeTlsConnect, nodeTlsServer, untilListening, within } from "./peers.js";
+import { type Scope, type Sink, fipsConnect, fipsServer, freePort, interopPki, nodeTlsConnect, nodeTlsServer, untilListening, within } from "./peers.js";
+import { skipWithoutGnutls, spawnGnutls } from "./gnutls-peer.js";
 
 type Version = "TLSv1.2" | "TLSv1.3";
 
 const pki = interopPki();
 const ecdsa = pki.certs.find((c) => c.kind === "ecdsa-p256")!;
 const rsa = pki.certs.find((c) => c.kind === "rsa-2048")!;
-export const gnutlsAvailable = spawnSync("gnutls-cli", ["--version"], { encoding: "utf8" }).status === 0;
 
 /** The first session a socket receives: TLS 1.3 tickets arrive after the handshake, so wait for the event. */
 export function nextSession(socket: TLSSocket | tls.TLSSocket): Promise<Buffer> {
@@ -55,31 +54,22 @@ export async function nodeTlsResumesBothWays(scope: Scope, provider: CryptoProvi
   assert.is((await node.nextConnection()).socket.isSessionReused(), true);
 }
 
-function spawnPeer(scope: Scope, command: string, args: readonly string[], label: string): Peer {
-  const peer = new Peer(spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] }), label);
-  scope.add(() => peer.kill());
-  return peer;
-}
-
 /**
  * gnutls-cli --resume against our server, and our client resuming with gnutls-serv. Under TLS 1.3 the
  * tickets come after the handshake, and gnutls-cli otherwise waits for them only about a round trip
  * before it disconnects: --waitresumption makes it wait for one.
  */
 export async function gnutlsResumesBothWays(scope: Scope, provider: CryptoProvider, version: Version): Promise<void> {
-  if (!gnutlsAvailable) {
-    if (process.env.CI) assert.unreachable("gnutls-cli is missing on CI (Debian package gnutls-bin)");
-    return console.log("  gnutls-cli is not installed; skipped");
-  }
+  if (skipWithoutGnutls()) return;
   const priority = `NORMAL:-VERS-ALL:+VERS-TLS${version.slice(4)}`;
   const server = await fipsServer(scope, { cert: ecdsa.certPem, key: ecdsa.keyPem, provider });
-  const cli = spawnPeer(scope, "gnutls-cli", ["127.0.0.1", "--port", String(server.port), "--sni-hostname", "localhost", "--verify-hostname", "localhost", "--x509cafile", pki.caPath, "--priority", priority, "--resume", ...(version === "TLSv1.3" ? ["--waitresumption"] : [])], "gnutls-cli --resume");
+  const cli = spawnGnutls(scope, "gnutls-cli", ["127.0.0.1", "--port", String(server.port), "--sni-hostname", "localhost", "--verify-hostname", "localhost", "--x509cafile", pki.caPath, "--priority", priority, "--resume", ...(version === "TLSv1.3" ? ["--waitresumption"] : [])], "gnutls-cli --resume");
   cli.child.stdin!.end();
   await cli.exit();
   assert.match(cli.stdout.text(), /This is a resumed session/, cli.describe());
 
   const port = await freePort();
-  const serv = spawnPeer(scope, "gnutls-serv", ["--echo", "--port", String(port), "--x509certfile", rsa.certPath, "--x509keyfile", rsa.keyPath, "--priority", priority], "gnutls-serv");
+  const serv = spawnGnutls(scope, "gnutls-serv", ["--echo", "--port", String(port), "--x509certfile", rsa.certPath, "--x509keyfile", rsa.keyPath, "--priority", priority], "gnutls-serv");
   await Promise.race([untilListening(port), serv.exited.then(() => Promise.reject(new Error(serv.describe())))]);
   const a = await fipsConnect(scope, { port, servername: "localhost", ca: pki.caPem, provider });
   const b = await fipsConnect(scope, { port, servername: "localhost", ca: pki.caPem, provider, session: await sessionOf(version, a.socket, a.sink) });
