@@ -5,236 +5,46 @@
 // its real keys), a connection fed scripted bytes, or records sealed here with secrets from the key log.
 // Each case checks the error the conforming side ends with and the alert it sent: read in the clear
 // where it is plaintext, else as the peer received it.
+// Helpers (pairs, scripted connections, crafted hellos, sealing): test/_rfc8446.ts.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { makeThrowawayPki } from "../bin/throwaway-pki.js";
-import { type ServerOptions, buildServerConfig } from "../src/config/server.js";
-import { type ClientOptions, buildClientConfig } from "../src/config/client.js";
+import { buildServerConfig } from "../src/config/server.js";
+import { buildClientConfig } from "../src/config/client.js";
 import { ServerConnection } from "../src/conn/server.js";
-import { ClientConnection } from "../src/conn/client.js";
 import type { Connection } from "../src/conn/connection.js";
-import { concat, equalBytes, fromHex, utf8 } from "../src/codec/bytes.js";
+import { concat, equalBytes, utf8 } from "../src/codec/bytes.js";
 import { Writer } from "../src/codec/writer.js";
 import { Reader } from "../src/codec/reader.js";
 import { encodeKeyUpdate, frameHandshake } from "../src/msgs/handshake.js";
-import { HRR_RANDOM, decodeServerHello, encodeClientHello, encodeServerHello } from "../src/msgs/hello.js";
-import { type Extension, encodeKeyShareClient, encodeSupportedVersionsClient, encodeU16List } from "../src/msgs/extensions.js";
-import { hkdfExpandLabel } from "../src/tls13/hkdf.js";
-import { AlertReceived, PeerMisbehaved, TlsError } from "../src/errors.js";
-import { nodeProvider } from "../providers/node/index.js";
+import { HRR_RANDOM, decodeServerHello, encodeServerHello } from "../src/msgs/hello.js";
+import { type Extension, encodeU16List } from "../src/msgs/extensions.js";
+import { AlertReceived, PeerMisbehaved } from "../src/errors.js";
 import { rejection, until } from "./_pair.js";
 import { record } from "./_tamper.js";
-
-const provider = nodeProvider();
-const pki = await makeThrowawayPki();
-// One suite, so that records sealed here (AES-128-GCM, SHA-256) match the connection's.
-const clientOptions: ClientOptions = { provider, serverName: "localhost", roots: pki.caPem, cipherSuites: ["TLS_AES_128_GCM_SHA256"], groups: ["secp256r1"] };
-const serverOptions: ServerOptions = { provider, certificateChain: pki.certPem, privateKey: pki.keyPem, tls13Tickets: 0 };
-const serverConfig = await buildServerConfig(serverOptions);
-const clientConfig = await buildClientConfig(clientOptions);
-
-const HANDSHAKE = { ServerHello: 2, EncryptedExtensions: 8, Certificate: 11, Finished: 20 } as const;
-const ALERT = { close_notify: 0, unexpected_message: 10, record_overflow: 22, handshake_failure: 40, decode_error: 50, internal_error: 80, user_canceled: 90 } as const;
-
-// ---- two real connections back to back ----
-
-interface End {
-  readonly conn: Connection;
-  /** Every chunk this side transmitted; the outbound hands over one record per chunk. */
-  readonly sent: Uint8Array[];
-  readonly data: Uint8Array[];
-  /** Secrets from the key log, by label. */
-  readonly secrets: Map<string, Uint8Array>;
-}
-
-interface Wiring {
-  client?: Partial<ClientOptions>;
-  server?: Partial<ServerOptions>;
-  /** Runs before either side starts: replace what a side sends (see `instead`). */
-  before?: (client: Connection, server: Connection) => void;
-  /** Rewrites each chunk in flight; an empty result drops it. */
-  c2s?: (bytes: Uint8Array) => Uint8Array;
-  s2c?: (bytes: Uint8Array) => Uint8Array;
-}
-
-/** The whole records in `bytes`, in order (what one transmit holds). */
-function splitRecords(bytes: Uint8Array): Uint8Array[] {
-  const records: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const end = at + 5 + ((bytes[at + 3]! << 8) | bytes[at + 4]!);
-    records.push(bytes.subarray(at, end));
-    at = end;
-  }
-  return records;
-}
-
-async function pair(w: Wiring = {}): Promise<{ client: End; server: End }> {
-  const cc = w.client ? await buildClientConfig({ ...clientOptions, ...w.client }) : clientConfig;
-  const sc = w.server ? await buildServerConfig({ ...serverOptions, ...w.server }) : serverConfig;
-  const ends: { client?: End; server?: End } = {};
-  const make = (side: "client" | "server", to: () => Connection, tamper?: (b: Uint8Array) => Uint8Array): End => {
-    const sent: Uint8Array[] = [];
-    const data: Uint8Array[] = [];
-    const secrets = new Map<string, Uint8Array>();
-    const callbacks = {
-      // A flight leaves in one transmit; the tests look at (and rewrite) it record by record.
-      transmit: (bytes: Uint8Array) => {
-        for (const record of splitRecords(bytes)) {
-          sent.push(record.slice());
-          const out = tamper ? tamper(record) : record;
-          if (out.length > 0) queueMicrotask(() => to().receive(out.slice()));
-        }
-      },
-      onData: (d: Uint8Array) => void data.push(d.slice()),
-      onKeyLog: (line: string) => {
-        const [label, , secret] = line.trim().split(" ");
-        secrets.set(label!, fromHex(secret!));
-      },
-    };
-    const conn = side === "client" ? new ClientConnection(cc, callbacks) : new ServerConnection(sc, callbacks);
-    return { conn, sent, data, secrets };
-  };
-  ends.client = make("client", () => ends.server!.conn, w.c2s);
-  ends.server = make("server", () => ends.client!.conn, w.s2c);
-  w.before?.(ends.client.conn, ends.server.conn);
-  ends.server.conn.start();
-  ends.client.conn.start();
-  return { client: ends.client, server: ends.server };
-}
-
-/** What a connection's outbound offers; reached through the private field, as test/robustness.test.ts does. */
-interface OutboundLike {
-  sendHandshake(raw: Uint8Array): void;
-  sendRecord(type: number, content: Uint8Array): Promise<void>;
-  sendChangeCipherSpec(): void;
-}
-const outbound = (conn: Connection): OutboundLike => (conn as unknown as { outbound: OutboundLike }).outbound;
-
-/**
- * Replaces the first handshake message of `type` that `conn` sends: `act` gets the framed message, the
- * original send, and the outbound, whose records are sealed under whatever keys `conn` has installed.
- */
-function instead(conn: Connection, type: number, act: (raw: Uint8Array, send: (raw: Uint8Array) => void, out: OutboundLike) => void): void {
-  const out = outbound(conn);
-  const original = out.sendHandshake.bind(out);
-  let done = false;
-  out.sendHandshake = (raw: Uint8Array) => {
-    if (done || raw[0] !== type) return original(raw);
-    done = true;
-    act(raw, original, out);
-  };
-}
-
-/** The error `conn` ended with (waits for it). */
-async function failure(conn: Connection, what: string): Promise<Error> {
-  await until(() => conn.failure !== null, 5000, what);
-  return conn.failure!;
-}
-
-/** Asserts `conn` failed with `alert` (and the named reason, when given) and returns the error. */
-async function failsWith(conn: Connection, alert: string, reason?: string | RegExp): Promise<TlsError> {
-  const e = await failure(conn, `a failure with ${alert}`);
-  assert.instance(e, TlsError, `${e.name}: ${e.message}`);
-  assert.not.instance(e, AlertReceived, `expected to detect ${alert} itself, got ${e.message}`);
-  assert.is((e as TlsError).alert, alert, e.message);
-  if (typeof reason === "string") assert.is((e as PeerMisbehaved).reason, reason, e.message);
-  else if (reason) assert.match(e.message, reason);
-  return e as TlsError;
-}
-
-/** Asserts the peer received `alert` from the failing side: the alert that side sent, whatever protected it. */
-async function peerReceived(conn: Connection, alert: string): Promise<void> {
-  const e = await failure(conn, `the peer to receive ${alert}`);
-  assert.instance(e, AlertReceived, `${e.name}: ${e.message}`);
-  assert.is((e as AlertReceived).descriptionName, alert);
-}
-
-/** The alert description of the last chunk `sent`, when it is a plaintext alert record. */
-function lastPlainAlert(sent: Uint8Array[]): number | undefined {
-  const last = sent[sent.length - 1];
-  return last && last[0] === 21 && last.length === 7 ? last[6] : undefined;
-}
-
-const settle = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-// ---- scripted bytes against one connection ----
-
-interface Scripted {
-  conn: Connection;
-  sent: Uint8Array[];
-}
-
-function scriptedServer(): Scripted {
-  const sent: Uint8Array[] = [];
-  const conn = new ServerConnection(serverConfig, { transmit: (b) => void sent.push(...splitRecords(b).map((r) => r.slice())) });
-  conn.start();
-  return { conn, sent };
-}
-
-async function scriptedClient(config = clientConfig): Promise<Scripted> {
-  const sent: Uint8Array[] = [];
-  const conn = new ClientConnection(config, { transmit: (b) => void sent.push(...splitRecords(b).map((r) => r.slice())) });
-  conn.start();
-  await until(() => sent.length > 0, 5000, "the ClientHello");
-  return { conn, sent };
-}
-
-const share = await provider.keyShare("secp256r1");
-
-/** A ServerHello (or, with HRR_RANDOM, a HelloRetryRequest) record answering the scripted client's last ClientHello: its session id, TLS_AES_128_GCM_SHA256. */
-function serverHelloFor(c: Scripted, random: Uint8Array, extensions: Extension[]): Uint8Array {
-  const hello = [...c.sent].reverse().find((r) => r[0] === 22 && r[5] === 1)!;
-  const at = 5 + 4 + 2 + 32;
-  const sessionId = hello.subarray(at + 1, at + 1 + hello[at]!);
-  return record(22, frameHandshake(2, encodeServerHello({ random, legacySessionIdEcho: sessionId, cipherSuite: 0x1301, extensions })));
-}
-const TLS13 = { type: 43, data: new Uint8Array([3, 4]) };
-const selectedGroup = (group: number): Extension => ({ type: 51, data: new Uint8Array([group >> 8, group & 0xff]) });
-
-/** A TLS 1.3 ClientHello message; `padTo` grows it (a padding extension) to exactly that many bytes. */
-function clientHelloMessage(o: { padTo?: number; random?: Uint8Array; groups?: number[]; share?: { group: number; keyExchange: Uint8Array } } = {}): Uint8Array {
-  const padTo = o.padTo ?? 0;
-  const random = o.random ?? provider.random(32);
-  const extensions: Extension[] = [
-    { type: 10, data: encodeU16List(o.groups ?? [0x17]) },
-    { type: 13, data: encodeU16List([0x0403]) },
-    { type: 43, data: encodeSupportedVersionsClient([0x0304]) },
-    { type: 51, data: encodeKeyShareClient([o.share ?? { group: 0x17, keyExchange: share.publicKey }]) },
-  ];
-  const build = (ext: Extension[]): Uint8Array =>
-    frameHandshake(1, encodeClientHello({ random, legacySessionId: new Uint8Array(32), cipherSuites: [0x1301], extensions: ext }));
-  const plain = build(extensions);
-  if (padTo === 0) return plain;
-  const padded = build([...extensions, { type: 21, data: new Uint8Array(padTo - plain.length - 4) }]);
-  assert.is(padded.length, padTo);
-  return padded;
-}
-
-// ---- records sealed here, with the connection's own secrets ----
-
-/** One TLS 1.3 record under the traffic secret logged as `label` (AES-128-GCM), as record number `seq`. */
-async function seal(secrets: Map<string, Uint8Array>, label: string, seq: number, type: number, content: Uint8Array, padding = 0): Promise<Uint8Array> {
-  const secret = secrets.get(label);
-  if (!secret) throw new Error(`no ${label} in the key log`);
-  const key = await hkdfExpandLabel(provider, "SHA-256", secret, "key", new Uint8Array(0), 16);
-  const iv = await hkdfExpandLabel(provider, "SHA-256", secret, "iv", new Uint8Array(0), 12);
-  const inner = new Uint8Array(content.length + 1 + padding);
-  inner.set(content);
-  inner[content.length] = type;
-  const length = inner.length + 16;
-  const header = new Uint8Array([23, 3, 3, length >> 8, length & 0xff]);
-  const nonce = iv.slice();
-  for (let i = 0, s = seq; i < 8; i++, s = Math.floor(s / 256)) nonce[11 - i]! ^= s & 0xff;
-  const aead = await provider.aead("AES-128-GCM", key);
-  return concat(header, await aead.seal(nonce, header, inner));
-}
-
-/** A completed handshake, nothing sent since (no tickets): the client's next record under its application key is number 0. */
-async function established(w: Wiring = {}) {
-  const p = await pair(w);
-  await Promise.all([p.client.conn.handshake, p.server.conn.handshake]);
-  return p;
-}
+import {
+  ALERT,
+  HANDSHAKE,
+  type OutboundLike,
+  type Wiring,
+  TLS13,
+  clientHelloMessage,
+  clientOptions,
+  established,
+  failsWith,
+  instead,
+  lastPlainAlert,
+  outbound,
+  pair,
+  peerReceived,
+  provider,
+  scriptedClient,
+  scriptedServer,
+  seal,
+  selectedGroup,
+  serverHelloFor,
+  serverOptions,
+  settle,
+} from "./_rfc8446.js";
 
 /** The extensions of an EncryptedExtensions message, by type. */
 function eeExtensions(raw: Uint8Array): Map<number, Uint8Array> {

@@ -238,7 +238,8 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   }
   const certificate = decodeCertificate(next.body, ctx.limits.maxCertificates);
   if (certificate.context.length !== 0) throw new PeerMisbehaved("NonEmptyCertificateContext", "illegal_parameter");
-  if (certificate.entries.length === 0) throw new DecodeError("server sent an empty Certificate message");
+  // RFC 8446 4.4.2.4: an empty server Certificate is decode_error; named as TLS 1.2's is (EmptyCertificate).
+  if (certificate.entries.length === 0) throw new PeerMisbehaved("EmptyCertificate", "decode_error", "server sent an empty Certificate message");
   // We request no per-certificate extensions (OCSP, SCT), so any the server sends are unsolicited.
   if (certificate.entries.some((e) => e.extensions.list.length > 0)) {
     throw new PeerMisbehaved("UnsolicitedCertificateExtension", "unsupported_extension");

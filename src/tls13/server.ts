@@ -277,6 +277,8 @@ async function readClientCertificate(ctx: HandshakeContext, config: ServerConfig
   const certMsg = await ctx.expect(HandshakeType.Certificate);
   const certificate = decodeCertificate(certMsg.body, ctx.limits.maxCertificates);
   if (certificate.context.length !== 0) throw new PeerMisbehaved("CertificateContextMismatch", "illegal_parameter");
+  // RFC 8446 4.4.2: a client's entry extensions must answer our CertificateRequest, which asks for none.
+  if (certificate.entries.some((e) => e.extensions.list.length > 0)) throw new PeerMisbehaved("UnsolicitedCertificateExtension", "unsupported_extension");
   transcript.add(certMsg.raw);
   const chain = certificate.entries.map((e) => e.data);
   if (chain.length === 0) {
