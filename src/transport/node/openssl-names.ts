@@ -79,6 +79,17 @@ export function schemesFromSigalgs(text: string): SignatureSchemeName[] {
   return schemes;
 }
 
+/** Throws the ConfigError openSslStyleTuning would, without building anything. */
+export function checkOpenSslStyle(o: { ciphers?: unknown; ecdhCurve?: unknown; sigalgs?: unknown }): void {
+  for (const option of ["ciphers", "ecdhCurve", "sigalgs"] as const) {
+    const value = o[option];
+    if (value !== undefined && typeof value !== "string") throw new ConfigError(`${option} must be a string, as in node:tls`, option);
+  }
+  if (typeof o.ciphers === "string") suitesFromCiphers(o.ciphers);
+  if (typeof o.ecdhCurve === "string") groupsFromEcdhCurve(o.ecdhCurve);
+  if (typeof o.sigalgs === "string") schemesFromSigalgs(o.sigalgs);
+}
+
 /** The node:tls options this file reads, as given. */
 export interface OpenSslStyleOptions {
   ciphers?: string;

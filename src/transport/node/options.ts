@@ -17,7 +17,7 @@ import { nodeProvider } from "../../../providers/node/index.js";
 import { webcryptoProvider } from "../../../providers/webcrypto/index.js";
 import type { PeerCertificate } from "./certificate.js";
 import type { SecureContext } from "./server.js";
-import { openSslStyleTuning } from "./openssl-names.js";
+import { checkOpenSslStyle, openSslStyleTuning } from "./openssl-names.js";
 
 export type ProviderOption = "node" | "webcrypto" | CryptoProvider;
 /** PEM text or DER bytes (a Buffer read from a file is fine), one or many. */
@@ -231,6 +231,8 @@ export function checkOptions(options: object, supported: Readonly<Record<string,
   }
   const tuning = (options as { tls?: unknown }).tls;
   if (Object.hasOwn(supported, "tls") && tuning !== undefined) checkOptions(tuning as object, TLS_TUNING_OPTIONS, `${what}: tls`);
+  // The OpenSSL-style strings are read now, so that a token fipstls cannot map throws here, as an unsupported option does.
+  checkOpenSslStyle(options);
 }
 
 /** The handshake timeout in ms: the option, checked, or the default every transport shares. */
