@@ -71,8 +71,9 @@ export class AlertReceived extends TlsError {
   readonly description: number;
   readonly level: number;
   readonly fatal: boolean;
-  constructor(description: number, fatal: boolean, level: number = fatal ? 2 : 1) {
-    super(alertName(description), `peer sent alert ${alertName(description)} (level ${level === 2 ? "fatal" : level === 1 ? "warning" : level})`);
+  /** `detail` adds what we know of why, e.g. what our policy took out of the offer the peer refused. */
+  constructor(description: number, fatal: boolean, level: number = fatal ? 2 : 1, detail?: string) {
+    super(alertName(description), `peer sent alert ${alertName(description)} (level ${level === 2 ? "fatal" : level === 1 ? "warning" : level})${detail ? `: ${detail}` : ""}`);
     this.description = description;
     this.level = level;
     this.fatal = fatal;

@@ -10,6 +10,7 @@ import type { TlsVersionName } from "../suites/versions.js";
 import { continueServerTls12 } from "../tls12/server.js";
 import { continueServerTls13 } from "../tls13/server.js";
 import type { HandshakeContext, HandshakeResult } from "./context.js";
+import { describeRefusals } from "./policy-explanation.js";
 
 export async function serverHandshake(ctx: HandshakeContext, config: ServerConfig): Promise<HandshakeResult> {
   const chMsg = await ctx.expect(HandshakeType.ClientHello);
@@ -29,11 +30,17 @@ function chooseVersion(ch: ClientHello, config: ServerConfig): TlsVersionName {
     offered.includes(ProtocolVersion.TLS13) && config.versions.includes("TLSv1.3") ? "TLSv1.3" :
     offered.includes(ProtocolVersion.TLS12) && config.versions.includes("TLSv1.2") ? "TLSv1.2" : null;
   if (version === null) {
-    throw new PeerIncompatible(config.versions.includes("TLSv1.2") ? "NoCommonVersion" : "ClientDoesNotSupportTls13", "protocol_version", `client offers ${offered.map((v) => `0x${v.toString(16)}`).join(", ") || "nothing newer than TLS 1.1"}; enabled: ${config.versions.join(", ")}`);
+    throw new PeerIncompatible(config.versions.includes("TLSv1.2") ? "NoCommonVersion" : "ClientDoesNotSupportTls13", "protocol_version", `client offers ${offered.map((v) => `0x${v.toString(16)}`).join(", ") || "nothing newer than TLS 1.1"}; enabled: ${config.versions.join(", ")}${refusedVersions(config)}`);
   }
   // A client that retries with a lower version says so; if we could have done better, someone interfered.
   if (ch.cipherSuites.includes(SignalingSuite.FALLBACK_SCSV) && version !== config.versions[config.versions.length - 1]) {
     throw new PeerIncompatible("InappropriateFallback", "inappropriate_fallback", `client fell back to ${version}`);
   }
   return version;
+}
+
+/** "; policy X refused: TLSv1.2 (rule; reference)" when the policy is why a version is off. */
+function refusedVersions(config: ServerConfig): string {
+  const refused = describeRefusals(config, ["version"]);
+  return refused ? `; ${refused}` : "";
 }

@@ -6,6 +6,7 @@ import type { CryptoProvider, GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { chooseAlpn, chooseCipherSuite, requestedServerName } from "../handshake/server-choices.js";
+import { noMatchDetail } from "../handshake/policy-explanation.js";
 import { peerVerification } from "../config/common.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, SignalingSuite } from "../msgs/enums.js";
@@ -59,20 +60,26 @@ interface Choice extends Agreed {
 /** The algorithms for a full handshake, in our order of preference; peer lists become sets first. */
 function choose(ch: ClientHello, config: ServerConfig, agreed: Agreed): Choice {
   const key = config.signingKey;
-  const suite = chooseCipherSuite(config, config.cipherSuites.filter(isTls12Suite), ch.cipherSuites, (s) => suiteFitsKey(s, key.type));
-  if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure", "no TLS 1.2 suite both sides enable fits our certificate");
+  const ourSuites = config.cipherSuites.filter(isTls12Suite).filter((s) => suiteFitsKey(s, key.type));
+  const suite = chooseCipherSuite(config, ourSuites, ch.cipherSuites, () => true);
+  if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure", `no TLS 1.2 suite both sides enable fits our ${key.type} certificate: ${noMatchDetail(config, "cipher_suite", ch.cipherSuites, ourSuites.map((s) => s.name))}`);
 
   // Without signature_algorithms a TLS 1.2 client means SHA-1 (RFC 5246 7.4.1.4.1), which no policy here allows.
   const algorithms = ch.extensions.get(ExtensionType.SignatureAlgorithms);
-  const clientSchemes = new Set(algorithms === undefined ? [] : decodeU16List(algorithms, "signature_algorithms"));
+  const clientSchemeList = algorithms === undefined ? [] : decodeU16List(algorithms, "signature_algorithms");
+  const clientSchemes = new Set(clientSchemeList);
   const scheme = config.signatureSchemes.find((s) => clientSchemes.has(s.id) && tls12SchemeFitsKey(s, key.type));
-  if (!scheme) throw new PeerIncompatible("NoSignatureSchemeMatch", "handshake_failure");
+  if (!scheme) {
+    const ours = config.signatureSchemes.filter((s) => tls12SchemeFitsKey(s, key.type)).map((s) => s.name);
+    throw new PeerIncompatible("NoSignatureSchemeMatch", "handshake_failure", noMatchDetail(config, "signature_scheme", clientSchemeList, ours));
+  }
 
   const groupsData = ch.extensions.get(ExtensionType.SupportedGroups);
-  const clientGroups = new Set(groupsData === undefined ? [] : decodeU16List(groupsData, "supported_groups"));
+  const clientGroupList = groupsData === undefined ? [] : decodeU16List(groupsData, "supported_groups");
+  const clientGroups = new Set(clientGroupList);
   // ECDHE groups only: the hybrids are TLS 1.3's, and the FFDHE groups belong to DHE suites, which fipstls does not implement.
   const group = config.groups.find((g) => servesTls12(g) && clientGroups.has(groupId(g)));
-  if (!group) throw new PeerIncompatible("NoGroupMatch", "handshake_failure");
+  if (!group) throw new PeerIncompatible("NoGroupMatch", "handshake_failure", noMatchDetail(config, "group", clientGroupList, config.groups.filter(servesTls12)));
   return { ...agreed, suite, scheme, group };
 }
 

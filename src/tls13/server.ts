@@ -4,6 +4,7 @@ import type { ServerConfig } from "../config/server.js";
 import { peerVerification } from "../config/common.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { chooseAlpn, chooseCipherSuite, requestedServerName } from "../handshake/server-choices.js";
+import { noMatchDetail } from "../handshake/policy-explanation.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
@@ -72,14 +73,20 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   }
   // Peer lists become sets first: every choice below is then linear in the ClientHello's size, so a
   // 64 KiB hello full of entries costs no more than reading it (pre-authentication work stays bounded).
-  const suite = chooseCipherSuite(config, config.cipherSuites.filter(isTls13Suite), ch.cipherSuites, () => true);
-  if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure");
+  const ourSuites = config.cipherSuites.filter(isTls13Suite);
+  const suite = chooseCipherSuite(config, ourSuites, ch.cipherSuites, () => true);
+  if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure", noMatchDetail(config, "cipher_suite", ch.cipherSuites, ourSuites.map((s) => s.name)));
 
-  const clientSchemes = new Set(decodeU16List(required(ch, ExtensionType.SignatureAlgorithms, "SignatureAlgorithms"), "signature_algorithms"));
+  const clientSchemeList = decodeU16List(required(ch, ExtensionType.SignatureAlgorithms, "SignatureAlgorithms"), "signature_algorithms");
+  const clientSchemes = new Set(clientSchemeList);
   const scheme = config.signatureSchemes.find((s) => clientSchemes.has(s.id) && keyCanSign(config.signingKey, s));
-  if (!scheme) throw new PeerIncompatible("NoSignatureSchemeMatch", "handshake_failure");
+  if (!scheme) {
+    const ours = config.signatureSchemes.filter((s) => keyCanSign(config.signingKey, s)).map((s) => s.name);
+    throw new PeerIncompatible("NoSignatureSchemeMatch", "handshake_failure", noMatchDetail(config, "signature_scheme", clientSchemeList, ours));
+  }
 
-  const clientGroups = new Set(decodeU16List(required(ch, ExtensionType.SupportedGroups, "SupportedGroups"), "supported_groups"));
+  const clientGroupList = decodeU16List(required(ch, ExtensionType.SupportedGroups, "SupportedGroups"), "supported_groups");
+  const clientGroups = new Set(clientGroupList);
   const shares = new Map<number, KeyShareEntry>();
   for (const s of decodeKeyShareClient(required(ch, ExtensionType.KeyShare, "KeyShare"))) {
     // RFC 8446 4.2.8: each share must be for a group the client also lists in supported_groups.
@@ -87,7 +94,7 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
     shares.set(s.group, s);
   }
   const mutual = config.groups.filter((g) => clientGroups.has(groupId(g)));
-  if (mutual.length === 0) throw new PeerIncompatible("NoGroupMatch", "handshake_failure");
+  if (mutual.length === 0) throw new PeerIncompatible("NoGroupMatch", "handshake_failure", noMatchDetail(config, "group", clientGroupList, config.groups));
   const withShare = config.preferGroupOverShare ? (shares.has(groupId(mutual[0]!)) ? mutual[0] : undefined) : mutual.find((g) => shares.has(groupId(g)));
   const group = withShare ?? mutual[0]!;
   const clientShare = withShare ? shares.get(groupId(withShare))! : null;
