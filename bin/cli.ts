@@ -1,9 +1,11 @@
-// The `fipstls` command: demo, serve, connect.
+// The `fipstls` command: demo, serve, connect, audit, scan, relay.
 import { createWriteStream, readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { AddressInfo } from "node:net";
 import { connect, createServer, nodeProvider, resolveProvider, scan, type ProviderOption, type TLSSocket } from "../src/node.js";
-import { TlsError } from "../src/errors.js";
+import { ConfigError, TlsError } from "../src/errors.js";
+import { judgeKey, policyByName } from "../src/policy/policies.js";
+import { ScanTargetError } from "../compliance/scan.js";
 import { makeThrowawayPki } from "./throwaway-pki.js";
 import { describeConnection, describeProvider } from "./describe.js";
 import { serveHttp } from "./http.js";
@@ -18,12 +20,13 @@ import { equalBytes } from "../src/codec/bytes.js";
 import { startRelay } from "./relay.js";
 
 const USAGE = `usage:
-  fipstls demo
+  fipstls demo [--policy P]
   fipstls serve --cert C --key K [--port 8443] [--host 127.0.0.1] [--provider node|webcrypto] [--alpn h2,http/1.1] [--echo] [--policy P] [--handshake-timeout MS] [--keylog FILE]
   fipstls connect host:port [--ca F] [--servername N] [--provider node|webcrypto] [--alpn h2,http/1.1] [--policy P] [--handshake-timeout MS] [--keylog FILE]
   fipstls audit [--policy P] [--provider node|webcrypto] [--cert C [--key K]] [--format text|json|md] [--fips-certificate #N]
   fipstls scan host:port [--policy P] [--servername N] [--ca F] [--timeout MS] [--format text|json|md]
   fipstls relay --listen host:port --allow host:port [--allow host:port ...] [--origin URL ...] [--max-connections N] [--max-message BYTES] [--idle-timeout MS] [--upgrade-timeout MS] [--max-pending N]
+  fipstls help
 
   --policy P                 default | fips-140-3 | cnsa (or a dated policy id)
   --allow-non-fips-provider  with --policy fips-140-3 or cnsa: run even if the provider does not attest FIPS mode
@@ -31,9 +34,36 @@ const USAGE = `usage:
   --handshake-timeout MS     serve, connect: give up on a handshake after MS milliseconds (default ${DEFAULT_HANDSHAKE_TIMEOUT_MS})
   --keylog FILE              serve, connect: append the connections' secrets to FILE (SSLKEYLOGFILE format, for
                              Wireshark); whoever reads FILE can decrypt them, and their audits say so
-  audit and scan exit 0 when compliant, 1 when not, 2 on error`;
 
+exit status: 2 on a usage or configuration error (unknown command, option or policy, missing argument);
+  audit and scan exit 0 when compliant, 1 when not, 2 on error (scan: also when no TLS server answers
+  at host:port); connect exits 1 when the connection or its handshake fails`;
+
+/** A mistake in the command line: the message, then the usage text. */
 class UsageFailure extends Error {}
+
+/** A failure that needs no more than its message (no error class, no usage text). */
+class Failure extends Error {}
+
+/**
+ * parseArgs, then the checks every command shares: --policy must name a known policy, whatever else
+ * the command line holds, so that every command refuses an unknown one the same way.
+ */
+function parseCommand<T extends ParseArgsConfig["options"]>(argv: string[], options: T, allowPositionals = false) {
+  const parsed = parseArgs({ args: argv, options, allowPositionals, strict: true });
+  const policy = (parsed.values as { policy?: unknown }).policy;
+  if (typeof policy === "string") checkPolicy(policy);
+  return parsed;
+}
+
+/** policyByName's refusal as the ConfigError the library throws for a config naming an unknown policy. */
+function checkPolicy(name: string): void {
+  try {
+    policyByName(name);
+  } catch (e) {
+    throw new ConfigError((e as Error).message, "policy");
+  }
+}
 
 function providerOption(value: string | undefined): ProviderOption {
   if (value === undefined || value === "node" || value === "webcrypto") return value ?? "node";
@@ -81,14 +111,18 @@ function explain(err: unknown): string {
   return String(err);
 }
 
-async function demo(): Promise<void> {
-  console.log("fipstls demo: TLS 1.3 over 127.0.0.1 under policy fips-140-3, through each provider\n");
-  const pki = await makeThrowawayPki({ keyType: "ec-p256" });
+async function demo(argv: string[]): Promise<void> {
+  const { values } = parseCommand(argv, { policy: { type: "string", default: "fips-140-3" } });
+  const policyName = values.policy!;
+  console.log(`fipstls demo: TLS 1.3 over 127.0.0.1 under policy ${policyName}, through each provider\n`);
+  // A P-256 certificate where the policy allows one, else P-384 (cnsa).
+  const p256 = judgeKey(policyByName(policyName), { type: "ec", curve: "P-256" }).decision === "allowed";
+  const pki = await makeThrowawayPki({ keyType: p256 ? "ec-p256" : "ec-p384" });
   let report: AuditReport | null = null;
   for (const providerName of ["node", "webcrypto"] as const) {
     const provider = await resolveProvider(providerName);
     // The demo runs everywhere, so it does not insist on a FIPS-mode module; the report says whether one was attested.
-    const common = { provider, policy: "fips-140-3", requireFipsProvider: false, ALPNProtocols: ["http/1.1"] } as const;
+    const common = { provider, policy: policyName, requireFipsProvider: false, ALPNProtocols: ["http/1.1"] } as const;
     const server = createServer({ ...common, cert: pki.certPem, key: pki.keyPem }, (socket) => {
       socket.on("data", () => socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"));
       socket.on("error", () => undefined);
@@ -134,9 +168,7 @@ export function httpConnection(socket: TLSSocket): void {
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommand(argv, {
       cert: { type: "string" },
       key: { type: "string" },
       port: { type: "string", default: "8443" },
@@ -146,7 +178,6 @@ async function serve(argv: string[]): Promise<void> {
       echo: { type: "boolean", default: false },
       ...POLICY_OPTIONS,
       ...HANDSHAKE_TIMEOUT_OPTION,
-    },
   });
   if (!values.cert || !values.key) throw new UsageFailure("serve needs --cert and --key");
   const port = Number(values.port);
@@ -184,11 +215,11 @@ async function serve(argv: string[]): Promise<void> {
 }
 
 async function connectCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ca: { type: "string" }, servername: { type: "string" }, provider: { type: "string" }, alpn: { type: "string" }, ...POLICY_OPTIONS, ...HANDSHAKE_TIMEOUT_OPTION },
-  });
+  const { values, positionals } = parseCommand(
+    argv,
+    { ca: { type: "string" }, servername: { type: "string" }, provider: { type: "string" }, alpn: { type: "string" }, ...POLICY_OPTIONS, ...HANDSHAKE_TIMEOUT_OPTION },
+    true,
+  );
   const { host, port } = hostPort(positionals[0], "connect");
   const timeout = handshakeTimeout(values["handshake-timeout"]);
   const socket = connect({
@@ -215,22 +246,19 @@ async function connectCommand(argv: string[]): Promise<void> {
       socket.end();
       resolve(Buffer.concat(chunks).toString("utf8"));
     });
-    socket.on("error", reject);
+    socket.on("error", (err: Error) => reject(cannotConnect(err, host, port) ?? err));
   });
   process.stdout.write(response.endsWith("\n") ? response : `${response}\n`);
 }
 
 async function audit(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      policy: { type: "string", default: "default" },
-      provider: { type: "string" },
-      cert: { type: "string" },
-      key: { type: "string" },
-      format: { type: "string", default: "text" },
-      "fips-certificate": { type: "string" },
-    },
+  const { values } = parseCommand(argv, {
+    policy: { type: "string", default: "default" },
+    provider: { type: "string" },
+    cert: { type: "string" },
+    key: { type: "string" },
+    format: { type: "string", default: "text" },
+    "fips-certificate": { type: "string" },
   });
   const format = values.format;
   if (format !== "text" && format !== "json" && format !== "md") throw new UsageFailure(`--format must be text, json or md, not ${format}`);
@@ -256,11 +284,11 @@ async function audit(argv: string[]): Promise<number> {
 }
 
 async function scanCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { policy: { type: "string", default: "default" }, servername: { type: "string" }, ca: { type: "string" }, timeout: { type: "string", default: "5000" }, format: { type: "string", default: "text" }, provider: { type: "string" } },
-  });
+  const { values, positionals } = parseCommand(
+    argv,
+    { policy: { type: "string", default: "default" }, servername: { type: "string" }, ca: { type: "string" }, timeout: { type: "string", default: "5000" }, format: { type: "string", default: "text" }, provider: { type: "string" } },
+    true,
+  );
   const { host, port } = hostPort(positionals[0], "scan");
   const format = values.format;
   if (format !== "text" && format !== "json" && format !== "md") throw new UsageFailure(`--format must be text, json or md, not ${format}`);
@@ -279,18 +307,16 @@ async function scanCommand(argv: string[]): Promise<number> {
 }
 
 async function relayCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      listen: { type: "string" },
-      allow: { type: "string", multiple: true },
-      origin: { type: "string", multiple: true },
-      "max-connections": { type: "string" },
-      "max-message": { type: "string" },
-      "idle-timeout": { type: "string" },
-      "upgrade-timeout": { type: "string" },
-      "max-pending": { type: "string" },
-    },
+  // No --policy: the relay forwards TLS ciphertext and takes part in no handshake.
+  const { values } = parseCommand(argv, {
+    listen: { type: "string" },
+    allow: { type: "string", multiple: true },
+    origin: { type: "string", multiple: true },
+    "max-connections": { type: "string" },
+    "max-message": { type: "string" },
+    "idle-timeout": { type: "string" },
+    "upgrade-timeout": { type: "string" },
+    "max-pending": { type: "string" },
   });
   const { host, port } = hostPort(values.listen, "relay --listen");
   if (!values.allow?.length) throw new UsageFailure("relay needs at least one --allow host:port");
@@ -322,7 +348,19 @@ async function relayCommand(argv: string[]): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void relay.close().finally(() => process.exit(0)));
   }
+  if (!values.origin?.length) {
+    console.error(
+      "fipstls: warning: no --origin given: a page from any web site, opened in a browser that can reach this relay, can use it to connect to the allowed targets; name the pages allowed to with --origin https://app.example",
+    );
+  }
   console.log(`fipstls relay on ${relay.url}/?target=HOST:PORT allowing ${values.allow.join(", ")}`);
+}
+
+/** A TCP connection that could not be made (refused, unresolvable name, unreachable), as one line. */
+function cannotConnect(err: Error, host: string, port: number): Failure | null {
+  const { code, syscall } = err as { code?: unknown; syscall?: unknown };
+  if (typeof code !== "string" || (syscall !== "connect" && syscall !== "getaddrinfo")) return null;
+  return new Failure(`cannot connect to ${host.includes(":") ? `[${host}]` : host}:${port}: ${code}`);
 }
 
 function hostPort(target: string | undefined, command: string): { host: string; port: number } {
@@ -333,10 +371,19 @@ function hostPort(target: string | undefined, command: string): { host: string; 
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
   try {
     switch (command) {
+      case "help":
+      case "--help":
+      case "-h":
+        console.log(USAGE);
+        return 0;
       case "demo":
-        await demo();
+        await demo(rest);
         return 0;
       case "serve":
         await serve(rest);
@@ -352,15 +399,25 @@ export async function main(argv: string[]): Promise<number> {
         await relayCommand(rest);
         return -1; // keeps running until killed
       default:
-        console.error(USAGE);
-        return command === undefined || command === "help" || command === "--help" ? 0 : 2;
+        throw new UsageFailure(`unknown command ${JSON.stringify(command)}`);
     }
   } catch (err) {
     if (err instanceof UsageFailure || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`fipstls: ${(err as Error).message}\n${USAGE}`);
       return 2;
     }
-    console.error(`fipstls: ${explain(err)}`);
+    // A configuration the library refuses (an unknown policy, a key the policy forbids) is the
+    // command line's mistake too, but the usage text would not help with it.
+    if (err instanceof ConfigError) {
+      console.error(`fipstls: ${explain(err)}`);
+      return 2;
+    }
+    // scan: nothing at host:port to judge, which must not read as a verdict.
+    if (err instanceof ScanTargetError) {
+      console.error(`fipstls: ${err.message}`);
+      return 2;
+    }
+    console.error(`fipstls: ${err instanceof Failure ? err.message : explain(err)}`);
     // audit and scan reserve 1 for "not compliant", so their errors are 2.
     return command === "audit" || command === "scan" ? 2 : 1;
   }

@@ -6,3 +6,4 @@ export { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION, CMVP_NOT_ESTABLISHED, NOT_A_MODULE,
 export { auditChain, type CertificateAudit } from "../src/policy/certificates.js";
 export { renderJson, renderMarkdown, renderReport, renderText, type ReportFormat } from "./render.js";
 export { AUDIT_JSON_SCHEMA } from "./schema.js";
+export { ScanTargetError, type Finding, type FindingStatus, type ScanOptions, type ScanReport } from "./scan.js";

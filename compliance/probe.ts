@@ -64,7 +64,11 @@ export type ProbeAnswer =
   | { readonly kind: "alert"; readonly description: number }
   | { readonly kind: "closed" }
   | { readonly kind: "timeout" }
-  | { readonly kind: "malformed"; readonly detail: string };
+  | { readonly kind: "malformed"; readonly detail: string }
+  /** No TCP connection: `detail` is the system's error code (ECONNREFUSED, ENOTFOUND, …) or what happened. */
+  | { readonly kind: "unreachable"; readonly detail: string }
+  /** The server answered with bytes that do not begin a TLS record (an HTTP server, an SSH banner, …). */
+  | { readonly kind: "not-tls"; readonly detail: string };
 
 export function encodeProbeHello(spec: HelloSpec, random: Uint8Array): Uint8Array {
   const tls13 = spec.version === ProtocolVersion.TLS13;
@@ -143,8 +147,11 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
   try {
     stream = await dial();
   } catch (e) {
-    return { kind: "malformed", detail: `connect failed: ${(e as Error).message}` };
+    return { kind: "unreachable", detail: connectFailure(e) };
   }
+  // The first bytes the server sent, kept to tell a TLS server from something else that answers.
+  let head: Uint8Array = new Uint8Array(0);
+  const notTls = (): ProbeAnswer | null => (head.length === 0 || looksLikeTlsRecord(head) ? null : { kind: "not-tls", detail: `it answered ${preview(head)}` });
   try {
     stream.write(encodeProbeHello(spec, random));
     const deframer = new Deframer();
@@ -176,8 +183,9 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
     // Bounded: at most a few dozen records before the answer is known.
     for (let reads = 0; reads < 64; reads++) {
       const chunk = await stream.read(timeoutMs).catch(() => "timeout" as const);
-      if (chunk === "timeout") return hello ? done() : { kind: "timeout" };
-      if (chunk === null) return hello ? done() : { kind: "closed" };
+      if (chunk === "timeout") return hello ? done() : (notTls() ?? { kind: "timeout" });
+      if (chunk === null) return hello ? done() : (notTls() ?? { kind: "closed" });
+      if (head.length < PREVIEW_BYTES) head = concatHead(head, chunk);
       deframer.push(chunk);
       for (let rec = deframer.next(); rec; rec = deframer.next()) {
         if (rec.type === 21 && rec.fragment.length === 2) return hello ? done() : { kind: "alert", description: rec.fragment[1]! };
@@ -202,10 +210,40 @@ export async function probe(dial: Dialer, spec: HelloSpec, random: Uint8Array, t
     }
     return hello ? done() : { kind: "malformed", detail: "no ServerHello" };
   } catch (e) {
-    return { kind: "malformed", detail: (e as Error).message };
+    return notTls() ?? { kind: "malformed", detail: (e as Error).message };
   } finally {
     stream.close();
   }
+}
+
+const PREVIEW_BYTES = 64;
+
+function concatHead(head: Uint8Array, chunk: Uint8Array): Uint8Array {
+  const out: Uint8Array = new Uint8Array(Math.min(PREVIEW_BYTES, head.length + chunk.length));
+  out.set(head);
+  out.set(chunk.subarray(0, out.length - head.length), head.length);
+  return out;
+}
+
+/** A TLS record begins with a content type (20 to 24) and a version whose major byte is 3. */
+function looksLikeTlsRecord(head: Uint8Array): boolean {
+  return head[0]! >= 20 && head[0]! <= 24 && (head.length < 2 || head[1] === 3);
+}
+
+/** The first line of a text answer, quoted ("HTTP/1.1 400 Bad Request"), else its first bytes in hex. */
+function preview(head: Uint8Array): string {
+  const eol = head.findIndex((b) => b === 0x0d || b === 0x0a);
+  const text = eol < 0 ? head : head.subarray(0, eol);
+  if (text.length > 0 && text.every((b) => b >= 0x20 && b < 0x7f)) return JSON.stringify(new TextDecoder().decode(text.subarray(0, 60)));
+  return `bytes that are not a TLS record (${[...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(" ")}${head.length > 8 ? " …" : ""})`;
+}
+
+/** The system's code of a failed connection (ECONNREFUSED, ENOTFOUND, …), else its message. */
+function connectFailure(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && /^E[A-Z_]+$/.test(code)) return code;
+  const message = e instanceof Error ? e.message : String(e);
+  return /timed out/i.test(message) ? "timed out" : message;
 }
 
 /** TLS 1.2's Certificate: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */

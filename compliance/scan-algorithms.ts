@@ -48,7 +48,7 @@ export interface GroupEnumeration {
 }
 
 const conclusive = (a: ProbeAnswer): boolean => a.kind === "hello" || a.kind === "alert" || a.kind === "closed";
-const why = (a: ProbeAnswer): string => (a.kind === "malformed" ? `malformed: ${a.detail}` : a.kind);
+const why = (a: ProbeAnswer): string => ("detail" in a ? `${a.kind}: ${a.detail}` : a.kind);
 
 function pickOf(a: ProbeAnswer, value: (hello: Extract<ProbeAnswer, { kind: "hello" }>) => number | null | string): Pick {
   if (a.kind !== "hello") return conclusive(a) ? { kind: "refused" } : { kind: "open", why: why(a) };

@@ -29,7 +29,7 @@ export async function fallbackScsvFinding(ask: Ask, base: BaseSpec, versions: re
   const offered = `a ${NAMES[lower]} hello with TLS_FALLBACK_SCSV to a server that accepts ${NAMES[highest]}`;
   if (a.kind === "alert" && a.description === INAPPROPRIATE_FALLBACK) return serverFinding({ ...common, status: "pass", result: `${offered} was refused with inappropriate_fallback` });
   if (a.kind === "hello") return serverFinding({ ...common, status: "fail", result: `${offered} was accepted: a forced downgrade goes unnoticed` });
-  const what = a.kind === "alert" ? `alert ${a.description} instead of inappropriate_fallback` : a.kind === "malformed" ? `malformed: ${a.detail}` : a.kind;
+  const what = a.kind === "alert" ? `alert ${a.description} instead of inappropriate_fallback` : "detail" in a ? `${a.kind}: ${a.detail}` : a.kind;
   return serverFinding({ ...common, status: "info", result: `${offered} was answered with ${what}` });
 }
 

@@ -5,7 +5,7 @@
 // presents as a client relying on it would judge it (validity, keys, signatures, trust, name,
 // revocation information). One connection at a time, each bounded.
 import type { CryptoProvider } from "../src/crypto/provider.js";
-import { ConfigError } from "../src/errors.js";
+import { ConfigError, FipstlsError } from "../src/errors.js";
 import { ProtocolVersion } from "../src/msgs/enums.js";
 import { TrustStore, type TrustAnchors, createTrustStore } from "../src/verify/trust.js";
 import { isIpLiteral } from "../src/verify/names.js";
@@ -57,6 +57,24 @@ export interface ScanReport extends AuditReport {
   readonly certificates: readonly (CertificateAudit & { readonly chain: number })[];
 }
 
+/**
+ * No TLS server could be reached at the target, so there is nothing to judge: the TCP connection
+ * failed (`CannotConnect`: refused, a name that does not resolve, a timeout) or whatever listens
+ * there never answered a ClientHello as a TLS server would (`NotTls`: an HTTP server, a server that
+ * closes at once or stays silent). A TLS server that refuses every offer is a scan result, not this.
+ */
+export class ScanTargetError extends FipstlsError {
+  readonly code = "ERR_FIPSTLS_SCAN_TARGET";
+  constructor(
+    readonly reason: "CannotConnect" | "NotTls",
+    /** host:port, an IPv6 address in brackets. */
+    readonly target: string,
+    readonly detail: string,
+  ) {
+    super(reason === "CannotConnect" ? `cannot connect to ${target}: ${detail}` : `${target} does not speak TLS: ${detail}`);
+  }
+}
+
 /** A chain a server presented, with whether it stapled an OCSP response to it (every probe asks). */
 interface Presented {
   readonly chain: readonly Uint8Array[];
@@ -78,11 +96,14 @@ type Answer = ProbeAnswer | Handshake13Answer;
 const conclusive = (a: Answer): boolean => a.kind === "hello" || a.kind === "handshake" || a.kind === "alert" || a.kind === "closed";
 /** Accepted if any probe saw it accepted; open if any probe had no conclusive answer; else refused. */
 const combine = (results: readonly (boolean | null)[]): boolean | null => (results.includes(true) ? true : results.includes(null) ? null : false);
-const why = (a: Answer): string => (a.kind === "malformed" || a.kind === "unsupported" ? `${a.kind}: ${a.detail}` : a.kind);
+const why = (a: Answer): string => ("detail" in a ? `${a.kind}: ${a.detail}` : a.kind);
 const suiteItem = (code: number): CatalogItem => CATALOG_SUITES.get(code) ?? { kind: "cipher_suite", name: ianaSuiteName(code), iana: code, testsslId: testsslCipherId(code) };
 const groupItem = (code: number): CatalogItem => CATALOG_GROUPS.get(code) ?? { kind: "group", name: ianaGroupName(code), iana: code, testsslId: groupTestsslId(ianaGroupName(code)) };
 
-/** Runs every probe and returns the report; never throws for server behaviour. */
+/**
+ * Runs every probe and returns the report; never throws for a TLS server's behaviour. Throws
+ * ScanTargetError when no TLS server answers at the target at all (see there).
+ */
 export async function scanServer(target: ScanTarget, options: ScanOptions): Promise<ScanReport> {
   const policy = typeof options.policy === "object" ? options.policy : policyByName(options.policy ?? "default");
   const roots = await trustAnchors(options.roots);
@@ -131,13 +152,20 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
 
   // Versions: one hello each; TLS 1.3 without key shares is answered with a HelloRetryRequest.
   const legacy: Extract<ProbeAnswer, { kind: "hello" }>[] = [];
+  const versionAnswers: ProbeAnswer[] = [];
   for (const v of VERSIONS) {
     const tls13 = v.iana === ProtocolVersion.TLS13;
     const a = await ask({ ...base, version: v.iana!, cipherSuites: tls13 ? TLS13_CANDIDATES : TLS12_CANDIDATES });
+    versionAnswers.push(a);
+    // Nothing to connect to, or a server that answers in another protocol: no point probing further.
+    if (versionAnswers.length === 1 && (a.kind === "unreachable" || a.kind === "not-tls")) throw targetError(target, [a], timeoutMs);
     const ok = a.kind === "hello" && a.version === v.iana;
     if (!tls13 && a.kind === "hello" && ok) legacy.unshift(a);
     record(v, outcome(a, ok), why(a));
   }
+  // A TLS server answers some hello with a hello or an alert (or a record we cannot parse); one that only
+  // closes or stays silent, whatever the version offered, cannot be told from a service that is not TLS.
+  if (!versionAnswers.some((a) => a.kind === "hello" || a.kind === "alert" || a.kind === "malformed")) throw targetError(target, versionAnswers, timeoutMs);
   const tls13 = accepted.get("version:TLSv1.3") === true;
   const tls12 = accepted.get("version:TLSv1.2") === true;
   const tls12Version = tls12 ? ProtocolVersion.TLS12 : accepted.get("version:TLSv1.1") ? ProtocolVersion.TLS11 : accepted.get("version:TLSv1.0") ? ProtocolVersion.TLS10 : null;
@@ -318,6 +346,26 @@ export async function scanServer(target: ScanTarget, options: ScanOptions): Prom
     findings,
     verdict: { ...v, notAttested: [...v.notAttested, ...notAttested] },
   };
+}
+
+/** Why no TLS server answered at the target, from the answers to the version probes. */
+function targetError(target: ScanTarget, answers: readonly ProbeAnswer[], timeoutMs: number): ScanTargetError {
+  const host = target.host.includes(":") && !target.host.startsWith("[") ? `[${target.host}]` : target.host;
+  const label = `${host}:${target.port}`;
+  const connect = (detail: string): string => (detail === "timed out" ? `timed out after ${timeoutMs} ms` : detail);
+  if (answers.every((a) => a.kind === "unreachable")) return new ScanTargetError("CannotConnect", label, connect(answers[0]!.kind === "unreachable" ? answers[0]!.detail : ""));
+  const said = answers.map((a) =>
+    a.kind === "unreachable"
+      ? `cannot connect (${connect(a.detail)})`
+      : a.kind === "not-tls"
+        ? a.detail
+        : a.kind === "closed"
+          ? "it closed the connection without answering a TLS ClientHello"
+          : a.kind === "timeout"
+            ? `no answer to a TLS ClientHello within ${timeoutMs} ms`
+            : why(a),
+  );
+  return new ScanTargetError("NotTls", label, [...new Set(said)].join("; "));
 }
 
 function versionLabel(v: number): string {

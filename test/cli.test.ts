@@ -30,9 +30,9 @@ interface Run {
   err: string;
 }
 
-function run(cmd: string, args: string[], opts: { input?: string; ms?: number } = {}): Promise<Run> {
+function run(cmd: string, args: string[], opts: { input?: string; ms?: number; cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -302,6 +302,144 @@ t("usage errors exit 2", async () => {
   const r = await run(process.execPath, [CLI, "connect", "no-port-here"]);
   assert.is(r.code, 2);
   assert.match(r.err, /host:port/);
+});
+
+const USAGE_TEXT = /^usage:\n  fipstls demo/m;
+
+t("no arguments: the usage text on stderr, exit 2", async () => {
+  const r = await run(process.execPath, [CLI]);
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, USAGE_TEXT);
+  assert.is(r.out, "");
+});
+
+t("an unknown command is named, then the usage text, exit 2", async () => {
+  const r = await run(process.execPath, [CLI, "sacn", "example.com:443"]);
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /^fipstls: unknown command "sacn"\nusage:/);
+  assert.is(r.out, "");
+});
+
+t("help asks for the usage text: on stdout, exit 0", async () => {
+  for (const arg of ["help", "--help"]) {
+    const r = await run(process.execPath, [CLI, arg]);
+    assert.is(r.code, 0, `${arg}: ${r.err}`);
+    assert.match(r.out, USAGE_TEXT);
+    assert.is(r.err, "");
+  }
+});
+
+t("--policy nope: every command that takes a policy says so in the same one line, exit 2, no usage text", async () => {
+  const port = await freePort();
+  const commands: Record<string, string[]> = {
+    demo: ["demo"],
+    serve: ["serve", "--cert", cert, "--key", key, "--port", String(port)],
+    connect: ["connect", "127.0.0.1:1", "--ca", ca],
+    audit: ["audit"],
+    scan: ["scan", "127.0.0.1:1", "--timeout", "500"],
+  };
+  const results = await Promise.all(Object.entries(commands).map(async ([name, args]) => [name, await run(process.execPath, [CLI, ...args, "--policy", "nope"])] as const));
+  for (const [name, r] of results) {
+    assert.is(r.code, 2, `${name}: exit ${r.code}: ${r.err}`);
+    assert.match(r.err, /^fipstls: ConfigError: unknown policy "nope" \(known: default, [^\n]*fips-140-3[^\n]*cnsa[^\n]*\)\n$/, `${name}: ${r.err}`);
+    assert.is(r.out, "", name);
+  }
+  // The relay takes part in no handshake: --policy is an unknown option there, a usage error.
+  const relay = await run(process.execPath, [CLI, "relay", "--listen", "127.0.0.1:0", "--allow", "127.0.0.1:1", "--policy", "nope"]);
+  assert.is(relay.code, 2, relay.err);
+  assert.match(relay.err, /^fipstls: Unknown option '--policy'[^\n]*\nusage:/);
+});
+
+t("demo runs under --policy", async () => {
+  const r = await run(process.execPath, [CLI, "demo", "--policy", "cnsa"]);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /under policy cnsa/);
+  // CNSA 1.0: AES-256-GCM, P-384 and a P-384 certificate, through both providers.
+  assert.is((r.out.match(/cipher suite:\s+TLS_AES_256_GCM_SHA384/g) ?? []).length, 2);
+  assert.is((r.out.match(/signature scheme: ecdsa_secp384r1_sha384/g) ?? []).length, 2);
+  assert.match(r.out, /policy\s+cnsa-\d+ \(cnsa\)/);
+});
+
+t("scan of a port nobody listens on: one line, exit 2, no report", async () => {
+  const port = await freePort();
+  const r = await run(process.execPath, [CLI, "scan", `127.0.0.1:${port}`, "--timeout", "2000"]);
+  assert.is(r.code, 2, r.err);
+  assert.is(r.err, `fipstls: cannot connect to 127.0.0.1:${port}: ECONNREFUSED\n`);
+  assert.is(r.out, "");
+});
+
+/** A plain TCP server on 127.0.0.1 that treats each connection with `handle`. */
+async function plainServer(handle: (socket: Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = netServer((s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => undefined);
+    handle(s);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+t("scan of a server that does not speak TLS: one line naming what it did, exit 2, no report", async () => {
+  const servers = {
+    http: await plainServer((s) => s.once("data", () => s.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"))),
+    closes: await plainServer((s) => s.destroy()),
+    silent: await plainServer(() => undefined),
+  };
+  try {
+    const [http, closes, silent] = await Promise.all(
+      [servers.http, servers.closes, servers.silent].map((x) => run(process.execPath, [CLI, "scan", `127.0.0.1:${x.port}`, "--timeout", "300", "--format", "json"])),
+    );
+    assert.is(http!.code, 2, http!.err);
+    assert.is(http!.err, `fipstls: 127.0.0.1:${servers.http.port} does not speak TLS: it answered "HTTP/1.1 400 Bad Request"\n`);
+    assert.is(closes!.code, 2, closes!.err);
+    assert.is(closes!.err, `fipstls: 127.0.0.1:${servers.closes.port} does not speak TLS: it closed the connection without answering a TLS ClientHello\n`);
+    assert.is(silent!.code, 2, silent!.err);
+    assert.is(silent!.err, `fipstls: 127.0.0.1:${servers.silent.port} does not speak TLS: no answer to a TLS ClientHello within 300 ms\n`);
+    for (const r of [http!, closes!, silent!]) assert.is(r.out, "");
+  } finally {
+    await Promise.all(Object.values(servers).map((x) => x.close()));
+  }
+});
+
+t("relay warns on stderr when no --origin restricts the pages that may use it", async () => {
+  const open = await start(process.execPath, [CLI, "relay", "--listen", "127.0.0.1:0", "--allow", "127.0.0.1:1"], /relay on/);
+  try {
+    assert.match(open.output(), /^fipstls: warning: no --origin given: a page from any web site[^\n]*--origin https:\/\/app\.example$/m);
+  } finally {
+    await stop(open.child);
+  }
+  const restricted = await start(process.execPath, [CLI, "relay", "--listen", "127.0.0.1:0", "--allow", "127.0.0.1:1", "--origin", "https://app.example"], /relay on/);
+  try {
+    assert.not.match(restricted.output(), /warning/);
+  } finally {
+    await stop(restricted.child);
+  }
+});
+
+t("the package holds what users need: no tests, benchmarks or fuzzers; the LICENSE, every export and the CLI", async () => {
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  // --ignore-scripts: list what would be packed without rebuilding dist/ under the running tests.
+  const r = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, ms: 60_000 });
+  assert.is(r.code, 0, r.err);
+  const [pack] = JSON.parse(r.out) as { files: { path: string }[] }[];
+  const files = new Set(pack!.files.map((f) => f.path));
+  assert.equal([...files].filter((f) => /^dist\/(test|bench|fuzz|examples|scripts)\//.test(f)), []);
+  assert.equal([...files].filter((f) => !/^(dist\/(src|providers|compliance|bin)\/|dist\/fipstls\.browser\.js(\.map)?$|bin\/fipstls\.js$|README\.md$|LICENSE$|package\.json$)/.test(f)), []);
+  assert.ok(files.has("LICENSE"));
+  assert.match(readFileSync(join(root, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0, January 2004[\s\S]*END OF TERMS AND CONDITIONS/);
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string> };
+  const targets = Object.values(manifest.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e)));
+  for (const target of [...targets, ...Object.values(manifest.bin)]) assert.ok(files.has(target.replace(/^\.\//, "")), `${target} is not in the package`);
+  // The CLI's compiled modules, which bin/fipstls.js loads.
+  for (const f of ["dist/bin/cli.js", "dist/bin/relay.js", "dist/bin/throwaway-pki.js", "dist/fipstls.browser.js"]) assert.ok(files.has(f), `${f} is not in the package`);
 });
 
 t.run();
