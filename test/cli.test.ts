@@ -432,7 +432,7 @@ t("the package holds what users need: no tests, benchmarks or fuzzers; the LICEN
   const [pack] = JSON.parse(r.out) as { files: { path: string }[] }[];
   const files = new Set(pack!.files.map((f) => f.path));
   assert.equal([...files].filter((f) => /^dist\/(test|bench|fuzz|examples|scripts)\//.test(f)), []);
-  assert.equal([...files].filter((f) => !/^(dist\/(src|providers|compliance|bin)\/|dist\/fipstls\.browser\.js(\.map)?$|bin\/fipstls\.js$|README\.md$|LICENSE$|package\.json$)/.test(f)), []);
+  assert.equal([...files].filter((f) => !/^(dist\/(src|providers|compliance|bin|pkg)\/|dist\/fipstls\.browser\.js(\.map)?$|bin\/fipstls\.js$|README\.md$|LICENSE$|package\.json$)/.test(f)), []);
   assert.ok(files.has("LICENSE"));
   assert.match(readFileSync(join(root, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0, January 2004[\s\S]*END OF TERMS AND CONDITIONS/);
   const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string> };

@@ -1,0 +1,34 @@
+// The package's entry points as users import them (package.json exports, built by rollup into shared
+// chunks): each loads, and they share one copy of every class, so an error thrown by fipstls/node is an
+// instance of fipstls's error classes and a TrustStore from fipstls/roots is the one fipstls/node takes.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+
+const t = suite("package entry points");
+const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { exports: Record<string, unknown> };
+
+t("every export loads by its package name", async () => {
+  for (const entry of Object.keys(manifest.exports).filter((e) => e !== "./package.json")) {
+    const name = entry === "." ? "fipstls" : `fipstls/${entry.slice(2)}`;
+    const m = (await import(name)) as Record<string, unknown>;
+    assert.ok(Object.keys(m).length > 0, `${name} exports nothing`);
+  }
+});
+
+t("one copy of each class across entry points", async () => {
+  const core = (await import("fipstls")) as typeof import("../src/index.js");
+  const node = (await import("fipstls/node")) as typeof import("../src/node.js");
+  const roots = (await import("fipstls/roots")) as typeof import("../src/roots/index.js");
+  let thrown: unknown;
+  try {
+    node.connect({ port: 1, pfx: "x" } as never);
+  } catch (e) {
+    thrown = e;
+  }
+  assert.instance(thrown, core.ConfigError);
+  assert.instance(thrown, core.FipstlsError);
+  assert.instance(await roots.mozillaTrustStore(), core.TrustStore);
+});
+
+t.run();
