@@ -10,6 +10,7 @@ import { nodeProvider } from "../providers/node/index.js";
 import { webcryptoProvider } from "../providers/webcrypto/index.js";
 import { makePair, rejection, until } from "./_pair.js";
 import { TlsError } from "../src/errors.js";
+import { connect, createServer } from "../src/node.js";
 
 const pki = await makeThrowawayPki();
 const clientOptions = (provider: CryptoProvider, extra: Record<string, unknown> = {}) => ({ provider, serverName: "localhost", roots: pki.caPem, ...extra });
@@ -148,6 +149,42 @@ t("webcrypto: several records open at once, in order, across a KeyUpdate inside 
   assert.ok(equalBytes(c.data().subarray(first.length), second));
   assert.ok(maxInFlight() > 1, `opens in flight at once: ${maxInFlight()}`);
   assert.is(c.error, null);
+});
+
+t("node transport, webcrypto: the next write() is taken while earlier records are still being sealed", async () => {
+  let inFlight = 0;
+  let max = 0;
+  const inner = await webcryptoProvider();
+  const provider: CryptoProvider = Object.create(inner) as CryptoProvider;
+  Object.assign(provider, {
+    aead: async (...args: Parameters<CryptoProvider["aead"]>): Promise<Aead> => {
+      const aead = await inner.aead(...args);
+      return {
+        algorithm: aead.algorithm,
+        open: (n, a, c) => aead.open(n, a, c),
+        seal: async (n, a, p) => {
+          max = Math.max(max, ++inFlight);
+          try {
+            return await aead.seal(n, a, p);
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+    },
+  });
+  const server = createServer({ cert: pki.certPem, key: pki.keyPem, provider: "webcrypto" }, (s) => s.on("data", () => undefined));
+  await server.ready();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  const client = connect({ host: "127.0.0.1", port, servername: "localhost", ca: pki.caPem, provider });
+  await new Promise<void>((resolve, reject) => client.once("secureConnect", () => resolve()).once("error", reject));
+  // Writes of one record each, handed over one by one as the stream takes them (no writev batching).
+  for (let i = 0; i < 32; i++) await new Promise<void>((r) => client.write(Buffer.alloc(16384, i), () => r()));
+  await new Promise<void>((r) => client.end(() => r()));
+  client.destroy();
+  await new Promise<void>((r) => server.close(() => r()));
+  assert.ok(max > 1, `seals in flight at once: ${max}`);
 });
 
 /** Rewrites the record_size_limit our client offers (2^14+1, or 2^14 offering TLS 1.2 only) in the bytes of its ClientHello. */

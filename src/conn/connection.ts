@@ -129,6 +129,11 @@ export abstract class Connection {
     this.inbound.push(bytes);
   }
 
+  /** Records queued for sealing and not yet handed to the transport (transports bound their writes by it). */
+  get recordsQueued(): number {
+    return this.outbound.recordsQueued;
+  }
+
   /** Bytes received and not yet processed; a transport stops reading past TRANSPORT_INPUT_BACKLOG until onInputDrained. */
   get inputBacklog(): number {
     return this.inbound.bufferedBytes;

@@ -69,6 +69,10 @@ export class Outbound {
     return this.chain;
   }
 
+  get recordsQueued(): number {
+    return this.queued;
+  }
+
   get recordsUnderKey(): number {
     return this.writer.recordsUnderKey;
   }

@@ -47,6 +47,9 @@ const noop = (): void => undefined;
  * A TLS connection as a Node Duplex stream, with node:tls's TLSSocket accessors. Made by connect() or a Server.
  * RawSocketDuplex carries the net.Socket surface (setTimeout, setNoDelay, addresses, …).
  */
+/** Records of ours that may wait to be sealed while the application's next write is taken. */
+const RECORDS_SEALING_AHEAD = 16;
+
 export class TLSSocket extends RawSocketDuplex {
   readonly encrypted = true;
   /** True once the peer's certificate chain has been verified (and passed checkServerIdentity). */
@@ -374,7 +377,12 @@ export class TLSSocket extends RawSocketDuplex {
       .then(() => {
         if (this.socket.destroyed || this.socket.writableEnded) throw Object.assign(new Error("This socket has been ended by the other party"), { code: "EPIPE" });
         this.appBytesInFlight = asRecords(chunk.length);
-        return this.connection!.write(asBytes(chunk));
+        const conn = this.connection!;
+        const written = conn.write(asBytes(chunk));
+        // A provider that seals asynchronously (WebCrypto) seals the next write while this one's records
+        // are still being sealed: the write is done once they are queued, while few wait. (A write the
+        // connection refused has already failed, and the race reports it.)
+        return conn.recordsQueued <= RECORDS_SEALING_AHEAD ? Promise.race([written, Promise.resolve()]) : written;
       })
       .then(() => drained(this.socket))
       .finally(() => {
