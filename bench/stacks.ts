@@ -63,7 +63,8 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string, onTimeou
 
 type FipstlsModule = typeof import("../src/node.js");
 let fipstls: Promise<FipstlsModule> | undefined;
-export const loadFipstls = (): Promise<FipstlsModule> => (fipstls ??= import("../src/node.js"));
+// By its package name, as users import it: the chunked build in dist/pkg, not the compiled modules one by one.
+export const loadFipstls = (): Promise<FipstlsModule> => (fipstls ??= import("fipstls/node") as Promise<FipstlsModule>);
 
 /** The server and client objects of one stack: enough to build an Endpoint on. */
 interface Raw {

@@ -3,8 +3,10 @@
 // setMaxSendFragment(), whose record sizes are read off the wire by a relay in between.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { type CertSet, fipsConnect, fipsConnectError, fipsServer, interopPki, nodeTlsConnect, nodeTlsServer, scoped } from "./peers.js";
+import { type CertSet, fipsConnect, fipsConnectError, fipsServer, interopPki, nodeTlsConnect, nodeTlsServer, scoped, within } from "./peers.js";
 import { recordRelay } from "./record-relay.js";
+import * as tls from "node:tls";
+import { connect } from "../../src/node.js";
 
 const cert = (): CertSet => interopPki().certs.find((c) => c.kind === "ecdsa-p256")!;
 const VERSIONS = ["TLSv1.3", "TLSv1.2"] as const;
@@ -105,6 +107,22 @@ t("ciphers, ecdhCurve and sigalgs as node:tls spells them: the same suite, group
     assert.is((e as { code?: string }).code, "ERR_FIPSTLS_CONFIG", e.message);
     assert.ok(e.message.includes(`"${token}"`), e.message);
   }
+}));
+
+t("'close' carries hadError as node:tls's does: false after a clean end, true after a failure", scoped(async (scope) => {
+  const server = await nodeTlsServer(scope, { cert: cert().certPem, key: cert().keyPem });
+  server.handler = ({ socket }) => socket.end("bye");
+  const closeOf = (s: { once(e: "close", f: (hadError: boolean) => void): unknown }): Promise<boolean> => new Promise((r) => s.once("close", r));
+  const ours = await fipsConnect(scope, { port: server.port, servername: "localhost", ca: interopPki().caPem });
+  const theirs = await nodeTlsConnect(scope, { port: server.port, ca: interopPki().caPem });
+  assert.equal(await within(Promise.all([closeOf(ours.socket), closeOf(theirs.socket)]), "both to close"), [false, false]);
+  // No trust anchor for the server: verification fails, the socket is destroyed with the error.
+  const failing = [
+    connect({ host: "127.0.0.1", port: server.port, servername: "localhost" }),
+    tls.connect({ host: "127.0.0.1", port: server.port, servername: "localhost" }),
+  ];
+  for (const s of failing) s.on("error", () => undefined);
+  assert.equal(await within(Promise.all(failing.map(closeOf)), "both failed sockets to close"), [true, true]);
 }));
 
 t.run();

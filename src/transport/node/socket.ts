@@ -3,19 +3,16 @@
 // Flow control runs both ways: plaintext is pushed only while the reader keeps up (else the raw
 // socket is paused, so TCP pushes back on the peer), a write completes once the raw socket drains, and
 // the raw socket is not read while output the peer provoked (KeyUpdate answers, alerts) cannot leave.
-import { X509Certificate } from "node:crypto";
 import type { ClientConnection } from "../../conn/client.js";
 import type { ServerConnection } from "../../conn/server.js";
 import type { ConnectionCallbacks } from "../../conn/connection.js";
 import { TRANSPORT_INPUT_BACKLOG } from "../../config/limits.js";
-import type { NegotiatedInfo, TlsVersionName } from "../../handshake/info.js";
-import { ConfigError, HandshakeTimeout, UsageError } from "../../errors.js";
-import { type AuditReport, auditConnection } from "../../../compliance/audit.js";
-import { type DetailedPeerCertificate, type PeerCertificate, describeChain, withoutIssuer } from "./certificate.js";
-import { type RawSocket, RawSocketDuplex } from "./raw-socket.js";
+import { ConfigError, HandshakeTimeout } from "../../errors.js";
+import type { DetailedPeerCertificate } from "./certificate.js";
+import type { RawSocket } from "./raw-socket.js";
 import { asRecords, drained, ownOutputBacklogged } from "./backpressure.js";
-import { isIpLiteral } from "../../verify/names.js";
-import { type CipherNameAndProtocol, type EphemeralKeyInfo, authorizationErrorCode, checkExporterArguments, cipherOf, ephemeralKeyInfo, ticketOf } from "./negotiated.js";
+import { authorizationErrorCode } from "./negotiated.js";
+import { NegotiatedSocket } from "./negotiated-socket.js";
 
 export type { RawSocket };
 
@@ -43,34 +40,20 @@ export const MADE_BY_FIPSTLS: unique symbol = Symbol("fipstls TLSSocket");
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const noop = (): void => undefined;
 
-/**
- * A TLS connection as a Node Duplex stream, with node:tls's TLSSocket accessors. Made by connect() or a Server.
- * RawSocketDuplex carries the net.Socket surface (setTimeout, setNoDelay, addresses, …).
- */
 /** Records of ours that may wait to be sealed while the application's next write is taken. */
 const RECORDS_SEALING_AHEAD = 16;
 
-export class TLSSocket extends RawSocketDuplex {
-  readonly encrypted = true;
-  /** True once the peer's certificate chain has been verified (and passed checkServerIdentity). */
-  authorized = false;
-  /** Why the peer is not authorized: an InvalidCertificate's reason ("UnknownIssuer", …), else the error's code or message. */
-  authorizationError: string | null = null;
-  /** The error behind authorizationError (fipstls-specific). */
-  authorizationFailure: Error | null = null;
-  readonly isServer: boolean;
-  private connection: ClientConnection | ServerConnection | null = null;
-  private maxSendFragment = 16384;
+/**
+ * A TLS connection as a Node Duplex stream. Made by connect() or a Server. NegotiatedSocket carries
+ * node:tls's TLSSocket accessors, RawSocketDuplex the net.Socket surface (setTimeout, setNoDelay, addresses, …).
+ */
+export class TLSSocket extends NegotiatedSocket {
   private handshakeTimer: ReturnType<typeof setTimeout> | null = null;
   // Bytes that arrive before the connection exists (the server reads the ClientHello to pick a certificate).
   private early: Buffer[] = [];
   private earlyEnd = false;
   private rawEnded = false;
   private peek: ((bytes: Buffer | null) => void) | null = null;
-  private described = false;
-  // node:tls-shaped descriptions of the chains, made on first use (most applications never ask).
-  private peer: DetailedPeerCertificate | null | undefined = undefined;
-  private own: DetailedPeerCertificate | null | undefined = undefined;
   // The readable side wants more plaintext (false from a push() that returned false until _read()).
   private wantsData = true;
   /** asRecords() of the application's write being sent: that much of the raw socket's queue is not our own output. */
@@ -88,8 +71,7 @@ export class TLSSocket extends RawSocketDuplex {
     if (options[MADE_BY_FIPSTLS] !== true) {
       throw new ConfigError("new TLSSocket() is not supported: use connect({ socket }) (client) or server.emit('connection', socket) (server) to run TLS over a stream", "TLSSocket");
     }
-    super(socket, { allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}) });
-    this.isServer = options.isServer ?? false;
+    super(socket, { allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}) }, options.isServer ?? false);
     this.secured = new Promise<void>((resolve, reject) => {
       this.secureDone = resolve;
       this.secureFailed = reject;
@@ -227,139 +209,6 @@ export class TLSSocket extends RawSocketDuplex {
     this.handshakeTimer = null;
   }
 
-  /** Everything the handshake negotiated (fipstls-specific); null before it completes. */
-  get tlsInfo(): NegotiatedInfo | null {
-    const c = this.connection;
-    if (!c || c.state === "handshaking") return null;
-    try {
-      return c.info;
-    } catch {
-      return null;
-    }
-  }
-
-  /** The negotiated parameters judged against the policy, peer chain included. */
-  audit(): AuditReport {
-    if (!this.connection || !this.tlsInfo) throw new UsageError("no completed handshake to audit");
-    const report = auditConnection(this.connection.config, this.connection.info, `${this.isServer ? "server" : "client"} connection ${this.localAddress}:${this.localPort} <-> ${this.remoteAddress}:${this.remotePort}`);
-    // A server chain kept despite failing verification (rejectUnauthorized: false) makes the connection non-compliant.
-    if (this.isServer || this.authorizationFailure === null) return report;
-    const reason = `server certificate not verified (${this.authorizationError}): ${this.authorizationFailure.message}`;
-    return { ...report, verdict: { ...report.verdict, compliant: false, reasons: [...report.verdict.reasons, reason] } };
-  }
-
-  getProtocol(): TlsVersionName | null {
-    return this.tlsInfo?.version ?? null;
-  }
-
-  getCipher(): CipherNameAndProtocol | null {
-    const info = this.tlsInfo;
-    return info ? cipherOf(info) : null;
-  }
-
-  /** As node:tls on a client: the key exchange group; {} on a server, null before the handshake. */
-  getEphemeralKeyInfo(): EphemeralKeyInfo | Record<string, never> | null {
-    const info = this.tlsInfo;
-    if (!info) return null;
-    return this.isServer ? {} : ephemeralKeyInfo(info);
-  }
-
-  get alpnProtocol(): string | false {
-    return this.tlsInfo?.alpnProtocol ?? false;
-  }
-
-  /** The SNI name: the one the client sent (a client connecting to an IP address sends none: false, as node:tls). */
-  get servername(): string | false {
-    const name = this.tlsInfo?.serverName;
-    return name === undefined || name === null || isIpLiteral(name) ? false : name;
-  }
-
-  /**
-   * The peer's certificate as node:tls describes it: {} when the peer sent none (a server that did
-   * not request one), null before the handshake completes. `detailed` links issuerCertificate.
-   */
-  getPeerCertificate(detailed: true): DetailedPeerCertificate | Record<string, never> | null;
-  getPeerCertificate(detailed?: false): PeerCertificate | Record<string, never> | null;
-  getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> | null {
-    if (!this.described || this.destroyed) return null;
-    const peer = this.peerDescription();
-    if (!peer) return {};
-    return detailed ? peer : withoutIssuer(peer);
-  }
-
-  private peerDescription(): DetailedPeerCertificate | null {
-    this.peer ??= describeChain(this.connection!.info.peerCertificates);
-    return this.peer;
-  }
-
-  /** Our own certificate, described the same way; {} when we sent none. */
-  getCertificate(): PeerCertificate | Record<string, never> | null {
-    if (!this.described || this.destroyed) return null;
-    this.own ??= describeChain(this.connection!.config.certificateChain.slice(0, 1));
-    return this.own ? withoutIssuer(this.own) : {};
-  }
-
-  /** The peer's leaf as a node:crypto X509Certificate (parsed by node, not by fipstls). */
-  getPeerX509Certificate(): X509Certificate | undefined {
-    const der = this.tlsInfo?.peerCertificates[0];
-    return der ? new X509Certificate(der) : undefined;
-  }
-
-  /** Client side: the latest resumable session (as the 'session' event gave it), for a later connect({ session }). */
-  getSession(): Buffer | undefined {
-    const session = this.connection?.session;
-    return session ? Buffer.from(session) : undefined;
-  }
-
-  /** Client side: the ticket of the latest session, if the server issued one. */
-  getTLSTicket(): Buffer | undefined {
-    const session = this.connection?.session;
-    return session ? ticketOf(session) : undefined;
-  }
-
-  /** The verify_data of the latest Finished we sent, as node:tls gives it (tls-unique channel bindings). */
-  getFinished(): Buffer | undefined {
-    const sent = this.connection?.finishedMessages.sent;
-    return sent ? Buffer.from(sent) : undefined;
-  }
-
-  /** The verify_data of the latest Finished the peer sent. */
-  getPeerFinished(): Buffer | undefined {
-    const received = this.connection?.finishedMessages.received;
-    return received ? Buffer.from(received) : undefined;
-  }
-
-  /** As node:tls: records carry at most `size` plaintext bytes (512 to 16384); false, and no change, outside that range. */
-  setMaxSendFragment(size: number): boolean {
-    if (!Number.isInteger(size) || size < 512 || size > 16384) return false;
-    this.maxSendFragment = size;
-    this.connection?.setMaxFragment(size);
-    return true;
-  }
-
-  /** Whether the handshake resumed an earlier session (then no certificate was exchanged on this connection). */
-  isSessionReused(): boolean {
-    return this.tlsInfo?.resumed ?? false;
-  }
-
-  /**
-   * RFC 8446 7.5 exporter. Unlike node:tls this is asynchronous (the provider's HKDF is), so it
-   * resolves to the Buffer; in TLS 1.3 an absent and an empty context are the same.
-   */
-  async exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Promise<Buffer> {
-    checkExporterArguments(length, label, context);
-    const conn = this.connection;
-    if (!conn || !this.tlsInfo) throw new UsageError("exportKeyingMaterial: the handshake has not completed");
-    const out = await conn.exportKeyingMaterial(label, context ?? new Uint8Array(0), length);
-    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  }
-
-  /** Sends a KeyUpdate (asking the peer to update too, unless `requestPeer` is false). */
-  updateKeys(requestPeer = true): Promise<void> {
-    if (!this.connection) return Promise.reject(new UsageError("cannot update keys before the handshake"));
-    return this.connection.updateKeys(requestPeer);
-  }
-
   // ---- stream.Duplex ----
 
   override _read(): void {
@@ -409,6 +258,7 @@ export class TLSSocket extends RawSocketDuplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.hadError = error !== null;
     this.clearHandshakeTimer();
     this.clearIdleTimer();
     this.secureFailed(error ?? new Error("socket destroyed before the handshake completed"));
