@@ -21,6 +21,7 @@ import {
   createUndiciAgent,
   optionsMarkdown,
   type ConnectOptions,
+  type DetailedPeerCertificate,
   type PeerCertificate,
 } from "../src/node.js";
 import { PROVIDERS } from "./_providers.js";
@@ -161,9 +162,17 @@ for (const [pname, provider] of PROVIDERS) {
         const present = (o: object): string[] => Object.entries(o).filter(([, v]) => v !== undefined).map(([k]) => k).sort();
         assert.equal(present(mine), present(node));
         assert.is(Object.getPrototypeOf(mine.subject), null);
-        // Detailed: the server sent only its leaf, so the chain ends there (pointing at itself).
-        const detailed = ours.getPeerCertificate(true);
-        assert.ok("issuerCertificate" in detailed! && detailed.issuerCertificate === detailed);
+        // Detailed: the server sent only its leaf; as node:tls, the chain is completed from the trust
+        // store up to the root, which refers to itself.
+        const walk = (c: { fingerprint256: string; issuerCertificate?: unknown }): string[] => {
+          const seen: string[] = [];
+          for (let at: typeof c | undefined = c; at && seen.length < 10; at = at.issuerCertificate === at ? undefined : (at.issuerCertificate as typeof c | undefined)) seen.push(at.fingerprint256);
+          return seen;
+        };
+        const detailed = ours.getPeerCertificate(true) as DetailedPeerCertificate;
+        assert.equal(walk(detailed), walk(theirs.getPeerCertificate(true)));
+        assert.is(walk(detailed).length, 2);
+        assert.is(detailed.issuerCertificate.issuerCertificate, detailed.issuerCertificate);
         assert.equal(ours.getPeerX509Certificate()!.raw, node.raw);
       }),
     );

@@ -15,6 +15,11 @@ export interface NegotiatedInfo {
   readonly serverName: string | null;
   /** DER certificates the peer presented, leaf first. */
   readonly peerCertificates: readonly Uint8Array[];
+  /**
+   * Client side, full handshakes with verification on: the path verification built, leaf to trust
+   * anchor (the anchor from our store even when the peer did not send it).
+   */
+  readonly verifiedPath?: readonly Uint8Array[];
   readonly helloRetryRequest: boolean;
   /**
    * The handshake resumed an earlier session. `group`, `signatureScheme` and `peerCertificates` are then

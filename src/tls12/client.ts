@@ -169,6 +169,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
       alpnProtocol,
       serverName: config.serverName ?? null,
       peerCertificates: chain,
+      ...(path ? { verifiedPath: path.map((c) => c.der) } : {}),
       helloRetryRequest: false,
       resumed: false,
       provider: p.name,

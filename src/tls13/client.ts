@@ -185,6 +185,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
       alpnProtocol,
       serverName: config.serverName ?? null,
       peerCertificates: auth.chain,
+      ...(auth.path ? { verifiedPath: auth.path } : {}),
       helloRetryRequest: retried,
       resumed: session !== null,
       provider: p.name,
@@ -216,6 +217,8 @@ interface ServerAuthentication {
   readonly scheme: SignatureSchemeName;
   readonly certificateRequest: CertificateRequestMsg | null;
   readonly verified: Pick<SessionState, "verifiedUntil" | "verifiedUnder">;
+  /** The path verification built, leaf to anchor (full handshakes with verification on). */
+  readonly path?: readonly Uint8Array[];
 }
 
 /** CertificateRequest (optional), Certificate and CertificateVerify of a full handshake. */
@@ -261,7 +264,7 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   const scheme = await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await transcript.hash());
   transcript.add(cvMsg.raw);
 
-  return { chain, scheme: scheme.name, certificateRequest, verified: verificationMark(path, config.policy.id) };
+  return { chain, scheme: scheme.name, certificateRequest, verified: verificationMark(path, config.policy.id), ...(path ? { path: path.map((c) => c.der) } : {}) };
 }
 
 /** Validates ServerHello/HRR fields common to both and returns the chosen suite. */

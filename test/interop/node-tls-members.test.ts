@@ -125,4 +125,25 @@ t("'close' carries hadError as node:tls's does: false after a clean end, true af
   assert.equal(await within(Promise.all(failing.map(closeOf)), "both failed sockets to close"), [true, true]);
 }));
 
+t("getPeerCertificate(true): the chain completed from the trust store, or ending unlinked at an unknown issuer, as node:tls's", scoped(async (scope) => {
+  const server = await nodeTlsServer(scope, { cert: cert().certPem, key: cert().keyPem });
+  // The subjects along issuerCertificate, and how the chain ends: at a self-referring root or with no issuer.
+  const walk = (c: { subject: { CN?: string }; issuerCertificate?: unknown }): string => {
+    const out: string[] = [];
+    for (let at: typeof c | undefined = c; at && out.length < 5; ) {
+      const next = at.issuerCertificate as typeof c | undefined;
+      out.push(`${at.subject.CN}${next === at ? " (self)" : next ? "" : " (none)"}`);
+      at = next === at ? undefined : next;
+    }
+    return out.join(" -> ");
+  };
+  for (const options of [{ ca: interopPki().caPem }, { rejectUnauthorized: false }, { ca: interopPki().caPem, rejectUnauthorized: false }]) {
+    const ours = await fipsConnect(scope, { port: server.port, servername: "localhost", ...options });
+    const theirs = await nodeTlsConnect(scope, { port: server.port, ...options });
+    const chain = walk(ours.socket.getPeerCertificate(true) as never);
+    assert.is(chain, walk(theirs.socket.getPeerCertificate(true) as never), JSON.stringify(Object.keys(options)));
+    assert.is(chain, "ca" in options ? "localhost -> fipstls interop CA (self)" : "localhost (none)");
+  }
+}));
+
 t.run();

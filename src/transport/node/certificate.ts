@@ -5,7 +5,7 @@
 // included, as node:tls's `fingerprint` has it.
 import { createHash } from "node:crypto";
 import { describeSpki } from "../../crypto/keyinfo.js";
-import { toHex } from "../../codec/bytes.js";
+import { equalBytes, toHex } from "../../codec/bytes.js";
 import { type Certificate, parseCertificate } from "../../verify/certificate.js";
 import { type DerNode, Tag, integerBytes, isUniversal, latin1, oid, parseDer, sequence } from "../../verify/der.js";
 
@@ -42,8 +42,9 @@ export interface PeerCertificate {
 
 export interface DetailedPeerCertificate extends PeerCertificate {
   /**
-   * The next certificate in the chain the peer presented; the last one refers to itself (node:tls's
-   * end marker). The trust anchor appears only if the peer sent it.
+   * The next certificate in the chain: the verified path, completed from the trust store, else the chain
+   * the peer presented. A self-issued last certificate refers to itself (node:tls's end marker); any
+   * other last one has none, as in node:tls.
    */
   issuerCertificate: DetailedPeerCertificate;
 }
@@ -88,7 +89,11 @@ export function describeChain(chain: readonly Uint8Array[]): DetailedPeerCertifi
   if (chain.length === 0) return null;
   const described = chain.map(describeCertificate);
   const linked = described as DetailedPeerCertificate[];
-  linked.forEach((c, i) => (c.issuerCertificate = linked[i + 1] ?? c));
+  linked.forEach((c, i) => {
+    const next = linked[i + 1];
+    if (next !== undefined) c.issuerCertificate = next;
+    else if (isSelfIssued(chain[i]!)) c.issuerCertificate = c;
+  });
   return linked[0]!;
 }
 
@@ -281,3 +286,8 @@ function serialHex(hex: string): string {
   return bytes.length === 1 && bytes[0] === 0 ? "0" : toHex(bytes).toUpperCase();
 }
 
+/** Subject and issuer are the same name (a root, or a self-signed leaf). */
+function isSelfIssued(der: Uint8Array): boolean {
+  const cert = parseCertificate(der);
+  return equalBytes(cert.subjectDer, cert.issuerDer);
+}

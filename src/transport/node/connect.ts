@@ -139,9 +139,10 @@ function serverAuthorization(config: ClientConfig, mode: VerifyMode, serverName:
   const fatal = mode === "strict";
   return async (socket, peer) => {
     if (mode === "off") return { authorized: false, failure: verificationDisabled(), fatal: false };
+    let path: Uint8Array[] | undefined;
     if (mode === "record") {
       try {
-        await verifyServerCertificate({ chain: socket.tlsInfo?.peerCertificates ?? [], roots: config.roots, serverName, ...peerVerification(config) });
+        path = (await verifyServerCertificate({ chain: socket.tlsInfo?.peerCertificates ?? [], roots: config.roots, serverName, ...peerVerification(config) })).map((c) => c.der);
       } catch (e) {
         return { authorized: false, failure: e as Error, fatal: false };
       }
@@ -149,7 +150,7 @@ function serverAuthorization(config: ClientConfig, mode: VerifyMode, serverName:
     const described = o.checkServerIdentity ? peer() : null;
     const identity = o.checkServerIdentity && described ? callerIdentityCheck(o.checkServerIdentity, serverName, described) : null;
     const verdict: Authorization = identity ? { authorized: false, failure: identity, fatal } : { authorized: true, failure: null, fatal: false };
-    return verdict;
+    return path ? { ...verdict, path } : verdict;
   };
 }
 

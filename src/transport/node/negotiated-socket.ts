@@ -27,6 +27,8 @@ export abstract class NegotiatedSocket extends RawSocketDuplex {
   protected described = false;
   /** Whether the socket was destroyed with an error: 'close' says so, as net.Socket's does. */
   protected hadError = false;
+  /** A path verified after the handshake (rejectUnauthorized: false), when the handshake's own has none. */
+  protected verifiedPath: readonly Uint8Array[] | null = null;
   // node:tls-shaped descriptions of the chains, made on first use (most applications never ask).
   private peer: DetailedPeerCertificate | null | undefined = undefined;
   private own: DetailedPeerCertificate | null | undefined = undefined;
@@ -106,7 +108,9 @@ export abstract class NegotiatedSocket extends RawSocketDuplex {
   }
 
   protected peerDescription(): DetailedPeerCertificate | null {
-    this.peer ??= describeChain(this.connection!.info.peerCertificates);
+    // As node:tls, the chain verification built (completed from the trust store), else what the peer sent.
+    const info = this.connection!.info;
+    this.peer ??= describeChain(info.verifiedPath ?? this.verifiedPath ?? info.peerCertificates);
     return this.peer;
   }
 

@@ -23,6 +23,8 @@ export interface Authorization {
   failure: Error | null;
   /** End the connection with `failure` instead of recording it. */
   fatal: boolean;
+  /** The path a verification after the handshake built, leaf to anchor (rejectUnauthorized: false). */
+  path?: readonly Uint8Array[];
 }
 
 /** Judges the peer once the handshake has completed; `peer()` describes its certificate, if it sent one, when asked. */
@@ -190,6 +192,7 @@ export class TLSSocket extends NegotiatedSocket {
       this.authorized = verdict.authorized;
       this.authorizationFailure = verdict.failure;
       this.authorizationError = verdict.failure === null ? null : authorizationErrorCode(verdict.failure);
+      if (verdict.path) this.verifiedPath = verdict.path;
       if (verdict.failure && verdict.fatal) return void this.destroy(verdict.failure);
     } catch (e) {
       return void this.destroy(e instanceof Error ? e : new Error(String(e)));
