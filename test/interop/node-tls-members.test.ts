@@ -111,11 +111,15 @@ t("ciphers, ecdhCurve and sigalgs as node:tls spells them: the same suite, group
 
 t("'close' carries hadError as node:tls's does: false after a clean end, true after a failure", scoped(async (scope) => {
   const server = await nodeTlsServer(scope, { cert: cert().certPem, key: cert().keyPem });
-  server.handler = ({ socket }) => socket.end("bye");
+  // The server ends once asked, so that both clients listen for 'close' before it can come.
+  server.handler = ({ socket }) => socket.once("data", () => socket.end("bye"));
   const closeOf = (s: { once(e: "close", f: (hadError: boolean) => void): unknown }): Promise<boolean> => new Promise((r) => s.once("close", r));
   const ours = await fipsConnect(scope, { port: server.port, servername: "localhost", ca: interopPki().caPem });
   const theirs = await nodeTlsConnect(scope, { port: server.port, ca: interopPki().caPem });
-  assert.equal(await within(Promise.all([closeOf(ours.socket), closeOf(theirs.socket)]), "both to close"), [false, false]);
+  const closes = Promise.all([closeOf(ours.socket), closeOf(theirs.socket)]);
+  ours.socket.write("go");
+  theirs.socket.write("go");
+  assert.equal(await within(closes, "both to close"), [false, false]);
   // No trust anchor for the server: verification fails, the socket is destroyed with the error.
   const failing = [
     connect({ host: "127.0.0.1", port: server.port, servername: "localhost" }),
