@@ -4,6 +4,7 @@
 // a certificate check is OpenSSL's verify error (CERT_HAS_EXPIRED, …) or node's own
 // (ERR_TLS_CERT_ALTNAME_INVALID). Checks OpenSSL does not make keep a fipstls code.
 import type { CertificateErrorReason, CertificatePlace } from "./errors.js";
+import type { PeerMisbehavedReason } from "./error-reasons.js";
 import { AlertDescription, type AlertName } from "./alerts.js";
 
 /** OpenSSL's reason for each alert, uppercased as node turns it into a code. */
@@ -72,4 +73,14 @@ export function certificateErrorCode(reason: CertificateErrorReason, at: Certifi
   }
   if (reason === "WeakKey") return at.position === 0 ? "EE_KEY_TOO_SMALL" : "CA_KEY_TOO_SMALL";
   return CERTIFICATE_CODE[reason] ?? "ERR_FIPSTLS_INVALID_CERTIFICATE";
+}
+
+/** The protocol failures node:tls (OpenSSL) names itself; every other one is ERR_FIPSTLS_PEER_MISBEHAVED. */
+export const PEER_MISBEHAVED_CODE: Readonly<Partial<Record<PeerMisbehavedReason, string>>> = {
+  HttpRequest: "ERR_SSL_HTTP_REQUEST",
+  HttpsProxyRequest: "ERR_SSL_HTTPS_PROXY_REQUEST",
+};
+
+export function peerMisbehavedCode(reason: PeerMisbehavedReason): string {
+  return PEER_MISBEHAVED_CODE[reason] ?? "ERR_FIPSTLS_PEER_MISBEHAVED";
 }

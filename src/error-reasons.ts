@@ -17,6 +17,8 @@ export const PEER_MISBEHAVED_REASONS = [
   "UnexpectedRecord",
   "UnexpectedRecordDuringHandshake",
   "UnknownContentType",
+  "HttpRequest",
+  "HttpsProxyRequest",
   "UnprotectedRecordAfterKeyChange",
   // Alerts and ChangeCipherSpec
   "InvalidAlertLevel",

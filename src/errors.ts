@@ -5,7 +5,7 @@
 // class; `reason` beside it names the exact check, from a closed list. Messages never contain secrets.
 import { AlertDescription, type AlertName, alertName } from "./alerts.js";
 import type { PeerIncompatibleReason, PeerMisbehavedReason } from "./error-reasons.js";
-import { certificateErrorCode, receivedAlertCode } from "./error-codes.js";
+import { certificateErrorCode, peerMisbehavedCode, receivedAlertCode } from "./error-codes.js";
 
 export type { PeerIncompatibleReason, PeerMisbehavedReason };
 
@@ -44,11 +44,12 @@ export class DecodeError extends TlsError {
 
 /** The peer broke a protocol rule; `alert` says which class of rule. */
 export class PeerMisbehaved extends TlsError {
-  readonly code = "ERR_FIPSTLS_PEER_MISBEHAVED";
+  readonly code: string;
   readonly reason: PeerMisbehavedReason;
   constructor(reason: PeerMisbehavedReason, alert: AlertName = "illegal_parameter", detail?: string) {
     super(alert, detail ? `${reason}: ${detail}` : reason);
     this.reason = reason;
+    this.code = peerMisbehavedCode(reason);
   }
 }
 

@@ -7,7 +7,7 @@ import { optionsMarkdown } from "../src/node.js";
 import { AlertDescription, type AlertName } from "../src/alerts.js";
 import { CERTIFICATE_ALERT, type CertificateErrorReason } from "../src/errors.js";
 import { PEER_INCOMPATIBLE_REASONS, PEER_MISBEHAVED_REASONS } from "../src/error-reasons.js";
-import { certificateErrorCode, receivedAlertCode } from "../src/error-codes.js";
+import { PEER_MISBEHAVED_CODE, certificateErrorCode, receivedAlertCode } from "../src/error-codes.js";
 
 const t = suite("docs");
 t("docs/node-options.md is optionsMarkdown()", () => {
@@ -33,7 +33,8 @@ function errorsMarkdown(): string {
   }
   lines.push("", "## Alerts received (`AlertReceived`)", "", "| alert | `code` |", "|---|---|");
   for (const [name, value] of Object.entries(AlertDescription)) if (value !== 0) lines.push(`| \`${name}\` (${value}) | \`${receivedAlertCode(value)}\` |`);
-  lines.push("", "## Protocol rules broken (`PeerMisbehaved`, code `ERR_FIPSTLS_PEER_MISBEHAVED`)", "", PEER_MISBEHAVED_REASONS.map((r) => `\`${r}\``).join(", "));
+  lines.push("", "## Protocol rules broken (`PeerMisbehaved`, code `ERR_FIPSTLS_PEER_MISBEHAVED` unless named here)", "", PEER_MISBEHAVED_REASONS.map((r) => `\`${r}\``).join(", "));
+  lines.push("", "| reason | `code` (node:tls's) |", "|---|---|", ...Object.entries(PEER_MISBEHAVED_CODE).map(([r, c]) => `| \`${r}\` | \`${c}\` |`));
   lines.push("", "## Nothing in common (`PeerIncompatible`, code `ERR_FIPSTLS_PEER_INCOMPATIBLE`)", "", PEER_INCOMPATIBLE_REASONS.map((r) => `\`${r}\``).join(", "));
   return lines.join("\n");
 }

@@ -12,6 +12,13 @@ export interface RawRecord {
   readonly fragment: Uint8Array;
 }
 
+/** What OpenSSL checks a first record for: an HTTP request, or a proxy's CONNECT. */
+function plainHttp(header: Uint8Array): "HttpRequest" | "HttpsProxyRequest" | null {
+  const start = String.fromCharCode(...header.subarray(0, 4));
+  if (start === "CONN") return "HttpsProxyRequest";
+  return ["GET ", "POST", "HEAD", "PUT "].includes(start) ? "HttpRequest" : null;
+}
+
 const KNOWN_TYPES = new Set<number>([ContentType.ChangeCipherSpec, ContentType.Alert, ContentType.Handshake, ContentType.ApplicationData]);
 
 export class Deframer {
@@ -38,6 +45,9 @@ export class Deframer {
     const version = (header[1]! << 8) | header[2]!;
     const length = (header[3]! << 8) | header[4]!;
     if (!KNOWN_TYPES.has(type)) {
+      // As OpenSSL, a first "record" that is plain HTTP is named for what it is (node:tls: ERR_SSL_HTTP_REQUEST).
+      const http = this.sawRecord ? null : plainHttp(header);
+      if (http !== null) throw new PeerMisbehaved(http, "unexpected_message", "the peer sent plain HTTP to a TLS port");
       throw new PeerMisbehaved("UnknownContentType", "unexpected_message", `record type ${type}${this.sawRecord ? "" : " (is the peer speaking TLS?)"}`);
     }
     if ((version >> 8) !== 0x03) throw new PeerMisbehaved("InvalidRecordVersion", "protocol_version", `0x${version.toString(16)}`);

@@ -3,6 +3,7 @@
 // certificate checks (each client verifies the same chain), with fipstls's precise reason beside.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import * as net from "node:net";
 import * as tls from "node:tls";
 import { AlertReceived, InvalidCertificate } from "../../src/errors.js";
 import { type ConnectOptions, type TLSSocket, connect } from "../../src/node.js";
@@ -82,6 +83,24 @@ t("a failed certificate check carries node:tls's code, and the precise reason be
     assert.instance(ours, InvalidCertificate, `${c.what}: ${ours.message}`);
     assert.is((ours as InvalidCertificate).reason, c.reason, c.what);
     assert.is((ours as InvalidCertificate).code, theirs.code, `${c.what}: node:tls says ${theirs.code} (${theirs.message})`);
+  }
+}));
+
+t("plain HTTP or a proxy's CONNECT on a TLS port: the server's tlsClientError has node:tls's code", scoped(async (scope) => {
+  const ours = await fipsServer(scope, { cert: interopPki().certs[0]!.certPem, key: interopPki().certs[0]!.keyPem });
+  const theirs = await nodeTlsServer(scope, { cert: interopPki().certs[0]!.certPem, key: interopPki().certs[0]!.keyPem });
+  for (const request of ["GET / HTTP/1.1\r\nHost: x\r\n\r\n", "CONNECT x:443 HTTP/1.1\r\n\r\n"]) {
+    const codes: string[] = [];
+    for (const server of [ours, theirs]) {
+      const raw = net.connect(server.port, "127.0.0.1", () => raw.end(request));
+      raw.on("error", () => undefined);
+      raw.resume();
+      scope.add(() => void raw.destroy());
+      const e = await server.errors.next(`the tlsClientError for ${JSON.stringify(request.slice(0, 7))}`);
+      codes.push((e as { code?: string }).code ?? e.message);
+    }
+    assert.is(codes[0], codes[1], JSON.stringify(request));
+    assert.match(codes[0]!, /^ERR_SSL_HTTPS?(_PROXY)?_REQUEST$/);
   }
 }));
 
