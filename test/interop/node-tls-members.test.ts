@@ -150,4 +150,16 @@ t("getPeerCertificate(true): the chain completed from the trust store, or ending
   }
 }));
 
+t("getX509Certificate() is the certificate node:tls's peer received; members fipstls cannot support throw errors naming why", scoped(async (scope) => {
+  const ours = await fipsServer(scope, { cert: cert().certPem, key: cert().keyPem });
+  const client = await nodeTlsConnect(scope, { port: ours.port, ca: interopPki().caPem });
+  const accepted = (await ours.accepted.next("fipstls server connection")).socket;
+  assert.equal(accepted.getX509Certificate()!.raw, client.socket.getPeerX509Certificate()!.raw);
+  assert.not.throws(() => accepted.disableRenegotiation());
+  const renegotiation = await within(new Promise<Error | null>((r) => assert.is(accepted.renegotiate({}, r), false)), "renegotiate's callback");
+  assert.match(renegotiation!.message, /does not renegotiate/);
+  assert.throws(() => accepted.setServername("x"), /setServername: .*connect\(\{ servername \}\)/);
+  assert.throws(() => accepted.getSharedSigalgs(), /getSharedSigalgs: not available/);
+}));
+
 t.run();

@@ -127,6 +127,32 @@ export abstract class NegotiatedSocket extends RawSocketDuplex {
     return der ? new X509Certificate(der) : undefined;
   }
 
+  /** Our own leaf as a node:crypto X509Certificate; undefined when we sent none. */
+  getX509Certificate(): X509Certificate | undefined {
+    const der = this.connection?.config.certificateChain[0];
+    return der && this.tlsInfo ? new X509Certificate(der) : undefined;
+  }
+
+  /** fipstls never renegotiates (TLS 1.3 has none; a TLS 1.2 peer's request is refused): nothing to disable. */
+  disableRenegotiation(): void {}
+
+  /** As node:tls under TLS 1.3: renegotiation is not available; the callback gets the error, and false says none started. */
+  renegotiate(_options: unknown, callback?: (err: Error | null) => void): boolean {
+    const err = new UsageError("renegotiate: fipstls does not renegotiate (TLS 1.3 has no renegotiation; use updateKeys() for new keys)");
+    if (callback) process.nextTick(() => callback(err));
+    return false;
+  }
+
+  /** node:tls sets SNI on a socket it has not started; fipstls starts the handshake in connect(): pass servername there. */
+  setServername(_name: string): never {
+    throw new UsageError("setServername: fipstls starts the handshake in connect(), so the name must be given there: connect({ servername })");
+  }
+
+  /** Not available: fipstls does not keep the peer's signature_algorithms list after the handshake. */
+  getSharedSigalgs(): never {
+    throw new UsageError("getSharedSigalgs: not available in fipstls (the peer's signature_algorithms list is not kept); tlsInfo.signatureScheme names the scheme the handshake used");
+  }
+
   /** Client side: the latest resumable session (as the 'session' event gave it), for a later connect({ session }). */
   getSession(): Buffer | undefined {
     const session = this.connection?.session;
