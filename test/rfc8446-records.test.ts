@@ -89,42 +89,30 @@ t("§5.4/§5.1 an alert split across two records fails at its first byte, before
   assert.is(lastPlainAlert(s.sent), ALERT.decode_error);
 });
 
-t("§5.4/§5.1 encrypted alert records from the client during the handshake (empty, split, coalesced)", async () => {
-  const cases: [Uint8Array[], string][] = [
-    [[new Uint8Array(0)], "unexpected_message"],
-    [[new Uint8Array([2]), new Uint8Array([ALERT.handshake_failure])], "decode_error"],
-    [[new Uint8Array([1, ALERT.user_canceled, 2, ALERT.handshake_failure])], "decode_error"],
-  ];
-  for (const [records, alert] of cases) {
-    const p = await pair({
-      before: (client) => instead(client, HANDSHAKE.Finished, (raw, send, out) => {
-        for (const r of records) void out.sendRecord(21, r);
-        send(raw);
-      }),
-    });
-    await failsWith(p.server.conn, alert, "MalformedAlert");
-    await peerReceived(p.client.conn, alert);
-  }
-});
+/** Alert records no peer may send (§5.4 empty; §5.1 split or coalesced), with the alert each gets. */
+const MALFORMED_ALERT_RECORDS: [Uint8Array[], string][] = [
+  [[new Uint8Array(0)], "unexpected_message"],
+  [[new Uint8Array([2]), new Uint8Array([ALERT.handshake_failure])], "decode_error"],
+  [[new Uint8Array([1, ALERT.user_canceled, 2, ALERT.handshake_failure])], "decode_error"],
+];
 
-t("§5.4/§5.1 encrypted alert records from the server during the handshake (empty, split, coalesced)", async () => {
-  const cases: [Uint8Array[], string][] = [
-    [[new Uint8Array(0)], "unexpected_message"],
-    [[new Uint8Array([2]), new Uint8Array([ALERT.handshake_failure])], "decode_error"],
-    [[new Uint8Array([1, ALERT.user_canceled, 2, ALERT.handshake_failure])], "decode_error"],
-  ];
-  for (const [records, alert] of cases) {
-    const p = await pair({
-      before: (_client, server) => instead(server, HANDSHAKE.EncryptedExtensions, (raw, send, out) => {
-        for (const r of records) void out.sendRecord(21, r);
-        send(raw);
-      }),
-    });
-    await failsWith(p.client.conn, alert, "MalformedAlert");
-    await peerReceived(p.server.conn, alert);
-    p.server.conn.destroy();
-  }
-});
+for (const from of ["client", "server"] as const) {
+  t(`§5.4/§5.1 encrypted alert records from the ${from} during the handshake (empty, split, coalesced)`, async () => {
+    for (const [records, alert] of MALFORMED_ALERT_RECORDS) {
+      const p = await pair({
+        // Sent just before the sender's first encrypted handshake message of its own.
+        before: (client, server) => instead(from === "client" ? client : server, from === "client" ? HANDSHAKE.Finished : HANDSHAKE.EncryptedExtensions, (raw, send, out) => {
+          for (const r of records) void out.sendRecord(21, r);
+          send(raw);
+        }),
+      });
+      const [sender, receiver] = from === "client" ? [p.client, p.server] : [p.server, p.client];
+      await failsWith(receiver.conn, alert, "MalformedAlert");
+      await peerReceived(sender.conn, alert);
+      if (from === "server") p.server.conn.destroy();
+    }
+  });
+}
 
 t("§5.4 an empty alert record after the handshake is unexpected_message", async () => {
   const p = await established();
