@@ -140,18 +140,41 @@ function resolvePolicy(p: PolicyName | Policy | undefined): Policy {
   return p;
 }
 
-export function buildCommon(o: CommonOptions): CommonConfig {
-  const p = o.provider;
-  if (!p || typeof p.aead !== "function") throw new ConfigError("a CryptoProvider is required", "provider");
-  const policy = resolvePolicy(o.policy);
-  if (o.requireFipsProvider) {
-    const fips = p.fips();
-    if (!fips.enforced) {
-      throw new ConfigError(`policy ${policy.id} requires a provider in FIPS mode, and provider "${p.name}" does not attest one: ${fips.evidence}`, "requireFipsProvider");
-    }
-  }
-  const { versions, decisions: versionDecisions } = versionRange(o, policy);
+/** What the policy, the provider and the user's lists leave: the part of a config that takes work to compute. */
+interface Selection {
+  readonly versions: readonly TlsVersionName[];
+  readonly cipherSuites: readonly SuiteInfo[];
+  readonly groups: readonly GroupName[];
+  readonly signatureSchemes: readonly SchemeInfo[];
+  readonly decisions: readonly ConfigDecision[];
+  readonly verificationPolicy: VerificationPolicy;
+}
 
+/**
+ * Selections by provider, policy and user lists. node:tls-style code builds a config per connection from
+ * the same options, and judging every item against the policy cost about 5 % of a client handshake's CPU.
+ * Providers and policies are treated as immutable, as everything else in a config already does.
+ */
+const selections = new WeakMap<CryptoProvider, WeakMap<Policy, Map<string, Selection>>>();
+const SELECTIONS_PER_POLICY = 64;
+
+function selectionFor(o: CommonOptions, p: CryptoProvider, policy: Policy): Selection {
+  const key = JSON.stringify([o.cipherSuites, o.groups, o.signatureSchemes, o.minVersion, o.maxVersion]);
+  let byPolicy = selections.get(p);
+  if (byPolicy === undefined) selections.set(p, (byPolicy = new WeakMap()));
+  let byLists = byPolicy.get(policy);
+  if (byLists === undefined) byPolicy.set(policy, (byLists = new Map()));
+  const cached = byLists.get(key);
+  if (cached !== undefined) return cached;
+  const fresh = computeSelection(o, p, policy);
+  // Bounded: a caller that varies its lists per connection must not grow this without limit.
+  if (byLists.size >= SELECTIONS_PER_POLICY) byLists.delete(byLists.keys().next().value!);
+  byLists.set(key, fresh);
+  return fresh;
+}
+
+function computeSelection(o: CommonOptions, p: CryptoProvider, policy: Policy): Selection {
+  const { versions, decisions: versionDecisions } = versionRange(o, policy);
   const suites = select(
     "cipher_suite",
     ALL_SUITES.map((s) => ({
@@ -194,6 +217,28 @@ export function buildCommon(o: CommonOptions): CommonConfig {
   );
   if (!schemes.chosen.some((s) => s.handshake)) throw new ConfigError("no signature scheme usable in a handshake", "signatureSchemes");
 
+  return Object.freeze({
+    versions: Object.freeze(versions),
+    cipherSuites: Object.freeze(suites.chosen),
+    groups: Object.freeze(groups.chosen),
+    signatureSchemes: Object.freeze(schemes.chosen),
+    decisions: Object.freeze([...versionDecisions, ...suites.decisions, ...groups.decisions, ...schemes.decisions]),
+    verificationPolicy: validateVerificationPolicy(verificationPolicyFor(policy)),
+  });
+}
+
+export function buildCommon(o: CommonOptions): CommonConfig {
+  const p = o.provider;
+  if (!p || typeof p.aead !== "function") throw new ConfigError("a CryptoProvider is required", "provider");
+  const policy = resolvePolicy(o.policy);
+  if (o.requireFipsProvider) {
+    const fips = p.fips();
+    if (!fips.enforced) {
+      throw new ConfigError(`policy ${policy.id} requires a provider in FIPS mode, and provider "${p.name}" does not attest one: ${fips.evidence}`, "requireFipsProvider");
+    }
+  }
+  const selection = selectionFor(o, p, policy);
+
   const alpn = [...(o.alpnProtocols ?? [])];
   for (const a of alpn) {
     const n = new TextEncoder().encode(a).length;
@@ -203,15 +248,15 @@ export function buildCommon(o: CommonOptions): CommonConfig {
   return {
     provider: p,
     policy,
-    versions,
-    cipherSuites: suites.chosen,
-    groups: groups.chosen,
-    signatureSchemes: schemes.chosen,
+    versions: selection.versions,
+    cipherSuites: selection.cipherSuites,
+    groups: selection.groups,
+    signatureSchemes: selection.signatureSchemes,
     alpnProtocols: alpn,
     now: o.now ?? (() => new Date()),
     limits: { ...DEFAULT_LIMITS, ...o.limits },
-    decisions: [...versionDecisions, ...suites.decisions, ...groups.decisions, ...schemes.decisions],
-    verificationPolicy: validateVerificationPolicy(verificationPolicyFor(policy)),
+    decisions: selection.decisions,
+    verificationPolicy: selection.verificationPolicy,
     crls: parseCrls(o.crls),
     revocation: o.revocation ?? DEFAULT_REVOCATION_OPTIONS,
     keyLog: keyLogOf(o.keyLog),

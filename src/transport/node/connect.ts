@@ -81,8 +81,7 @@ export function connect(...args: unknown[]): TLSSocket {
     }),
   );
   ready.catch((err: Error) => tls.destroy(err));
-  const start = (): void => {
-    tls.startHandshakeClock(handshakeTimeout);
+  const attach = (): void => {
     ready.then(
       // As node:tls: key log lines only while someone listens for 'keylog' (each line ends with a newline).
       (config) =>
@@ -98,9 +97,12 @@ export function connect(...args: unknown[]): TLSSocket {
     raw.once("connect", () => {
       tls.connecting = false;
       tls.emit("connect");
-      start();
+      tls.startHandshakeClock(handshakeTimeout);
     });
-  } else start();
+  } else tls.startHandshakeClock(handshakeTimeout);
+  // The ClientHello (its key shares included) is made while TCP connects: net.Socket holds writes until
+  // it is up, so the handshake's first flight leaves the moment it can.
+  attach();
   return tls;
 }
 
