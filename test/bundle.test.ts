@@ -2,7 +2,9 @@
 // with nothing but its own exports and globalThis.crypto.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 
 const bundleUrl = new URL("../fipstls.browser.js", import.meta.url);
@@ -17,6 +19,18 @@ t("contains no import or require of a Node built-in", () => {
   const builtins = ["fs", "net", "tls", "crypto", "os", "path", "stream", "http", "https", "child_process", "buffer", "events", "util"];
   for (const b of builtins) assert.not.match(text, new RegExp(`from\\s*["']${b}["']`), `imports ${b}`);
   assert.not.match(text, /\bBuffer\.(from|alloc|concat)\b/, "uses Node's Buffer");
+});
+
+t("the README's bundle size is the built bundle's", () => {
+  const bytes = readFileSync(bundleUrl);
+  const line = `The browser bundle \`dist/fipstls.browser.js\` is ${bytes.length.toLocaleString("en-US")} bytes raw, ${gzipSync(bytes).length.toLocaleString("en-US")} bytes gzipped (not`;
+  const path = fileURLToPath(new URL("../../README.md", import.meta.url));
+  const text = readFileSync(path, "utf8");
+  const written = /^The browser bundle `dist\/fipstls\.browser\.js` is [\d,]+ bytes raw, [\d,]+ bytes gzipped \(not$/m;
+  assert.match(text, written, "README names the bundle size");
+  // UPDATE_DOCS=1 rewrites the line after a build (npm test builds first); review the diff before committing.
+  if (process.env.UPDATE_DOCS === "1") writeFileSync(path, text.replace(written, line));
+  assert.ok(readFileSync(path, "utf8").includes(line), `README should say: ${line}`);
 });
 
 t("runs a handshake and carries data with only its own exports", async () => {

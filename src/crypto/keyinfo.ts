@@ -1,7 +1,7 @@
 // Key containers (SPKI, PKCS#8, SEC1, PKCS#1) and ECDSA signature encodings, shared by both
-// providers. Runtime-agnostic: parsing uses asn1js, building uses the small DER writer below, so
-// the bytes we emit are exactly the ones we mean. Error messages never quote key material.
-import * as asn1js from "asn1js";
+// providers. Runtime-agnostic: parsing uses the strict DER reader, building uses the small DER writer
+// below, so the bytes we emit are exactly the ones we mean. Error messages never quote key material.
+import { type DerNode, DerSyntaxError, TagClass, readDer } from "../codec/der.js";
 import { concat } from "../codec/bytes.js";
 import { decodePem } from "../codec/pem.js";
 import type { CurveName, SignatureType } from "./provider.js";
@@ -80,7 +80,7 @@ export function describePkcs8(der: Uint8Array): PrivateKeyInfo {
   let publicKey: Uint8Array | undefined;
   for (const extra of items.slice(3)) {
     // OneAsymmetricKey (RFC 5958): [0] attributes, [1] IMPLICIT BIT STRING publicKey.
-    if (extra.idBlock.tagClass === 3 && extra.idBlock.tagNumber === 1 && !extra.idBlock.isConstructed) {
+    if (extra.tagClass === TagClass.Context && extra.tagNumber === 1 && !extra.constructed) {
       publicKey = implicitBitStringBytes(extra, "PKCS#8 public key");
     }
   }
@@ -196,41 +196,65 @@ export function keyFitsSignature(key: KeyType, signature: SignatureType): boolea
 
 interface Algorithm {
   readonly oid: string;
-  readonly params?: asn1js.AsnType;
+  readonly params?: DerNode;
   /** The AlgorithmIdentifier exactly as encoded, reused when building the matching SPKI. */
   readonly der: Uint8Array;
 }
 
-function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
-  let parsed: ReturnType<typeof asn1js.fromBER>;
+// Keys are small and shallow; these bounds only keep hostile input cheap.
+const KEY_LIMITS = { maxDepth: 16, maxNodes: 256, maxContentLength: 1 << 16 };
+
+// Universal tags read here.
+const INTEGER = 2;
+const BIT_STRING = 3;
+const OCTET_STRING = 4;
+const OID = 6;
+const SEQUENCE = 16;
+
+function parseDer(der: Uint8Array, what: string): DerNode {
   try {
-    parsed = asn1js.fromBER(der, { parseEmbedded: false, maxDepth: 16 });
-  } catch {
-    throw new TypeError(`${what}: malformed DER`);
+    return readDer(der, KEY_LIMITS);
+  } catch (e) {
+    if (e instanceof DerSyntaxError) throw new TypeError(`${what}: malformed DER (${e.detail})`);
+    throw e;
   }
-  if (parsed.offset === -1 || parsed.result.error) throw new TypeError(`${what}: malformed DER`);
-  if (parsed.offset !== der.length) throw new TypeError(`${what}: trailing data after DER`);
-  if (hasIndefiniteLength(parsed.result)) throw new TypeError(`${what}: indefinite lengths are not DER`);
-  return parsed.result;
 }
 
-function hasIndefiniteLength(block: asn1js.AsnType): boolean {
-  if (block.lenBlock.isIndefiniteForm) return true;
-  return block instanceof asn1js.Constructed && (block.valueBlock.value as asn1js.AsnType[]).some(hasIndefiniteLength);
+function isUniversal(block: DerNode | undefined, tag: number): block is DerNode {
+  return block !== undefined && block.tagClass === TagClass.Universal && block.tagNumber === tag;
 }
 
-function children(block: asn1js.AsnType, what: string, min: number, max: number): asn1js.AsnType[] {
-  if (!(block instanceof asn1js.Sequence)) throw new TypeError(`${what}: expected SEQUENCE`);
-  const items = block.valueBlock.value as asn1js.AsnType[];
+function children(block: DerNode, what: string, min: number, max: number): readonly DerNode[] {
+  if (!isUniversal(block, SEQUENCE)) throw new TypeError(`${what}: expected SEQUENCE`);
+  const items = block.children;
   if (items.length < min || items.length > max) throw new TypeError(`${what}: wrong number of fields`);
   return items;
 }
 
-function parseAlgorithm(block: asn1js.AsnType, what: string): Algorithm {
+function oidText(block: DerNode | undefined, what: string): string {
+  if (!isUniversal(block, OID)) throw new TypeError(`${what}: algorithm is not an OID`);
+  const c = block.content;
+  if (c.length === 0 || c.length > 32 || (c[c.length - 1]! & 0x80) !== 0) throw new TypeError(`${what}: malformed OID`);
+  const arcs: number[] = [];
+  let value = 0;
+  for (const b of c) {
+    if (value === 0 && b === 0x80) throw new TypeError(`${what}: malformed OID`);
+    value = value * 128 + (b & 0x7f);
+    if (value > Number.MAX_SAFE_INTEGER / 128) throw new TypeError(`${what}: malformed OID`);
+    if ((b & 0x80) === 0) {
+      arcs.push(value);
+      value = 0;
+    }
+  }
+  const first = arcs[0]!;
+  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
+  return [...head, ...arcs.slice(1)].join(".");
+}
+
+function parseAlgorithm(block: DerNode, what: string): Algorithm {
   const items = children(block, `${what} algorithm`, 1, 2);
-  if (!(items[0] instanceof asn1js.ObjectIdentifier)) throw new TypeError(`${what}: algorithm is not an OID`);
   const params = items[1];
-  return { oid: items[0].getValue(), ...(params ? { params } : {}), der: block.valueBeforeDecodeView.slice() };
+  return { oid: oidText(items[0], what), ...(params ? { params } : {}), der: block.raw.slice() };
 }
 
 function keyTypeOf(oid: string, what: string): KeyType {
@@ -266,10 +290,11 @@ function describeAlgorithm(alg: Algorithm, publicKey: Uint8Array, what: string):
   return { type };
 }
 
-function namedCurve(params: asn1js.AsnType | undefined, what: string): CurveName {
-  if (!(params instanceof asn1js.ObjectIdentifier)) throw new TypeError(`${what}: EC parameters must be a named curve`);
-  const curve = CURVE_BY_OID[params.getValue()];
-  if (curve === undefined) throw new TypeError(`${what}: unsupported curve ${params.getValue()}`);
+function namedCurve(params: DerNode | undefined, what: string): CurveName {
+  if (!isUniversal(params, OID)) throw new TypeError(`${what}: EC parameters must be a named curve`);
+  const name = oidText(params, what);
+  const curve = CURVE_BY_OID[name];
+  if (curve === undefined) throw new TypeError(`${what}: unsupported curve ${name}`);
   return curve;
 }
 
@@ -290,10 +315,10 @@ function parseSec1(der: Uint8Array): { curve?: CurveName; publicKey?: Uint8Array
   let curve: CurveName | undefined;
   let publicKey: Uint8Array | undefined;
   for (const extra of items.slice(2)) {
-    if (extra.idBlock.tagClass !== 3 || !(extra instanceof asn1js.Constructed)) throw new TypeError("SEC1 EC private key: unexpected field");
-    const [inner] = extra.valueBlock.value as asn1js.AsnType[];
-    if (extra.idBlock.tagNumber === 0) curve = namedCurve(inner, "SEC1 EC private key");
-    else if (extra.idBlock.tagNumber === 1 && inner) publicKey = bitStringBytes(inner, "SEC1 public key");
+    if (extra.tagClass !== TagClass.Context || !extra.constructed) throw new TypeError("SEC1 EC private key: unexpected field");
+    const [inner] = extra.children;
+    if (extra.tagNumber === 0) curve = namedCurve(inner, "SEC1 EC private key");
+    else if (extra.tagNumber === 1 && inner) publicKey = bitStringBytes(inner, "SEC1 public key");
     else throw new TypeError("SEC1 EC private key: unexpected field");
   }
   if (curve !== undefined && scalar.length !== CURVE_FIELD_BYTES[curve]) throw new TypeError("SEC1 EC private key: wrong scalar length");
@@ -313,33 +338,39 @@ function rsaPublicKeyDer(n: Uint8Array, e: Uint8Array): Uint8Array {
   return tlv(0x30, derInteger(n), derInteger(e));
 }
 
-function integerBytes(block: asn1js.AsnType, what: string): Uint8Array {
-  if (!(block instanceof asn1js.Integer)) throw new TypeError(`${what}: expected INTEGER`);
-  const bytes = block.valueBlock.valueHexView;
-  if (bytes.length === 0 || bytes[0]! & 0x80) throw new TypeError(`${what}: INTEGER must be positive`);
+function integerContent(block: DerNode, what: string): Uint8Array {
+  if (!isUniversal(block, INTEGER)) throw new TypeError(`${what}: expected INTEGER`);
+  const c = block.content;
+  if (c.length === 0) throw new TypeError(`${what}: empty INTEGER`);
+  if (c.length > 1 && ((c[0] === 0x00 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) throw new TypeError(`${what}: non-minimal INTEGER`);
+  return c;
+}
+
+function integerBytes(block: DerNode, what: string): Uint8Array {
+  const bytes = integerContent(block, what);
+  if (bytes[0]! & 0x80) throw new TypeError(`${what}: INTEGER must be positive`);
   return bytes[0] === 0 && bytes.length > 1 ? bytes.slice(1) : bytes.slice();
 }
 
-function integerValue(block: asn1js.AsnType, what: string): number {
-  if (!(block instanceof asn1js.Integer)) throw new TypeError(`${what}: expected INTEGER`);
-  const bytes = block.valueBlock.valueHexView;
+function integerValue(block: DerNode, what: string): number {
+  const bytes = integerContent(block, what);
   return bytes.length === 1 ? bytes[0]! : -1;
 }
 
-function octetStringBytes(block: asn1js.AsnType, what: string): Uint8Array {
-  if (!(block instanceof asn1js.OctetString) || block.idBlock.isConstructed) throw new TypeError(`${what}: expected OCTET STRING`);
-  return block.valueBlock.valueHexView.slice();
+function octetStringBytes(block: DerNode, what: string): Uint8Array {
+  if (!isUniversal(block, OCTET_STRING)) throw new TypeError(`${what}: expected OCTET STRING`);
+  return block.content.slice();
 }
 
-function bitStringBytes(block: asn1js.AsnType, what: string): Uint8Array {
-  if (!(block instanceof asn1js.BitString) || block.idBlock.isConstructed) throw new TypeError(`${what}: expected BIT STRING`);
-  if (block.valueBlock.unusedBits !== 0) throw new TypeError(`${what}: BIT STRING has unused bits`);
-  return block.valueBlock.valueHexView.slice();
+function bitStringBytes(block: DerNode, what: string): Uint8Array {
+  if (!isUniversal(block, BIT_STRING)) throw new TypeError(`${what}: expected BIT STRING`);
+  if (block.content.length === 0 || block.content[0] !== 0) throw new TypeError(`${what}: BIT STRING has unused bits`);
+  return block.content.slice(1);
 }
 
-function implicitBitStringBytes(block: asn1js.AsnType, what: string): Uint8Array {
-  const content = (block.valueBlock as { valueHexView?: Uint8Array }).valueHexView;
-  if (content === undefined || content.length < 1 || content[0] !== 0) throw new TypeError(`${what}: malformed BIT STRING`);
+function implicitBitStringBytes(block: DerNode, what: string): Uint8Array {
+  const content = block.content;
+  if (content.length < 1 || content[0] !== 0) throw new TypeError(`${what}: malformed BIT STRING`);
   return content.slice(1);
 }
 

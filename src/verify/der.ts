@@ -1,11 +1,8 @@
-// A strict DER view over asn1js. asn1js parses BER leniently (indefinite lengths, constructed strings,
-// non-minimal lengths only warn), so its tree is copied into plain nodes here and every BER-only
-// liberty is refused on the way. Everything else in src/verify reads these nodes, never asn1js.
-import * as asn1js from "asn1js";
+// The DER view src/verify reads: the strict reader of src/codec/der.ts, its failures turned into
+// DerError (and so into BadEncoding), and the typed accessors for X.509's universal types.
+import { type DerLimits, type DerNode, DerSyntaxError, TagClass, readDer } from "../codec/der.js";
 
-/** asn1js's numbering of tag classes. */
-export const TagClass = { Universal: 1, Application: 2, Context: 3, Private: 4 } as const;
-export type TagClass = (typeof TagClass)[keyof typeof TagClass];
+export { type DerLimits, type DerNode, TagClass };
 
 /** Universal tag numbers used by X.509. */
 export const Tag = {
@@ -27,17 +24,6 @@ export const Tag = {
   BmpString: 30,
 } as const;
 
-export interface DerNode {
-  readonly tagClass: TagClass;
-  readonly tagNumber: number;
-  readonly constructed: boolean;
-  /** The whole TLV, as it appeared in the input. */
-  readonly raw: Uint8Array;
-  /** The content octets (for constructed nodes, the children's encodings back to back). */
-  readonly content: Uint8Array;
-  readonly children: readonly DerNode[];
-}
-
 /**
  * Every parse failure in src/verify is this one error; parseCertificate turns it into
  * InvalidCertificate("BadEncoding") with the certificate's position attached.
@@ -53,12 +39,6 @@ export function bad(detail: string): never {
   throw new DerError(detail);
 }
 
-export interface DerLimits {
-  readonly maxDepth: number;
-  readonly maxNodes: number;
-  readonly maxContentLength: number;
-}
-
 // Bounds on what a certificate may look like; generous for real certificates, tight for hostile ones.
 export const CERTIFICATE_LIMITS: DerLimits = { maxDepth: 24, maxNodes: 4096, maxContentLength: 1 << 20 };
 
@@ -67,48 +47,12 @@ export const CERTIFICATE_LIMITS: DerLimits = { maxDepth: 24, maxNodes: 4096, max
  * callers pass bytes nobody will change (parseCertificate copies its input once).
  */
 export function parseDer(bytes: Uint8Array, what: string, limits: DerLimits = CERTIFICATE_LIMITS): DerNode {
-  if (bytes.length === 0) bad(`${what}: empty`);
-  let parsed: asn1js.FromBerResult;
   try {
-    // parseEmbedded: false keeps asn1js from guessing at the insides of OCTET and BIT STRINGs.
-    parsed = asn1js.fromBER(bytes, { ...limits, parseEmbedded: false, copyInput: false });
-  } catch {
-    bad(`${what}: not DER`);
+    return readDer(bytes, limits);
+  } catch (e) {
+    if (e instanceof DerSyntaxError) bad(`${what}: ${e.detail}`);
+    throw e;
   }
-  if (parsed.offset === -1 || parsed.result.error) bad(`${what}: not DER (${parsed.result.error || "truncated"})`);
-  if (parsed.offset !== bytes.length) bad(`${what}: ${bytes.length - parsed.offset} trailing bytes`);
-  return convert(parsed.result, what);
-}
-
-interface Asn1Children {
-  value?: unknown;
-}
-
-// Universal types that DER always encodes in primitive form.
-const PRIMITIVE_ONLY = new Set<number>([1, 2, 3, 4, 5, 6, 10, 12, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 30]);
-
-function convert(block: asn1js.AsnType, what: string): DerNode {
-  const id = block.idBlock;
-  const len = block.lenBlock;
-  if (block.error) bad(`${what}: ${block.error}`);
-  if (len.isIndefiniteForm) bad(`${what}: indefinite length`);
-  if (len.warnings.length > 0 || (len.longFormUsed && len.length < 128)) bad(`${what}: non-minimal length`);
-  if (id.warnings.length > 0) bad(`${what}: non-minimal tag`);
-  const tagClass = id.tagClass as TagClass;
-  const constructed = id.isConstructed;
-  if (tagClass === TagClass.Universal && constructed && PRIMITIVE_ONLY.has(id.tagNumber)) {
-    bad(`${what}: constructed form of universal type ${id.tagNumber}`);
-  }
-  const raw = block.valueBeforeDecodeView;
-  const header = id.blockLength + len.blockLength;
-  if (header + len.length !== raw.length) bad(`${what}: inconsistent length`);
-  const children: DerNode[] = [];
-  if (constructed) {
-    const value = (block.valueBlock as Asn1Children).value;
-    if (!Array.isArray(value)) bad(`${what}: constructed element without contents`);
-    for (const child of value as asn1js.AsnType[]) children.push(convert(child, what));
-  }
-  return { tagClass, tagNumber: id.tagNumber, constructed, raw, content: raw.subarray(header), children };
 }
 
 function describe(n: DerNode): string {

@@ -10,7 +10,7 @@ import { ConfigError } from "../../errors.js";
 import { decodeSession } from "../../session/session.js";
 import { verifyServerCertificate } from "../../verify/verifier.js";
 import type { RawStream } from "../../../compliance/probe.js";
-import { type ScanOptions, type ScanReport, scanServer } from "../../../compliance/scan.js";
+import type { ScanOptions, ScanReport } from "../../../compliance/scan.js";
 import type { DetailedPeerCertificate } from "./certificate.js";
 import {
   type ConnectOptions,
@@ -224,5 +224,7 @@ export function dialRaw(host: string, port: number, timeoutMs = 5000): Promise<R
 export async function scan(host: string, port: number, options: Omit<ScanOptions, "provider"> & { provider?: ProviderOption } = {}): Promise<ScanReport> {
   const provider = await resolveProvider(options.provider);
   const timeoutMs = options.timeoutMs ?? 5000;
+  // Loaded on first use: the scanner is a third of the code, and connect() never needs it.
+  const { scanServer } = await import("../../../compliance/scan.js");
   return scanServer({ host, port, dial: () => dialRaw(host, port, timeoutMs) }, { ...options, provider });
 }
