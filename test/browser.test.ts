@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
 import { loggedRelay, tlsHttpServer, within } from "./browser/fixtures.js";
 import { policyByName } from "../src/policy/policies.js";
+import { skippedAtRunTime } from "./_skip.js";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -89,13 +90,16 @@ t("a page does TLS 1.3 over a WebSocket relay to node:tls under fips-140-3 and s
   if (!executablePath) {
     const why = "chromium is not installed (apt-get install -y chromium, or set FIPSTLS_CHROMIUM)";
     if (process.env.CI) assert.unreachable(`the browser test needs Chromium on CI: ${why}`);
-    console.log(`\n  SKIPPED browser test: ${why}`);
+    skippedAtRunTime(`browser test: ${why}`);
     return;
   }
   const pki = await makeThrowawayPki();
   const server = await tlsHttpServer(pki);
   const profile = mkdtempSync(join(tmpdir(), "fipstls-chromium-"));
-  const screenshot = join(mkdtempSync(join(tmpdir(), "fipstls-browser-")), "page.png");
+  // The screenshot is kept only when the test fails, to show what the page showed; npm test leaves no temp folders.
+  const screenshotDir = mkdtempSync(join(tmpdir(), "fipstls-browser-"));
+  const screenshot = join(screenshotDir, "page.png");
+  let passed = false;
   let relayUrl = "";
   const page = await pageServer(() => ({ relayUrl, caPem: pki.caPem, path: "/from-chromium", expect: `hello from node:tls ${server.token} for /from-chromium` }));
   // The relay takes connections only from the test page's origin, which a browser always sends.
@@ -123,8 +127,11 @@ t("a page does TLS 1.3 over a WebSocket relay to node:tls under fips-140-3 and s
     assert.match(audit ?? "", /fips-140-3/);
     const [line] = await r.logged(1);
     assert.match(line!, new RegExp(`-> 127\\.0\\.0\\.1:${server.port} closed 1000 target closed up=\\d+ down=\\d+`));
-    console.log(`\n  ${result.userAgent}: ${result.version} ${result.cipherSuite} ${result.group}; screenshot ${screenshot}`);
+    console.log(`\n  ${result.userAgent}: ${result.version} ${result.cipherSuite} ${result.group}`);
+    passed = true;
   } finally {
+    if (passed) rmSync(screenshotDir, { recursive: true, force: true });
+    else console.log(`\n  browser test failed; screenshot (if taken): ${screenshot}`);
     await within(context?.close() ?? Promise.resolve(), "closing Chromium").catch(() => undefined);
     await r.relay.close();
     await page.close();

@@ -3,6 +3,7 @@
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
 import { Peer, type Scope } from "./peers.js";
+import { skippedAtRunTime } from "../_skip.js";
 
 export const gnutlsAvailable = spawnSync("gnutls-cli", ["--version"], { encoding: "utf8" }).status === 0;
 
@@ -10,7 +11,7 @@ export const gnutlsAvailable = spawnSync("gnutls-cli", ["--version"], { encoding
 export function skipWithoutGnutls(): boolean {
   if (gnutlsAvailable) return false;
   if (process.env.CI) assert.unreachable("gnutls-cli is missing on CI (Debian package gnutls-bin)");
-  console.log("  gnutls-cli is not installed (Debian: gnutls-bin); skipped");
+  skippedAtRunTime("gnutls-cli is not installed (Debian: gnutls-bin)");
   return true;
 }
 

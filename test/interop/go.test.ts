@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import type { TLSSocket } from "../../src/node.js";
 import { PROVIDERS } from "../_providers.js";
 import { Peer, type Scope, exitOf, fipsConnect, fipsConnectError, fipsServer, interopPki, scoped, within } from "./peers.js";
+import { skippedAtRunTime } from "../_skip.js";
 
 const SOURCE = join(fileURLToPath(new URL(".", import.meta.url)), "../../../test/interop/go/peer.go");
 const pki = interopPki();
@@ -46,7 +47,7 @@ function skip(): boolean {
   }
   // .ci/run installs golang-go: on CI a missing Go is a failure, elsewhere a loud skip.
   if (process.env.CI) assert.unreachable("go is missing on CI (Debian package golang-go)");
-  console.log("  go is not installed (Debian: golang-go); skipped");
+  skippedAtRunTime("go is not installed (Debian: golang-go)");
   return true;
 }
 

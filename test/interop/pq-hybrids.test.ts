@@ -12,6 +12,7 @@ import { nodeProvider } from "../../providers/node/index.js";
 import { makePair, rejection } from "../_pair.js";
 import { rewriteMessage } from "../_tamper.js";
 import { fipsConnect, fipsServer, interopPki, nodeTlsConnect, nodeTlsServer, scoped } from "./peers.js";
+import { skippedAtRunTime } from "../_skip.js";
 
 const provider = nodeProvider();
 const available = (provider.supports.kems ?? []).includes("ML-KEM-768");
@@ -23,7 +24,7 @@ if (!available) {
   t("ML-KEM is not in this Node", () => {
     // Node 24 ships OpenSSL 3.5 with ML-KEM: there, missing it is a failure, not a skip.
     assert.ok(nodeMajor < 24, `Node ${process.versions.node} should offer ML-KEM`);
-    console.log(`  skipped: ML-KEM needs Node >= 24 (this is ${process.version}); .ci/run runs this file on Node 24`);
+    skippedAtRunTime(`ML-KEM needs Node >= 24 (this is ${process.version}); .ci/run runs this file on Node 24`);
   });
 } else {
   const pki = interopPki();

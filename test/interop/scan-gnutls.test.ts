@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { scan } from "../../src/node.js";
 import type { ScanReport } from "../../compliance/scan.js";
 import { Peer, Scope, freePort, interopPki, untilListening } from "./peers.js";
+import { skippedAtRunTime } from "../_skip.js";
 
 const pki = interopPki();
 const rsa = pki.certs.find((c) => c.kind === "rsa-2048")!;
@@ -33,7 +34,7 @@ t("TLS 1.2 without renegotiation indication and without EMS: both are reasons un
   if (!available) {
     // .ci/run installs gnutls-bin, so on CI a missing gnutls-serv is a failure, elsewhere a loud skip.
     if (process.env.CI) assert.unreachable("gnutls-serv is missing on CI (Debian package gnutls-bin)");
-    console.log("  gnutls-serv is not installed (Debian: gnutls-bin); skipped");
+    skippedAtRunTime("gnutls-serv is not installed (Debian: gnutls-bin)");
     return;
   }
   const port = await gnutlsServer("NORMAL:-VERS-TLS1.3:%DISABLE_SAFE_RENEGOTIATION:%NO_SESSION_HASH");

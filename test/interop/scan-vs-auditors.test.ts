@@ -24,6 +24,7 @@ import {
   runTestssl,
   testsslSuites,
 } from "./auditor-tools.js";
+import { skippedAtRunTime } from "../_skip.js";
 
 const t = suite("interop: fipstls scan compared with testssl.sh and sslscan on flawed servers");
 const scope = new Scope();
@@ -107,7 +108,7 @@ const skipped = new Set<string>();
 function usable<T>(r: ToolRun<T>, what: string): Ok<T> | undefined {
   if (r.status === "missing") {
     if (process.env.CI) assert.unreachable(`${what}: ${r.message}; CI must install it (apt-get install -y testssl.sh sslscan)`);
-    if (!skipped.has(what)) console.log(`\n  SKIPPED ${what}: ${r.message}`);
+    if (!skipped.has(what)) skippedAtRunTime(`${what}: ${r.message}`);
     skipped.add(what);
     return undefined;
   }
