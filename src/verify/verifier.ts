@@ -72,7 +72,7 @@ export async function verifyCertificatePath(o: PathOptions): Promise<Certificate
 
   const presented: Placed[] = o.chain.map((der, position) => ({ cert: parseCertificate(der, position), position }));
   const leaf = presented[0]!;
-  const problem = checkValidity(leaf, o.time) ?? checkStructure(leaf) ?? checkEndEntity(leaf, o.purpose) ?? checkPublicKey(leaf, policy);
+  const problem = checkValidity(leaf, o.time) ?? checkStructure(leaf, "leaf") ?? checkEndEntity(leaf, o.purpose) ?? checkPublicKey(leaf, policy);
   if (problem !== null) throw problem;
 
   const store = toTrustStore(o.roots);
