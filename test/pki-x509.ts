@@ -76,6 +76,8 @@ export interface CrlSpec {
   readonly nextUpdate?: Date | null;
   readonly extensions?: readonly x509.Extension[];
   readonly hash?: Hash;
+  /** cRLNumber: null omits it (a non-conforming CRL), or mark it critical. */
+  readonly crlNumber?: null | { readonly critical: boolean };
   /** Sign with this key instead of the issuer's (a forged CRL). */
   readonly signer?: Made;
 }
@@ -313,7 +315,10 @@ export class X509Pki {
         ...(spec.reason !== undefined ? { reason: spec.reason } : {}),
       })),
       // RFC 5280 5.2.3: conforming CRLs carry a cRLNumber.
-      extensions: [rawExtension("2.5.29.20", false, der.int(++crlCounter)), ...(spec.extensions ?? [])],
+      extensions: [
+        ...(spec.crlNumber === null ? [] : [rawExtension("2.5.29.20", spec.crlNumber?.critical ?? false, der.int(++crlCounter))]),
+        ...(spec.extensions ?? []),
+      ],
     });
     const bytes = new Uint8Array(crl.rawData);
     return { der: bytes, pem: encodePem("X509 CRL", bytes) };
