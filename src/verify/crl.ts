@@ -50,7 +50,7 @@ export interface Crl {
   readonly issuerDer: Uint8Array;
   readonly issuer: string;
   readonly thisUpdate: Date;
-  readonly nextUpdate?: Date;
+  readonly nextUpdate: Date;
   /** Revoked serial numbers (content octets in lower-case hex, as Certificate.serialNumber). */
   readonly revoked: ReadonlyMap<string, RevokedEntry>;
   readonly scope: CrlScope;
@@ -112,12 +112,14 @@ function parse(der: Uint8Array): Crl {
     if (problem !== null) bad(`${what}: ${problem}`);
   };
   wrongType(thisUpdateNode!, thisUpdate, "thisUpdate");
-  let nextUpdate: Date | undefined;
-  if (isUniversal(fields[i], Tag.UtcTime) || isUniversal(fields[i], Tag.GeneralizedTime)) {
-    const node = fields[i++]!;
-    nextUpdate = time(node, "nextUpdate");
-    wrongType(node, nextUpdate, "nextUpdate");
+  // RFC 5280 5.1.2.5: conforming CRL issuers MUST include nextUpdate (rustls-webpki requires it too);
+  // without it nothing says when the CRL stops being the issuer's current word.
+  if (!isUniversal(fields[i], Tag.UtcTime) && !isUniversal(fields[i], Tag.GeneralizedTime)) {
+    throw new ConfigError("CRL: no nextUpdate; RFC 5280 5.1.2.5 requires one in every conforming CRL", "crls");
   }
+  const nextNode = fields[i++]!;
+  const nextUpdate = time(nextNode, "nextUpdate");
+  wrongType(nextNode, nextUpdate, "nextUpdate");
   const revoked = new Map<string, RevokedEntry>();
   if (isUniversal(fields[i], Tag.Sequence)) {
     for (const entry of sequence(fields[i++], "revokedCertificates")) {
@@ -169,7 +171,7 @@ function parse(der: Uint8Array): Crl {
     issuerDer: issuerNode.raw,
     issuer,
     thisUpdate,
-    ...(nextUpdate !== undefined ? { nextUpdate } : {}),
+    nextUpdate,
     revoked,
     scope,
   };
