@@ -1,33 +1,17 @@
 // Checks on one certificate at a time (RFC 5280 6.1.3-6.1.5 and the policy); each returns the
 // InvalidCertificate naming the failed check, or null. Path building (path.ts) decides which apply.
-import { equalBytes } from "../codec/bytes.js";
 import { type KeyInfo, describeSpki, keyFitsSignature } from "../crypto/keyinfo.js";
 import type { CryptoProvider, SignatureAlgorithm } from "../crypto/provider.js";
 import { type CertificateErrorReason, InvalidCertificate } from "../errors.js";
 import { type Certificate, signatureAlgorithmFor, validityAt } from "./certificate.js";
 import { ExtKeyUsageOid, ExtensionOid } from "./extensions.js";
 import { type VerificationPolicy, signatureAlgorithmName } from "./policy.js";
+import { type Placed, fail } from "./placed.js";
 import { type Role, checkProfile } from "./profile.js";
 
-/** A certificate where it sits: `position` in the chain as sent (0 = leaf), absent for anchors. */
-export interface Placed {
-  readonly cert: Certificate;
-  readonly position?: number;
-}
+export { type Placed, fail, isSelfIssued } from "./placed.js";
 
 export type Purpose = "serverAuth" | "clientAuth";
-
-export function fail(reason: CertificateErrorReason, detail: string, at: Placed): InvalidCertificate {
-  return new InvalidCertificate(reason, detail, {
-    subject: at.cert.subject,
-    selfIssued: isSelfIssued(at.cert),
-    ...(at.position !== undefined ? { position: at.position } : {}),
-  });
-}
-
-export function isSelfIssued(cert: Certificate): boolean {
-  return equalBytes(cert.subjectDer, cert.issuerDer);
-}
 
 // Extensions whose meaning the verifier enforces (or, for SAN, uses); any other critical one is refused.
 // (Critical key identifiers and authorityInfoAccess are refused by the profile, with their own reasons.)

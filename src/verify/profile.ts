@@ -4,7 +4,7 @@
 // refused whatever its signature says; each rule has its own reason.
 import type { InvalidCertificate } from "../errors.js";
 import type { Certificate } from "./certificate.js";
-import { type Placed, fail, isSelfIssued } from "./checks.js";
+import { type Placed, fail, isSelfIssued } from "./placed.js";
 import { DerError } from "./der.js";
 import { type Extension, ExtensionOid, decodeAuthorityKeyIdentifier } from "./extensions.js";
 
