@@ -5,8 +5,11 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { DerError, parseDer, time, timeTypeProblem } from "../src/verify/der.js";
 import { DEFAULT_VERIFICATION_POLICY, type VerificationPolicy, verifyClientCertificate, verifyServerCertificate } from "../src/verify/index.js";
+import { buildClientConfig } from "../src/config/client.js";
+import { ConfigError, InvalidCertificate } from "../src/errors.js";
+import { makePair, rejection } from "./_pair.js";
 import { PROVIDERS, failsWith, verifiers } from "./verify-harness.js";
-import { EKU, KU, type Made, X509Pki, der, rawExtension, resign } from "./pki-x509.js";
+import { EKU, KU, type Made, X509Pki, der, privateKeyPem, rawExtension, resign } from "./pki-x509.js";
 
 const pki = new X509Pki();
 const root = await pki.root({ subject: "CN=Profile Root" });
@@ -198,6 +201,26 @@ test("no provider given: the platform's WebCrypto verifies", async () => {
   assert.is((await verifyServerCertificate({ ...o, serverName: "example.com" })).length, 3);
   assert.is((await verifyClientCertificate(o)).length, 3);
   await failsWith(verifyServerCertificate({ ...o, serverName: "example.org" }), "NotValidForName", 0);
+});
+
+test("anchorProfile in a TLS client config: strict refuses a root without keyUsage in the handshake, legacy takes it", async () => {
+  const bareRoot = await pki.root({ subject: "CN=Private Root", keyUsage: null });
+  const leaf = await pki.issue(bareRoot, { dns: ["localhost"] });
+  const server = { provider, certificateChain: leaf.pem, privateKey: await privateKeyPem(leaf.keys) };
+  const client = { provider, serverName: "localhost", roots: bareRoot.pem };
+  const strict = await makePair(client, server);
+  const e = await rejection(strict.client.conn.handshake);
+  assert.ok(e instanceof InvalidCertificate && e.reason === "MissingKeyUsage", String(e));
+  await rejection(strict.server.conn.handshake);
+  const lax = await makePair({ ...client, anchorProfile: "legacy" as const }, server);
+  await lax.client.conn.handshake;
+  assert.is((await buildClientConfig(client)).verificationPolicy.anchorProfile, "strict");
+  try {
+    await buildClientConfig({ ...client, anchorProfile: "loose" as "legacy" });
+    assert.unreachable("expected a ConfigError");
+  } catch (err) {
+    assert.ok(err instanceof ConfigError && err.item === "anchorProfile", String(err));
+  }
 });
 
 // YYMMDDHHMMSS of `at` shifted by `seconds`.

@@ -7,7 +7,7 @@ import { ALL_SUITES, type SuiteInfo } from "../suites/cipher-suites.js";
 import { SCHEMES, type SchemeInfo } from "../suites/signature-schemes.js";
 import { GROUP_VERSIONS, HYBRID_GROUPS, groupId, isHybrid, providerHasGroup } from "../suites/groups.js";
 import { type Policy, type PolicyName, policyByName, verificationPolicyFor } from "../policy/policies.js";
-import { type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
+import { type AnchorProfile, type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
 import { type Crl, parseCrl } from "../verify/crl.js";
 import { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "../verify/revocation.js";
 import { type ConfigDecision, select } from "./effective.js";
@@ -41,6 +41,11 @@ export interface CommonOptions {
   crls?: readonly (Crl | Uint8Array | string)[];
   /** Revocation scope and what an unknown status means; default { scope: "chain", unknownStatus: "fail" }. */
   revocation?: RevocationOptions;
+  /**
+   * What a trust anchor must be: "strict" (default; a well-formed CA, as pyca/cryptography checks roots)
+   * or "legacy" (validity, key, constraints and cA only), for private PKIs whose roots break the profile.
+   */
+  anchorProfile?: AnchorProfile;
   /**
    * Receives the connection's secrets as NSS key log lines (SSLKEYLOGFILE format, for Wireshark). This
    * discloses the traffic to whoever reads the lines: for debugging only. Off by default; a connection
@@ -211,7 +216,7 @@ export function buildCommon(o: CommonOptions): CommonConfig {
     now: o.now ?? (() => new Date()),
     limits: { ...DEFAULT_LIMITS, ...o.limits },
     decisions: [...versionDecisions, ...suites.decisions, ...groups.decisions, ...schemes.decisions],
-    verificationPolicy: validateVerificationPolicy(verificationPolicyFor(policy)),
+    verificationPolicy: validateVerificationPolicy({ ...verificationPolicyFor(policy), anchorProfile: o.anchorProfile ?? "strict" }),
     crls: parseCrls(o.crls),
     revocation: o.revocation ?? DEFAULT_REVOCATION_OPTIONS,
     keyLog: keyLogOf(o.keyLog),
