@@ -38,12 +38,10 @@ export function checkStructure(at: Placed, role: Role): InvalidCertificate | nul
   const c = at.cert;
   // Only v3 can carry the basicConstraints and SANs that path validation and naming rely on.
   if (c.version !== 3) return fail("UnsupportedCertVersion", `version ${c.version}`, at);
-  // RFC 5280 4.1.2.2: a positive integer. Content is minimal two's complement, so check sign and zero.
-  // Six roots in Mozilla's store have serial 0, so an anchor's may be zero (as pyca/cryptography).
-  const serial = c.serialNumber;
-  if (parseInt(serial.slice(0, 2), 16) >= 0x80 || (role !== "anchor" && /^0*$/.test(serial))) {
-    return fail("BadEncoding", `serialNumber is not a ${role === "anchor" ? "non-negative" : "positive"} integer`, at);
-  }
+  // RFC 5280 4.1.2.2 asks for a positive integer but tells users to cope with zero and negative ones.
+  // Negative is refused (as pyca/cryptography and Go); zero is accepted, as all three strict
+  // verifiers accept it (six roots in Mozilla's store have serial 0).
+  if (parseInt(c.serialNumber.slice(0, 2), 16) >= 0x80) return fail("BadEncoding", "serialNumber is negative", at);
   const profile = checkProfile(at, role);
   if (profile !== null) return profile;
   const unknown = c.extensions.find((e) => e.critical && !UNDERSTOOD.has(e.oid));

@@ -51,8 +51,8 @@ export interface VerificationPolicy {
    * What is checked on a trust anchor. "strict" (the default when absent, as pyca/cryptography): it must be a
    * well-formed CA like any intermediate — v3, basicConstraints critical with cA=TRUE, keyUsage with
    * keyCertSign, no unknown critical extension, an authorityKeyIdentifier (if any) by keyIdentifier
-   * only, RFC 5280 time types, extKeyUsage (if any) naming the purpose — except that its serial may
-   * be zero and its self-signature is not verified. "legacy" (as rustls-webpki and Go): only its
+   * only, RFC 5280 time types, extKeyUsage (if any) naming the purpose — except that its
+   * self-signature is not verified. "legacy" (as rustls-webpki and Go): only its
    * validity, key, cA=false, keyCertSign, pathLenConstraint and name constraints count, for private
    * PKIs (and five roots in Mozilla's store) whose roots break the profile.
    */
