@@ -44,7 +44,11 @@ export async function makeThrowawayPki(opts: { keyType?: ThrowawayKeyType; names
     notAfter,
     signingAlgorithm: caAlg,
     keys: caKeys,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
   });
   const leafKeys = (await subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
   const leaf = await x509.X509CertificateGenerator.create({
@@ -60,6 +64,9 @@ export async function makeThrowawayPki(opts: { keyType?: ThrowawayKeyType; names
       new x509.BasicConstraintsExtension(false),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
       new x509.SubjectAlternativeNameExtension(names.map((n) => ({ type: isIp(n) ? ("ip" as const) : ("dns" as const), value: n }))),
+      // RFC 5280 4.2.1.1: every certificate but a self-signed one names its issuer's key; strict
+      // verifiers (fipstls's own, pyca/cryptography) refuse a leaf without it.
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
   const pkcs8 = new Uint8Array(await subtle.exportKey("pkcs8", leafKeys.privateKey));

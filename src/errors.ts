@@ -111,7 +111,18 @@ export type CertificateErrorReason =
   | "MaximumSignatureChecksExceeded"
   | "MaximumNameConstraintComparisonsExceeded"
   | "UnknownRevocationStatus"
-  | "ExpiredRevocationList";
+  | "ExpiredRevocationList"
+  | "MalformedExtension"
+  | "CriticalAuthorityKeyIdentifier"
+  | "CriticalSubjectKeyIdentifier"
+  | "MissingAuthorityKeyIdentifier"
+  | "InvalidAuthorityKeyIdentifier"
+  | "InvalidExtensionCriticality"
+  | "MissingKeyUsage"
+  | "KeyCertSignWithoutCa"
+  | "NameConstraintsOnEndEntity"
+  | "InvalidSubjectAltName"
+  | "EmptyName";
 
 /** The alert each certificate failure is reported with. */
 export const CERTIFICATE_ALERT: Readonly<Record<CertificateErrorReason, AlertName>> = {
@@ -140,6 +151,19 @@ export const CERTIFICATE_ALERT: Readonly<Record<CertificateErrorReason, AlertNam
   // As rustls: without a usable CRL the issuer's current word on the certificate is unknown.
   UnknownRevocationStatus: "unknown_ca",
   ExpiredRevocationList: "unknown_ca",
+  // The certificate profile (RFC 5280 4.2, CA/Browser Forum Baseline Requirements 7.1): the
+  // certificate is malformed for its role, whatever its signature says.
+  MalformedExtension: "bad_certificate",
+  CriticalAuthorityKeyIdentifier: "bad_certificate",
+  CriticalSubjectKeyIdentifier: "bad_certificate",
+  MissingAuthorityKeyIdentifier: "bad_certificate",
+  InvalidAuthorityKeyIdentifier: "bad_certificate",
+  InvalidExtensionCriticality: "bad_certificate",
+  MissingKeyUsage: "bad_certificate",
+  KeyCertSignWithoutCa: "bad_certificate",
+  NameConstraintsOnEndEntity: "bad_certificate",
+  InvalidSubjectAltName: "bad_certificate",
+  EmptyName: "bad_certificate",
 };
 
 /** Where in the presented chain a certificate failed: what makes node:tls's code for it exact. */

@@ -51,6 +51,14 @@ export interface CertSpec {
   readonly emails?: readonly string[];
   readonly uris?: readonly string[];
   readonly nameConstraints?: { readonly permitted?: readonly Subtree[]; readonly excluded?: readonly Subtree[]; readonly critical?: boolean };
+  /** authorityKeyIdentifier: null omits it; otherwise its criticality and which fields it carries. */
+  readonly aki?: null | { readonly critical?: boolean; readonly keyId?: boolean; readonly issuerAndSerial?: boolean };
+  /** subjectKeyIdentifier: null omits it, or mark it critical. */
+  readonly ski?: null | { readonly critical: boolean };
+  /** Criticality overrides for the extensions made from the fields above. */
+  readonly sanCritical?: boolean;
+  readonly ekuCritical?: boolean;
+  readonly basicConstraintsCritical?: boolean;
   /** More extensions, e.g. rawExtension("1.2.3.4", true, der.nul()). */
   readonly extensions?: readonly x509.Extension[];
   readonly hash?: Hash;
@@ -68,6 +76,8 @@ export interface CrlSpec {
   readonly nextUpdate?: Date | null;
   readonly extensions?: readonly x509.Extension[];
   readonly hash?: Hash;
+  /** cRLNumber: null omits it (a non-conforming CRL), or mark it critical. */
+  readonly crlNumber?: null | { readonly critical: boolean };
   /** Sign with this key instead of the issuer's (a forged CRL). */
   readonly signer?: Made;
 }
@@ -151,9 +161,23 @@ function keyUsageExtension(bits: number): x509.Extension {
   return new x509.KeyUsagesExtension(bits, true);
 }
 
-function basicConstraints(ca: boolean, pathLen: number | undefined): x509.Extension {
+function basicConstraints(ca: boolean, pathLen: number | undefined, critical = true): x509.Extension {
   const parts = [ca ? der.bool(true) : new Uint8Array(0), pathLen !== undefined ? der.int(pathLen) : new Uint8Array(0)];
-  return rawExtension("2.5.29.19", true, der.seq(...parts));
+  return rawExtension("2.5.29.19", critical, der.seq(...parts));
+}
+
+async function keyId(key: CryptoKey): Promise<Uint8Array> {
+  return new Uint8Array((await x509.SubjectKeyIdentifierExtension.create(key)).keyId.match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+async function akiExtension(issuer: Made, spec: NonNullable<CertSpec["aki"]>): Promise<x509.Extension> {
+  const parts: Uint8Array[] = [];
+  if (spec.keyId !== false) parts.push(tlv(0x80, await keyId(issuer.keys.publicKey)));
+  if (spec.issuerAndSerial) {
+    parts.push(tlv(0xa1, tlv(0xa4, new Uint8Array(issuer.x509.subjectName.toArrayBuffer()))));
+    parts.push(tlv(0x82, new Uint8Array(issuer.serial.match(/../g)!.map((h) => parseInt(h, 16)))));
+  }
+  return rawExtension("2.5.29.35", spec.critical ?? false, der.seq(...parts));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,21 +259,22 @@ export class X509Pki {
     const subject = spec.subject ?? `CN=fipstls ${spec.ca ? "CA" : "leaf"} ${++nameCounter}`;
     const isCa = spec.ca === true;
     const extensions: x509.Extension[] = [];
-    if (spec.ca !== null) extensions.push(basicConstraints(isCa, spec.pathLen));
+    if (spec.ca !== null) extensions.push(basicConstraints(isCa, spec.pathLen, spec.basicConstraintsCritical ?? true));
     const ku = spec.keyUsage !== undefined ? spec.keyUsage : isCa ? KU.keyCertSign | KU.cRLSign : KU.digitalSignature;
     if (ku !== null) extensions.push(keyUsageExtension(ku));
     const eku = spec.eku !== undefined ? spec.eku : isCa ? null : [EKU.serverAuth, EKU.clientAuth];
-    if (eku !== null) extensions.push(new x509.ExtendedKeyUsageExtension([...eku]));
+    if (eku !== null) extensions.push(new x509.ExtendedKeyUsageExtension([...eku], spec.ekuCritical ?? false));
     const sans: x509.JsonGeneralName[] = [
       ...(spec.dns ?? []).map((value) => ({ type: "dns" as const, value })),
       ...(spec.ip ?? []).map((value) => ({ type: "ip" as const, value })),
       ...(spec.emails ?? []).map((value) => ({ type: "email" as const, value })),
       ...(spec.uris ?? []).map((value) => ({ type: "url" as const, value })),
     ];
-    if (sans.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(sans));
+    if (sans.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(sans, spec.sanCritical ?? false));
     if (spec.nameConstraints) extensions.push(nameConstraintsExtension(spec.nameConstraints));
-    extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
-    if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
+    if (spec.ski !== null) extensions.push(rawExtension("2.5.29.14", spec.ski?.critical ?? false, tlv(0x04, await keyId(keys.publicKey))));
+    if (issuer && spec.aki !== null) extensions.push(await akiExtension(issuer, spec.aki ?? {}));
+    else if (!issuer && spec.aki) extensions.push(await akiExtension({ keys, x509: { subjectName: new x509.Name(subject) }, serial: spec.serial ?? "01" } as Made, spec.aki));
     extensions.push(...(spec.extensions ?? []));
 
     const signer = issuer ?? { kind, keys };
@@ -290,7 +315,10 @@ export class X509Pki {
         ...(spec.reason !== undefined ? { reason: spec.reason } : {}),
       })),
       // RFC 5280 5.2.3: conforming CRLs carry a cRLNumber.
-      extensions: [rawExtension("2.5.29.20", false, der.int(++crlCounter)), ...(spec.extensions ?? [])],
+      extensions: [
+        ...(spec.crlNumber === null ? [] : [rawExtension("2.5.29.20", spec.crlNumber?.critical ?? false, der.int(++crlCounter))]),
+        ...(spec.extensions ?? []),
+      ],
     });
     const bytes = new Uint8Array(crl.rawData);
     return { der: bytes, pem: encodePem("X509 CRL", bytes) };

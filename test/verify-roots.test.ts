@@ -11,6 +11,7 @@ import { systemRoots } from "../providers/node/roots.js";
 import { ConfigError } from "../src/errors.js";
 import { MOZILLA_ROOTS_BASE64, mozillaRoots, mozillaTrustStore } from "../src/roots/index.js";
 import { TrustStore, createTrustStore, parseCertificate } from "../src/verify/index.js";
+import { checkIssuer, checkStructure } from "../src/verify/checks.js";
 import { PROVIDERS, verifiers } from "./verify-harness.js";
 import { X509Pki } from "./pki-x509.js";
 
@@ -33,6 +34,27 @@ mozilla("every compiled-in root parses with parseCertificate", () => {
   const store = mozillaTrustStore();
   assert.is(store.anchors.length, ders.length);
   assert.is(mozillaTrustStore(), store);
+});
+
+mozilla('every compiled-in root against the strict anchor profile: five break it (as under pyca/cryptography), legacy takes all', () => {
+  const broken = new Map<string, string>();
+  for (const der of mozillaRoots()) {
+    const at = { cert: parseCertificate(der) };
+    const problem = checkStructure(at, "anchor") ?? checkIssuer(at, 0, "serverAuth", false);
+    if (problem !== null) broken.set(at.cert.subject.split(", ")[0]!, problem.reason);
+    // Under anchorProfile "legacy" only cA=false or keyUsage without keyCertSign could refuse a root.
+    assert.is(checkIssuer(at, 0, "serverAuth", true), null, at.cert.subject);
+  }
+  assert.equal(Object.fromEntries(broken), {
+    // An authorityKeyIdentifier naming issuer and serial (RFC 5280 allows it; CA/B BR 7.1.2.11.1 and pyca do not).
+    "CN=QuoVadis Root CA 2": "InvalidAuthorityKeyIdentifier",
+    "CN=QuoVadis Root CA 3": "InvalidAuthorityKeyIdentifier",
+    "CN=Certigna": "InvalidAuthorityKeyIdentifier",
+    // basicConstraints not critical, and no keyUsage.
+    "OU=ePKI Root Certification Authority": "InvalidExtensionCriticality",
+    // notBefore in 2011 written as GeneralizedTime.
+    "CN=Certum Trusted Network CA 2": "BadEncoding",
+  });
 });
 
 mozilla("the generated file is what scripts/build-roots.mjs makes on the Node it names", () => {

@@ -51,9 +51,11 @@ function suiteFor(name: string, provider: CryptoProvider) {
     await fails(await chainOf(await caUnderRoot({ ca: false, keyUsage: KU.keyCertSign })), "EndEntityUsedAsCa", 1);
     await fails(await chainOf(await caUnderRoot({ ca: null, keyUsage: KU.keyCertSign })), "EndEntityUsedAsCa", 1);
     await fails({ chain: [(await under(inter, { ca: true })).der, inter.der], roots: [root.der] }, "CaUsedAsEndEntity", 0);
-    // An anchor without basicConstraints (a v1-style root) may issue; one that says cA=false may not.
+    // An anchor without basicConstraints (a v1-style root) may issue only under anchorProfile "legacy";
+    // one that says cA=false never may.
     const bare = await pki.root({ ca: null, keyUsage: null });
-    await ok({ chain: [(await under(bare)).der], roots: [bare.der] });
+    await fails({ chain: [(await under(bare)).der], roots: [bare.der] }, "EndEntityUsedAsCa", null);
+    await ok({ chain: [(await under(bare)).der], roots: [bare.der], policy: policy({ anchorProfile: "legacy" }) });
     const notCa = await pki.root({ ca: false, keyUsage: null, eku: null });
     await fails({ chain: [(await under(notCa)).der], roots: [notCa.der] }, "EndEntityUsedAsCa", null);
   });
@@ -78,7 +80,8 @@ function suiteFor(name: string, provider: CryptoProvider) {
   test("keyUsage: keyCertSign on issuers, digitalSignature on the leaf, where present", async () => {
     await fails(await chainOf(await caUnderRoot({ keyUsage: KU.cRLSign | KU.digitalSignature })), "EndEntityUsedAsCa", 1);
     await ok(await chainOf(await caUnderRoot({ keyUsage: KU.keyCertSign })));
-    await ok(await chainOf(await caUnderRoot({ keyUsage: null })));
+    // A CA's keyUsage is required (RFC 5280 4.2.1.3 MUST, as pyca/cryptography).
+    await fails(await chainOf(await caUnderRoot({ keyUsage: null })), "MissingKeyUsage", 1);
     await fails(await chainOf(inter, { keyUsage: KU.keyEncipherment }), "InvalidPurpose", 0);
     await ok(await chainOf(inter, { keyUsage: KU.digitalSignature | KU.keyEncipherment }));
     await ok(await chainOf(inter, { keyUsage: null }));
@@ -98,16 +101,17 @@ function suiteFor(name: string, provider: CryptoProvider) {
     await clientFails(await chainOf(await caUnderRoot({ eku: [EKU.serverAuth] }), { eku: [EKU.clientAuth] }), "InvalidPurpose", 1);
   });
 
-  test("critical extensions it cannot enforce are refused (except on anchors)", async () => {
+  test("critical extensions it cannot enforce are refused (on anchors too, unless legacy)", async () => {
     const unknown = (critical: boolean) => rawExtension("1.3.6.1.4.1.55555.1", critical, der.nul());
     await fails(await chainOf(inter, { extensions: [unknown(true)] }), "UnknownCriticalExtension", 0);
     await ok(await chainOf(inter, { extensions: [unknown(false)] }));
     await fails(await chainOf(await caUnderRoot({ extensions: [unknown(true)] })), "UnknownCriticalExtension", 1);
     const odd = await pki.root({ extensions: [unknown(true)] });
-    await ok({ chain: [(await under(odd)).der], roots: [odd.der] });
+    await fails({ chain: [(await under(odd)).der], roots: [odd.der] }, "UnknownCriticalExtension", null);
+    await ok({ chain: [(await under(odd)).der], roots: [odd.der], policy: policy({ anchorProfile: "legacy" }) });
   });
 
-  test("version and serial: v1 and non-positive serials refused in the chain", async () => {
+  test("version and serial: v1 and negative serials refused in the chain, zero accepted", async () => {
     const dropVersionAndExtensions = (f: Uint8Array[]) => f.slice(1, 7);
     const v1Leaf = await resign(leaf, inter, dropVersionAndExtensions);
     await fails({ chain: [v1Leaf, inter.der], roots: [root.der] }, "UnsupportedCertVersion", 0);
@@ -115,7 +119,8 @@ function suiteFor(name: string, provider: CryptoProvider) {
     await fails({ chain: [leaf.der, v1Ca], roots: [root.der] }, "UnsupportedCertVersion", 1);
     const withSerial = (serial: number[]) => (f: Uint8Array[]) => [f[0]!, der.tlv(0x02, new Uint8Array(serial)), ...f.slice(2)];
     await fails({ chain: [await resign(leaf, inter, withSerial([0xff, 0x01])), inter.der], roots: [root.der] }, "BadEncoding", 0);
-    await fails({ chain: [await resign(leaf, inter, withSerial([0x00])), inter.der], roots: [root.der] }, "BadEncoding", 0);
+    // Zero breaks RFC 5280's "positive" but pyca/cryptography, rustls-webpki and Go all accept it.
+    await ok({ chain: [await resign(leaf, inter, withSerial([0x00])), inter.der], roots: [root.der] });
     await ok({ chain: [await resign(leaf, inter, withSerial([0x01])), inter.der], roots: [root.der] });
   });
 
@@ -171,6 +176,7 @@ function suiteFor(name: string, provider: CryptoProvider) {
       { minRsaModulusBits: 512 },
       { allowedCurves: ["P-192" as "P-256"] },
       { allowEd25519Keys: "yes" as unknown as boolean },
+      { anchorProfile: "lenient" as "legacy" },
     ];
     for (const p of bad) assert.throws(() => validateVerificationPolicy(policy(p)), (e: unknown) => e instanceof ConfigError);
   });

@@ -7,7 +7,7 @@ import { ALL_SUITES, type SuiteInfo } from "../suites/cipher-suites.js";
 import { SCHEMES, type SchemeInfo } from "../suites/signature-schemes.js";
 import { GROUP_VERSIONS, HYBRID_GROUPS, groupId, isHybrid, providerHasGroup } from "../suites/groups.js";
 import { type Policy, type PolicyName, policyByName, verificationPolicyFor } from "../policy/policies.js";
-import { type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
+import { type AnchorProfile, type VerificationPolicy, validateVerificationPolicy } from "../verify/policy.js";
 import { type Crl, parseCrl } from "../verify/crl.js";
 import { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "../verify/revocation.js";
 import { type ConfigDecision, select } from "./effective.js";
@@ -41,6 +41,11 @@ export interface CommonOptions {
   crls?: readonly (Crl | Uint8Array | string)[];
   /** Revocation scope and what an unknown status means; default { scope: "chain", unknownStatus: "fail" }. */
   revocation?: RevocationOptions;
+  /**
+   * What a trust anchor must be: "strict" (default; a well-formed CA, as pyca/cryptography checks roots)
+   * or "legacy" (validity, key, constraints and cA only), for private PKIs whose roots break the profile.
+   */
+  anchorProfile?: AnchorProfile;
   /**
    * Receives the connection's secrets as NSS key log lines (SSLKEYLOGFILE format, for Wireshark). This
    * discloses the traffic to whoever reads the lines: for debugging only. Off by default; a connection
@@ -159,7 +164,7 @@ const selections = new WeakMap<CryptoProvider, WeakMap<Policy, Map<string, Selec
 const SELECTIONS_PER_POLICY = 64;
 
 function selectionFor(o: CommonOptions, p: CryptoProvider, policy: Policy): Selection {
-  const key = JSON.stringify([o.cipherSuites, o.groups, o.signatureSchemes, o.minVersion, o.maxVersion]);
+  const key = JSON.stringify([o.cipherSuites, o.groups, o.signatureSchemes, o.minVersion, o.maxVersion, o.anchorProfile]);
   let byPolicy = selections.get(p);
   if (byPolicy === undefined) selections.set(p, (byPolicy = new WeakMap()));
   let byLists = byPolicy.get(policy);
@@ -223,7 +228,7 @@ function computeSelection(o: CommonOptions, p: CryptoProvider, policy: Policy): 
     groups: Object.freeze(groups.chosen),
     signatureSchemes: Object.freeze(schemes.chosen),
     decisions: Object.freeze([...versionDecisions, ...suites.decisions, ...groups.decisions, ...schemes.decisions]),
-    verificationPolicy: validateVerificationPolicy(verificationPolicyFor(policy)),
+    verificationPolicy: validateVerificationPolicy({ ...verificationPolicyFor(policy), anchorProfile: o.anchorProfile ?? "strict" }),
   });
 }
 

@@ -15,8 +15,10 @@ import {
   sequence,
   smallUint,
   time,
+  timeTypeProblem,
 } from "./der.js";
 import { nameToString } from "./dn.js";
+import { checkAuthorityInfoAccess, checkCertificatePolicies, checkCrlDistributionPoints } from "./extension-syntax.js";
 import {
   type BasicConstraints,
   type Extension,
@@ -73,6 +75,8 @@ export interface Certificate {
   /** keyIdentifier values: hints that order candidate issuers, never a reason to accept one. */
   readonly subjectKeyIdentifier?: Uint8Array;
   readonly authorityKeyIdentifier?: Uint8Array;
+  /** Why notBefore/notAfter break RFC 5280 4.1.2.5's choice of time type; the profile refuses it. */
+  readonly validityEncodingProblem?: string;
 }
 
 /** RFC 5280 4.1.2.2 caps serials at 20 octets; one more allows the sign byte some CAs add. */
@@ -112,7 +116,8 @@ export function parseCertificate(der: Uint8Array, position?: number): Certificat
     // Anything but DerError escaping the parser is a bug meeting hostile input: still bad encoding.
     const why = e instanceof DerError ? e.message : `unparseable (${e instanceof Error ? e.name : "error"})`;
     const at = position !== undefined ? `certificate ${position}: ` : "";
-    throw new InvalidCertificate("BadEncoding", at + why, position !== undefined ? { position } : undefined);
+    const reason = e instanceof MalformedExtensionError ? "MalformedExtension" : "BadEncoding";
+    throw new InvalidCertificate(reason, at + why, position !== undefined ? { position } : undefined);
   }
 }
 
@@ -142,6 +147,7 @@ function parse(input: Uint8Array): Certificate {
   const [nb, na] = sequence(fields[i++], "validity", 2, 2);
   const notBefore = time(nb, "notBefore");
   const notAfter = time(na, "notAfter");
+  const validityEncodingProblem = timeTypeProblem(nb!, notBefore) ?? timeTypeProblem(na!, notAfter);
   const subjectNode = fields[i++];
   const subject = nameToString(subjectNode!, "subject");
   const spkiNode = fields[i++];
@@ -194,6 +200,7 @@ function parse(input: Uint8Array): Certificate {
     publicKeyAlgorithmOid,
     extensions,
     ...decodeKnown(extensions),
+    ...(validityEncodingProblem !== null ? { validityEncodingProblem } : {}),
   };
   return cert;
 }
@@ -214,36 +221,58 @@ interface KnownExtensions {
   authorityKeyIdentifier?: Uint8Array;
 }
 
+/** An extension whose value does not decode: the certificate is malformed in a way worth naming. */
+class MalformedExtensionError extends DerError {}
+
 function decodeKnown(extensions: readonly Extension[]): KnownExtensions {
   const known: KnownExtensions = {};
   for (const ext of extensions) {
-    switch (ext.oid) {
-      case ExtensionOid.subjectAltName:
-        known.subjectAltName = decodeSubjectAltName(ext.value);
-        break;
-      case ExtensionOid.basicConstraints:
-        known.basicConstraints = decodeBasicConstraints(ext.value);
-        break;
-      case ExtensionOid.keyUsage:
-        known.keyUsage = decodeKeyUsage(ext.value);
-        break;
-      case ExtensionOid.extKeyUsage:
-        known.extKeyUsage = decodeExtKeyUsage(ext.value);
-        break;
-      case ExtensionOid.nameConstraints:
-        known.nameConstraints = decodeNameConstraints(ext.value, ext.critical);
-        break;
-      case ExtensionOid.subjectKeyIdentifier:
-        known.subjectKeyIdentifier = decodeSubjectKeyId(ext.value);
-        break;
-      case ExtensionOid.authorityKeyIdentifier: {
-        const id = decodeAuthorityKeyId(ext.value);
-        if (id !== undefined) known.authorityKeyIdentifier = id;
-        break;
-      }
+    try {
+      decodeOne(ext, known);
+    } catch (e) {
+      if (e instanceof DerError) throw new MalformedExtensionError(`extension ${ext.oid}: ${e.message}`);
+      throw e;
     }
   }
   return known;
+}
+
+function decodeOne(ext: Extension, known: KnownExtensions): void {
+  switch (ext.oid) {
+    case ExtensionOid.subjectAltName:
+      known.subjectAltName = decodeSubjectAltName(ext.value);
+      break;
+    case ExtensionOid.basicConstraints:
+      known.basicConstraints = decodeBasicConstraints(ext.value);
+      break;
+    case ExtensionOid.keyUsage:
+      known.keyUsage = decodeKeyUsage(ext.value);
+      break;
+    case ExtensionOid.extKeyUsage:
+      known.extKeyUsage = decodeExtKeyUsage(ext.value);
+      break;
+    case ExtensionOid.nameConstraints:
+      known.nameConstraints = decodeNameConstraints(ext.value, ext.critical);
+      break;
+    case ExtensionOid.subjectKeyIdentifier:
+      known.subjectKeyIdentifier = decodeSubjectKeyId(ext.value);
+      break;
+    case ExtensionOid.authorityKeyIdentifier: {
+      const id = decodeAuthorityKeyId(ext.value);
+      if (id !== undefined) known.authorityKeyIdentifier = id;
+      break;
+    }
+    // Not acted on, but a malformed one fails the certificate all the same (as pyca/cryptography).
+    case ExtensionOid.authorityInfoAccess:
+      checkAuthorityInfoAccess(ext.value);
+      break;
+    case ExtensionOid.crlDistributionPoints:
+      checkCrlDistributionPoints(ext.value);
+      break;
+    case ExtensionOid.certificatePolicies:
+      checkCertificatePolicies(ext.value);
+      break;
+  }
 }
 
 /** Whether `time` lies within [notBefore, notAfter], both inclusive (RFC 5280 4.1.2.5). */

@@ -1,34 +1,20 @@
 // Checks on one certificate at a time (RFC 5280 6.1.3-6.1.5 and the policy); each returns the
 // InvalidCertificate naming the failed check, or null. Path building (path.ts) decides which apply.
-import { equalBytes } from "../codec/bytes.js";
 import { type KeyInfo, describeSpki, keyFitsSignature } from "../crypto/keyinfo.js";
 import type { CryptoProvider, SignatureAlgorithm } from "../crypto/provider.js";
 import { type CertificateErrorReason, InvalidCertificate } from "../errors.js";
 import { type Certificate, signatureAlgorithmFor, validityAt } from "./certificate.js";
 import { ExtKeyUsageOid, ExtensionOid } from "./extensions.js";
 import { type VerificationPolicy, signatureAlgorithmName } from "./policy.js";
+import { type Placed, fail } from "./placed.js";
+import { type Role, checkProfile } from "./profile.js";
 
-/** A certificate where it sits: `position` in the chain as sent (0 = leaf), absent for anchors. */
-export interface Placed {
-  readonly cert: Certificate;
-  readonly position?: number;
-}
+export { type Placed, fail, isSelfIssued } from "./placed.js";
 
 export type Purpose = "serverAuth" | "clientAuth";
 
-export function fail(reason: CertificateErrorReason, detail: string, at: Placed): InvalidCertificate {
-  return new InvalidCertificate(reason, detail, {
-    subject: at.cert.subject,
-    selfIssued: isSelfIssued(at.cert),
-    ...(at.position !== undefined ? { position: at.position } : {}),
-  });
-}
-
-export function isSelfIssued(cert: Certificate): boolean {
-  return equalBytes(cert.subjectDer, cert.issuerDer);
-}
-
 // Extensions whose meaning the verifier enforces (or, for SAN, uses); any other critical one is refused.
+// (Critical key identifiers and authorityInfoAccess are refused by the profile, with their own reasons.)
 const UNDERSTOOD = new Set<string>([
   ExtensionOid.subjectAltName,
   ExtensionOid.basicConstraints,
@@ -44,16 +30,20 @@ export function checkValidity(at: Placed, time: Date): InvalidCertificate | null
   return null;
 }
 
-/** Structure rules for presented certificates (anchors are exempt: they are configuration). */
-export function checkStructure(at: Placed): InvalidCertificate | null {
+/**
+ * Structure and profile rules for a certificate in `role`: presented certificates always, trust
+ * anchors under anchorProfile "strict" (the path code decides).
+ */
+export function checkStructure(at: Placed, role: Role): InvalidCertificate | null {
   const c = at.cert;
   // Only v3 can carry the basicConstraints and SANs that path validation and naming rely on.
   if (c.version !== 3) return fail("UnsupportedCertVersion", `version ${c.version}`, at);
-  // RFC 5280 4.1.2.2: a positive integer. Content is minimal two's complement, so check sign and zero.
-  const serial = c.serialNumber;
-  if (parseInt(serial.slice(0, 2), 16) >= 0x80 || /^0*$/.test(serial)) {
-    return fail("BadEncoding", "serialNumber is not a positive integer", at);
-  }
+  // RFC 5280 4.1.2.2 asks for a positive integer but tells users to cope with zero and negative ones.
+  // Negative is refused (as pyca/cryptography and Go); zero is accepted, as all three strict
+  // verifiers accept it (six roots in Mozilla's store have serial 0).
+  if (parseInt(c.serialNumber.slice(0, 2), 16) >= 0x80) return fail("BadEncoding", "serialNumber is negative", at);
+  const profile = checkProfile(at, role);
+  if (profile !== null) return profile;
   const unknown = c.extensions.find((e) => e.critical && !UNDERSTOOD.has(e.oid));
   if (unknown !== undefined) return fail("UnknownCriticalExtension", `extension ${unknown.oid}`, at);
   return null;
@@ -88,18 +78,20 @@ export function checkEndEntity(at: Placed, purpose: Purpose): InvalidCertificate
 
 /**
  * Whether `at` may issue the certificate below it, given the number of non-self-issued
- * intermediates between it and the leaf. Anchors without basicConstraints (v1 roots) may issue.
+ * intermediates between it and the leaf. `legacyAnchor`: an anchor under anchorProfile "legacy",
+ * which may issue without basicConstraints (v1 roots) and whose extKeyUsage is not applied.
  */
-export function checkIssuer(at: Placed, intermediatesBelow: number, purpose: Purpose, anchor: boolean): InvalidCertificate | null {
+export function checkIssuer(at: Placed, intermediatesBelow: number, purpose: Purpose, legacyAnchor: boolean): InvalidCertificate | null {
   const c = at.cert;
   const bc = c.basicConstraints;
-  if (bc === undefined ? !anchor : !bc.ca) return fail("EndEntityUsedAsCa", "basicConstraints lacks cA=true", at);
+  if (bc === undefined ? !legacyAnchor : !bc.ca) return fail("EndEntityUsedAsCa", "basicConstraints lacks cA=true", at);
   if (c.keyUsage !== undefined && !c.keyUsage.keyCertSign) return fail("EndEntityUsedAsCa", "keyUsage lacks keyCertSign", at);
   if (bc?.pathLen !== undefined && intermediatesBelow > bc.pathLen) {
     return fail("PathLenConstraintViolated", `pathLenConstraint ${bc.pathLen}, ${intermediatesBelow} intermediates below`, at);
   }
-  // An anchor's extKeyUsage is configuration, not a constraint it imposes (as webpki).
-  return anchor ? null : checkEku(at, purpose, true);
+  // A legacy anchor's extKeyUsage is configuration, not a constraint it imposes (as webpki); a strict
+  // one is held to it like any CA (as pyca/cryptography).
+  return legacyAnchor ? null : checkEku(at, purpose, true);
 }
 
 const keyInfoCache = new WeakMap<Certificate, KeyInfo | string>();

@@ -20,6 +20,7 @@ import {
   sequence,
   smallUint,
   time,
+  timeTypeProblem,
 } from "./der.js";
 import { nameToString } from "./dn.js";
 import { type Extension, ExtensionOid, parseExtensions } from "./extensions.js";
@@ -49,7 +50,7 @@ export interface Crl {
   readonly issuerDer: Uint8Array;
   readonly issuer: string;
   readonly thisUpdate: Date;
-  readonly nextUpdate?: Date;
+  readonly nextUpdate: Date;
   /** Revoked serial numbers (content octets in lower-case hex, as Certificate.serialNumber). */
   readonly revoked: ReadonlyMap<string, RevokedEntry>;
   readonly scope: CrlScope;
@@ -103,9 +104,22 @@ function parse(der: Uint8Array): Crl {
   const innerAlg = fields[i++]!;
   const issuerNode = fields[i++]!;
   const issuer = nameToString(issuerNode, "CRL issuer");
-  const thisUpdate = time(fields[i++], "thisUpdate");
-  let nextUpdate: Date | undefined;
-  if (isUniversal(fields[i], Tag.UtcTime) || isUniversal(fields[i], Tag.GeneralizedTime)) nextUpdate = time(fields[i++], "nextUpdate");
+  const thisUpdateNode = fields[i++];
+  const thisUpdate = time(thisUpdateNode, "thisUpdate");
+  const wrongType = (node: DerNode, at: Date, what: string) => {
+    // RFC 5280 5.1.2.4-5.1.2.5: the same UTCTime/GeneralizedTime split as certificate validity.
+    const problem = timeTypeProblem(node, at);
+    if (problem !== null) bad(`${what}: ${problem}`);
+  };
+  wrongType(thisUpdateNode!, thisUpdate, "thisUpdate");
+  // RFC 5280 5.1.2.5: conforming CRL issuers MUST include nextUpdate (rustls-webpki requires it too);
+  // without it nothing says when the CRL stops being the issuer's current word.
+  if (!isUniversal(fields[i], Tag.UtcTime) && !isUniversal(fields[i], Tag.GeneralizedTime)) {
+    throw new ConfigError("CRL: no nextUpdate; RFC 5280 5.1.2.5 requires one in every conforming CRL", "crls");
+  }
+  const nextNode = fields[i++]!;
+  const nextUpdate = time(nextNode, "nextUpdate");
+  wrongType(nextNode, nextUpdate, "nextUpdate");
   const revoked = new Map<string, RevokedEntry>();
   if (isUniversal(fields[i], Tag.Sequence)) {
     for (const entry of sequence(fields[i++], "revokedCertificates")) {
@@ -130,13 +144,25 @@ function parse(der: Uint8Array): Crl {
   const [algOid, params] = sequence(algNode, "CRL signatureAlgorithm", 1, 2);
 
   let scope: CrlScope = { onlyUserCerts: false, onlyCaCerts: false, distributionPoints: [], partial: false };
+  let numbered = false;
   for (const ext of extensions) {
-    if (ext.oid === CrlOid.issuingDistributionPoint) scope = issuingDistributionPoint(ext.value);
-    else if (ext.oid === CrlOid.deltaCRLIndicator) throw new ConfigError("CRL: delta CRLs are not supported; supply the complete CRL", "crls");
-    else if (ext.critical && ext.oid !== CrlOid.cRLNumber && ext.oid !== ExtensionOid.authorityKeyIdentifier) {
+    if (ext.oid === CrlOid.deltaCRLIndicator) {
+      throw new ConfigError("CRL: a delta CRL (deltaCRLIndicator) only lists changes since a base CRL; supply the complete CRL", "crls");
+    } else if (ext.oid === CrlOid.cRLNumber) {
+      // RFC 5280 5.2.3: conforming CRLs carry a non-critical cRLNumber, an INTEGER of 0 to 20 octets' worth.
+      if (ext.critical) throw new ConfigError("CRL: cRLNumber is marked critical; RFC 5280 5.2.3 requires it non-critical", "crls");
+      const n = integerBytes(parseDer(ext.value, "cRLNumber"), "cRLNumber");
+      if (n[0]! >= 0x80 || n.length > 21) bad("cRLNumber: not an integer from 0 to 2^159");
+      numbered = true;
+    } else if (ext.oid === CrlOid.issuingDistributionPoint) {
+      // RFC 5280 5.2.5: critical, so that no verifier reads a partial CRL as a complete one.
+      if (!ext.critical) throw new ConfigError("CRL: issuingDistributionPoint is not marked critical (RFC 5280 5.2.5)", "crls");
+      scope = issuingDistributionPoint(ext.value);
+    } else if (ext.critical && ext.oid !== ExtensionOid.authorityKeyIdentifier) {
       throw new ConfigError(`CRL: critical extension ${ext.oid} is not supported`, "crls");
     }
   }
+  if (!numbered) throw new ConfigError("CRL: no cRLNumber; RFC 5280 5.2.3 requires one in every conforming CRL (a v1 CRL has none)", "crls");
   return {
     der,
     tbs: tbsNode!.raw,
@@ -145,7 +171,7 @@ function parse(der: Uint8Array): Crl {
     issuerDer: issuerNode.raw,
     issuer,
     thisUpdate,
-    ...(nextUpdate !== undefined ? { nextUpdate } : {}),
+    nextUpdate,
     revoked,
     scope,
   };
@@ -167,19 +193,23 @@ function revokedEntry(revocationDate: Date, extensions: readonly Extension[]): R
   return reason === undefined ? { revocationDate } : { revocationDate, reason };
 }
 
+// The IDP's flags are BOOLEAN DEFAULT FALSE: DER writes only TRUE (0xFF), and only when it is true.
 function implicitBoolean(node: DerNode, what: string): boolean {
-  if (node.constructed || node.content.length !== 1) bad(`${what}: not a BOOLEAN`);
-  return node.content[0] !== 0;
+  if (node.constructed || node.content.length !== 1 || node.content[0] !== 0xff) bad(`${what}: not a DER BOOLEAN TRUE`);
+  return true;
 }
 
 function issuingDistributionPoint(value: Uint8Array): CrlScope {
-  const fields = sequence(parseDer(value, "issuingDistributionPoint"), "issuingDistributionPoint", 0, 6);
+  // RFC 5280 5.2.5: an empty IDP says nothing, and conforming issuers never write one.
+  const fields = sequence(parseDer(value, "issuingDistributionPoint"), "issuingDistributionPoint", 1, 6);
   let distributionPoints: string[] = [];
   let onlyUserCerts = false;
   let onlyCaCerts = false;
   let partial = false;
+  let last = -1;
   for (const f of fields) {
-    if (f.tagClass !== 3) bad("issuingDistributionPoint: unexpected field");
+    if (f.tagClass !== 3 || f.tagNumber <= last) bad("issuingDistributionPoint: unexpected field");
+    last = f.tagNumber;
     switch (f.tagNumber) {
       case 0: {
         const names = distributionPointNames(f);
@@ -196,14 +226,18 @@ function issuingDistributionPoint(value: Uint8Array): CrlScope {
       case 3: // onlySomeReasons
         partial = true;
         break;
-      case 4:
-      case 5: // indirectCRL, onlyContainsAttributeCerts
-        partial ||= implicitBoolean(f, "issuingDistributionPoint flag");
+      case 4: // indirectCRL
+        partial ||= implicitBoolean(f, "indirectCRL");
         break;
+      case 5:
+        implicitBoolean(f, "onlyContainsAttributeCerts");
+        throw new ConfigError("CRL: it only covers attribute certificates (onlyContainsAttributeCerts), never a TLS certificate", "crls");
       default:
         bad("issuingDistributionPoint: unexpected field");
     }
   }
+  // RFC 5280 5.2.5: at most one of onlyContainsUserCerts, onlyContainsCACerts, onlyContainsAttributeCerts.
+  if (onlyUserCerts && onlyCaCerts) bad("issuingDistributionPoint: onlyContainsUserCerts and onlyContainsCACerts both set");
   return { onlyUserCerts, onlyCaCerts, distributionPoints, partial };
 }
 

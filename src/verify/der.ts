@@ -163,7 +163,19 @@ function digits(s: string, from: number, count: number): number {
   return v;
 }
 
-/** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), the only forms RFC 5280 allows. */
+/**
+ * RFC 5280 4.1.2.5: dates through 2049 MUST be UTCTime, from 2050 GeneralizedTime. Parsing accepts
+ * either (old roots break this and must stay loadable); the certificate profile refuses it.
+ */
+export function timeTypeProblem(n: DerNode, at: Date): string | null {
+  const year = at.getUTCFullYear();
+  return isUniversal(n, Tag.GeneralizedTime) && year >= 1950 && year < 2050 ? `GeneralizedTime for ${year}, which must be UTCTime` : null;
+}
+
+/**
+ * UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), the only forms RFC 5280 allows:
+ * no fractional seconds, no offsets, seconds always present.
+ */
 export function time(n: DerNode | undefined, what: string): Date {
   if (n === undefined) bad(`${what}: missing`);
   const utc = isUniversal(n, Tag.UtcTime);

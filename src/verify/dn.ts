@@ -114,9 +114,17 @@ export function comparableRdns(nameDer: Uint8Array): string[] {
   );
 }
 
-/** Whether a Name carries the legacy emailAddress attribute (an rfc822Name for name constraints). */
-export function hasEmailAttribute(nameDer: Uint8Array): boolean {
-  return sequence(parseDer(nameDer, "Name"), "Name").some((rdn) =>
-    rdn.children.some((atv) => oid(sequence(atv, "Name", 2, 2)[0], "Name attribute type") === EMAIL_ADDRESS),
-  );
+/**
+ * The legacy emailAddress attributes of a Name (rfc822Names for name constraints). A value that is
+ * not text is returned as "" so that a constraint on addresses fails closed on it.
+ */
+export function emailAddresses(nameDer: Uint8Array): string[] {
+  const out: string[] = [];
+  for (const rdn of sequence(parseDer(nameDer, "Name"), "Name")) {
+    for (const atv of rdn.children) {
+      const [type, value] = sequence(atv, "Name", 2, 2);
+      if (oid(type, "Name attribute type") === EMAIL_ADDRESS) out.push(attributeText(value!) ?? "");
+    }
+  }
+  return out;
 }

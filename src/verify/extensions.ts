@@ -7,7 +7,6 @@ import {
   boolean,
   isContext,
   isUniversal,
-  latin1,
   octetString,
   oid,
   parseDer,
@@ -15,6 +14,7 @@ import {
   smallUint,
 } from "./der.js";
 import { nameToString } from "./dn.js";
+import { generalName, ia5 } from "./extension-syntax.js";
 
 export const ExtensionOid = {
   subjectAltName: "2.5.29.17",
@@ -25,6 +25,8 @@ export const ExtensionOid = {
   subjectKeyIdentifier: "2.5.29.14",
   authorityKeyIdentifier: "2.5.29.35",
   crlDistributionPoints: "2.5.29.31",
+  certificatePolicies: "2.5.29.32",
+  authorityInfoAccess: "1.3.6.1.5.5.7.1.1",
 } as const;
 
 export const ExtKeyUsageOid = {
@@ -47,7 +49,9 @@ export interface SubjectAltName {
   readonly ipAddresses: readonly Uint8Array[];
   /** directoryName entries: the DER of each Name (name constraints apply to them). */
   readonly directoryNames?: readonly Uint8Array[];
-  /** Tags of the other GeneralName forms present (rfc822Name = 1, URI = 6, …), each once. */
+  /** rfc822Name entries (ASCII), for rfc822Name name constraints. */
+  readonly rfc822Names?: readonly string[];
+  /** Tags of the other GeneralName forms present (URI = 6, otherName = 0, …), each once. */
   readonly otherForms?: readonly number[];
 }
 
@@ -68,8 +72,9 @@ export type GeneralSubtree =
   | { readonly form: 2; readonly dns: string }
   | { readonly form: 7; readonly address: Uint8Array; readonly mask: Uint8Array }
   | { readonly form: 4; readonly name: Uint8Array }
+  | { readonly form: 1; readonly email: string }
   /** A form the verifier does not evaluate; kept so that it can fail closed. */
-  | { readonly form: 0 | 1 | 3 | 5 | 6 | 8 };
+  | { readonly form: 0 | 3 | 5 | 6 | 8 };
 
 export interface NameConstraints {
   readonly critical: boolean;
@@ -116,24 +121,26 @@ export function decodeSubjectAltName(value: Uint8Array): SubjectAltName {
   const dnsNames: string[] = [];
   const ipAddresses: Uint8Array[] = [];
   const directoryNames: Uint8Array[] = [];
+  const rfc822Names: string[] = [];
   const otherForms = new Set<number>();
   for (const name of names) {
     if (isContext(name, 2) && !name.constructed) {
       dnsNames.push(ia5(name.content, "dNSName"));
+    } else if (isContext(name, 1) && !name.constructed) {
+      rfc822Names.push(ia5(name.content, "rfc822Name"));
     } else if (isContext(name, 7) && !name.constructed) {
       if (name.content.length !== 4 && name.content.length !== 16) bad("iPAddress of odd length");
       ipAddresses.push(name.content.slice());
     } else if (isContext(name, 4) && name.constructed && name.children.length === 1) {
       nameToString(name.children[0]!, "subjectAltName directoryName");
       directoryNames.push(name.children[0]!.raw.slice());
-    } else if (name.tagClass !== 3 || name.tagNumber > 8) {
-      bad("subjectAltName: not a GeneralName");
     } else {
-      // Email, URI and the rest play no part in TLS identity; name constraints need to know they exist.
+      generalName(name, "subjectAltName");
+      // URI and the rest play no part in TLS identity; name constraints need to know they exist.
       otherForms.add(name.tagNumber);
     }
   }
-  return { dnsNames, ipAddresses, directoryNames, otherForms: [...otherForms] };
+  return { dnsNames, ipAddresses, directoryNames, rfc822Names, otherForms: [...otherForms] };
 }
 
 /** NameConstraints (RFC 5280 4.2.1.10); `critical` is carried along because unknown forms fail closed only then. */
@@ -176,8 +183,12 @@ function generalSubtree(base: DerNode, what: string): GeneralSubtree {
       if (!base.constructed || base.children.length !== 1) bad(`${what}: malformed directoryName`);
       nameToString(base.children[0]!, `${what} directoryName`);
       return { form: 4, name: base.children[0]!.raw.slice() };
+    case GeneralNameTag.rfc822Name:
+      if (base.constructed) bad(`${what}: constructed rfc822Name`);
+      return { form: 1, email: ia5(base.content, `${what} rfc822Name`) };
     default:
-      return { form: base.tagNumber as 0 | 1 | 3 | 5 | 6 | 8 };
+      generalName(base, what);
+      return { form: base.tagNumber as 0 | 3 | 5 | 6 | 8 };
   }
 }
 
@@ -194,11 +205,6 @@ function contiguousMask(mask: Uint8Array): boolean {
   return true;
 }
 
-function ia5(bytes: Uint8Array, what: string): string {
-  // Odd-but-ASCII names are kept: they simply never match a valid server name (names.ts).
-  for (const b of bytes) if (b > 0x7f) bad(`${what}: not IA5 (ASCII)`);
-  return latin1(bytes);
-}
 
 export function decodeBasicConstraints(value: Uint8Array): BasicConstraints {
   const fields = sequence(parseDer(value, "basicConstraints"), "basicConstraints", 0, 2);
@@ -247,12 +253,43 @@ export function decodeSubjectKeyId(value: Uint8Array): Uint8Array {
   return octetString(parseDer(value, "subjectKeyIdentifier"), "subjectKeyIdentifier").slice();
 }
 
-/** The keyIdentifier [0] of AuthorityKeyIdentifier, if present (issuer/serial forms are not used). */
-export function decodeAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
-  const fields = sequence(parseDer(value, "authorityKeyIdentifier"), "authorityKeyIdentifier", 0, 3);
-  const first = fields[0];
-  return isContext(first, 0) && !first.constructed ? first.content.slice() : undefined;
+export interface AuthorityKeyId {
+  readonly keyIdentifier?: Uint8Array;
+  /** authorityCertIssuer and authorityCertSerialNumber, which RFC 5280 allows only together. */
+  readonly issuerAndSerial: boolean;
 }
+
+/** AuthorityKeyIdentifier (RFC 5280 4.2.1.1): [0] keyIdentifier, [1] issuer and [2] serial, in order. */
+export function decodeAuthorityKeyIdentifier(value: Uint8Array): AuthorityKeyId {
+  const fields = sequence(parseDer(value, "authorityKeyIdentifier"), "authorityKeyIdentifier", 0, 3);
+  let i = 0;
+  let keyIdentifier: Uint8Array | undefined;
+  if (isContext(fields[i], 0)) {
+    if (fields[i]!.constructed) bad("authorityKeyIdentifier: constructed keyIdentifier");
+    keyIdentifier = fields[i++]!.content.slice();
+  }
+  let issuer = false;
+  if (isContext(fields[i], 1)) {
+    const names = fields[i++]!;
+    if (!names.constructed || names.children.length === 0) bad("authorityKeyIdentifier: empty authorityCertIssuer");
+    for (const n of names.children) generalName(n, "authorityCertIssuer");
+    issuer = true;
+  }
+  let serial = false;
+  if (isContext(fields[i], 2)) {
+    if (fields[i++]!.constructed) bad("authorityKeyIdentifier: constructed authorityCertSerialNumber");
+    serial = true;
+  }
+  if (i !== fields.length) bad("authorityKeyIdentifier: unexpected field");
+  if (issuer !== serial) bad("authorityKeyIdentifier: authorityCertIssuer and authorityCertSerialNumber must come together");
+  return keyIdentifier === undefined ? { issuerAndSerial: issuer } : { keyIdentifier, issuerAndSerial: issuer };
+}
+
+/** The keyIdentifier [0] of AuthorityKeyIdentifier, if present. */
+export function decodeAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
+  return decodeAuthorityKeyIdentifier(value).keyIdentifier;
+}
+
 
 export function decodeExtKeyUsage(value: Uint8Array): string[] {
   const purposes = sequence(parseDer(value, "extKeyUsage"), "extKeyUsage", 1);

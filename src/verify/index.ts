@@ -13,6 +13,7 @@ export {
   CERTIFICATE_SIGNATURE_ALGORITHMS,
   validateVerificationPolicy,
   type VerificationPolicy,
+  type AnchorProfile,
   type CertificateSignatureAlgorithmName,
 } from "./policy.js";
 export { DEFAULT_REVOCATION_OPTIONS, type RevocationOptions } from "./revocation.js";

@@ -1,14 +1,14 @@
 // Name constraints (RFC 5280 4.2.1.10 and 6.1.3 (b)-(c)): a CA's permitted and excluded subtrees
-// bind the names of every certificate below it. dNSName, iPAddress and directoryName subtrees are
-// evaluated; for any other form, a critical extension fails closed as soon as a certificate below
-// actually carries a name of that form (the RFC's minimum), and a non-critical one is ignored.
+// bind the names of every certificate below it. dNSName, rfc822Name, iPAddress and directoryName
+// subtrees are evaluated; for any other form the check fails closed as soon as a certificate below
+// carries a name of that form, critical or not (as pyca/cryptography).
 import { equalBytes } from "../codec/bytes.js";
 import type { InvalidCertificate } from "../errors.js";
 import { parseDer } from "./der.js";
-import { comparableRdns, hasEmailAttribute, nameToString } from "./dn.js";
-import { type GeneralSubtree, GeneralNameTag, type NameConstraints } from "./extensions.js";
+import { comparableRdns, emailAddresses, nameToString } from "./dn.js";
+import { type GeneralSubtree, type NameConstraints } from "./extensions.js";
 import { type Placed, fail, isSelfIssued } from "./checks.js";
-import { dnsLabels } from "./names.js";
+import { hostLabels } from "./names.js";
 
 /** Name/subtree comparisons one verification may spend (webpki's figure). */
 export const MAX_NAME_CONSTRAINT_COMPARISONS = 250_000;
@@ -29,6 +29,7 @@ interface Names {
   readonly dns: readonly string[];
   readonly ip: readonly Uint8Array[];
   readonly directory: readonly Uint8Array[];
+  readonly email: readonly string[];
   readonly otherForms: ReadonlySet<number>;
 }
 
@@ -39,8 +40,8 @@ function namesOf(cert: Placed["cert"]): Names {
   // An empty subject (SEQUENCE with no RDNs, 2 bytes) is no directoryName at all.
   if (cert.subjectDer.length > 2) directory.push(cert.subjectDer);
   // RFC 5280 4.2.1.10: rfc822Name constraints also reach the subject's legacy emailAddress.
-  if (hasEmailAttribute(cert.subjectDer)) otherForms.add(GeneralNameTag.rfc822Name);
-  return { dns: san?.dnsNames ?? [], ip: san?.ipAddresses ?? [], directory, otherForms };
+  const email = [...(san?.rfc822Names ?? []), ...emailAddresses(cert.subjectDer)];
+  return { dns: san?.dnsNames ?? [], ip: san?.ipAddresses ?? [], directory, email, otherForms };
 }
 
 /**
@@ -66,17 +67,16 @@ export function checkNameConstraints(
     // 6.1.3 (b): self-issued intermediates are exempt; the leaf never is.
     if (i < below.length - 1 && isSelfIssued(at.cert)) continue;
     const names = namesOf(at.cert);
-    if (!budget.spend(subtrees.length * (names.dns.length + names.ip.length + names.directory.length + 1))) {
+    if (!budget.spend(subtrees.length * (names.dns.length + names.ip.length + names.directory.length + names.email.length + 1))) {
       return fail("MaximumNameConstraintComparisonsExceeded", `more than ${MAX_NAME_CONSTRAINT_COMPARISONS} comparisons`, at);
     }
-    if (constraints.critical) {
-      const unhandled = subtrees.find((s) => names.otherForms.has(s.form));
-      if (unhandled !== undefined) {
-        return fail("NameConstraintViolation", `${ca.cert.subject} constrains ${FORM_NAMES[unhandled.form]} names, which fipstls cannot evaluate`, at);
-      }
+    const unhandled = subtrees.find((s) => names.otherForms.has(s.form));
+    if (unhandled !== undefined) {
+      return fail("NameConstraintViolation", `${ca.cert.subject} constrains ${FORM_NAMES[unhandled.form]} names, which fipstls cannot evaluate`, at);
     }
     const problem =
       judge(constraints, 2, names.dns, (n, s) => dnsMatches(parsed(n), parsed(s.dns)), (n) => `dNSName "${printable(n)}"`) ??
+      judge(constraints, 1, names.email, (n, s) => emailMatches(n, s.email), (n) => `rfc822Name "${printable(n)}"`) ??
       judge(constraints, 7, names.ip, (n, s) => ipMatches(n, s.address, s.mask), (n) => `iPAddress ${ipText(n)}`) ??
       judge(constraints, 4, names.directory, (n, s) => directoryMatches(n, s.name), (n) => `directoryName "${nameText(n)}"`);
     if (problem !== null) return fail("NameConstraintViolation", `${problem} (constrained by ${ca.cert.subject})`, at);
@@ -87,7 +87,7 @@ export function checkNameConstraints(
 type SubtreeOf<F extends number> = Extract<GeneralSubtree, { form: F }>;
 
 /** Permitted: each name lies within some subtree of its form. Excluded: none lies within any. */
-function judge<F extends 2 | 4 | 7, N>(
+function judge<F extends 1 | 2 | 4 | 7, N>(
   constraints: NameConstraints,
   form: F,
   names: readonly N[],
@@ -129,37 +129,68 @@ function ipText(b: Uint8Array): string {
 
 interface DnsForm {
   readonly text: string;
-  /** Labels after a leading "*." (wildcard names) or "." (subdomain-only constraints); null if malformed. */
+  /** Labels after a leading "*." (wildcard SANs); null if malformed. */
   readonly labels: readonly string[] | null;
   readonly wildcard: boolean;
-  readonly subdomainsOnly: boolean;
 }
 
 function dnsForm(text: string): DnsForm {
   const wildcard = text.startsWith("*.");
-  const subdomainsOnly = !wildcard && text.startsWith(".");
-  const rest = wildcard ? text.slice(2) : subdomainsOnly ? text.slice(1) : text;
-  return { text, labels: dnsLabels(rest), wildcard, subdomainsOnly };
+  return { text, labels: hostLabels(wildcard ? text.slice(2) : text), wildcard };
 }
 
 /**
- * Whether a SAN dNSName lies within a dNSName subtree. "example.com" covers itself and every name
- * below it; ".example.com" (a common extension) only the names below; "" everything. A wildcard SAN
+ * Whether a SAN dNSName lies within a dNSName subtree: "example.com" covers itself and every name
+ * below it. A constraint must be a valid host name: "" and ".example.com" are malformed (as
+ * pyca/cryptography) and, like a malformed SAN, never judged, so they fail closed. A wildcard SAN
  * "*.B" stands for every one-label extension of B: permitted only if all of them are, excluded if any.
  */
 function dnsMatches(name: DnsForm, constraint: DnsForm): Verdict {
-  if (constraint.text === "") return "inside";
   const c = constraint.labels;
   const n = name.labels;
-  // A wildcard constraint or a dot-led SAN is malformed: neither is judged.
-  if (c === null || n === null || constraint.wildcard || name.subdomainsOnly) return "unknown";
+  if (c === null || n === null || constraint.wildcard) return "unknown";
   const suffix = c.length <= n.length && c.every((label, i) => label === n[n.length - c.length + i]);
-  if (!name.wildcard) return suffix && (!constraint.subdomainsOnly || n.length > c.length) ? "inside" : "outside";
-  // Every expansion x.B is inside exactly when B is inside-or-equal; some expansion is when, in
-  // addition, the constraint is itself one label longer than B (x = that label).
-  if (suffix) return "inside";
-  const oneLonger = !constraint.subdomainsOnly && c.length === n.length + 1 && n.every((label, i) => label === c[i + 1]);
+  if (!name.wildcard || suffix) return suffix ? "inside" : "outside";
+  // Some expansion x.B is inside when the constraint is itself one label longer than B (x = that label).
+  const oneLonger = c.length === n.length + 1 && n.every((label, i) => label === c[i + 1]);
   return oneLonger ? "unknown" : "outside";
+}
+
+/**
+ * rfc822Name subtrees (RFC 5280 4.2.1.10): "user@host" is that mailbox, "host" every mailbox at that
+ * host, ".domain" every mailbox at a host below the domain. Local parts compare exactly, hosts
+ * without case. A malformed address or constraint is never judged (fails closed), as pyca/cryptography.
+ */
+function emailMatches(address: string, constraint: string): Verdict {
+  const mailbox = parseMailbox(address);
+  if (mailbox === null) return "unknown";
+  if (constraint.includes("@")) {
+    const c = parseMailbox(constraint);
+    if (c === null) return "unknown";
+    return c.local === mailbox.local && sameLabels(c.host, mailbox.host) ? "inside" : "outside";
+  }
+  const below = constraint.startsWith(".");
+  const host = hostLabels(below ? constraint.slice(1) : constraint);
+  if (host === null) return "unknown";
+  if (!below) return sameLabels(host, mailbox.host) ? "inside" : "outside";
+  const h = mailbox.host;
+  return h.length > host.length && host.every((label, i) => label === h[h.length - host.length + i]) ? "inside" : "outside";
+}
+
+// RFC 5321 Mailbox with a dot-string local part (the quoted form is refused, as pyca/cryptography).
+const ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+$/;
+
+function parseMailbox(text: string): { local: string; host: string[] } | null {
+  const at = text.lastIndexOf("@");
+  if (at <= 0) return null;
+  const local = text.slice(0, at);
+  if (!local.split(".").every((atom) => ATOM.test(atom))) return null;
+  const host = hostLabels(text.slice(at + 1));
+  return host === null ? null : { local, host };
+}
+
+function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((label, i) => label === b[i]);
 }
 
 function ipMatches(address: Uint8Array, base: Uint8Array, mask: Uint8Array): Verdict {

@@ -74,20 +74,25 @@ export function isIpLiteral(text: string): boolean {
   return parseIpAddress(text) !== null;
 }
 
-const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+// RFC 1034 3.5 / RFC 1123 2.1 preferred name syntax: letters, digits and inner hyphens. Underscores
+// are refused (as pyca/cryptography; they are not host name characters, and CAs may not issue them).
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
- * Lower-cased labels of a valid DNS name (one trailing dot ignored), or null. Underscores are allowed
- * as real-world host names carry them; an all-numeric last label is refused so that malformed IP
- * addresses are not read as DNS names.
+ * Lower-cased labels of a valid host name, or null. An all-numeric last label is refused so that
+ * malformed IP addresses are not read as DNS names.
  */
-export function dnsLabels(name: string): string[] | null {
-  const n = name.endsWith(".") ? name.slice(0, -1) : name;
-  if (n.length === 0 || n.length > 253 || /[^\x21-\x7e]/.test(n)) return null;
-  const labels = n.toLowerCase().split(".");
+export function hostLabels(name: string): string[] | null {
+  if (name.length === 0 || name.length > 253 || /[^\x21-\x7e]/.test(name)) return null;
+  const labels = name.toLowerCase().split(".");
   if (!labels.every((l) => LABEL.test(l))) return null;
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return null;
   return labels;
+}
+
+/** A reference (server) name's labels: a host name, one trailing dot ignored (an absolute name). */
+export function dnsLabels(name: string): string[] | null {
+  return hostLabels(name.endsWith(".") ? name.slice(0, -1) : name);
 }
 
 /**
@@ -97,7 +102,8 @@ export function dnsLabels(name: string): string[] | null {
  */
 function dnsPatternMatches(pattern: string, labels: readonly string[]): boolean {
   const wildcard = pattern.startsWith("*.");
-  const p = dnsLabels(wildcard ? `x${pattern.slice(1)}` : pattern);
+  // A presented name is written without the trailing dot (as webpki and pyca/cryptography read it).
+  const p = hostLabels(wildcard ? `x${pattern.slice(1)}` : pattern);
   if (p === null || p.length !== labels.length) return false;
   if (wildcard && p.length < 3) return false;
   for (let i = wildcard ? 1 : 0; i < p.length; i++) if (p[i] !== labels[i]) return false;

@@ -115,10 +115,13 @@ export class PathSearch {
     // pathLenConstraint counts the intermediates below the issuer, self-issued ones excepted (6.1.4 (l)).
     const below = path.slice(1).filter((p) => !isSelfIssued(p.cert)).length;
     // Cheap checks first: a candidate that could never issue costs no signature verification.
+    // A trust anchor is configuration; under anchorProfile "strict" it must still be a well-formed CA.
+    const legacyAnchor = anchor && policy.anchorProfile === "legacy";
     const problem =
       checkValidity(issuer, time) ??
-      (anchor ? checkAnchorSelfSignature(issuer, policy) : checkStructure(issuer)) ??
-      checkIssuer(issuer, below, purpose, anchor) ??
+      (anchor ? checkAnchorSelfSignature(issuer, policy) : null) ??
+      (legacyAnchor ? null : checkStructure(issuer, anchor ? "anchor" : "intermediate")) ??
+      checkIssuer(issuer, below, purpose, legacyAnchor) ??
       checkPublicKey(issuer, policy);
     if (problem !== null) {
       this.note(problem);

@@ -47,7 +47,19 @@ export interface VerificationPolicy {
    * algorithm is not in `allowedSignatureAlgorithms`.
    */
   readonly allowSha1OnAnchors: boolean;
+  /**
+   * What is checked on a trust anchor. "strict" (the default when absent, as pyca/cryptography): it must be a
+   * well-formed CA like any intermediate — v3, basicConstraints critical with cA=TRUE, keyUsage with
+   * keyCertSign, no unknown critical extension, an authorityKeyIdentifier (if any) by keyIdentifier
+   * only, RFC 5280 time types, extKeyUsage (if any) naming the purpose — except that its
+   * self-signature is not verified. "legacy" (as rustls-webpki and Go): only its
+   * validity, key, cA=false, keyCertSign, pathLenConstraint and name constraints count, for private
+   * PKIs (and five roots in Mozilla's store) whose roots break the profile.
+   */
+  readonly anchorProfile?: AnchorProfile;
 }
+
+export type AnchorProfile = "strict" | "legacy";
 
 export const DEFAULT_VERIFICATION_POLICY: VerificationPolicy = Object.freeze({
   allowedSignatureAlgorithms: Object.freeze([...CERTIFICATE_SIGNATURE_ALGORITHMS]),
@@ -55,6 +67,7 @@ export const DEFAULT_VERIFICATION_POLICY: VerificationPolicy = Object.freeze({
   allowedCurves: Object.freeze(["P-256", "P-384", "P-521"] as CurveName[]),
   allowEd25519Keys: true,
   allowSha1OnAnchors: true,
+  anchorProfile: "strict",
 });
 
 const CURVES: readonly CurveName[] = ["P-256", "P-384", "P-521"];
@@ -82,6 +95,9 @@ export function validateVerificationPolicy(policy: VerificationPolicy): Verifica
   if (typeof p.allowEd25519Keys !== "boolean") throw new ConfigError("policy.allowEd25519Keys must be a boolean", "allowEd25519Keys");
   if (typeof p.allowSha1OnAnchors !== "boolean") {
     throw new ConfigError("policy.allowSha1OnAnchors must be a boolean", "allowSha1OnAnchors");
+  }
+  if (p.anchorProfile !== undefined && p.anchorProfile !== "strict" && p.anchorProfile !== "legacy") {
+    throw new ConfigError('policy.anchorProfile must be "strict" or "legacy"', "anchorProfile");
   }
   return policy;
 }

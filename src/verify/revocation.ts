@@ -75,7 +75,7 @@ export class RevocationChecker {
       }
       const t = this.time.getTime();
       if (crl.thisUpdate.getTime() > t) stale = `the CRL from ${crl.issuer} is dated ${crl.thisUpdate.toISOString()}, after ${this.time.toISOString()}`;
-      else if (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < t) stale = `the CRL from ${crl.issuer} expired at ${crl.nextUpdate.toISOString()}`;
+      else if (crl.nextUpdate.getTime() < t) stale = `the CRL from ${crl.issuer} expired at ${crl.nextUpdate.toISOString()}`;
       else fresh = true;
     }
     if (fresh || this.options.unknownStatus === "allow") return null;

@@ -3,6 +3,7 @@
 // an InvalidCertificate whose reason names the check, with the certificate's subject and position.
 import { toHex } from "../codec/bytes.js";
 import type { CryptoProvider } from "../crypto/provider.js";
+import { webcryptoProvider } from "../../providers/webcrypto/index.js";
 import { ConfigError, InvalidCertificate } from "../errors.js";
 import { type Certificate, parseCertificate } from "./certificate.js";
 import { type Placed, type Purpose, checkEndEntity, checkPublicKey, checkStructure, checkValidity, fail } from "./checks.js";
@@ -20,8 +21,8 @@ export interface VerifyOptions {
   readonly roots: TrustAnchors;
   /** The moment validity is judged at; default: now. A TLS handshake passes its configured clock. */
   readonly time?: Date;
-  /** Computes every signature verification. */
-  readonly provider: CryptoProvider;
+  /** Computes every signature verification; default: the platform's WebCrypto (globalThis.crypto.subtle). */
+  readonly provider?: CryptoProvider;
   /** Algorithms and keys accepted; default DEFAULT_VERIFICATION_POLICY. */
   readonly policy?: VerificationPolicy;
   /** CRLs (parsed, DER or PEM). Giving CRLs turns revocation checking on. */
@@ -42,7 +43,7 @@ export type ClientVerifyOptions = VerifyOptions;
  * path, leaf first and trust anchor last; rejects with InvalidCertificate naming the failed check.
  */
 export async function verifyServerCertificate(o: ServerVerifyOptions): Promise<Certificate[]> {
-  const path = await verifyCertificatePath({ ...o, time: o.time ?? new Date(), purpose: "serverAuth" });
+  const path = await verifyCertificatePath({ ...o, provider: await providerOf(o), time: o.time ?? new Date(), purpose: "serverAuth" });
   const leaf: Placed = { cert: path[0]!, position: 0 };
   const name = o.serverName;
   if (typeof name !== "string" || (!isIpLiteral(name) && dnsLabels(name) === null)) {
@@ -54,12 +55,29 @@ export async function verifyServerCertificate(o: ServerVerifyOptions): Promise<C
 
 /** Verifies a client's chain (extKeyUsage clientAuth); same results as verifyServerCertificate. */
 export async function verifyClientCertificate(o: ClientVerifyOptions): Promise<Certificate[]> {
-  return verifyCertificatePath({ ...o, time: o.time ?? new Date(), purpose: "clientAuth" });
+  return verifyCertificatePath({ ...o, provider: await providerOf(o), time: o.time ?? new Date(), purpose: "clientAuth" });
+}
+
+let platformProvider: Promise<CryptoProvider> | undefined;
+
+/**
+ * The caller's provider, else one over the platform's WebCrypto, made once. A runtime without
+ * crypto.subtle (an insecure browser context) is a ConfigError that says what to pass instead.
+ */
+function providerOf(o: VerifyOptions): Promise<CryptoProvider> | CryptoProvider {
+  if (o.provider !== undefined) return o.provider;
+  if (globalThis.crypto?.subtle === undefined) {
+    throw new ConfigError("no CryptoProvider given and this runtime has no WebCrypto (crypto.subtle); pass provider", "provider");
+  }
+  platformProvider ??= webcryptoProvider(globalThis.crypto.subtle);
+  return platformProvider;
 }
 
 export interface PathOptions extends VerifyOptions {
   readonly time: Date;
   readonly purpose: Purpose;
+  /** The core takes no default: a TLS connection passes the provider its configuration chose. */
+  readonly provider: CryptoProvider;
 }
 
 /** The core: path building and validation for `purpose`, no identity check. `time` is required here. */
@@ -72,7 +90,7 @@ export async function verifyCertificatePath(o: PathOptions): Promise<Certificate
 
   const presented: Placed[] = o.chain.map((der, position) => ({ cert: parseCertificate(der, position), position }));
   const leaf = presented[0]!;
-  const problem = checkValidity(leaf, o.time) ?? checkStructure(leaf) ?? checkEndEntity(leaf, o.purpose) ?? checkPublicKey(leaf, policy);
+  const problem = checkValidity(leaf, o.time) ?? checkStructure(leaf, "leaf") ?? checkEndEntity(leaf, o.purpose) ?? checkPublicKey(leaf, policy);
   if (problem !== null) throw problem;
 
   const store = toTrustStore(o.roots);
