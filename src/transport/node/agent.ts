@@ -6,6 +6,7 @@ import * as https from "node:https";
 import type { Duplex } from "node:stream";
 import { ConfigError } from "../../errors.js";
 import { connect } from "./connect.js";
+import { credentialOptions } from "./credentials.js";
 import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, refuseUnsupported } from "./options.js";
 import type { TLSSocket } from "./socket.js";
 import { ClientSessionCache, DEFAULT_MAX_CACHED_SESSIONS } from "./session-cache.js";
@@ -52,6 +53,7 @@ export class Agent extends https.Agent {
 
   constructor(options: AgentOptions = {}) {
     checkOptions(options, SUPPORTED_AGENT_OPTIONS, "Agent");
+    credentialOptions(options);
     const { onSecureConnect, maxCachedSessions = DEFAULT_MAX_CACHED_SESSIONS, ...rest } = options;
     if (onSecureConnect !== undefined && typeof onSecureConnect !== "function") throw new ConfigError("onSecureConnect must be a function", "onSecureConnect");
     if (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0) throw new ConfigError("maxCachedSessions must be a whole number", "maxCachedSessions");

@@ -2,6 +2,7 @@
 // existing stream (STARTTLS). The socket, server, options, agents and certificate objects live in
 // the files beside this one; only src/transport/node/ may import node:*.
 import * as net from "node:net";
+import { credentialOptions } from "./credentials.js";
 import { Duplex } from "node:stream";
 import { buildClientConfig, type ClientConfig } from "../../config/client.js";
 import { peerVerification } from "../../config/common.js";
@@ -21,7 +22,6 @@ import {
   handshakeTimeoutOf,
   resolveProvider,
   sharedTlsOptions,
-  singleKey,
 } from "./options.js";
 import { type Authorization, type Authorize, MADE_BY_FIPSTLS, type RawSocket, TLSSocket } from "./socket.js";
 
@@ -55,6 +55,8 @@ export function connect(...args: unknown[]): TLSSocket {
     throw new ConfigError("checkServerIdentity must be a function", "checkServerIdentity");
   }
   if (options.socket !== undefined && !(options.socket instanceof Duplex)) throw new ConfigError("socket must be a stream.Duplex (a net.Socket, …)", "socket");
+  // Read now, so that a malformed key or pfx option throws here as an unsupported option does.
+  const credentials = credentialOptions(options);
   const host = options.host ?? "localhost";
   const raw: RawSocket = options.socket ?? openTcp(options, host);
   const tls = new TLSSocket(raw, {
@@ -73,8 +75,7 @@ export function connect(...args: unknown[]): TLSSocket {
       provider,
       serverName,
       ...(mode !== "off" ? { roots: options.ca ?? (await defaultRoots()) } : {}),
-      ...(options.cert !== undefined ? { certificateChain: options.cert } : {}),
-      ...(options.key !== undefined ? { privateKey: singleKey(options.key) } : {}),
+      ...credentials,
       ...(options.session !== undefined ? { session: options.session } : {}),
       // "record" verifies after the handshake (below) with the very same inputs, so a failure can be kept rather than be fatal.
       dangerouslyDisableCertificateVerification: mode !== "strict",

@@ -19,14 +19,16 @@ import {
   handshakeTimeoutOf,
   resolveProvider,
   sharedTlsOptions,
-  singleKey,
 } from "./options.js";
 import { type Authorization, MADE_BY_FIPSTLS, TLSSocket } from "./socket.js";
+import { credentialOptions } from "./credentials.js";
 import { ClientHelloPeek } from "../../handshake/client-hello-peek.js";
 
 const CONTEXT_OPTIONS: Readonly<Record<string, string>> = {
   cert: SUPPORTED_SERVER_OPTIONS.cert!,
   key: SUPPORTED_SERVER_OPTIONS.key!,
+  passphrase: SUPPORTED_SERVER_OPTIONS.passphrase!,
+  pfx: SUPPORTED_SERVER_OPTIONS.pfx!,
   ca: SUPPORTED_SERVER_OPTIONS.ca!,
   crl: SUPPORTED_SERVER_OPTIONS.crl!,
 };
@@ -37,7 +39,8 @@ export class SecureContext {
   readonly options: Readonly<SecureContextOptions>;
   constructor(options: SecureContextOptions) {
     checkOptions(options, CONTEXT_OPTIONS, "createSecureContext");
-    if (options.cert === undefined || options.key === undefined) throw new ConfigError("createSecureContext: cert and key are required", "cert");
+    if (options.pfx === undefined && (options.cert === undefined || options.key === undefined)) throw new ConfigError("createSecureContext: cert and key, or pfx, are required", "cert");
+    credentialOptions(options);
     this.options = { ...options };
   }
 }
@@ -102,11 +105,11 @@ export class Server extends EventEmitter {
 
   private build(context: SecureContextOptions): Promise<ServerConfig> {
     const clientRoots = context.ca ?? this.options.ca;
+    const credentials = credentialOptions(context);
     return this.shared.then((shared) =>
       buildServerConfig({
         ...shared,
-        certificateChain: context.cert,
-        privateKey: singleKey(context.key),
+        ...credentials,
         ...(clientRoots !== undefined ? { clientRoots } : {}),
         ...(context.crl !== undefined ? { crls: crlList(context.crl) } : {}),
       } as ServerOptions),

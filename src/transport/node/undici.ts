@@ -6,6 +6,7 @@ import type * as tls from "node:tls";
 import type { Agent as UndiciAgent, buildConnector } from "undici";
 import { ConfigError } from "../../errors.js";
 import { connect } from "./connect.js";
+import { credentialOptions } from "./credentials.js";
 import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, resolvePolicy } from "./options.js";
 import type { TLSSocket } from "./socket.js";
 import { ClientSessionCache, DEFAULT_MAX_CACHED_SESSIONS } from "./session-cache.js";
@@ -52,6 +53,7 @@ export function loadUndici(require: NodeJS.Require = createRequire(import.meta.u
 export function createUndiciAgent(options: UndiciAgentOptions = {}): UndiciAgent {
   checkOptions(options, SUPPORTED_UNDICI_OPTIONS, "createUndiciAgent");
   resolvePolicy(options.policy);
+  credentialOptions(options);
   const { connectTimeout = 10_000, agent = {}, onSecureConnect, maxCachedSessions = DEFAULT_MAX_CACHED_SESSIONS, ...tlsOptions } = options;
   if (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0) throw new ConfigError("maxCachedSessions must be a whole number", "maxCachedSessions");
   const sessions = new ClientSessionCache(maxCachedSessions);
