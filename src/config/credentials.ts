@@ -68,8 +68,12 @@ export async function loadCredentials(o: CredentialOptions, common: CommonConfig
   return { chain, key };
 }
 
-/** The chain and the key as DER PKCS#8: from a PKCS#12 file, or from certificateChain and privateKey (decrypted if need be). */
-async function keyMaterial(o: CredentialOptions, common: CommonConfig): Promise<{ chain: readonly Uint8Array[]; pkcs8: Uint8Array }> {
+/**
+ * The chain and the key as DER PKCS#8: from a PKCS#12 file, or from certificateChain and privateKey
+ * (decrypted if need be, by `common.provider` and as `common.policy` allows). Exported so that a
+ * context reused by many connections decrypts once.
+ */
+export async function keyMaterial(o: CredentialOptions, common: Pick<CommonConfig, "provider" | "policy">): Promise<{ chain: readonly Uint8Array[]; pkcs8: Uint8Array }> {
   if (o.pkcs12 !== undefined) {
     if (o.certificateChain !== undefined || o.privateKey !== undefined) throw new ConfigError("pkcs12 holds the chain and key: give either pkcs12 or certificateChain and privateKey", "pkcs12");
     if (!(o.pkcs12.der instanceof Uint8Array)) throw new ConfigError("pkcs12: the file's bytes (DER) are required", "pkcs12");

@@ -16,7 +16,7 @@ import { type Policy, type PolicyName, policyByName } from "../../policy/policie
 import { nodeProvider } from "../../../providers/node/index.js";
 import { webcryptoProvider } from "../../../providers/webcrypto/index.js";
 import type { PeerCertificate } from "./certificate.js";
-import type { SecureContext } from "./server.js";
+import type { SecureContext } from "./secure-context.js";
 import type { KeyInput, PfxInput } from "./credentials.js";
 import { checkOpenSslStyle, openSslStyleTuning } from "./openssl-names.js";
 
@@ -89,6 +89,8 @@ export interface ConnectOptions extends CommonSocketOptions {
   passphrase?: string;
   /** A PKCS#12 file (DER bytes) with our certificate chain and key, instead of cert and key. */
   pfx?: PfxInput;
+  /** A createSecureContext() result with cert, key (or pfx) and ca, instead of those options. */
+  secureContext?: SecureContext;
   /** false: verify anyway, but record a failure in authorized/authorizationError instead of failing. */
   rejectUnauthorized?: boolean;
   /** Extra identity check run after fipstls's own; an Error it returns fails the connection. */
@@ -121,6 +123,8 @@ export interface SecureContextOptions {
 }
 
 export interface ServerSocketOptions extends CommonSocketOptions, SecureContextOptions {
+  /** A createSecureContext() result as the default context, instead of cert, key, pfx and ca (fipstls; node:tls's createServer ignores it). */
+  secureContext?: SecureContext;
   /** Ask clients for a certificate; see SUPPORTED_SERVER_OPTIONS for rejectUnauthorized's effect. */
   requestCert?: boolean;
   rejectUnauthorized?: boolean;
@@ -181,6 +185,8 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
   key: KEY_DOC,
   passphrase: PASSPHRASE_DOC,
   pfx: PFX_DOC,
+  secureContext:
+    "A createSecureContext() result instead of cert, key, pfx, passphrase, ca and crl (giving both is a ConfigError; node:tls ignores them). Its key is decrypted once per provider and policy and its ca parsed once, however many connections use it. node:tls's own SecureContext is refused: its key lives inside OpenSSL.",
   ...COMMON_DOC,
   rejectUnauthorized:
     "Default true: a certificate that fails verification or checkServerIdentity fails the connection with the named error. false: verification still runs; a failure is recorded (authorized=false, authorizationError = node:tls's code for it, e.g. \"UNABLE_TO_VERIFY_LEAF_SIGNATURE\", authorizationFailure = the error, whose reason names the exact check, e.g. \"UnknownIssuer\") and the connection proceeds, as in node:tls.",
@@ -207,13 +213,15 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
   passphrase: PASSPHRASE_DOC,
   pfx: PFX_DOC,
   ca: "Trust anchors for client certificates (with requestCert).",
+  secureContext:
+    "fipstls: a createSecureContext() result as the default context, instead of cert, key, pfx, passphrase, ca and crl (giving both is a ConfigError). node:tls's createServer ignores this option (its handshakes then fail for want of a certificate); node:tls's own SecureContext is refused: its key lives inside OpenSSL.",
   ...COMMON_DOC,
   requestCert:
     "Ask clients for a certificate, verified against ca. With rejectUnauthorized (default true) a client without one is refused.",
   rejectUnauthorized:
     "Only meaningful with requestCert. false: a client without a certificate is accepted with authorized=false and authorizationError \"UNABLE_TO_GET_ISSUER_CERT\" (node:tls's code; authorizationFailure.reason \"NoCertificate\"); a certificate that is sent is still verified and a bad one ends the handshake (node:tls would accept it with authorized=false).",
   SNICallback:
-    "(servername, cb) called when a client sends SNI; cb(null, ctx) with ctx from createSecureContext({cert, key[, ca]}) or such a plain object (built once per object and reused), or cb(null) for the default; cb(err) refuses the client. node:tls SecureContext objects cannot be used.",
+    "(servername, cb) called when a client sends SNI; cb(null, ctx) with ctx from createSecureContext({ cert, key[, ca] }) (or { pfx, passphrase }) or such a plain object (built once per object and reused), or cb(null) for the default; cb(err) refuses the client. node:tls's own SecureContext is refused ('tlsClientError' says why): its key lives inside OpenSSL.",
   noDelay: "Default true: accepted sockets get TCP_NODELAY, so that no handshake flight waits on a delayed ACK.",
   keepAlive: "Passed to net.createServer.",
   keepAliveInitialDelay: "Passed to net.createServer.",
@@ -226,7 +234,6 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
 
 /** node:tls options fipstls does not support, with the reason and what to use instead. */
 export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
-  secureContext: "node:tls SecureContexts are OpenSSL objects; pass cert, key and ca (servers: createSecureContext() for SNICallback and addContext()).",
   secureProtocol: "use minVersion and maxVersion.",
   secureOptions: "OpenSSL option flags do not apply.",
   dhparam: 'no TLS 1.2 DHE suites; TLS 1.3 uses the RFC 7919 groups by name: tls: { groups: ["ffdhe2048", ...] }.',
