@@ -159,6 +159,11 @@ t("getX509Certificate() is the certificate node:tls's peer received; members fip
   const renegotiation = await within(new Promise<Error | null>((r) => assert.is(accepted.renegotiate({}, r), false)), "renegotiate's callback");
   assert.match(renegotiation!.message, /does not renegotiate/);
   assert.throws(() => accepted.setServername("x"), /setServername: .*connect\(\{ servername \}\)/);
+  assert.throws(() => accepted.setSession(Buffer.alloc(1)), /setSession: .*connect\(\{ session \}\)/);
+  assert.throws(() => accepted.setKeyCert({}), /setKeyCert: .*SNICallback/);
+  assert.throws(() => accepted.enableTrace(), /enableTrace: .*audit\(\)/);
+  assert.throws(() => ours.server.setOptions({}), /setOptions: .*setSecureContext/);
+  assert.is(ours.server.listening, true);
 }));
 
 // Different lists and orders on each side, so that the intersection and its order are both checked.

@@ -149,6 +149,21 @@ export abstract class NegotiatedSocket extends RawSocketDuplex {
     throw new UsageError("setServername: fipstls starts the handshake in connect(), so the name must be given there: connect({ servername })");
   }
 
+  /** node:tls sets a session on a socket it has not started; fipstls starts the handshake in connect(): pass session there. */
+  setSession(_session: Uint8Array): never {
+    throw new UsageError("setSession: fipstls starts the handshake in connect(), so the session must be given there: connect({ session })");
+  }
+
+  /** node:tls swaps a server socket's certificate before its handshake; fipstls picks it per connection by SNI. */
+  setKeyCert(_context: unknown): never {
+    throw new UsageError("setKeyCert: fipstls chooses the certificate per connection: use SNICallback, addContext() or setSecureContext() on the server");
+  }
+
+  /** There is no OpenSSL underneath to trace. */
+  enableTrace(): never {
+    throw new UsageError("enableTrace: fipstls has no OpenSSL trace; audit() reports what was negotiated and 'keylog' gives the secrets for Wireshark");
+  }
+
   /**
    * The signature schemes both sides enable, in OpenSSL's names as node:tls gives them ("ECDSA+SHA256",
    * "RSA-PSS+SHA256", "RSA+SHA256", "Ed25519+UNDEF"): ours for handshake signatures in the negotiated

@@ -19,6 +19,7 @@ import type { PeerCertificate } from "./certificate.js";
 import type { SecureContext } from "./secure-context.js";
 import type { KeyInput, PfxInput } from "./credentials.js";
 import { checkOpenSslStyle, openSslStyleTuning } from "./openssl-names.js";
+import { membersMarkdown } from "./members.js";
 
 export type ProviderOption = "node" | "webcrypto" | CryptoProvider;
 /** PEM text or DER bytes (a Buffer read from a file is fine), one or many. */
@@ -279,7 +280,7 @@ export function refuseUnsupported(options: object, what: string): void {
   }
 }
 
-/** The options markdown table the README shows, generated from the lists above so it cannot drift. */
+/** The options tables the docs show, then the members and events tables, generated from the lists so they cannot drift. */
 export function optionsMarkdown(): string {
   const row = (name: string, text: string): string => `| \`${name}\` | ${text.replace(/\|/g, "\\|")} |`;
   const table = (title: string, entries: Readonly<Record<string, string>>): string =>
@@ -289,6 +290,7 @@ export function optionsMarkdown(): string {
     table("createServer()", SUPPORTED_SERVER_OPTIONS),
     table("tls: { … } (both)", TLS_TUNING_OPTIONS),
     table("not supported (a ConfigError)", UNSUPPORTED_OPTIONS),
+    membersMarkdown(),
   ].join("\n\n");
 }
 

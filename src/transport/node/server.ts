@@ -9,7 +9,7 @@ import { EventEmitter } from "node:events";
 import { buildServerConfig, type ServerConfig, type ServerOptions } from "../../config/server.js";
 import { TICKET_KEYS_LENGTH, TicketKeys } from "../../session/ticket-keys.js";
 import { ServerConnection } from "../../conn/server.js";
-import { ConfigError, InvalidCertificate } from "../../errors.js";
+import { ConfigError, InvalidCertificate, UsageError } from "../../errors.js";
 import {
   type SecureContextOptions,
   type ServerSocketOptions,
@@ -229,6 +229,16 @@ export class Server extends EventEmitter {
       (err: Error) => this.emit("error", err),
     );
     return this;
+  }
+
+  /** Whether the server is listening, as net.Server's. */
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
+  /** node:tls's deprecated setOptions() has no counterpart: options are read once, at createServer(). */
+  setOptions(_options: unknown): never {
+    throw new UsageError("setOptions: deprecated in node:tls and not in fipstls; pass options to createServer(), or use setSecureContext() for new certificates");
   }
 
   address(): ReturnType<net.Server["address"]> {
