@@ -193,6 +193,7 @@ export type KeyFileReason =
   | "NotApprovedByPolicy"
   | "UnsupportedAlgorithm"
   | "ProviderLacksAlgorithm"
+  | "ProviderRefused"
   | "Malformed";
 
 export class KeyFileError extends ConfigError {

@@ -158,7 +158,8 @@ export async function decryptPbes2(p: Pbes2Parameters, password: Uint8Array, dat
     const key = await provider.pbkdf2(p.prf.hash, password, p.salt, p.iterations, p.cipher.keyLength);
     plain = await provider.decryptAesCbc(key, p.iv, data);
   } catch (e) {
-    throw new KeyFileError("ProviderLacksAlgorithm", `${ctx.item}: provider "${provider.name}" could not run PBKDF2-${p.prf.name} / ${p.cipher.name}: ${(e as Error).message}`, ctx.item);
+    // A FIPS module applies SP 800-132's minimums (salt, iterations) and says which it refused.
+    throw new KeyFileError("ProviderRefused", `${ctx.item}: provider "${provider.name}" refused PBKDF2-${p.prf.name} / ${p.cipher.name}: ${(e as Error).message}`, ctx.item);
   }
   const pad = plain[plain.length - 1]!;
   if (pad < 1 || pad > 16 || plain.subarray(plain.length - pad).some((b) => b !== pad)) throw badDecrypt(ctx);
