@@ -9,10 +9,13 @@ import { join } from "node:path";
 import * as tls from "node:tls";
 import { ConfigError } from "../../src/errors.js";
 import type { CryptoProvider } from "../../src/crypto/provider.js";
-import { connect, createSecureContext, createServer } from "../../src/node.js";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import { fetch as undiciFetch } from "undici";
+import { Agent, connect, createSecureContext, createServer, createUndiciAgent } from "../../src/node.js";
 import { nodeProvider } from "../../providers/node/index.js";
 import { makeThrowawayPki } from "../../bin/throwaway-pki.js";
-import { OPENSSL, fipsConnect, fipsServer, interopPki, nodeTlsConnect, nodeTlsServer, scoped } from "./peers.js";
+import { OPENSSL, fipsConnect, fipsServer, interopPki, nodeTlsConnect, nodeTlsServer, scoped, within } from "./peers.js";
 
 const dir = interopPki().dir;
 const serverPki = await makeThrowawayPki();
@@ -78,6 +81,43 @@ t("createServer({ secureContext }) serves the context (node:tls's createServer i
     const { socket } = await nodeTlsConnect(scope, { port, servername: "other.example", ca: otherPki.caPem });
     assert.is(socket.getPeerCertificate().subject.CN, "other.example", `port ${port}`);
   }
+}));
+
+t("an https Agent and the undici dispatcher given pfx decrypt it once for all their connections (the server closes each one)", scoped(async (scope) => {
+  const server = https.createServer({ cert: serverPki.certPem, key: serverPki.keyPem, requestCert: true, rejectUnauthorized: true, ca: clientPki.caPem }, (req, res) => {
+    res.setHeader("connection", "close");
+    res.end(`hello ${(req.socket as tls.TLSSocket).getPeerCertificate().subject.CN}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  scope.add(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.address() as AddressInfo).port;
+
+  const viaAgent = countingProvider();
+  const agent = new Agent({ provider: viaAgent.provider, pfx: clientP12, passphrase: PASS, ca: serverPki.caPem, maxCachedSessions: 0 });
+  scope.add(() => agent.destroy());
+  for (let i = 0; i < 3; i++) {
+    const body = await within(
+      new Promise<string>((resolve, reject) => {
+        https.get({ host: "127.0.0.1", servername: "localhost", port, path: "/", agent }, (res) => {
+          let text = "";
+          res.on("data", (d: Buffer) => (text += d.toString()));
+          res.on("end", () => resolve(text));
+        }).on("error", reject);
+      }),
+      `https.get ${i}`,
+    );
+    assert.is(body, "hello client.example");
+  }
+  assert.ok(viaAgent.runs() > 0 && viaAgent.runs() <= 2, `Agent: PBKDF2 ran ${viaAgent.runs()} times`);
+
+  const viaUndici = countingProvider();
+  const dispatcher = createUndiciAgent({ provider: viaUndici.provider, pfx: clientP12, passphrase: PASS, ca: serverPki.caPem, maxCachedSessions: 0 });
+  scope.add(() => dispatcher.destroy());
+  for (let i = 0; i < 3; i++) {
+    const res = await within(undiciFetch(`https://localhost:${port}/`, { dispatcher }), `fetch ${i}`);
+    assert.is(await res.text(), "hello client.example");
+  }
+  assert.ok(viaUndici.runs() > 0 && viaUndici.runs() <= 2, `undici: PBKDF2 ran ${viaUndici.runs()} times`);
 }));
 
 t("node:tls's own SecureContext is refused with the reason; secureContext beside cert, key, pfx or ca is a ConfigError", () => {

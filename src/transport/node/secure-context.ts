@@ -104,3 +104,16 @@ export function isNodeSecureContext(value: unknown): boolean {
   const handle = (value as { context?: unknown }).context;
   return handle !== null && typeof handle === "object" && handle.constructor?.name === "SecureContext";
 }
+
+/**
+ * `options` with its cert, key, pfx, passphrase, ca and crl made into one SecureContext, for agents
+ * that connect many times with the same options: the key is then decrypted and the ca parsed once.
+ * Options that already carry a secureContext, or none of those, come back as they are.
+ */
+export function withSharedContext<T extends { secureContext?: SecureContext }>(options: T): T {
+  const record = options as Record<string, unknown>;
+  const given = CONTEXT_KEYS.filter((k) => record[k] !== undefined);
+  if (options.secureContext !== undefined || given.length === 0) return options;
+  const rest = Object.fromEntries(Object.entries(record).filter(([k]) => !CONTEXT_KEYS.includes(k)));
+  return { ...rest, secureContext: new SecureContext(Object.fromEntries(given.map((k) => [k, record[k]]))) } as T;
+}
