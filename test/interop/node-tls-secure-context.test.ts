@@ -10,6 +10,7 @@ import * as tls from "node:tls";
 import { ConfigError } from "../../src/errors.js";
 import type { CryptoProvider } from "../../src/crypto/provider.js";
 import * as https from "node:https";
+import { inspect } from "node:util";
 import type { AddressInfo } from "node:net";
 import { fetch as undiciFetch } from "undici";
 import { Agent, connect, createSecureContext, createServer, createUndiciAgent } from "../../src/node.js";
@@ -54,6 +55,7 @@ t("connect({ secureContext }) with pfx and ca, mutual auth against node:tls, as 
   const { provider, runs } = countingProvider();
   const ours = createSecureContext({ pfx: clientP12, passphrase: PASS, ca: serverPki.caPem });
   assert.is(ours.context, ours, "node:tls-shaped: a context member");
+  assert.not.match(inspect(ours, { depth: 5 }), PASS, "logging a context shows no passphrase");
   for (let i = 0; i < 3; i++) {
     const { socket } = await fipsConnect(scope, { provider, port: server.port, servername: "localhost", secureContext: ours });
     assert.ok(socket.authorized);

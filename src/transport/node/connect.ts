@@ -78,7 +78,7 @@ export function connect(...args: unknown[]): TLSSocket {
       serverName,
       ...(mode !== "off" ? { roots: context.trustStore() ?? (await defaultRoots()) } : {}),
       ...(await context.credentialsFor(provider, resolvePolicy(options.policy))),
-      ...(options.secureContext !== undefined && context.options.crl !== undefined ? { crls: crlList(context.options.crl) } : {}),
+      ...(options.secureContext !== undefined && context.crl !== undefined ? { crls: crlList(context.crl) } : {}),
       ...(options.session !== undefined ? { session: options.session } : {}),
       // "record" verifies after the handshake (below) with the very same inputs, so a failure can be kept rather than be fatal.
       dangerouslyDisableCertificateVerification: mode !== "strict",

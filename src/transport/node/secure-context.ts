@@ -29,15 +29,19 @@ type KeyMaterial = { certificateChain: readonly Uint8Array[]; privateKey: Uint8A
 /** A certificate, key and trust anchors, read once and shared by every connection and server that uses it. */
 export class SecureContext {
   readonly fipstls = true;
-  readonly options: Readonly<SecureContextOptions>;
-  private readonly credentials: Partial<CredentialOptions>;
-  private readonly decrypted = new WeakMap<CryptoProvider, Map<string, Promise<KeyMaterial>>>();
-  private roots: TrustStore | undefined;
+  /** CRLs the peer's chain is checked against. */
+  readonly crl: SecureContextOptions["crl"];
+  // Runtime-private (#), so that logging a context shows no key or passphrase.
+  readonly #ca: SecureContextOptions["ca"];
+  readonly #credentials: Partial<CredentialOptions>;
+  readonly #decrypted = new WeakMap<CryptoProvider, Map<string, Promise<KeyMaterial>>>();
+  #roots: TrustStore | undefined;
 
   constructor(options: SecureContextOptions) {
     checkOptions(options, CONTEXT_OPTIONS, "createSecureContext");
-    this.options = { ...options };
-    this.credentials = credentialOptions(options);
+    this.#credentials = credentialOptions(options);
+    this.#ca = options.ca;
+    this.crl = options.crl;
   }
 
   /** node:tls's handle to its native context; here the context itself, so code that hands `.context` on keeps working. */
@@ -47,18 +51,18 @@ export class SecureContext {
 
   /** Whether it holds a certificate and key (a client's context may hold only trust anchors). */
   get hasCredentials(): boolean {
-    return Object.keys(this.credentials).length > 0;
+    return Object.keys(this.#credentials).length > 0;
   }
 
   /** The chain and key as the config builder takes them, decrypted once per provider and policy. */
   credentialsFor(provider: CryptoProvider, policy: Policy | undefined): Promise<Partial<CredentialOptions>> {
     if (!this.hasCredentials) return Promise.resolve({});
     const judge = policy ?? policyByName("default");
-    let byPolicy = this.decrypted.get(provider);
-    if (byPolicy === undefined) this.decrypted.set(provider, (byPolicy = new Map()));
+    let byPolicy = this.#decrypted.get(provider);
+    if (byPolicy === undefined) this.#decrypted.set(provider, (byPolicy = new Map()));
     let material = byPolicy.get(judge.id);
     if (material === undefined) {
-      material = keyMaterial(this.credentials, { provider, policy: judge }).then(({ chain, pkcs8 }) => ({ certificateChain: chain, privateKey: pkcs8 }));
+      material = keyMaterial(this.#credentials, { provider, policy: judge }).then(({ chain, pkcs8 }) => ({ certificateChain: chain, privateKey: pkcs8 }));
       // A failure is reported to each user of the context, and a later one tries again.
       material.catch(() => byPolicy.delete(judge.id));
       byPolicy.set(judge.id, material);
@@ -68,9 +72,9 @@ export class SecureContext {
 
   /** `ca` as a TrustStore, parsed on first use; undefined without ca. */
   trustStore(): TrustStore | undefined {
-    if (this.options.ca === undefined) return undefined;
-    this.roots ??= toTrustStore(this.options.ca as Parameters<typeof toTrustStore>[0]);
-    return this.roots;
+    if (this.#ca === undefined) return undefined;
+    this.#roots ??= toTrustStore(this.#ca as Parameters<typeof toTrustStore>[0]);
+    return this.#roots;
   }
 }
 

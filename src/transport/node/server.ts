@@ -86,7 +86,7 @@ export class Server extends EventEmitter {
   private build(context: SecureContext): Promise<ServerConfig> {
     if (!context.hasCredentials) return Promise.reject(new ConfigError("a server context needs cert and key, or pfx", "cert"));
     const clientRoots = context.trustStore() ?? this.defaultContext?.trustStore();
-    const crl = context.options.crl ?? this.options.crl;
+    const crl = context.crl ?? this.options.crl;
     return this.shared.then(async (shared) =>
       buildServerConfig({
         ...shared,
