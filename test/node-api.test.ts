@@ -20,13 +20,11 @@ import {
   createServer,
   createUndiciAgent,
   optionsMarkdown,
-  Server,
   type ConnectOptions,
   type DetailedPeerCertificate,
   type PeerCertificate,
 } from "../src/node.js";
 import { PROVIDERS } from "./_providers.js";
-import { type MemberRow, SERVER_MEMBERS, TLSSOCKET_MEMBERS } from "../src/transport/node/members.js";
 import { Sink, fipsConnect, fipsConnectError, interopPki, nodeTlsConnect, nodeTlsServer, requireOpenssl, scoped, within } from "./interop/peers.js";
 
 const pki = interopPki();
@@ -89,29 +87,6 @@ o("the option tables are disjoint and all of them are in the README table", () =
   for (const name of Object.keys(UNSUPPORTED_OPTIONS)) {
     assert.not.ok(name in SUPPORTED_CONNECT_OPTIONS || name in SUPPORTED_SERVER_OPTIONS, name);
   }
-});
-
-o("the members tables cover every member node:tls's TLSSocket and Server have, and say truly what fipstls's classes have", () => {
-  const names = (table: Readonly<Record<string, MemberRow>>): [string, MemberRow][] =>
-    Object.entries(table).flatMap(([k, v]) => k.split(", ").map((n) => [n.replace(/\(\)$/, ""), v] as [string, MemberRow]));
-  const has = (proto: object, name: string): boolean => {
-    for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p)) if (Object.getOwnPropertyNames(p).includes(name)) return true;
-    return false;
-  };
-  const ownMembers = (proto: object): string[] => Object.getOwnPropertyNames(proto).filter((n) => n !== "constructor" && !n.startsWith("_"));
-  for (const [theirs, table, ours, instanceFields] of [
-    [tls.TLSSocket.prototype, TLSSOCKET_MEMBERS, TLSSocket.prototype, ["authorized", "authorizationError", "authorizationFailure", "encrypted", "connecting"]],
-    [tls.Server.prototype, SERVER_MEMBERS, Server.prototype, ["server"]],
-  ] as const) {
-    const rows = names(table);
-    for (const name of ownMembers(theirs)) assert.ok(rows.some(([n]) => n === name), `node:tls's ${name} has a row`);
-    for (const [name, r] of rows) {
-      if (name === "new TLSSocket") continue;
-      const present = has(ours, name) || (instanceFields as readonly string[]).includes(name);
-      assert.is(present, r.status !== "absent", `${name}: ${r.status}`);
-    }
-  }
-  assert.ok(optionsMarkdown().includes("**TLSSocket events**"));
 });
 
 o("only connect() and a Server make TLSSockets; only src/transport/node/ imports node:*; the core never imports compliance/", () => {
