@@ -153,7 +153,7 @@ const PASSPHRASE_DOC =
   "Decrypts an encrypted key and pfx. A wrong one is a KeyFileError (reason BadDecrypt for a key, MacVerifyFailure for pfx, as OpenSSL's \"bad decrypt\" and \"mac verify failure\"), never showing the passphrase.";
 const PFX_DOC =
   "A PKCS#12 file's bytes (a Buffer), or [{ buf, passphrase }], instead of cert and key: one key and its certificates, the leaf found by localKeyId or public key, the others sent as its chain " +
-  "(node:tls also trusts them as CAs; fipstls does not: use ca). Read as OpenSSL 3's openssl pkcs12 -export writes it: PBES2 (PBKDF2, AES-CBC) bags and an HMAC-SHA-2 MAC (keyed by RFC 7292's KDF over the provider's hash). " +
+  "(node:tls also trusts them as CAs; fipstls does not: use ca). Read as OpenSSL 3's openssl pkcs12 -export writes it: PBES2 (PBKDF2, AES-CBC) bags and an HMAC-SHA-2 MAC (keyed by RFC 7292's KDF over the provider's hash; an integrity check only, not an approved KDF: the key's secrecy rests on PBES2). " +
   "Legacy files (-legacy: RC2, 3DES, SHA-1 MAC) are a KeyFileError naming the algorithms and how to re-export; a string is refused (not decoded from base64). Agent and createUndiciAgent decrypt it (and an encrypted key) once for all their connections.";
 
 const COMMON_DOC: Readonly<Record<string, string>> = {
