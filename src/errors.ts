@@ -204,6 +204,30 @@ export class ConfigError extends FipstlsError {
   }
 }
 
+/**
+ * Why an encrypted private key or a PKCS#12 file could not be read: a wrong or missing passphrase, a
+ * damaged file, or an algorithm fipstls (or the policy, or the provider) does not take. Never names
+ * the passphrase; `item` is the option ("key", "pfx", "passphrase").
+ */
+export type KeyFileReason =
+  | "PassphraseRequired"
+  | "BadDecrypt"
+  | "MacVerifyFailure"
+  | "LegacyAlgorithm"
+  | "NotApprovedByPolicy"
+  | "UnsupportedAlgorithm"
+  | "ProviderLacksAlgorithm"
+  | "ProviderRefused"
+  | "Malformed";
+
+export class KeyFileError extends ConfigError {
+  readonly reason: KeyFileReason;
+  constructor(reason: KeyFileReason, message: string, item?: string) {
+    super(message, item);
+    this.reason = reason;
+  }
+}
+
 /** The local side misused the API (write after close, and so on). */
 export class UsageError extends FipstlsError {
   readonly code = "ERR_FIPSTLS_USAGE";

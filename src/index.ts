@@ -13,6 +13,7 @@ export type {
   ProviderSupport,
   SignatureAlgorithm,
   SigningKey,
+  Pbkdf2Hash,
 } from "./crypto/provider.js";
 export { buildClientConfig, type ClientConfig, type ClientOptions } from "./config/client.js";
 export { buildServerConfig, type ServerConfig, type ServerOptions } from "./config/server.js";
@@ -27,11 +28,13 @@ export {
   FipstlsError,
   HandshakeTimeout,
   InvalidCertificate,
+  KeyFileError,
   PeerIncompatible,
   PeerMisbehaved,
   TlsError,
   UsageError,
   type CertificateErrorReason,
+  type KeyFileReason,
   type PeerIncompatibleReason,
   type PeerMisbehavedReason,
 } from "./errors.js";

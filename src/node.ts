@@ -4,7 +4,8 @@ export { nodeProvider, type NodeProviderOptions } from "../providers/node/index.
 export { systemRoots, type SystemRoots } from "../providers/node/roots.js";
 export { connect, dialRaw, scan } from "./transport/node/connect.js";
 export { TLSSocket, type RawSocket } from "./transport/node/socket.js";
-export { Server, SecureContext, createSecureContext, createServer } from "./transport/node/server.js";
+export { Server, createServer } from "./transport/node/server.js";
+export { SecureContext, createSecureContext } from "./transport/node/secure-context.js";
 export { Agent, SUPPORTED_AGENT_OPTIONS, type AgentOptions } from "./transport/node/agent.js";
 export { createUndiciAgent, SUPPORTED_UNDICI_OPTIONS, type UndiciAgentOptions } from "./transport/node/undici.js";
 export type { CertificateName, DetailedPeerCertificate, PeerCertificate } from "./transport/node/certificate.js";

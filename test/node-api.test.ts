@@ -46,18 +46,22 @@ const configError = (f: () => unknown): ConfigError => {
 const o = suite("node API: options");
 
 o("an unsupported node:tls option is a ConfigError that says why; an unknown one lists what is supported", () => {
-  const pfx = configError(() => connect({ port: 1, pfx: "x" } as ConnectOptions));
+  const engine = configError(() => connect({ port: 1, privateKeyEngine: "x" } as ConnectOptions));
+  assert.is(engine.item, "privateKeyEngine");
+  assert.match(engine.message, /not supported: OpenSSL engines/);
+  // pfx is read as node:tls reads it, from the file's bytes: a string is refused at once, saying so.
+  const pfx = configError(() => connect({ port: 1, pfx: "x" } as never));
   assert.is(pfx.item, "pfx");
-  assert.match(pfx.message, /PKCS#12/);
+  assert.match(pfx.message, /PKCS#12 file's bytes/);
   // OpenSSL-style strings are read at once: a token fipstls cannot map is a ConfigError naming it.
   const ciphers = configError(() => connect({ port: 1, ciphers: "HIGH" }));
   assert.is(ciphers.item, "ciphers");
   assert.match(ciphers.message, /"HIGH"/);
   const typo = configError(() => connect({ port: 1, servrename: "x" } as ConnectOptions));
   assert.match(typo.message, /unknown option "servrename".*servername/);
-  assert.is(configError(() => createServer({ cert: ecdsa.certPem, key: ecdsa.keyPem, pfx: "x" } as never)).item, "pfx");
+  assert.match(configError(() => createServer({ cert: ecdsa.certPem, key: ecdsa.keyPem, pfx: Buffer.alloc(1) })).message, /either pfx or cert and key/);
   assert.is(configError(() => new Agent({ secureProtocol: "TLSv1_2_method" } as never)).item, "secureProtocol");
-  assert.is(configError(() => createUndiciAgent({ passphrase: "x" } as never)).item, "passphrase");
+  assert.is(configError(() => createUndiciAgent({ passphrase: 1 } as never)).item, "passphrase");
   assert.match(configError(() => connect({ port: 1, session: Buffer.alloc(8) })).message, /not a fipstls session/);
   // `tls` tunes algorithms only: verification and identity have their node-shaped options.
   assert.is(configError(() => connect({ port: 1, tls: { dangerouslyDisableCertificateVerification: true } as never })).item, "dangerouslyDisableCertificateVerification");

@@ -19,6 +19,8 @@ import {
   RSA_PSS_CAVP_2048,
   SHA_ABC,
   X25519_RFC7748,
+  PBKDF2_SHA256_RFC7914,
+  AES_CBC_SP800_38A,
 } from "./provider-vectors.js";
 import { flip, keys, rejects, signaturesFor } from "./provider-fixtures.js";
 import { keyinfoSuite } from "./provider-keyinfo.js";
@@ -107,6 +109,32 @@ for (const p of providers) {
     const empty = await aead.seal(new Uint8Array(12), new Uint8Array(0), new Uint8Array(0));
     assert.is(empty.length, 16);
     assert.is((await aead.open(new Uint8Array(12), new Uint8Array(0), empty))!.length, 0);
+  });
+
+  test("pbkdf2: RFC 7914 section 11 PBKDF2-HMAC-SHA256 vectors; other hashes agree with node:crypto", async () => {
+    // OpenSSL's FIPS module refuses these short salts and single iterations (SP 800-132 minimums).
+    if (p.name === "node" && nodeCrypto.getFips() === 1) return;
+    for (const v of PBKDF2_SHA256_RFC7914) assert.is(toHex(await p.pbkdf2!("SHA-256", v.password, v.salt, v.iterations, 64)), v.dk, `c=${v.iterations}`);
+    const [password, salt] = [utf8("pass phrase"), fromHex("00112233445566778899aabbccddeeff")];
+    for (const [h, name] of [["SHA-1", "sha1"], ["SHA-384", "sha384"], ["SHA-512", "sha512"]] as const) {
+      assert.is(toHex(await p.pbkdf2!(h, password, salt, 1000, 40)), nodeCrypto.pbkdf2Sync(password, salt, 1000, 40, name).toString("hex"), h);
+    }
+    await rejects(() => p.pbkdf2!("SHA-256", password, salt, 0, 32), TypeError);
+  });
+
+  for (const v of AES_CBC_SP800_38A.cases) {
+    test(`decryptAesCbc: NIST SP 800-38A ${v.name}, whole blocks, no padding removed`, async () => {
+      assert.is(toHex(await p.decryptAesCbc!(v.key, AES_CBC_SP800_38A.iv, v.ciphertext)), AES_CBC_SP800_38A.plaintext);
+      assert.is(toHex(await p.decryptAesCbc!(v.key, AES_CBC_SP800_38A.iv, v.ciphertext.subarray(0, 16))), AES_CBC_SP800_38A.plaintext.slice(0, 32));
+      assert.is.not(toHex(await p.decryptAesCbc!(v.key, flip(AES_CBC_SP800_38A.iv, 0), v.ciphertext)), AES_CBC_SP800_38A.plaintext, "a flipped IV bit");
+    });
+  }
+
+  test("decryptAesCbc: wrong key, IV or block sizes are caller errors", async () => {
+    const block = new Uint8Array(16);
+    await rejects(() => p.decryptAesCbc!(new Uint8Array(20), block, block), TypeError);
+    await rejects(() => p.decryptAesCbc!(new Uint8Array(16), new Uint8Array(12), block), TypeError);
+    await rejects(() => p.decryptAesCbc!(new Uint8Array(16), block, new Uint8Array(17)), TypeError);
   });
 
   test("aead: ChaCha20-Poly1305 RFC 8439 2.8.2 where offered, refused where not", async () => {

@@ -159,3 +159,37 @@ export const RSA_PSS_CAVP_2048 = {
     "64b660a44d03c93cfb1375b45f853ce90b501672f04a2e84a7fe09c9b97e55f23a05e39419625dcf465325983947c0ae" +
     "1e4455a602bcbd65fa87a52079ace7af",
 } as const;
+
+/** RFC 7914 section 11: PBKDF2-HMAC-SHA256 test vectors (the two the RFC lists). */
+export const PBKDF2_SHA256_RFC7914 = [
+  {
+    password: utf8("passwd"),
+    salt: utf8("salt"),
+    iterations: 1,
+    dk: "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783",
+  },
+  {
+    password: utf8("Password"),
+    salt: utf8("NaCl"),
+    iterations: 80000,
+    dk: "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d",
+  },
+] as const;
+
+/** NIST SP 800-38A Appendix F.2.2 (CBC-AES128.Decrypt) and F.2.6 (CBC-AES256.Decrypt): same IV and plaintext. */
+export const AES_CBC_SP800_38A = {
+  iv: fromHex("000102030405060708090a0b0c0d0e0f"),
+  plaintext: "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710",
+  cases: [
+    {
+      name: "F.2.2 AES-128",
+      key: fromHex("2b7e151628aed2a6abf7158809cf4f3c"),
+      ciphertext: fromHex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b273bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7"),
+    },
+    {
+      name: "F.2.6 AES-256",
+      key: fromHex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"),
+      ciphertext: fromHex("f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b"),
+    },
+  ],
+} as const;

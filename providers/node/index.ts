@@ -58,6 +58,7 @@ import {
   type KeyInfo,
 } from "../../src/crypto/keyinfo.js";
 import { type ModuleEvidence, readModuleEvidence } from "./fips-evidence.js";
+import { decryptAesCbc, pbkdf2 } from "./pbe.js";
 
 const HASH_NAME: Readonly<Record<HashAlgorithm, string>> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
 const GROUP_CURVE: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
@@ -210,6 +211,9 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
         },
       };
     },
+
+    pbkdf2,
+    decryptAesCbc,
   };
 }
 

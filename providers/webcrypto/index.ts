@@ -16,6 +16,7 @@ import type {
 } from "../../src/crypto/provider.js";
 import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
 import { CURVE_FIELD_BYTES } from "../../src/crypto/keyinfo.js";
+import { decryptAesCbc, pbkdf2 } from "./pbe.js";
 import { bufferSource, importSigningKey, verifySignature, type VerifyKeyCache } from "./signatures.js";
 
 const NIST_GROUPS: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = {
@@ -105,6 +106,9 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
     async signingKey(pkcs8: Uint8Array) {
       return importSigningKey(subtle, pkcs8, ed25519);
     },
+
+    pbkdf2: (hash, password, salt, iterations, length) => pbkdf2(subtle, hash, password, salt, iterations, length),
+    decryptAesCbc: (key, iv, data) => decryptAesCbc(subtle, key, iv, data),
   };
 }
 

@@ -75,7 +75,7 @@ export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig>
       throw new ConfigError(`session is not a fipstls session: ${(e as Error).message}`, "session");
     }
   }
-  const creds = o.certificateChain !== undefined || o.privateKey !== undefined ? await loadCredentials(o as CredentialOptions, common) : null;
+  const creds = o.certificateChain !== undefined || o.privateKey !== undefined || o.pkcs12 !== undefined ? await loadCredentials(o as CredentialOptions, common) : null;
   return {
     ...common,
     side: "client",

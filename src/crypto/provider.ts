@@ -3,6 +3,15 @@
 
 export type HashAlgorithm = "SHA-256" | "SHA-384" | "SHA-512";
 
+/**
+ * The PRFs PBKDF2 runs with (RFC 8018 B.1): SHA-2, and SHA-1 only because older key files name it
+ * (the config refuses it under a FIPS policy before asking a provider).
+ */
+export type Pbkdf2Hash = "SHA-1" | HashAlgorithm;
+
+/** AES-CBC key sizes in bytes (16, 24 or 32 select AES-128, -192, -256). */
+export const AES_CBC_KEY_LENGTHS: readonly number[] = [16, 24, 32];
+
 export type AeadAlgorithm = "AES-128-GCM" | "AES-256-GCM" | "CHACHA20-POLY1305";
 
 /** The elliptic-curve (ECDH) groups a provider computes, by their IANA (TLS) names. */
@@ -166,6 +175,17 @@ export interface CryptoProvider {
   verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
   /** Imports a private key given as DER PKCS#8. */
   signingKey(pkcs8: Uint8Array): Promise<SigningKey>;
+  /**
+   * PBKDF2 (RFC 8018 5.2) with HMAC over `hash`: `length` bytes. Used to unwrap encrypted private keys
+   * and PKCS#12 files (PBES2); optional, so providers without it simply cannot read such files.
+   */
+  pbkdf2?(hash: Pbkdf2Hash, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Promise<Uint8Array>;
+  /**
+   * AES-CBC decryption (NIST SP 800-38A 6.2) of whole blocks, with no padding removed: the caller
+   * checks and strips PKCS#7 padding, so a wrong key is its error to name. Rejects when `data` is not
+   * a multiple of 16 bytes, `iv` is not 16 bytes or the key not 16, 24 or 32 bytes.
+   */
+  decryptAesCbc?(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
 }
 
 export const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = {

@@ -29,6 +29,11 @@ export interface NegotiatedInfo {
   readonly provider: string;
   /** Whether the connection's secrets went to key logging (keyLog, a 'keylog' listener). */
   readonly keyLogged?: boolean;
+  /**
+   * The signature_algorithms code points the peer sent, in its order: the server reads them from the
+   * ClientHello, the client from a CertificateRequest (none without one). getSharedSigalgs() uses them.
+   */
+  readonly peerSignatureSchemes?: readonly number[];
   /** TLS 1.2 only: whether the master secret is the Extended Master Secret (RFC 7627). */
   readonly extendedMasterSecret?: boolean;
 }

@@ -174,6 +174,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
       resumed: false,
       provider: p.name,
       extendedMasterSecret: ems,
+      peerSignatureSchemes: request?.signatureSchemes ?? [],
     },
     traffic: (host) => new Tls12Traffic(host, "client", p, { hash: suite.hash, masterSecret: master, clientRandom: hello.random, serverRandom: sh.random }),
     session: sessionToKeep(established, ticket, sh.legacySessionIdEcho),
@@ -226,6 +227,7 @@ async function resumeClientTls12(ctx: HandshakeContext, config: ClientConfig, r:
       resumed: true,
       provider: p.name,
       extendedMasterSecret: r.ems,
+      peerSignatureSchemes: [],
     },
     traffic: (host) => new Tls12Traffic(host, "client", p, { hash: suite.hash, masterSecret: master, clientRandom: r.hello.random, serverRandom: r.random }),
     // A renewed ticket is a new session to keep; resuming by id changes nothing.

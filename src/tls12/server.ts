@@ -52,6 +52,8 @@ interface Agreed {
 
 /** What a full handshake chooses besides: the algorithms, in our order of preference. */
 interface Choice extends Agreed {
+  /** The client's signature_algorithms, in its order. */
+  readonly clientSchemes: readonly number[];
   readonly suite: Tls12Suite;
   readonly scheme: SchemeInfo;
   readonly group: GroupName;
@@ -65,8 +67,7 @@ function choose(ch: ClientHello, config: ServerConfig, agreed: Agreed): Choice {
   if (!suite) throw new PeerIncompatible("NoCipherSuiteMatch", "handshake_failure", `no TLS 1.2 suite both sides enable fits our ${key.type} certificate: ${noMatchDetail(config, "cipher_suite", ch.cipherSuites, ourSuites.map((s) => s.name))}`);
 
   // Without signature_algorithms a TLS 1.2 client means SHA-1 (RFC 5246 7.4.1.4.1), which no policy here allows.
-  const algorithms = ch.extensions.get(ExtensionType.SignatureAlgorithms);
-  const clientSchemeList = algorithms === undefined ? [] : decodeU16List(algorithms, "signature_algorithms");
+  const clientSchemeList = clientSignatureSchemes(ch);
   const clientSchemes = new Set(clientSchemeList);
   const scheme = config.signatureSchemes.find((s) => clientSchemes.has(s.id) && tls12SchemeFitsKey(s, key.type));
   if (!scheme) {
@@ -80,7 +81,7 @@ function choose(ch: ClientHello, config: ServerConfig, agreed: Agreed): Choice {
   // ECDHE groups only: the hybrids are TLS 1.3's, and the FFDHE groups belong to DHE suites, which fipstls does not implement.
   const group = config.groups.find((g) => servesTls12(g) && clientGroups.has(groupId(g)));
   if (!group) throw new PeerIncompatible("NoGroupMatch", "handshake_failure", noMatchDetail(config, "group", clientGroupList, config.groups.filter(servesTls12)));
-  return { ...agreed, suite, scheme, group };
+  return { ...agreed, suite, scheme, group, clientSchemes: clientSchemeList };
 }
 
 /** The checks and choices every ClientHello gets, before resumption is considered. */
@@ -245,6 +246,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
       resumed: false,
       provider: p.name,
       extendedMasterSecret: c.ems,
+      peerSignatureSchemes: c.clientSchemes,
     },
     traffic: (host) => new Tls12Traffic(host, "server", p, { hash: c.suite.hash, masterSecret: master, clientRandom: ch.random, serverRandom: random }),
     session: null,
@@ -258,6 +260,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
 async function resumeServerTls12(ctx: HandshakeContext, config: ServerConfig, chMsg: HandshakeMessage, ch: ClientHello, agreed: Agreed, r: Resumable): Promise<HandshakeResult> {
   const p = config.provider;
   const { state } = r;
+  const clientSchemes = clientSignatureSchemes(ch);
   const suite = tls12SuiteById(state.cipherSuite)!;
   const master = state.secret;
   const { transcript, send } = serverTranscript(ctx, p, suite, chMsg);
@@ -291,8 +294,15 @@ async function resumeServerTls12(ctx: HandshakeContext, config: ServerConfig, ch
       resumed: true,
       provider: p.name,
       extendedMasterSecret: agreed.ems,
+      peerSignatureSchemes: clientSchemes,
     },
     traffic: (host) => new Tls12Traffic(host, "server", p, { hash: suite.hash, masterSecret: master, clientRandom: ch.random, serverRandom: random }),
     session: null,
   };
+}
+
+/** The client's signature_algorithms, in its order; none when it sent none. */
+function clientSignatureSchemes(ch: ClientHello): number[] {
+  const algorithms = ch.extensions.get(ExtensionType.SignatureAlgorithms);
+  return algorithms === undefined ? [] : decodeU16List(algorithms, "signature_algorithms");
 }

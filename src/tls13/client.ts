@@ -139,7 +139,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   const auth: ServerAuthentication =
     session === null
       ? await readServerAuthentication(ctx, config, transcript)
-      : { chain: session.peerCertificates, scheme: session.signatureScheme, certificateRequest: null, verified: { verifiedUntil: session.verifiedUntil, verifiedUnder: session.verifiedUnder } };
+      : { chain: session.peerCertificates, scheme: session.signatureScheme, certificateRequest: null, requestedSchemes: [], verified: { verifiedUntil: session.verifiedUntil, verifiedUnder: session.verifiedUnder } };
 
   // Server Finished
   const finMsg = await ctx.expect(HandshakeType.Finished);
@@ -189,6 +189,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
       helloRetryRequest: retried,
       resumed: session !== null,
       provider: p.name,
+      peerSignatureSchemes: auth.requestedSchemes,
     },
     traffic: (host) =>
       new Tls13Traffic(host, "client", p, schedule, {
@@ -216,6 +217,8 @@ interface ServerAuthentication {
   readonly chain: readonly Uint8Array[];
   readonly scheme: SignatureSchemeName;
   readonly certificateRequest: CertificateRequestMsg | null;
+  /** The CertificateRequest's signature_algorithms, in the server's order (empty without one). */
+  readonly requestedSchemes: readonly number[];
   readonly verified: Pick<SessionState, "verifiedUntil" | "verifiedUnder">;
   /** The path verification built, leaf to anchor (full handshakes with verification on). */
   readonly path?: readonly Uint8Array[];
@@ -264,7 +267,8 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   const scheme = await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await transcript.hash());
   transcript.add(cvMsg.raw);
 
-  return { chain, scheme: scheme.name, certificateRequest, verified: verificationMark(path, config.policy.id), ...(path ? { path: path.map((c) => c.der) } : {}) };
+  const requestedSchemes = certificateRequest === null ? [] : signatureAlgorithmsOf(certificateRequest.extensions);
+  return { chain, scheme: scheme.name, certificateRequest, requestedSchemes, verified: verificationMark(path, config.policy.id), ...(path ? { path: path.map((c) => c.der) } : {}) };
 }
 
 /** Validates ServerHello/HRR fields common to both and returns the chosen suite. */
@@ -287,7 +291,7 @@ function checkServerHello(sh: ServerHello, sessionId: Uint8Array, config: Client
 }
 
 async function sendClientCertificate(ctx: HandshakeContext, config: ClientConfig, requestExtensions: Extensions, transcript: Transcript): Promise<void> {
-  const wanted = decodeExtension(requestExtensions.get(ExtensionType.SignatureAlgorithms)!, "signature_algorithms", (r) => r.u16List("signature_algorithms", 2));
+  const wanted = signatureAlgorithmsOf(requestExtensions);
   const key = config.signingKey;
   const scheme = key
     ? config.signatureSchemes.find((s) => wanted.includes(s.id) && keyCanSign(key, s) && schemeById(s.id) !== undefined)
@@ -303,4 +307,9 @@ async function sendClientCertificate(ctx: HandshakeContext, config: ClientConfig
     ctx.send(cvMsg);
     transcript.add(cvMsg);
   }
+}
+
+/** A CertificateRequest's signature_algorithms (its presence was checked when it was read). */
+function signatureAlgorithmsOf(extensions: Extensions): number[] {
+  return decodeExtension(extensions.get(ExtensionType.SignatureAlgorithms)!, "signature_algorithms", (r) => r.u16List("signature_algorithms", 2));
 }

@@ -53,6 +53,8 @@ interface Choice {
   readonly clientShare: KeyShareEntry | null;
   readonly alpn: string | null;
   readonly serverName: string | null;
+  /** The client's signature_algorithms, in its order. */
+  readonly clientSchemes: readonly number[];
 }
 
 function required(ch: ClientHello, type: number, name: "SignatureAlgorithms" | "SupportedGroups" | "KeyShare"): Uint8Array {
@@ -102,7 +104,7 @@ function choose(ch: ClientHello, config: ServerConfig): Choice {
   checkPskPlacement(ch);
   const alpn = chooseAlpn(ch, config);
   const serverName = requestedServerName(ch);
-  return { suite, scheme, group, clientShare, alpn, serverName };
+  return { suite, scheme, group, clientShare, alpn, serverName, clientSchemes: clientSchemeList };
 }
 
 /** The TLS 1.3 server handshake from the client's first ClientHello, which the shared step (handshake/server.ts) read. */
@@ -246,6 +248,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
       helloRetryRequest: retried,
       resumed: psk !== null,
       provider: p.name,
+      peerSignatureSchemes: choice.clientSchemes,
     },
     traffic: (host) =>
       new Tls13Traffic(host, "server", p, schedule, {

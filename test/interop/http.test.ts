@@ -159,6 +159,13 @@ t(
     const refused = await rejectionOf(undiciFetch(`https://localhost:${chacha.port}/`, { dispatcher: fips }), "fetch from a ChaCha20-only server");
     assert.instance(refused.cause, AlertReceived);
     assert.is((refused.cause as AlertReceived).descriptionName, "handshake_failure");
+    // The cause says why: what policy fips-140-3 took out of the offer, with its rule (issue 14).
+    assert.match((refused.cause as Error).message, /policy fips-140-3-\d{8} refused: [^;]*TLS_CHACHA20_POLY1305_SHA256 \(/, (refused.cause as Error).message);
+    // Node's global fetch (its own bundled undici) surfaces the same error as the TypeError's cause.
+    const viaGlobal = await rejectionOf(fetch(`https://localhost:${chacha.port}/`, { dispatcher: fips } as RequestInit), "global fetch from a ChaCha20-only server");
+    assert.instance(viaGlobal, TypeError);
+    assert.instance(viaGlobal.cause, AlertReceived);
+    assert.match((viaGlobal.cause as Error).message, /policy fips-140-3-\d{8} refused: [^;]*TLS_CHACHA20_POLY1305_SHA256 \(/);
 
     const agent = fipsAgent(scope, { ca: pki.otherCaPem });
     const viaHttps = await rejectionOf(get(server.port, "/", agent), "https.get with an untrusted CA");

@@ -159,7 +159,52 @@ t("getX509Certificate() is the certificate node:tls's peer received; members fip
   const renegotiation = await within(new Promise<Error | null>((r) => assert.is(accepted.renegotiate({}, r), false)), "renegotiate's callback");
   assert.match(renegotiation!.message, /does not renegotiate/);
   assert.throws(() => accepted.setServername("x"), /setServername: .*connect\(\{ servername \}\)/);
-  assert.throws(() => accepted.getSharedSigalgs(), /getSharedSigalgs: not available/);
+  assert.throws(() => accepted.setSession(Buffer.alloc(1)), /setSession: .*connect\(\{ session \}\)/);
+  assert.throws(() => accepted.setKeyCert({}), /setKeyCert: .*SNICallback/);
+  assert.throws(() => accepted.enableTrace(), /enableTrace: .*audit\(\)/);
+  assert.throws(() => ours.server.setOptions({}), /setOptions: .*setSecureContext/);
+  assert.is(ours.server.listening, true);
+}));
+
+// Different lists and orders on each side, so that the intersection and its order are both checked.
+const CLIENT_SIGALGS = "rsa_pss_rsae_sha256:ecdsa_secp384r1_sha384:ed25519:ecdsa_secp256r1_sha256:rsa_pss_rsae_sha512";
+const SERVER_SIGALGS = "ecdsa_secp256r1_sha256:rsa_pss_rsae_sha512:ed25519:rsa_pss_rsae_sha256:ecdsa_secp521r1_sha512";
+
+for (const version of VERSIONS) {
+  for (const honorCipherOrder of [true, false]) {
+    t(`${version}, honorCipherOrder ${honorCipherOrder}: getSharedSigalgs() on both sides equals node:tls's in the same place`, scoped(async (scope) => {
+      const common = { minVersion: version, maxVersion: version } as const;
+      const serverOptions = { cert: cert().certPem, key: cert().keyPem, ca: interopPki().caPem, ...common, sigalgs: SERVER_SIGALGS, requestCert: true, rejectUnauthorized: false, honorCipherOrder };
+      const reference = await nodeTlsServer(scope, serverOptions);
+      const theirClient = await nodeTlsConnect(scope, { port: reference.port, ca: interopPki().caPem, ...common, sigalgs: CLIENT_SIGALGS });
+      const theirServerSide = (await reference.nextConnection()).socket.getSharedSigalgs();
+      const theirClientSide = theirClient.socket.getSharedSigalgs();
+      assert.ok(theirServerSide.length >= 3, theirServerSide.join());
+
+      // fipstls as the server, node:tls as the client; then fipstls as the client of node:tls's server.
+      const ours = await fipsServer(scope, serverOptions);
+      const client = await nodeTlsConnect(scope, { port: ours.port, ca: interopPki().caPem, ...common, sigalgs: CLIENT_SIGALGS });
+      const accepted = (await ours.nextConnection()).socket;
+      assert.equal(accepted.getSharedSigalgs(), theirServerSide, "fipstls server");
+      assert.equal(client.socket.getSharedSigalgs(), theirClientSide, "node:tls client of a fipstls server");
+      const { socket } = await fipsConnect(scope, { port: reference.port, servername: "localhost", ca: interopPki().caPem, ...common, sigalgs: CLIENT_SIGALGS });
+      assert.equal(socket.getSharedSigalgs(), theirClientSide, "fipstls client");
+    }));
+  }
+}
+
+t("getSharedSigalgs(): a client the server asked no certificate of has [] (as node:tls); TLS 1.2 lists RSA+SHA256, TLS 1.3 does not (fipstls lists handshake signatures only)", scoped(async (scope) => {
+  const server = await nodeTlsServer(scope, { cert: cert().certPem, key: cert().keyPem });
+  const { socket } = await fipsConnect(scope, { port: server.port, servername: "localhost", ca: interopPki().caPem });
+  const theirs = await nodeTlsConnect(scope, { port: server.port, ca: interopPki().caPem });
+  assert.equal(socket.getSharedSigalgs(), []);
+  assert.equal(theirs.socket.getSharedSigalgs(), []);
+  for (const version of VERSIONS) {
+    const ours = await fipsServer(scope, { cert: cert().certPem, key: cert().keyPem, minVersion: version, maxVersion: version, sigalgs: "ecdsa_secp256r1_sha256:RSA+SHA256" });
+    await nodeTlsConnect(scope, { port: ours.port, ca: interopPki().caPem, minVersion: version, maxVersion: version, sigalgs: "RSA+SHA256:ecdsa_secp256r1_sha256" });
+    const shared = (await ours.nextConnection()).socket.getSharedSigalgs();
+    assert.equal(shared, version === "TLSv1.2" ? ["ECDSA+SHA256", "RSA+SHA256"] : ["ECDSA+SHA256"], version);
+  }
 }));
 
 t.run();

@@ -6,6 +6,7 @@ import * as https from "node:https";
 import type { Duplex } from "node:stream";
 import { ConfigError } from "../../errors.js";
 import { connect } from "./connect.js";
+import { CONTEXT_KEYS, type SecureContext, withSharedContext } from "./secure-context.js";
 import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, refuseUnsupported } from "./options.js";
 import type { TLSSocket } from "./socket.js";
 import { ClientSessionCache, DEFAULT_MAX_CACHED_SESSIONS } from "./session-cache.js";
@@ -49,6 +50,8 @@ const CONNECTION_KEYS = Object.keys(SUPPORTED_CONNECT_OPTIONS).filter((k) => k !
 export class Agent extends https.Agent {
   private readonly onSecureConnect: ((socket: TLSSocket) => void) | undefined;
   private readonly sessions: ClientSessionCache;
+  /** The agent's cert, key, pfx, passphrase, ca and crl as one context, used while a request does not change them. */
+  private readonly context: { readonly source: Readonly<Record<string, unknown>>; readonly context: SecureContext } | null;
 
   constructor(options: AgentOptions = {}) {
     checkOptions(options, SUPPORTED_AGENT_OPTIONS, "Agent");
@@ -58,6 +61,9 @@ export class Agent extends https.Agent {
     super(rest as https.AgentOptions);
     this.onSecureConnect = onSecureConnect;
     this.sessions = new ClientSessionCache(maxCachedSessions);
+    // Made (and so checked) now: a pfx or encrypted key is then decrypted once, not per connection.
+    const shared = withSharedContext(rest);
+    this.context = shared.secureContext !== undefined && shared.secureContext !== rest.secureContext ? { source: { ...rest }, context: shared.secureContext } : null;
   }
 
   /** Called by http.Agent with the request's options merged with the agent's. */
@@ -71,6 +77,11 @@ export class Agent extends https.Agent {
       for (const k of CONNECTION_KEYS) if (all[k] !== undefined && all[k] !== null) picked[k] = all[k];
       // http.Agent names each destination (host, port, servername, ca, …) in _agentKey, as node's https.Agent keys its sessions.
       sessionKey = typeof all._agentKey === "string" ? all._agentKey : this.getName(options);
+      const own = this.context;
+      if (own !== null && CONTEXT_KEYS.every((k) => picked[k] === own.source[k])) {
+        for (const k of CONTEXT_KEYS) delete picked[k];
+        picked.secureContext = own.context;
+      }
       const cached = picked.session === undefined ? this.sessions.get(sessionKey) : undefined;
       socket = connect({ ...(picked as ConnectOptions), ...(cached ? { session: cached } : {}) });
     } catch (e) {

@@ -2,6 +2,7 @@
 // existing stream (STARTTLS). The socket, server, options, agents and certificate objects live in
 // the files beside this one; only src/transport/node/ may import node:*.
 import * as net from "node:net";
+import { CONTEXT_KEYS, SecureContext, contextFrom } from "./secure-context.js";
 import { Duplex } from "node:stream";
 import { buildClientConfig, type ClientConfig } from "../../config/client.js";
 import { peerVerification } from "../../config/common.js";
@@ -17,11 +18,12 @@ import {
   type ProviderOption,
   SUPPORTED_CONNECT_OPTIONS,
   checkOptions,
+  crlList,
   defaultRoots,
   handshakeTimeoutOf,
+  resolvePolicy,
   resolveProvider,
   sharedTlsOptions,
-  singleKey,
 } from "./options.js";
 import { type Authorization, type Authorize, MADE_BY_FIPSTLS, type RawSocket, TLSSocket } from "./socket.js";
 
@@ -55,6 +57,8 @@ export function connect(...args: unknown[]): TLSSocket {
     throw new ConfigError("checkServerIdentity must be a function", "checkServerIdentity");
   }
   if (options.socket !== undefined && !(options.socket instanceof Duplex)) throw new ConfigError("socket must be a stream.Duplex (a net.Socket, …)", "socket");
+  // Read now, so that a malformed key or pfx option throws here as an unsupported option does.
+  const context = clientContextOf(options);
   const host = options.host ?? "localhost";
   const raw: RawSocket = options.socket ?? openTcp(options, host);
   const tls = new TLSSocket(raw, {
@@ -72,9 +76,9 @@ export function connect(...args: unknown[]): TLSSocket {
       ...sharedTlsOptions(options, provider),
       provider,
       serverName,
-      ...(mode !== "off" ? { roots: options.ca ?? (await defaultRoots()) } : {}),
-      ...(options.cert !== undefined ? { certificateChain: options.cert } : {}),
-      ...(options.key !== undefined ? { privateKey: singleKey(options.key) } : {}),
+      ...(mode !== "off" ? { roots: context.trustStore() ?? (await defaultRoots()) } : {}),
+      ...(await context.credentialsFor(provider, resolvePolicy(options.policy))),
+      ...(options.secureContext !== undefined && context.crl !== undefined ? { crls: crlList(context.crl) } : {}),
       ...(options.session !== undefined ? { session: options.session } : {}),
       // "record" verifies after the handshake (below) with the very same inputs, so a failure can be kept rather than be fatal.
       dangerouslyDisableCertificateVerification: mode !== "strict",
@@ -227,4 +231,13 @@ export async function scan(host: string, port: number, options: Omit<ScanOptions
   // Loaded on first use: the scanner is a third of the code, and connect() never needs it.
   const { scanServer } = await import("../../../compliance/scan.js");
   return scanServer({ host, port, dial: () => dialRaw(host, port, timeoutMs) }, { ...options, provider });
+}
+
+/** The client's context: secureContext, or one made of its cert, key, pfx, passphrase and ca options. */
+function clientContextOf(options: ConnectOptions): SecureContext {
+  const given = CONTEXT_KEYS.filter((k) => k !== "crl" && (options as Record<string, unknown>)[k] !== undefined);
+  if (options.secureContext === undefined) return new SecureContext(Object.fromEntries(given.map((k) => [k, (options as Record<string, unknown>)[k]])));
+  const both = options.crl !== undefined ? "crl" : given[0];
+  if (both !== undefined) throw new ConfigError(`connect: secureContext already holds cert, key, pfx and ca; give "${both}" to createSecureContext() instead`, both);
+  return contextFrom(options.secureContext, "secureContext");
 }

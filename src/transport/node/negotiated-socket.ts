@@ -11,6 +11,7 @@ import { isIpLiteral } from "../../verify/names.js";
 import { type AuditReport, auditConnection } from "../../../compliance/audit.js";
 import { type DetailedPeerCertificate, type PeerCertificate, describeChain, withoutIssuer } from "./certificate.js";
 import { type RawSocket, RawSocketDuplex } from "./raw-socket.js";
+import { opensslSigalgName } from "./openssl-names.js";
 import { type CipherNameAndProtocol, type EphemeralKeyInfo, checkExporterArguments, cipherOf, ephemeralKeyInfo, ticketOf } from "./negotiated.js";
 
 export abstract class NegotiatedSocket extends RawSocketDuplex {
@@ -148,9 +149,37 @@ export abstract class NegotiatedSocket extends RawSocketDuplex {
     throw new UsageError("setServername: fipstls starts the handshake in connect(), so the name must be given there: connect({ servername })");
   }
 
-  /** Not available: fipstls does not keep the peer's signature_algorithms list after the handshake. */
-  getSharedSigalgs(): never {
-    throw new UsageError("getSharedSigalgs: not available in fipstls (the peer's signature_algorithms list is not kept); tlsInfo.signatureScheme names the scheme the handshake used");
+  /** node:tls sets a session on a socket it has not started; fipstls starts the handshake in connect(): pass session there. */
+  setSession(_session: Uint8Array): never {
+    throw new UsageError("setSession: fipstls starts the handshake in connect(), so the session must be given there: connect({ session })");
+  }
+
+  /** node:tls swaps a server socket's certificate before its handshake; fipstls picks it per connection by SNI. */
+  setKeyCert(_context: unknown): never {
+    throw new UsageError("setKeyCert: fipstls chooses the certificate per connection: use SNICallback, addContext() or setSecureContext() on the server");
+  }
+
+  /** There is no OpenSSL underneath to trace. */
+  enableTrace(): never {
+    throw new UsageError("enableTrace: fipstls has no OpenSSL trace; audit() reports what was negotiated and 'keylog' gives the secrets for Wireshark");
+  }
+
+  /**
+   * The signature schemes both sides enable, in OpenSSL's names as node:tls gives them ("ECDSA+SHA256",
+   * "RSA-PSS+SHA256", "RSA+SHA256", "Ed25519+UNDEF"): ours for handshake signatures in the negotiated
+   * version that the peer's signature_algorithms also lists. Order as OpenSSL's: a server's by its own
+   * preference (by the client's with honorCipherOrder: false), a client's by the server's. A client
+   * has a list only when the server asked for a certificate; [] before the handshake.
+   */
+  getSharedSigalgs(): string[] {
+    const info = this.tlsInfo;
+    const config = this.connection?.config;
+    if (!info || !config) return [];
+    const peer = [...new Set(info.peerSignatureSchemes ?? [])];
+    const ours = config.signatureSchemes.filter((s) => s.versions.includes(info.version) && (s.handshake || info.version === "TLSv1.2"));
+    const oursFirst = config.side === "server" && config.cipherSuiteOrder === "server";
+    const shared = oursFirst ? ours.filter((s) => peer.includes(s.id)) : peer.flatMap((id) => ours.filter((s) => s.id === id));
+    return shared.map(opensslSigalgName);
   }
 
   /** Client side: the latest resumable session (as the 'session' event gave it), for a later connect({ session }). */

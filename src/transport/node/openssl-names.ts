@@ -10,7 +10,7 @@ import type { Policy } from "../../policy/policies.js";
 import type { CipherSuiteName, SignatureSchemeName } from "../../msgs/enums.js";
 import { ALL_SUITES, isTls13Suite } from "../../suites/cipher-suites.js";
 import { GROUP_VERSIONS } from "../../suites/groups.js";
-import { SCHEMES } from "../../suites/signature-schemes.js";
+import { SCHEMES, type SchemeInfo } from "../../suites/signature-schemes.js";
 
 const tokens = (text: string): string[] => text.split(/[:,]/).map((t) => t.trim()).filter((t) => t.length > 0);
 
@@ -64,6 +64,17 @@ const SIGALG_FORMS: Readonly<Record<string, SignatureSchemeName>> = {
   "RSA+SHA384": "rsa_pkcs1_sha384",
   "RSA+SHA512": "rsa_pkcs1_sha512",
 };
+
+const SIG_TYPE: Readonly<Record<SchemeInfo["algorithm"]["type"], string>> = { ecdsa: "ECDSA", "rsa-pss": "RSA-PSS", "rsa-pkcs1": "RSA", ed25519: "Ed25519" };
+
+/**
+ * A scheme as OpenSSL's SSL_get_shared_sigalgs names it and node:tls's getSharedSigalgs() returns it:
+ * "ECDSA+SHA256", "RSA-PSS+SHA256" (rsae and pss alike), "RSA+SHA256", "Ed25519+UNDEF".
+ */
+export function opensslSigalgName(scheme: SchemeInfo): string {
+  const a = scheme.algorithm;
+  return `${SIG_TYPE[a.type]}+${a.type === "ed25519" ? "UNDEF" : a.hash.replace("-", "")}`;
+}
 
 /** node:tls's `sigalgs`: TLS names (rsa_pss_rsae_sha256, ed25519) or OpenSSL's ECDSA+SHA256 / RSA+SHA256 forms. */
 export function schemesFromSigalgs(text: string): SignatureSchemeName[] {

@@ -16,8 +16,10 @@ import { type Policy, type PolicyName, policyByName } from "../../policy/policie
 import { nodeProvider } from "../../../providers/node/index.js";
 import { webcryptoProvider } from "../../../providers/webcrypto/index.js";
 import type { PeerCertificate } from "./certificate.js";
-import type { SecureContext } from "./server.js";
+import type { SecureContext } from "./secure-context.js";
+import type { KeyInput, PfxInput } from "./credentials.js";
 import { checkOpenSslStyle, openSslStyleTuning } from "./openssl-names.js";
+import { membersMarkdown } from "./members.js";
 
 export type ProviderOption = "node" | "webcrypto" | CryptoProvider;
 /** PEM text or DER bytes (a Buffer read from a file is fine), one or many. */
@@ -83,7 +85,13 @@ export interface ConnectOptions extends CommonSocketOptions {
   servername?: string;
   ca?: PemInput | TrustStore;
   cert?: PemInput;
-  key?: string | Uint8Array | readonly (string | Uint8Array)[];
+  key?: KeyInput;
+  /** Decrypts an encrypted key and pfx (node:tls's passphrase). */
+  passphrase?: string;
+  /** A PKCS#12 file (DER bytes) with our certificate chain and key, instead of cert and key. */
+  pfx?: PfxInput;
+  /** A createSecureContext() result with cert, key (or pfx) and ca, instead of those options. */
+  secureContext?: SecureContext;
   /** false: verify anyway, but record a failure in authorized/authorizationError instead of failing. */
   rejectUnauthorized?: boolean;
   /** Extra identity check run after fipstls's own; an Error it returns fails the connection. */
@@ -105,14 +113,19 @@ export interface ConnectOptions extends CommonSocketOptions {
 
 /** What a server presents for one name: a certificate chain, its key, and optionally client CAs. */
 export interface SecureContextOptions {
-  cert: PemInput;
-  key: string | Uint8Array | readonly (string | Uint8Array)[];
+  /** With key; or give pfx instead of both. */
+  cert?: PemInput;
+  key?: KeyInput;
+  passphrase?: string;
+  pfx?: PfxInput;
   /** Trust anchors for client certificates (requestCert). */
   ca?: PemInput | TrustStore;
   crl?: PemInput;
 }
 
 export interface ServerSocketOptions extends CommonSocketOptions, SecureContextOptions {
+  /** A createSecureContext() result as the default context, instead of cert, key, pfx and ca (fipstls; node:tls's createServer ignores it). */
+  secureContext?: SecureContext;
   /** Ask clients for a certificate; see SUPPORTED_SERVER_OPTIONS for rejectUnauthorized's effect. */
   requestCert?: boolean;
   rejectUnauthorized?: boolean;
@@ -131,6 +144,17 @@ export interface ServerSocketOptions extends CommonSocketOptions, SecureContextO
 
 /** A fipstls SecureContext, or the plain options one is made from. */
 export type SecureContextLike = SecureContextOptions | SecureContext;
+
+const KEY_DOC =
+  "The certificate's private key: PEM (PKCS#8, SEC1, PKCS#1, or ENCRYPTED PRIVATE KEY with passphrase) or DER PKCS#8, or [{ pem, passphrase }]; one key. " +
+  "Encrypted keys: PBES2 with PBKDF2 (HMAC-SHA-256/384/512; HMAC-SHA-1 only outside FIPS policies) and AES-128/192/256-CBC, as openssl pkcs8 -topk8 writes them; " +
+  "older schemes (3DES, RC2, DES, OpenSSL's Proc-Type/DEK-Info PEM) are a KeyFileError naming the algorithm. Decryption runs in the provider.";
+const PASSPHRASE_DOC =
+  "Decrypts an encrypted key and pfx. A wrong one is a KeyFileError (reason BadDecrypt for a key, MacVerifyFailure for pfx, as OpenSSL's \"bad decrypt\" and \"mac verify failure\"), never showing the passphrase.";
+const PFX_DOC =
+  "A PKCS#12 file's bytes (a Buffer), or [{ buf, passphrase }], instead of cert and key: one key and its certificates, the leaf found by localKeyId or public key, the others sent as its chain " +
+  "(node:tls also trusts them as CAs; fipstls does not: use ca). Read as OpenSSL 3's openssl pkcs12 -export writes it: PBES2 (PBKDF2, AES-CBC) bags and an HMAC-SHA-2 MAC (keyed by RFC 7292's KDF over the provider's hash; an integrity check only, not an approved KDF: the key's secrecy rests on PBES2). " +
+  "Legacy files (-legacy: RC2, 3DES, SHA-1 MAC) are a KeyFileError naming the algorithms and how to re-export; a string is refused (not decoded from base64). Agent and createUndiciAgent decrypt it (and an encrypted key) once for all their connections.";
 
 const COMMON_DOC: Readonly<Record<string, string>> = {
   ALPNProtocols: "Protocol names offered (client) or accepted in preference order (server): string[] or Buffer[], or one Buffer in wire format.",
@@ -159,7 +183,11 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
   servername: "SNI and the name the certificate must match; \"\" (what http passes for IP hosts) means host.",
   ca: "Trust anchors (PEM/DER, one or many, or a TrustStore). They replace the default, Mozilla's root store from fipstls/roots, as node:tls's ca replaces its bundled roots.",
   cert: "Client certificate chain, leaf first (PEM or DER), for servers that ask for one.",
-  key: "The client certificate's private key: PEM (PKCS#8, SEC1, PKCS#1) or DER PKCS#8; one key. Encrypted keys are not supported.",
+  key: KEY_DOC,
+  passphrase: PASSPHRASE_DOC,
+  pfx: PFX_DOC,
+  secureContext:
+    "A createSecureContext() result instead of cert, key, pfx, passphrase, ca and crl (giving both is a ConfigError; node:tls ignores them). Its key is decrypted once per provider and policy and its ca parsed once, however many connections use it. node:tls's own SecureContext is refused: its key lives inside OpenSSL.",
   ...COMMON_DOC,
   rejectUnauthorized:
     "Default true: a certificate that fails verification or checkServerIdentity fails the connection with the named error. false: verification still runs; a failure is recorded (authorized=false, authorizationError = node:tls's code for it, e.g. \"UNABLE_TO_VERIFY_LEAF_SIGNATURE\", authorizationFailure = the error, whose reason names the exact check, e.g. \"UnknownIssuer\") and the connection proceeds, as in node:tls.",
@@ -182,15 +210,19 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
 /** Every option createServer() accepts, with what it means in fipstls. */
 export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
   cert: "Our certificate chain, leaf first (PEM or DER; an array is one chain). One chain and one key per context: use SNICallback or addContext() for more.",
-  key: "Its private key: PEM (PKCS#8, SEC1, PKCS#1) or DER PKCS#8. Encrypted keys are not supported.",
+  key: KEY_DOC,
+  passphrase: PASSPHRASE_DOC,
+  pfx: PFX_DOC,
   ca: "Trust anchors for client certificates (with requestCert).",
+  secureContext:
+    "fipstls: a createSecureContext() result as the default context, instead of cert, key, pfx, passphrase, ca and crl (giving both is a ConfigError). node:tls's createServer ignores this option (its handshakes then fail for want of a certificate); node:tls's own SecureContext is refused: its key lives inside OpenSSL.",
   ...COMMON_DOC,
   requestCert:
     "Ask clients for a certificate, verified against ca. With rejectUnauthorized (default true) a client without one is refused.",
   rejectUnauthorized:
     "Only meaningful with requestCert. false: a client without a certificate is accepted with authorized=false and authorizationError \"UNABLE_TO_GET_ISSUER_CERT\" (node:tls's code; authorizationFailure.reason \"NoCertificate\"); a certificate that is sent is still verified and a bad one ends the handshake (node:tls would accept it with authorized=false).",
   SNICallback:
-    "(servername, cb) called when a client sends SNI; cb(null, ctx) with ctx from createSecureContext({cert, key[, ca]}) or such a plain object (built once per object and reused), or cb(null) for the default; cb(err) refuses the client. node:tls SecureContext objects cannot be used.",
+    "(servername, cb) called when a client sends SNI; cb(null, ctx) with ctx from createSecureContext({ cert, key[, ca] }) (or { pfx, passphrase }) or such a plain object (built once per object and reused), or cb(null) for the default; cb(err) refuses the client. node:tls's own SecureContext is refused ('tlsClientError' says why): its key lives inside OpenSSL.",
   noDelay: "Default true: accepted sockets get TCP_NODELAY, so that no handshake flight waits on a delayed ACK.",
   keepAlive: "Passed to net.createServer.",
   keepAliveInitialDelay: "Passed to net.createServer.",
@@ -203,9 +235,6 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
 
 /** node:tls options fipstls does not support, with the reason and what to use instead. */
 export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
-  pfx: "PKCS#12 is not read; pass cert and key as PEM.",
-  passphrase: "encrypted private keys are not read; decrypt the key first.",
-  secureContext: "node:tls SecureContexts are OpenSSL objects; pass cert, key and ca (servers: createSecureContext() for SNICallback and addContext()).",
   secureProtocol: "use minVersion and maxVersion.",
   secureOptions: "OpenSSL option flags do not apply.",
   dhparam: 'no TLS 1.2 DHE suites; TLS 1.3 uses the RFC 7919 groups by name: tls: { groups: ["ffdhe2048", ...] }.',
@@ -251,7 +280,7 @@ export function refuseUnsupported(options: object, what: string): void {
   }
 }
 
-/** The options markdown table the README shows, generated from the lists above so it cannot drift. */
+/** The options tables the docs show, then the members and events tables, generated from the lists so they cannot drift. */
 export function optionsMarkdown(): string {
   const row = (name: string, text: string): string => `| \`${name}\` | ${text.replace(/\|/g, "\\|")} |`;
   const table = (title: string, entries: Readonly<Record<string, string>>): string =>
@@ -261,6 +290,7 @@ export function optionsMarkdown(): string {
     table("createServer()", SUPPORTED_SERVER_OPTIONS),
     table("tls: { … } (both)", TLS_TUNING_OPTIONS),
     table("not supported (a ConfigError)", UNSUPPORTED_OPTIONS),
+    membersMarkdown(),
   ].join("\n\n");
 }
 
@@ -298,13 +328,6 @@ export function alpnNames(input: AlpnInput): string[] {
     if (p instanceof Uint8Array) return decode(p);
     throw new ConfigError("ALPNProtocols must be an array of strings or Buffers, or one Buffer", "ALPNProtocols");
   });
-}
-
-/** One private key: node:tls also takes arrays (one key per chain); fipstls serves one chain per context. */
-export function singleKey(key: string | Uint8Array | readonly (string | Uint8Array)[]): string | Uint8Array {
-  if (typeof key === "string" || key instanceof Uint8Array) return key;
-  if (Array.isArray(key) && key.length === 1 && (typeof key[0] === "string" || key[0] instanceof Uint8Array)) return key[0];
-  throw new ConfigError("key: exactly one private key (PEM or DER) is supported; serve other certificates through SNICallback", "key");
 }
 
 const asPem = (c: string | Uint8Array): string | Uint8Array => (typeof c === "string" ? c : pemText(c) ?? c);

@@ -9,7 +9,7 @@ import { EventEmitter } from "node:events";
 import { buildServerConfig, type ServerConfig, type ServerOptions } from "../../config/server.js";
 import { TICKET_KEYS_LENGTH, TicketKeys } from "../../session/ticket-keys.js";
 import { ServerConnection } from "../../conn/server.js";
-import { ConfigError, InvalidCertificate } from "../../errors.js";
+import { ConfigError, InvalidCertificate, UsageError } from "../../errors.js";
 import {
   type SecureContextOptions,
   type ServerSocketOptions,
@@ -17,35 +17,15 @@ import {
   checkOptions,
   crlList,
   handshakeTimeoutOf,
+  resolvePolicy,
   resolveProvider,
   sharedTlsOptions,
-  singleKey,
 } from "./options.js";
 import { type Authorization, MADE_BY_FIPSTLS, TLSSocket } from "./socket.js";
+import { CONTEXT_KEYS, SecureContext, contextFrom } from "./secure-context.js";
 import { ClientHelloPeek } from "../../handshake/client-hello-peek.js";
 
-const CONTEXT_OPTIONS: Readonly<Record<string, string>> = {
-  cert: SUPPORTED_SERVER_OPTIONS.cert!,
-  key: SUPPORTED_SERVER_OPTIONS.key!,
-  ca: SUPPORTED_SERVER_OPTIONS.ca!,
-  crl: SUPPORTED_SERVER_OPTIONS.crl!,
-};
-
-/** A certificate, key and client CAs for one server name; the server builds its config once. */
-export class SecureContext {
-  readonly fipstls = true;
-  readonly options: Readonly<SecureContextOptions>;
-  constructor(options: SecureContextOptions) {
-    checkOptions(options, CONTEXT_OPTIONS, "createSecureContext");
-    if (options.cert === undefined || options.key === undefined) throw new ConfigError("createSecureContext: cert and key are required", "cert");
-    this.options = { ...options };
-  }
-}
-
-export function createSecureContext(options: SecureContextOptions): SecureContext {
-  return new SecureContext(options);
-}
-
+/** What SNICallback, addContext() and setSecureContext() take: a SecureContext or the options for one. */
 type ContextInput = SecureContext | SecureContextOptions;
 
 /** A TLS server over net.Server, like node:tls's Server. */
@@ -55,6 +35,8 @@ export class Server extends EventEmitter {
   private readonly handshakeTimeout: number;
   private readonly shared: Promise<Partial<ServerOptions>>;
   private defaultConfig: Promise<ServerConfig>;
+  /** The server-wide ca: client certificates are checked against it where a context has none of its own. */
+  private readonly defaultContext: SecureContext;
   private readonly built = new WeakMap<object, Promise<ServerConfig>>();
   private readonly contexts: { pattern: RegExp; context: ContextInput }[] = [];
   /** One set of ticket keys for every context, made once the provider is known; null when tickets are off. */
@@ -86,7 +68,8 @@ export class Server extends EventEmitter {
         ...(requestCert ? { clientAuth: options.rejectUnauthorized === false ? ("optional" as const) : ("required" as const) } : {}),
       };
     });
-    this.defaultConfig = this.build(options);
+    this.defaultContext = defaultContextOf(options);
+    this.defaultConfig = this.build(this.defaultContext);
     // Surfaced by ready() and, like EADDRINUSE, as 'error' when listen() is called.
     this.defaultConfig.catch(() => undefined);
     this.server = net.createServer(
@@ -100,15 +83,16 @@ export class Server extends EventEmitter {
     this.server.on("listening", () => this.emit("listening"));
   }
 
-  private build(context: SecureContextOptions): Promise<ServerConfig> {
-    const clientRoots = context.ca ?? this.options.ca;
-    return this.shared.then((shared) =>
+  private build(context: SecureContext): Promise<ServerConfig> {
+    if (!context.hasCredentials) return Promise.reject(new ConfigError("a server context needs cert and key, or pfx", "cert"));
+    const clientRoots = context.trustStore() ?? this.defaultContext?.trustStore();
+    const crl = context.crl ?? this.options.crl;
+    return this.shared.then(async (shared) =>
       buildServerConfig({
         ...shared,
-        certificateChain: context.cert,
-        privateKey: singleKey(context.key),
+        ...(await context.credentialsFor(shared.provider!, resolvePolicy(this.options.policy))),
         ...(clientRoots !== undefined ? { clientRoots } : {}),
-        ...(context.crl !== undefined ? { crls: crlList(context.crl) } : {}),
+        ...(crl !== undefined ? { crls: crlList(crl) } : {}),
       } as ServerOptions),
     );
   }
@@ -117,8 +101,7 @@ export class Server extends EventEmitter {
   private configOf(context: ContextInput): Promise<ServerConfig> {
     let config = this.built.get(context);
     if (!config) {
-      const options = context instanceof SecureContext ? context.options : new SecureContext(context).options;
-      config = this.build(options);
+      config = this.build(contextFrom(context, "SNICallback"));
       this.built.set(context, config);
     }
     return config;
@@ -185,9 +168,7 @@ export class Server extends EventEmitter {
           answered = true;
           if (err) return reject(err);
           if (context === undefined || context === null) return resolve(this.defaultConfig);
-          if (typeof context !== "object" || (!(context instanceof SecureContext) && !("cert" in context))) {
-            return reject(new ConfigError("SNICallback: pass createSecureContext({ cert, key }) or { cert, key }; node:tls SecureContexts cannot be used", "SNICallback"));
-          }
+          // contextFrom refuses node:tls's own contexts (and anything else) with the reason.
           resolve(this.configOf(context as ContextInput));
         });
       } catch (e) {
@@ -200,14 +181,14 @@ export class Server extends EventEmitter {
   addContext(hostname: string, context: ContextInput): void {
     if (typeof hostname !== "string" || hostname.length === 0) throw new ConfigError("addContext: hostname must be a non-empty string", "hostname");
     const source = hostname.replace(/[.^$+?\-\\[\]{}()|]/g, "\\$&").replace(/\*/g, "[^.]*");
-    const input = context instanceof SecureContext ? context : new SecureContext(context);
+    const input = contextFrom(context, "addContext");
     this.configOf(input).catch(() => undefined);
     this.contexts.push({ pattern: new RegExp(`^${source}$`, "i"), context: input });
   }
 
-  /** Replaces the default certificate for new connections (certificate rotation). */
-  setSecureContext(options: SecureContextOptions): void {
-    const next = this.build(new SecureContext(options).options);
+  /** Replaces the default certificate for new connections (certificate rotation), from options or a createSecureContext() result. */
+  setSecureContext(options: ContextInput): void {
+    const next = this.build(contextFrom(options, "setSecureContext"));
     next.catch(() => undefined);
     this.defaultConfig = next;
   }
@@ -250,6 +231,16 @@ export class Server extends EventEmitter {
     return this;
   }
 
+  /** Whether the server is listening, as net.Server's. */
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
+  /** node:tls's deprecated setOptions() has no counterpart: options are read once, at createServer(). */
+  setOptions(_options: unknown): never {
+    throw new UsageError("setOptions: deprecated in node:tls and not in fipstls; pass options to createServer(), or use setSecureContext() for new certificates");
+  }
+
   address(): ReturnType<net.Server["address"]> {
     return this.server.address();
   }
@@ -273,6 +264,17 @@ export class Server extends EventEmitter {
     this.server.unref();
     return this;
   }
+}
+
+/** The server's own context: secureContext, or one made of its cert, key, pfx, passphrase, ca and crl options. */
+function defaultContextOf(options: ServerSocketOptions): SecureContext {
+  if (options.secureContext === undefined) {
+    const picked = Object.fromEntries(CONTEXT_KEYS.filter((k) => (options as Record<string, unknown>)[k] !== undefined).map((k) => [k, (options as Record<string, unknown>)[k]]));
+    return new SecureContext(picked);
+  }
+  const both = CONTEXT_KEYS.find((k) => (options as Record<string, unknown>)[k] !== undefined);
+  if (both !== undefined) throw new ConfigError(`createServer: secureContext already holds cert, key, pfx and ca; give "${both}" to createSecureContext() instead`, both);
+  return contextFrom(options.secureContext, "secureContext");
 }
 
 /** A server's view of its client: authorized only with a verified certificate (the handshake verified any that was sent). */

@@ -6,6 +6,7 @@ import type * as tls from "node:tls";
 import type { Agent as UndiciAgent, buildConnector } from "undici";
 import { ConfigError } from "../../errors.js";
 import { connect } from "./connect.js";
+import { withSharedContext } from "./secure-context.js";
 import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, resolvePolicy } from "./options.js";
 import type { TLSSocket } from "./socket.js";
 import { ClientSessionCache, DEFAULT_MAX_CACHED_SESSIONS } from "./session-cache.js";
@@ -52,7 +53,9 @@ export function loadUndici(require: NodeJS.Require = createRequire(import.meta.u
 export function createUndiciAgent(options: UndiciAgentOptions = {}): UndiciAgent {
   checkOptions(options, SUPPORTED_UNDICI_OPTIONS, "createUndiciAgent");
   resolvePolicy(options.policy);
-  const { connectTimeout = 10_000, agent = {}, onSecureConnect, maxCachedSessions = DEFAULT_MAX_CACHED_SESSIONS, ...tlsOptions } = options;
+  const { connectTimeout = 10_000, agent = {}, onSecureConnect, maxCachedSessions = DEFAULT_MAX_CACHED_SESSIONS, ...given } = options;
+  // One context for every connection: a pfx or encrypted key is decrypted once, the ca parsed once (and checked now).
+  const tlsOptions = withSharedContext(given);
   if (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0) throw new ConfigError("maxCachedSessions must be a whole number", "maxCachedSessions");
   const sessions = new ClientSessionCache(maxCachedSessions);
   if ("connect" in agent) throw new ConfigError("createUndiciAgent: agent.connect cannot be set; the connector is fipstls's", "agent.connect");
