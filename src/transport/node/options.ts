@@ -29,7 +29,7 @@ export type AlpnInput = readonly (string | Uint8Array)[] | Uint8Array;
 
 /** The config-builder settings with no node:tls counterpart, accepted under `tls`. */
 export type TlsTuning = Partial<
-  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation" | "sessionTickets" | "sessionCacheSize" | "tls13Tickets">
+  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation" | "sessionTickets" | "sessionCacheSize" | "tls13Tickets" | "anchorProfile">
 >;
 
 /** What `tls: { … }` accepts. Everything else has a node-shaped option, so there is one way to say it. */
@@ -45,6 +45,7 @@ export const TLS_TUNING_OPTIONS: Readonly<Record<string, string>> = {
   sessionTickets: "Server: issue session tickets (default true); false leaves TLS 1.2 clients the session-id cache and TLS 1.3 clients no resumption.",
   sessionCacheSize: "Server: sessions kept for TLS 1.2 session-id resumption (default 1000; 0 turns the cache off).",
   tls13Tickets: "Server: NewSessionTickets sent after each TLS 1.3 handshake (0 to 10, default 2 as OpenSSL).",
+  anchorProfile: 'What a trust anchor must meet: "strict" (default: the CA profile, as pyca/cryptography) or "legacy" (private PKIs whose roots break it; see docs/verification.md).',
 };
 
 export interface CommonSocketOptions {
