@@ -111,7 +111,15 @@ export type CertificateErrorReason =
   | "MaximumSignatureChecksExceeded"
   | "MaximumNameConstraintComparisonsExceeded"
   | "UnknownRevocationStatus"
-  | "ExpiredRevocationList";
+  | "ExpiredRevocationList"
+  | "OcspResponseInvalid"
+  | "OcspBadSignature"
+  | "OcspUnsupportedSignatureAlgorithm"
+  | "OcspUnauthorizedResponder"
+  | "OcspResponseExpired"
+  | "OcspResponseNotYetValid"
+  | "OcspStatusUnknown"
+  | "OcspStapleMissing";
 
 /** The alert each certificate failure is reported with. */
 export const CERTIFICATE_ALERT: Readonly<Record<CertificateErrorReason, AlertName>> = {
@@ -140,6 +148,17 @@ export const CERTIFICATE_ALERT: Readonly<Record<CertificateErrorReason, AlertNam
   // As rustls: without a usable CRL the issuer's current word on the certificate is unknown.
   UnknownRevocationStatus: "unknown_ca",
   ExpiredRevocationList: "unknown_ca",
+  // A stapled OCSP response we cannot use (RFC 6066 section 8, RFC 8446 section 6.2); a verified
+  // "revoked" is Revoked above.
+  OcspResponseInvalid: "bad_certificate_status_response",
+  OcspBadSignature: "bad_certificate_status_response",
+  OcspUnsupportedSignatureAlgorithm: "bad_certificate_status_response",
+  OcspUnauthorizedResponder: "bad_certificate_status_response",
+  OcspResponseExpired: "bad_certificate_status_response",
+  OcspResponseNotYetValid: "bad_certificate_status_response",
+  OcspStatusUnknown: "bad_certificate_status_response",
+  // No response was provided, so none was bad: the certificate is what we cannot accept.
+  OcspStapleMissing: "certificate_unknown",
 };
 
 /** Where in the presented chain a certificate failed: what makes node:tls's code for it exact. */
