@@ -5,6 +5,7 @@ import type { KeyShare } from "../crypto/provider.js";
 import type { ClientConfig } from "../config/client.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
+import { encodeStatusRequest } from "../msgs/status-request.js";
 import { type Extension, decodeU16, encodeAlpn, encodeCookie, encodeKeyShareClient, encodeRecordSizeLimit, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../msgs/extensions.js";
 import { MAX_INNER_PLAINTEXT, MAX_PLAINTEXT } from "../record/limits.js";
 import { PskKeyExchangeMode, bindersLength, encodeOfferedPsks, encodePskModes } from "../msgs/psk.js";
@@ -106,6 +107,7 @@ function extensions(config: ClientConfig, state: ClientHelloState, cookie: Uint8
     // Without it a server issues no tickets; psk_dhe_ke only, so resumption keeps forward secrecy.
     ext.push({ type: ExtensionType.PskKeyExchangeModes, data: encodePskModes([PskKeyExchangeMode.psk_dhe_ke]) });
   }
+  if (config.requestOcsp) ext.push({ type: ExtensionType.StatusRequest, data: encodeStatusRequest() });
   if (config.alpnProtocols.length) ext.push({ type: ExtensionType.Alpn, data: encodeAlpn(config.alpnProtocols) });
   // RFC 8449: we take records of every size the protocol allows; saying so lets a peer that limits its
   // own (GnuTLS, NSS) learn that ours are not limited. 2^14+1 counts TLS 1.3's content type.
