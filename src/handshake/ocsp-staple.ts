@@ -16,10 +16,15 @@ import { verifyOcspResponse } from "../verify/ocsp.js";
  * for a leaf that is itself a trust anchor (no issuer to vouch for it, as with CRLs), there is nothing
  * to check the staple against.
  */
-export async function checkStaple(config: ClientConfig, path: readonly Certificate[] | null, staple: Uint8Array | null): Promise<void> {
-  if (config.staple === null || path === null || path.length < 2) return;
+export async function checkStaple(
+  config: ClientConfig,
+  path: readonly Certificate[] | null,
+  staple: Uint8Array | null,
+  mode: ClientConfig["staple"] = config.staple,
+): Promise<void> {
+  if (mode === null || path === null || path.length < 2) return;
   if (staple === null) {
-    if (config.staple === "require") throw fail("OcspStapleMissing", "the server stapled no OCSP response (revocation.staple is \"require\")", { cert: path[0]!, position: 0 });
+    if (mode === "require") throw fail("OcspStapleMissing", "the server stapled no OCSP response (revocation.staple is \"require\")", { cert: path[0]!, position: 0 });
     return;
   }
   await verifyOcspResponse({
