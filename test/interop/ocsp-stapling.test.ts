@@ -77,6 +77,15 @@ for (const version of VERSIONS) {
     assert.is(socket.tlsInfo?.ocspResponse, undefined);
   }));
 }
+client("TLSv1.3, rejectUnauthorized: false: a revoked staple is recorded (authorized false, Revoked), not fatal", scoped(async (scope) => {
+  const port = await sServer(scope, "TLSv1.3", revokedFile);
+  const { socket, staple } = await fipsClient(scope, port, "TLSv1.3", { rejectUnauthorized: false, tls: { revocation: { staple: "require" } } });
+  assert.is(socket.authorized, false);
+  assert.is((socket.authorizationFailure as InvalidCertificate | null)?.reason, "Revoked");
+  assert.is(socket.authorizationError, "CERT_REVOKED");
+  assert.equal(list(staple), list(revoked));
+}));
+
 client.run();
 
 const server = suite("interop: fipstls server ⇄ openssl s_client -status");
