@@ -159,22 +159,23 @@ async function authorizeResponder(
   err: Fail,
 ): Promise<Certificate | null> {
   const id = basic.responderId;
-  const names = async (cert: Certificate): Promise<boolean> => {
+  // `slot` keys the hash cache: "key" is the issuer's, shared with the CertID check.
+  const names = async (cert: Certificate, slot: string): Promise<boolean> => {
     if ("byName" in id) return equalBytes(id.byName, cert.subjectDer);
-    const h = await hashes.of("SHA-1", publicKeyBits(cert), cert === issuer ? "key" : `key:${cert.serialNumber}`);
+    const h = await hashes.of("SHA-1", publicKeyBits(cert), slot);
     if (h === null) throw err("OcspResponseInvalid", `responderID byKey needs SHA-1, which provider "${o.provider.name}" does not offer`);
     return equalBytes(h, id.byKey);
   };
-  if (await names(issuer)) return null;
+  if (await names(issuer, "key")) return null;
   let responder: Certificate | undefined;
-  for (const der of basic.certs) {
+  for (const [i, der] of basic.certs.entries()) {
     let cert: Certificate;
     try {
       cert = parseCertificate(der);
     } catch (e) {
       throw err("OcspResponseInvalid", `a certificate in the response: ${(e as Error).message}`);
     }
-    if (await names(cert)) {
+    if (await names(cert, `certs[${i}]`)) {
       responder = cert;
       break;
     }
