@@ -37,6 +37,15 @@ for (const version of ["TLSv1.3", "TLSv1.2"] as TlsVersionName[]) {
     assert.equal(Array.from(c.conn.info.ocspResponse ?? []), Array.from(good));
   });
 
+  t("under the fips-140-3 policy on both sides, the staple is checked the same way", async () => {
+    const fips = { policy: "fips-140-3" as const };
+    const { client: c } = await makePair(client({ ...fips, revocation: { staple: "require" } }), { ...server(good), ...fips });
+    await c.conn.handshake;
+    assert.equal(Array.from(c.conn.info.ocspResponse ?? []), Array.from(good));
+    const { client: c2 } = await makePair(client({ ...fips, revocation: { staple: "require" } }), { ...server(revoked), ...fips });
+    assert.is(((await rejection(c2.conn.handshake)) as InvalidCertificate).reason, "Revoked");
+  });
+
   t("revoked: Revoked, and the server reads certificate_revoked", async () => {
     const { client: c, server: s } = await makePair(client({ revocation: { staple: "prefer" } }), server(revoked));
     const e = await rejection(c.conn.handshake);
