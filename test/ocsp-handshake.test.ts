@@ -8,7 +8,7 @@ import { buildServerConfig } from "../src/config/server.js";
 import type { OcspStapleRequest } from "../src/config/ocsp-stapling.js";
 import { ConfigError, InvalidCertificate } from "../src/errors.js";
 import type { TlsVersionName } from "../src/handshake/info.js";
-import { makePair, rejection } from "./_pair.js";
+import { makePair, rejection, until } from "./_pair.js";
 import { PROVIDERS } from "./_providers.js";
 import { OcspPki } from "./ocsp-pki.js";
 
@@ -16,6 +16,7 @@ const o = new OcspPki();
 const good = o.respond();
 const revoked = o.respond({ status: "revoked" });
 const forOther = o.respond({ cert: o.pki.issue(o.intermediate, { dns: ["other.example"] }) });
+const brief = o.respond({ validMinutes: 1 });
 const provider = PROVIDERS[0]![1];
 
 for (const version of ["TLSv1.3", "TLSv1.2"] as TlsVersionName[]) {
@@ -100,6 +101,38 @@ for (const version of ["TLSv1.3", "TLSv1.2"] as TlsVersionName[]) {
     const { client: c3 } = await makePair(client(), sc);
     await c3.conn.handshake;
     assert.is(seen.length, 2);
+  });
+
+  t("resumption: \"require\" resumes only a session whose full handshake checked a staple that is still current", async () => {
+    const sc = await buildServerConfig(server(good));
+    const first = await makePair(client({ revocation: { staple: "require" } }), sc);
+    await first.client.conn.handshake;
+    await until(() => first.client.sessions.length > 0, 5000, "a session");
+    const stapled = first.client.sessions[0]!;
+    const again = await makePair(client({ revocation: { staple: "require" }, session: stapled }), sc);
+    await again.client.conn.handshake;
+    assert.is(again.client.conn.info.resumed, true);
+    // A session made without a staple check is not offered: a full handshake checks the staple.
+    const plain = await makePair(client(), sc);
+    await plain.client.conn.handshake;
+    await until(() => plain.client.sessions.length > 0, 5000, "a session");
+    const full = await makePair(client({ revocation: { staple: "require" }, session: plain.client.sessions[0]! }), sc);
+    await full.client.conn.handshake;
+    assert.is(full.client.conn.info.resumed, false);
+    assert.ok(full.client.conn.info.ocspResponse !== undefined);
+    // Past the staple's nextUpdate (here one minute after thisUpdate), though the ticket is still
+    // good for five, the stapled session is not offered, and the full handshake finds the staple expired.
+    const briefServer = await buildServerConfig(server(brief));
+    const short = await makePair(client({ revocation: { staple: "require" } }), briefServer);
+    await short.client.conn.handshake;
+    await until(() => short.client.sessions.length > 0, 5000, "a session");
+    const later = () => new Date(Date.now() + 2 * 60_000);
+    const stale = await makePair(client({ revocation: { staple: "require" }, session: short.client.sessions[0]!, now: later }), briefServer);
+    assert.is(((await rejection(stale.client.conn.handshake)) as InvalidCertificate).reason, "OcspResponseExpired");
+    // "prefer" still resumes it (after verifying the chain again): resuming sends no staple to judge.
+    const preferred = await makePair(client({ revocation: { staple: "prefer" }, session: short.client.sessions[0]!, now: later }), briefServer);
+    await preferred.client.conn.handshake;
+    assert.is(preferred.client.conn.info.resumed, true);
   });
 
   t.run();

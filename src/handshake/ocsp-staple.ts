@@ -9,7 +9,8 @@ import type { ClientHello } from "../msgs/hello.js";
 import { decodeStatusRequest } from "../msgs/status-request.js";
 import type { Certificate } from "../verify/certificate.js";
 import { fail } from "../verify/checks.js";
-import { verifyOcspResponse } from "../verify/ocsp.js";
+import { type OcspGood, verifyOcspResponse } from "../verify/ocsp.js";
+import type { SessionState } from "../session/session.js";
 
 /**
  * Applies `revocation.staple` to what the server stapled (null: nothing). Without verification, or
@@ -21,13 +22,13 @@ export async function checkStaple(
   path: readonly Certificate[] | null,
   staple: Uint8Array | null,
   mode: ClientConfig["staple"] = config.staple,
-): Promise<void> {
-  if (mode === null || path === null || path.length < 2) return;
+): Promise<OcspGood | null> {
+  if (mode === null || path === null || path.length < 2) return null;
   if (staple === null) {
     if (mode === "require") throw fail("OcspStapleMissing", "the server stapled no OCSP response (revocation.staple is \"require\")", { cert: path[0]!, position: 0 });
-    return;
+    return null;
   }
-  await verifyOcspResponse({
+  return verifyOcspResponse({
     response: staple,
     path,
     time: config.now(),
@@ -35,6 +36,28 @@ export async function checkStaple(
     policy: config.verificationPolicy,
     clockSkew: config.stapleClockSkew,
   });
+}
+
+// Appended to a session's verifiedUnder when a staple proved the leaf good in its full handshake.
+const STAPLED = "+ocsp";
+
+type Mark = Pick<SessionState, "verifiedUntil" | "verifiedUnder">;
+
+/** A session's verification mark, noting a staple that proved the leaf good; it lasts until the staple's nextUpdate. */
+export function markStapled(mark: Mark, good: OcspGood | null): Mark {
+  if (good === null || mark.verifiedUnder === "") return mark;
+  const until = good.nextUpdate === undefined ? mark.verifiedUntil : Math.min(mark.verifiedUntil, good.nextUpdate.getTime());
+  return { verifiedUntil: until, verifiedUnder: mark.verifiedUnder + STAPLED };
+}
+
+/**
+ * How a session's mark reads for resumption: the policy its chain was verified under, and whether a
+ * staple still vouches for it. Resuming sends no certificate and no staple, so under
+ * revocation.staple "require" only sessions whose staple is still current are offered.
+ */
+export function readMark(mark: Mark, now: number): { policy: string; stapled: boolean } {
+  const stapled = mark.verifiedUnder.endsWith(STAPLED);
+  return { policy: stapled ? mark.verifiedUnder.slice(0, -STAPLED.length) : mark.verifiedUnder, stapled: stapled && now < mark.verifiedUntil };
 }
 
 /** Server side: the response to staple for this ClientHello, or null (not asked for, or none to give). */

@@ -10,7 +10,7 @@ import { equalBytes } from "../codec/bytes.js";
 import { DecodeError, PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, handshakeTypeName } from "../msgs/enums.js";
 import { decodeCertificateStatus } from "../msgs/status-request.js";
-import { checkStaple } from "../handshake/ocsp-staple.js";
+import { checkStaple, markStapled } from "../handshake/ocsp-staple.js";
 import { type Extensions, decodeAlpn, decodeRecordSizeLimit } from "../msgs/extensions.js";
 import { type HandshakeMessage, frameHandshake } from "../msgs/handshake.js";
 import { decodeServerHello } from "../msgs/hello.js";
@@ -89,7 +89,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     afterCertificate = await ctx.readMessage();
   }
   const path = config.verifyCertificates ? await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : null;
-  await checkStaple(config, path, staple);
+  const stapled = await checkStaple(config, path, staple);
   const leaf: Certificate | undefined = path?.[0];
   let spki: Uint8Array;
   try {
@@ -169,7 +169,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     group,
     signatureScheme: scheme.name,
     peerCertificates: chain,
-    ...verificationMark(path, config.policy.id),
+    ...markStapled(verificationMark(path, config.policy.id), stapled),
     createdAt: config.now().getTime(),
     lifetime: 0,
     ticket: new Uint8Array(0),

@@ -8,7 +8,7 @@ import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js"
 import { type Extensions, decodeAlpn, decodeCookie, decodeExtension, decodeKeyShareServer, decodeRecordSizeLimit, decodeU16, decodeU16List } from "../msgs/extensions.js";
 import { type ServerHello, decodeServerHello } from "../msgs/hello.js";
 import { decodeCertificateStatus } from "../msgs/status-request.js";
-import { checkStaple } from "../handshake/ocsp-staple.js";
+import { checkStaple, markStapled } from "../handshake/ocsp-staple.js";
 import {
   type CertificateEntry,
   type CertificateRequestMsg,
@@ -254,7 +254,7 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   transcript.add(next.raw);
   // The verified path's leaf is already parsed; parse it here only when verification is disabled.
   const path = config.verifyCertificates ? await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : null;
-  await checkStaple(config, path, staple);
+  const stapled = await checkStaple(config, path, staple);
   const leaf: Certificate | undefined = path?.[0];
 
   const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
@@ -272,7 +272,7 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
     chain,
     scheme: scheme.name,
     certificateRequest,
-    verified: verificationMark(path, config.policy.id),
+    verified: markStapled(verificationMark(path, config.policy.id), stapled),
     ...(path ? { path: path.map((c) => c.der) } : {}),
     ...(staple !== null ? { staple } : {}),
   };
