@@ -33,6 +33,7 @@ const otherCert = o.respond({ cert: otherLeaf });
 const sha1Signed = o.respond({ digest: "sha1" });
 const rootSigned = o.respond({ signer: o.root });
 const byKeyNoCerts = o.respond({ noCerts: true });
+const thisUpdateOf = (r: Uint8Array): number => parseOcspResponse(r).basic!.responses[0]!.thisUpdate.getTime();
 
 function suiteFor(name: string, provider: CryptoProvider) {
   const test = suite(`ocsp: stapled responses (${name})`);
@@ -90,13 +91,16 @@ function suiteFor(name: string, provider: CryptoProvider) {
   });
 
   test("freshness: nextUpdate past is OcspResponseExpired; thisUpdate ahead beyond the skew is OcspResponseNotYetValid", async () => {
-    await check(shortLived);
-    await fails(shortLived, "OcspResponseExpired", { time: new Date(Date.now() + 5 * MINUTE) });
-    await fails(good, "OcspResponseExpired", { time: new Date(Date.now() + 2 * 24 * 60 * MINUTE) });
-    await fails(good, "OcspResponseNotYetValid", { time: new Date(Date.now() - 60 * MINUTE) });
+    // Times relative to each response's own thisUpdate: a full test run may start long after these were made.
+    const s0 = thisUpdateOf(shortLived);
+    await check(shortLived, { time: new Date(s0 + 30_000) });
+    await fails(shortLived, "OcspResponseExpired", { time: new Date(s0 + 5 * MINUTE) });
+    const g0 = thisUpdateOf(good);
+    await fails(good, "OcspResponseExpired", { time: new Date(g0 + 2 * 24 * 60 * MINUTE) });
+    await fails(good, "OcspResponseNotYetValid", { time: new Date(g0 - 60 * MINUTE) });
     // Within the default five minutes of skew, and outside a skew of zero.
-    await check(good, { time: new Date(Date.now() - 2 * MINUTE) });
-    await fails(good, "OcspResponseNotYetValid", { time: new Date(Date.now() - 2 * MINUTE), clockSkew: 0 });
+    await check(good, { time: new Date(g0 - 2 * MINUTE) });
+    await fails(good, "OcspResponseNotYetValid", { time: new Date(g0 - 2 * MINUTE), clockSkew: 0 });
   });
 
   test("a response for another certificate is OcspResponseInvalid (wrong CertID)", async () => {
