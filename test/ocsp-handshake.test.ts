@@ -16,6 +16,9 @@ const o = new OcspPki();
 const good = o.respond();
 const revoked = o.respond({ status: "revoked" });
 const forOther = o.respond({ cert: o.pki.issue(o.intermediate, { dns: ["other.example"] }) });
+// A must-staple leaf (RFC 7633 TLS Feature status_request).
+const mustLeaf = o.pki.issue(o.intermediate, { dns: ["example.com"], extensions: ["tlsfeature = status_request"], key: o.pki.freshKey("ec-p256") });
+const mustGood = o.respond({ cert: mustLeaf });
 const provider = PROVIDERS[0]![1];
 
 for (const version of ["TLSv1.3", "TLSv1.2"] as TlsVersionName[]) {
@@ -44,6 +47,19 @@ for (const version of ["TLSv1.3", "TLSv1.2"] as TlsVersionName[]) {
     assert.equal(Array.from(c.conn.info.ocspResponse ?? []), Array.from(good));
     const { client: c2 } = await makePair(client({ ...fips, revocation: { staple: "require" } }), { ...server(revoked), ...fips });
     assert.is(((await rejection(c2.conn.handshake)) as InvalidCertificate).reason, "Revoked");
+  });
+
+  t("a must-staple certificate without a staple fails even under \"prefer\"; with one it passes", async () => {
+    const must = (ocspResponse?: Uint8Array) => ({ ...server(ocspResponse), certificateChain: [mustLeaf.pem, o.intermediate.pem], privateKey: mustLeaf.key.pem });
+    const { client: c } = await makePair(client({ revocation: { staple: "prefer" } }), must());
+    const e = (await rejection(c.conn.handshake)) as InvalidCertificate;
+    assert.is(e.reason, "OcspStapleMissing");
+    assert.match(e.message, /must-staple/);
+    const { client: c2 } = await makePair(client({ revocation: { staple: "prefer" } }), must(mustGood));
+    await c2.conn.handshake;
+    // Not asked to judge staples, the client does not judge their absence either.
+    const { client: c3 } = await makePair(client({ requestOcsp: true }), must());
+    await c3.conn.handshake;
   });
 
   t("revoked: Revoked, and the server reads certificate_revoked", async () => {

@@ -9,7 +9,7 @@ import type { ClientHello } from "../msgs/hello.js";
 import { decodeStatusRequest } from "../msgs/status-request.js";
 import type { Certificate } from "../verify/certificate.js";
 import { fail } from "../verify/checks.js";
-import { type OcspGood, verifyOcspResponse } from "../verify/ocsp.js";
+import { type OcspGood, mustStaple, verifyOcspResponse } from "../verify/ocsp.js";
 import type { SessionState } from "../session/session.js";
 
 /**
@@ -25,7 +25,10 @@ export async function checkStaple(
 ): Promise<OcspGood | null> {
   if (mode === null || path === null || path.length < 2) return null;
   if (staple === null) {
-    if (mode === "require") throw fail("OcspStapleMissing", "the server stapled no OCSP response (revocation.staple is \"require\")", { cert: path[0]!, position: 0 });
+    const leaf = path[0]!;
+    // RFC 7633 4.2.3: a must-staple certificate without its staple is refused, whatever we prefer.
+    const why = mode === "require" ? 'revocation.staple is "require"' : mustStaple(leaf) ? "the certificate's TLS Feature extension demands one (must-staple)" : null;
+    if (why !== null) throw fail("OcspStapleMissing", `the server stapled no OCSP response (${why})`, { cert: leaf, position: 0 });
     return null;
   }
   return verifyOcspResponse({

@@ -8,7 +8,7 @@ import { ConfigError, type CertificateErrorReason, type InvalidCertificate } fro
 import { signatureAlgorithmFromIdentifier } from "./algorithms.js";
 import { type Certificate, parseCertificate, validityAt } from "./certificate.js";
 import { type Placed, checkPublicKey, checkStructure, fail, judgeAlgorithm, usableSignatureAlgorithm } from "./checks.js";
-import { DerError, bitString, parseDer, sequence } from "./der.js";
+import { DerError, bitString, parseDer, sequence, smallUint } from "./der.js";
 import { type BasicOcspResponse, type CertIdHash, OcspOid, type SingleResponse, parseOcspResponse } from "./ocsp-response.js";
 import { DEFAULT_VERIFICATION_POLICY, type VerificationPolicy, validateVerificationPolicy } from "./policy.js";
 
@@ -35,6 +35,25 @@ export interface OcspGood {
   readonly nextUpdate?: Date;
   /** Who signed: the leaf's issuer itself, or a responder certificate it issued. */
   readonly responder: "issuer" | "delegated";
+}
+
+// TLS Feature (RFC 7633), whose status_request (5) entry is "must staple".
+const TLS_FEATURE = "1.3.6.1.5.5.7.1.24";
+const STATUS_REQUEST = 5;
+
+/**
+ * Whether `cert` demands a stapled OCSP response (RFC 7633 TLS Feature listing status_request). A
+ * malformed extension counts as demanding one: failing closed costs only a missing staple.
+ */
+export function mustStaple(cert: Certificate): boolean {
+  const ext = cert.extensions.find((e) => e.oid === TLS_FEATURE);
+  if (ext === undefined) return false;
+  try {
+    return sequence(parseDer(ext.value, "TLS Feature"), "TLS Feature").some((n) => smallUint(n, "TLS Feature") === STATUS_REQUEST);
+  } catch (e) {
+    if (e instanceof DerError) return true;
+    throw e;
+  }
 }
 
 const REASONS = ["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation", "certificateHold", "", "removeFromCRL", "privilegeWithdrawn", "aACompromise"];
