@@ -231,6 +231,11 @@ export class FuzzProvider implements CryptoProvider {
     return this.inner.hash(algorithm, data);
   }
 
+  sha1(data: Uint8Array): Promise<Uint8Array> {
+    this.calls++;
+    return this.inner.sha1!(data);
+  }
+
   hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
     this.calls++;
     const out = new Uint8Array(createHmac(HMAC_NAME[algorithm], key).update(data).digest());

@@ -122,7 +122,15 @@ export type CertificateErrorReason =
   | "KeyCertSignWithoutCa"
   | "NameConstraintsOnEndEntity"
   | "InvalidSubjectAltName"
-  | "EmptyName";
+  | "EmptyName"
+  | "OcspResponseInvalid"
+  | "OcspBadSignature"
+  | "OcspUnsupportedSignatureAlgorithm"
+  | "OcspUnauthorizedResponder"
+  | "OcspResponseExpired"
+  | "OcspResponseNotYetValid"
+  | "OcspStatusUnknown"
+  | "OcspStapleMissing";
 
 /** The alert each certificate failure is reported with. */
 export const CERTIFICATE_ALERT: Readonly<Record<CertificateErrorReason, AlertName>> = {
@@ -164,6 +172,17 @@ export const CERTIFICATE_ALERT: Readonly<Record<CertificateErrorReason, AlertNam
   NameConstraintsOnEndEntity: "bad_certificate",
   InvalidSubjectAltName: "bad_certificate",
   EmptyName: "bad_certificate",
+  // A stapled OCSP response we cannot use (RFC 6066 section 8, RFC 8446 section 6.2); a verified
+  // "revoked" is Revoked above.
+  OcspResponseInvalid: "bad_certificate_status_response",
+  OcspBadSignature: "bad_certificate_status_response",
+  OcspUnsupportedSignatureAlgorithm: "bad_certificate_status_response",
+  OcspUnauthorizedResponder: "bad_certificate_status_response",
+  OcspResponseExpired: "bad_certificate_status_response",
+  OcspResponseNotYetValid: "bad_certificate_status_response",
+  OcspStatusUnknown: "bad_certificate_status_response",
+  // No response was provided, so none was bad: the certificate is what we cannot accept.
+  OcspStapleMissing: "certificate_unknown",
 };
 
 /** Where in the presented chain a certificate failed: what makes node:tls's code for it exact. */

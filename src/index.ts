@@ -15,8 +15,9 @@ export type {
   SigningKey,
   Pbkdf2Hash,
 } from "./crypto/provider.js";
-export { buildClientConfig, type ClientConfig, type ClientOptions } from "./config/client.js";
+export { buildClientConfig, type ClientConfig, type ClientOptions, type ClientRevocationOptions } from "./config/client.js";
 export { buildServerConfig, type ServerConfig, type ServerOptions } from "./config/server.js";
+export type { OcspStapleRequest, OcspStapleSource } from "./config/ocsp-stapling.js";
 export { ClientConnection } from "./conn/client.js";
 export { ServerConnection } from "./conn/server.js";
 export type { Connection, ConnectionCallbacks, ConnectionLimits, ConnectionState } from "./conn/connection.js";

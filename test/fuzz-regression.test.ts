@@ -14,6 +14,7 @@ const RUNS: Record<string, number> = {
   client: 1200,
   certificate: 600,
   crl: 1200,
+  ocsp: 1500,
   pem: 3000,
   relay: 3000,
 };

@@ -3,12 +3,13 @@ import type { Target } from "../harness.js";
 import { CertificateTarget } from "./certificate.js";
 import { ConnectionTarget } from "./connection.js";
 import { CrlTarget } from "./crl.js";
+import { OcspTarget } from "./ocsp.js";
 import { PemTarget } from "./pem.js";
 import { RecordTarget } from "./record.js";
 import { RelayTarget } from "./relay.js";
 import { SelfTestTarget } from "./selftest.js";
 
-export const TARGET_NAMES = ["record", "server", "client", "certificate", "crl", "pem", "relay"] as const;
+export const TARGET_NAMES = ["record", "server", "client", "certificate", "crl", "ocsp", "pem", "relay"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 /** Targets that exist but are not run by default. */
 export const EXTRA_TARGETS = ["selftest"] as const;
@@ -25,6 +26,8 @@ export function makeTarget(name: string): Target<unknown> {
       return new CertificateTarget() as Target<unknown>;
     case "crl":
       return new CrlTarget() as Target<unknown>;
+    case "ocsp":
+      return new OcspTarget() as Target<unknown>;
     case "pem":
       return new PemTarget() as Target<unknown>;
     case "relay":

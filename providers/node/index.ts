@@ -142,6 +142,10 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
       return bytes(createHash(HASH_NAME[algorithm]).update(data).digest());
     },
 
+    async sha1(data: Uint8Array): Promise<Uint8Array> {
+      return bytes(createHash("sha1").update(data).digest());
+    },
+
     async hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
       return bytes(createHmac(HASH_NAME[algorithm], key).update(data).digest());
     },

@@ -76,6 +76,10 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
       return new Uint8Array(await subtle.digest(algorithm, bufferSource(data)));
     },
 
+    async sha1(data: Uint8Array): Promise<Uint8Array> {
+      return new Uint8Array(await subtle.digest("SHA-1", bufferSource(data)));
+    },
+
     async hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
       // WebCrypto refuses zero-length HMAC keys. HMAC pads keys with zeros to the block size
       // (RFC 2104 section 2), so one zero byte is the same key.

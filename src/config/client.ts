@@ -6,6 +6,20 @@ import { type CommonConfig, type CommonOptions, buildCommon } from "./common.js"
 import { type TrustAnchors, type TrustStore, toTrustStore } from "../verify/trust.js";
 import { type CredentialOptions, loadCredentials } from "./credentials.js";
 import { type SessionState, decodeSession } from "../session/session.js";
+import type { RevocationOptions } from "../verify/revocation.js";
+import { DEFAULT_OCSP_CLOCK_SKEW } from "../verify/ocsp.js";
+
+/** The CRL options of every side, and what a client makes of OCSP stapling. */
+export interface ClientRevocationOptions extends RevocationOptions {
+  /**
+   * Ask the server to staple an OCSP response for its certificate (status_request) and verify it
+   * after the chain: "prefer" accepts a server that staples nothing, "require" refuses it
+   * (OcspStapleMissing). Either way a stapled response that is bad, revoked or unknown fails.
+   */
+  readonly staple?: "require" | "prefer";
+  /** Seconds a staple's thisUpdate may be ahead of our clock; default 300. */
+  readonly stapleClockSkew?: number;
+}
 
 export interface ClientOptions extends CommonOptions, Partial<CredentialOptions> {
   /** The name to verify and send as SNI. IP literals are verified but not sent as SNI. */
@@ -34,6 +48,13 @@ export interface ClientOptions extends CommonOptions, Partial<CredentialOptions>
    * for the same serverName, and with a suite and version this config still enables.
    */
   session?: Uint8Array;
+  /** CRL checking (see CommonOptions) and OCSP stapling (`staple`). */
+  revocation?: ClientRevocationOptions;
+  /**
+   * Ask for a stapled OCSP response and report it (HandshakeInfo.ocspResponse) without judging it, as
+   * node:tls's requestOCSP does; `revocation.staple` asks too, and verifies it.
+   */
+  requestOcsp?: boolean;
 }
 
 export interface ClientConfig extends CommonConfig {
@@ -45,6 +66,12 @@ export interface ClientConfig extends CommonConfig {
   readonly certificateChain: readonly Uint8Array[];
   readonly signingKey: SigningKey | null;
   readonly session: SessionState | null;
+  /** Send status_request: `staple` is set or requestOcsp was asked for. */
+  readonly requestOcsp: boolean;
+  /** How a stapled OCSP response is judged; null: not at all (only reported). */
+  readonly staple: "require" | "prefer" | null;
+  /** Seconds of clock skew allowed on a staple's thisUpdate. */
+  readonly stapleClockSkew: number;
 }
 
 export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig> {
@@ -75,6 +102,17 @@ export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig>
       throw new ConfigError(`session is not a fipstls session: ${(e as Error).message}`, "session");
     }
   }
+  const staple = o.revocation?.staple ?? null;
+  if (staple !== null && staple !== "require" && staple !== "prefer") {
+    throw new ConfigError(`revocation.staple must be "require" or "prefer", not ${JSON.stringify(staple)}`, "revocation.staple");
+  }
+  const stapleClockSkew = o.revocation?.stapleClockSkew ?? DEFAULT_OCSP_CLOCK_SKEW;
+  if (typeof stapleClockSkew !== "number" || !Number.isFinite(stapleClockSkew) || stapleClockSkew < 0 || stapleClockSkew > 86400) {
+    throw new ConfigError(`revocation.stapleClockSkew must be a number of seconds from 0 to 86400, not ${stapleClockSkew}`, "revocation.stapleClockSkew");
+  }
+  if (staple !== null && !verify) {
+    throw new ConfigError("revocation.staple needs certificate verification: a staple is checked against the verified chain", "revocation.staple");
+  }
   const creds = o.certificateChain !== undefined || o.privateKey !== undefined || o.pkcs12 !== undefined ? await loadCredentials(o as CredentialOptions, common) : null;
   return {
     ...common,
@@ -86,5 +124,8 @@ export async function buildClientConfig(o: ClientOptions): Promise<ClientConfig>
     certificateChain: creds?.chain ?? [],
     signingKey: creds?.key ?? null,
     session,
+    requestOcsp: staple !== null || o.requestOcsp === true,
+    staple,
+    stapleClockSkew,
   };
 }

@@ -6,6 +6,7 @@ import { type TrustAnchors, type TrustStore, toTrustStore } from "../verify/trus
 import { type CredentialOptions, loadCredentials } from "./credentials.js";
 import { SessionCache } from "../session/cache.js";
 import { TicketKeys } from "../session/ticket-keys.js";
+import { type OcspStapleSource, type Stapler, buildStapler } from "./ocsp-stapling.js";
 
 export interface ServerOptions extends CommonOptions, CredentialOptions {
   /** Send HelloRetryRequest rather than accept a share for a group later in our preference list. */
@@ -37,6 +38,12 @@ export interface ServerOptions extends CommonOptions, CredentialOptions {
   sessionCacheSize?: number;
   /** NewSessionTickets sent after each TLS 1.3 handshake (0 to 10); default 2, as OpenSSL. */
   tls13Tickets?: number;
+  /**
+   * An OCSP response for the leaf of certificateChain, stapled for clients that ask (status_request):
+   * DER bytes, or a function called on each full handshake that asks, returning the current response
+   * (null staples nothing). Fixed bytes must parse as an OCSPResponse; fipstls does not judge it.
+   */
+  ocspResponse?: Uint8Array | OcspStapleSource;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -53,6 +60,8 @@ export interface ServerConfig extends CommonConfig {
   readonly ticketKeys: TicketKeys | null;
   readonly sessionCache: SessionCache | null;
   readonly tls13Tickets: number;
+  /** Null when no OCSP response is configured. */
+  readonly stapler: Stapler | null;
 }
 
 const DEFAULT_SESSION_TIMEOUT = 300;
@@ -74,6 +83,10 @@ export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig>
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new ConfigError(`sessionCacheSize must be a whole number, not ${cacheSize}`, "sessionCacheSize");
   const tls13Tickets = o.tls13Tickets ?? 2;
   if (!Number.isInteger(tls13Tickets) || tls13Tickets < 0 || tls13Tickets > 10) throw new ConfigError(`tls13Tickets must be a whole number from 0 to 10, not ${tls13Tickets}`, "tls13Tickets");
+  if ((o as { revocation?: { staple?: unknown } }).revocation?.staple !== undefined) {
+    throw new ConfigError("revocation.staple is a client option; a server staples with ocspResponse", "revocation.staple");
+  }
+  const stapler = buildStapler(o.ocspResponse, creds.chain);
   const clock = (): number => common.now().getTime();
   const resumable = sessionLifetime > 0;
   const ticketKeys =
@@ -93,6 +106,7 @@ export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig>
     ticketKeys,
     sessionCache: resumable && cacheSize > 0 ? new SessionCache(cacheSize, clock) : null,
     tls13Tickets,
+    stapler,
   };
 }
 

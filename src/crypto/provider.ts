@@ -165,6 +165,11 @@ export interface CryptoProvider {
   random(length: number): Uint8Array;
   hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array>;
   hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * SHA-1, for identifiers only: OCSP CertIDs and responder key hashes name certificates with it
+   * (RFC 6960 4.1.1). Never used for a signature. Without it, SHA-1 CertIDs cannot be matched.
+   */
+  sha1?(data: Uint8Array): Promise<Uint8Array>;
   aead(algorithm: AeadAlgorithm, key: Uint8Array): Promise<Aead>;
   keyShare(group: ProviderGroupName): Promise<KeyShare>;
   /** ML-KEM, where `supports.kems` lists the parameter set. */

@@ -5,6 +5,8 @@ import type { KeyShare } from "../crypto/provider.js";
 import type { ClientConfig } from "../config/client.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
+import { encodeStatusRequest } from "../msgs/status-request.js";
+import { readMark } from "./ocsp-staple.js";
 import { type Extension, decodeU16, encodeAlpn, encodeCookie, encodeKeyShareClient, encodeRecordSizeLimit, encodeServerName, encodeSupportedVersionsClient, encodeU16List } from "../msgs/extensions.js";
 import { MAX_INNER_PLAINTEXT, MAX_PLAINTEXT } from "../record/limits.js";
 import { PskKeyExchangeMode, bindersLength, encodeOfferedPsks, encodePskModes } from "../msgs/psk.js";
@@ -69,7 +71,9 @@ async function resumableSession(config: ClientConfig): Promise<SessionState | nu
     const hash = suiteById(s.cipherSuite)?.hash;
     if (hash === undefined || s.ticket.length === 0 || !config.cipherSuites.some((c) => isTls13Suite(c) && c.hash === hash)) return null;
   }
-  if (config.verifyCertificates && !(s.verifiedUnder === config.policy.id && now < s.verifiedUntil)) {
+  const mark = readMark(s, now);
+  if (config.verifyCertificates && config.staple === "require" && !mark.stapled) return null;
+  if (config.verifyCertificates && !(mark.policy === config.policy.id && now < s.verifiedUntil)) {
     try {
       await verifyServerCertificate({ chain: s.peerCertificates, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) });
     } catch {
@@ -106,6 +110,7 @@ function extensions(config: ClientConfig, state: ClientHelloState, cookie: Uint8
     // Without it a server issues no tickets; psk_dhe_ke only, so resumption keeps forward secrecy.
     ext.push({ type: ExtensionType.PskKeyExchangeModes, data: encodePskModes([PskKeyExchangeMode.psk_dhe_ke]) });
   }
+  if (config.requestOcsp) ext.push({ type: ExtensionType.StatusRequest, data: encodeStatusRequest() });
   if (config.alpnProtocols.length) ext.push({ type: ExtensionType.Alpn, data: encodeAlpn(config.alpnProtocols) });
   // RFC 8449: we take records of every size the protocol allows; saying so lets a peer that limits its
   // own (GnuTLS, NSS) learn that ours are not limited. 2^14+1 counts TLS 1.3's content type.

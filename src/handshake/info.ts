@@ -20,6 +20,11 @@ export interface NegotiatedInfo {
    * anchor (the anchor from our store even when the peer did not send it).
    */
   readonly verifiedPath?: readonly Uint8Array[];
+  /**
+   * Client side, when we asked for one (requestOcsp or revocation.staple): the DER OCSP response the
+   * server stapled for its leaf; absent when it stapled none or the handshake resumed.
+   */
+  readonly ocspResponse?: Uint8Array;
   readonly helloRetryRequest: boolean;
   /**
    * The handshake resumed an earlier session. `group`, `signatureScheme` and `peerCertificates` are then

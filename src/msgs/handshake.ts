@@ -40,13 +40,14 @@ export interface CertificateMsg {
   readonly entries: readonly CertificateEntry[];
 }
 
-export function encodeCertificate(context: Uint8Array, chain: readonly Uint8Array[]): Uint8Array {
+/** `leafExtensions` go in the first entry (a stapled OCSP response, RFC 8446 4.4.2.1). */
+export function encodeCertificate(context: Uint8Array, chain: readonly Uint8Array[], leafExtensions: readonly Extension[] = []): Uint8Array {
   const w = new Writer().vec8(context);
   w.prefixed(3, (x) => {
-    for (const der of chain) {
+    chain.forEach((der, i) => {
       x.vec24(der);
-      writeExtensions(x, []);
-    }
+      writeExtensions(x, i === 0 ? leafExtensions : []);
+    });
   });
   return w.finish();
 }

@@ -7,8 +7,10 @@ import type { ClientHelloState } from "../handshake/client-hello.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { peerVerification } from "../config/common.js";
 import { equalBytes } from "../codec/bytes.js";
-import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
-import { ExtensionType, HandshakeType } from "../msgs/enums.js";
+import { DecodeError, PeerIncompatible, PeerMisbehaved } from "../errors.js";
+import { ExtensionType, HandshakeType, handshakeTypeName } from "../msgs/enums.js";
+import { decodeCertificateStatus } from "../msgs/status-request.js";
+import { checkStaple, markStapled } from "../handshake/ocsp-staple.js";
 import { type Extensions, decodeAlpn, decodeRecordSizeLimit } from "../msgs/extensions.js";
 import { type HandshakeMessage, frameHandshake } from "../msgs/handshake.js";
 import { decodeServerHello } from "../msgs/hello.js";
@@ -47,6 +49,7 @@ const SERVER_HELLO_EXTENSIONS = new Set<number>([
   ExtensionType.ServerName,
   ExtensionType.SessionTicket,
   ExtensionType.RecordSizeLimit,
+  ExtensionType.StatusRequest,
 ]);
 
 export async function continueClientTls12(ctx: HandshakeContext, config: ClientConfig, hello: ClientHelloState, serverHello: HandshakeMessage): Promise<HandshakeResult> {
@@ -76,7 +79,17 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   const chain = decodeCertificateTls12(certMsg.body, ctx.limits.maxCertificates);
   if (chain.length === 0) throw new PeerMisbehaved("EmptyCertificate", "decode_error", "server sent an empty Certificate message");
   transcript.add(certMsg.raw);
+  // CertificateStatus (RFC 6066 8): only after the server acknowledged status_request, and even then
+  // it may have nothing to staple.
+  let afterCertificate = await ctx.readMessage();
+  let staple: Uint8Array | null = null;
+  if (sh.extensions.has(ExtensionType.StatusRequest) && afterCertificate.type === HandshakeType.CertificateStatus) {
+    staple = decodeCertificateStatus(afterCertificate.body);
+    transcript.add(afterCertificate.raw);
+    afterCertificate = await ctx.readMessage();
+  }
   const path = config.verifyCertificates ? await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : null;
+  const stapled = await checkStaple(config, path, staple);
   const leaf: Certificate | undefined = path?.[0];
   let spki: Uint8Array;
   try {
@@ -86,7 +99,10 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   }
 
   // ServerKeyExchange: the server's ECDHE share, signed over both randoms (RFC 8422 5.4).
-  const skeMsg = await ctx.expect(HandshakeType.ServerKeyExchange);
+  const skeMsg = afterCertificate;
+  if (skeMsg.type !== HandshakeType.ServerKeyExchange) {
+    throw new PeerMisbehaved("UnexpectedMessage", "unexpected_message", `expected ServerKeyExchange, got ${handshakeTypeName(skeMsg.type)}`);
+  }
   const ske = decodeServerKeyExchangeEcdhe(skeMsg.body);
   const group = groupName(ske.group);
   // The hybrid ML-KEM groups exist in TLS 1.3 only; an FFDHE group is no ECDHE curve (RFC 8422 5.4).
@@ -153,7 +169,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     group,
     signatureScheme: scheme.name,
     peerCertificates: chain,
-    ...verificationMark(path, config.policy.id),
+    ...markStapled(verificationMark(path, config.policy.id), stapled),
     createdAt: config.now().getTime(),
     lifetime: 0,
     ticket: new Uint8Array(0),
@@ -170,6 +186,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
       serverName: config.serverName ?? null,
       peerCertificates: chain,
       ...(path ? { verifiedPath: path.map((c) => c.der) } : {}),
+      ...(staple !== null ? { ocspResponse: staple } : {}),
       helloRetryRequest: false,
       resumed: false,
       provider: p.name,
@@ -288,6 +305,9 @@ function checkServerHello(cipherSuite: number, compression: number, ext: Extensi
   }
   const sni = ext.get(ExtensionType.ServerName);
   if (sni !== undefined && sni.length !== 0) throw new PeerMisbehaved("MalformedServerNameAcknowledgement", "decode_error");
+  // RFC 6066 8: the server acknowledges status_request with an empty extension.
+  const status = ext.get(ExtensionType.StatusRequest);
+  if (status !== undefined && status.length !== 0) throw new DecodeError("status_request acknowledgement must be empty");
   return suite;
 }
 

@@ -31,6 +31,8 @@ import { agree, groupId, newKeyShare, servesTls12 } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
+import { encodeCertificateStatus } from "../msgs/status-request.js";
+import { stapleFor } from "../handshake/ocsp-staple.js";
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
@@ -161,13 +163,17 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   // A client that takes tickets gets one; others get an id for the session cache (RFC 5077 3.4).
   const issueTicket = ticketRequested(ch, config);
   const sessionId = !issueTicket && config.sessionCache !== null ? p.random(32) : new Uint8Array(0);
+  const staple = await stapleFor(config, ch, c.serverName);
   const extensions = helloExtensions(c, false, issueTicket);
+  // RFC 6066 8: an empty status_request in ServerHello promises the CertificateStatus after Certificate.
+  if (staple !== null) extensions.push({ type: ExtensionType.StatusRequest, data: new Uint8Array(0) });
   // The key share and its signature first: the whole first flight then leaves in one write.
   const share = await newKeyShare(p, c.group);
   const params = encodeServerEcdhParams(groupId(c.group), share.publicKey);
   const signature = await signTls12(config.signingKey, c.scheme, serverKeyExchangeSignedData(ch.random, random, params));
   send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: sessionId, cipherSuite: c.suite.id, extensions }));
   send(HandshakeType.Certificate, encodeCertificateTls12(config.certificateChain));
+  if (staple !== null) send(HandshakeType.CertificateStatus, encodeCertificateStatus(staple));
   send(HandshakeType.ServerKeyExchange, encodeServerKeyExchangeEcdhe({ params, scheme: c.scheme.id, signature }));
   if (config.clientAuth !== "none") {
     send(

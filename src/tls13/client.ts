@@ -7,7 +7,10 @@ import { DecodeError, PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
 import { type Extensions, decodeAlpn, decodeCookie, decodeExtension, decodeKeyShareServer, decodeRecordSizeLimit, decodeU16, decodeU16List } from "../msgs/extensions.js";
 import { type ServerHello, decodeServerHello } from "../msgs/hello.js";
+import { decodeCertificateStatus } from "../msgs/status-request.js";
+import { checkStaple, markStapled } from "../handshake/ocsp-staple.js";
 import {
+  type CertificateEntry,
   type CertificateRequestMsg,
   type HandshakeMessage,
   decodeCertificate,
@@ -138,7 +141,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   // The server authenticates with a certificate, or (resuming) by knowing the PSK.
   const auth: ServerAuthentication =
     session === null
-      ? await readServerAuthentication(ctx, config, transcript)
+      ? await readServerAuthentication(ctx, config, hello, transcript)
       : { chain: session.peerCertificates, scheme: session.signatureScheme, certificateRequest: null, requestedSchemes: [], verified: { verifiedUntil: session.verifiedUntil, verifiedUnder: session.verifiedUnder } };
 
   // Server Finished
@@ -186,6 +189,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
       serverName: config.serverName ?? null,
       peerCertificates: auth.chain,
       ...(auth.path ? { verifiedPath: auth.path } : {}),
+      ...(auth.staple ? { ocspResponse: auth.staple } : {}),
       helloRetryRequest: retried,
       resumed: session !== null,
       provider: p.name,
@@ -222,10 +226,12 @@ interface ServerAuthentication {
   readonly verified: Pick<SessionState, "verifiedUntil" | "verifiedUnder">;
   /** The path verification built, leaf to anchor (full handshakes with verification on). */
   readonly path?: readonly Uint8Array[];
+  /** The OCSP response stapled to the leaf, when we asked and the server sent one. */
+  readonly staple?: Uint8Array;
 }
 
 /** CertificateRequest (optional), Certificate and CertificateVerify of a full handshake. */
-async function readServerAuthentication(ctx: HandshakeContext, config: ClientConfig, transcript: Transcript): Promise<ServerAuthentication> {
+async function readServerAuthentication(ctx: HandshakeContext, config: ClientConfig, hello: ClientHelloState, transcript: Transcript): Promise<ServerAuthentication> {
   const p = config.provider;
   // CertificateRequest (optional), Certificate, CertificateVerify
   let next = await ctx.readMessage();
@@ -246,14 +252,12 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   if (certificate.context.length !== 0) throw new PeerMisbehaved("NonEmptyCertificateContext", "illegal_parameter");
   // RFC 8446 4.4.2.4: an empty server Certificate is decode_error; named as TLS 1.2's is (EmptyCertificate).
   if (certificate.entries.length === 0) throw new PeerMisbehaved("EmptyCertificate", "decode_error", "server sent an empty Certificate message");
-  // We request no per-certificate extensions (OCSP, SCT), so any the server sends are unsolicited.
-  if (certificate.entries.some((e) => e.extensions.list.length > 0)) {
-    throw new PeerMisbehaved("UnsolicitedCertificateExtension", "unsupported_extension");
-  }
+  const staple = stapledResponse(certificate.entries, hello.offered.has(ExtensionType.StatusRequest));
   const chain = certificate.entries.map((e) => e.data);
   transcript.add(next.raw);
   // The verified path's leaf is already parsed; parse it here only when verification is disabled.
   const path = config.verifyCertificates ? await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : null;
+  const stapled = await checkStaple(config, path, staple);
   const leaf: Certificate | undefined = path?.[0];
 
   const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
@@ -268,7 +272,30 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   transcript.add(cvMsg.raw);
 
   const requestedSchemes = certificateRequest === null ? [] : signatureAlgorithmsOf(certificateRequest.extensions);
-  return { chain, scheme: scheme.name, certificateRequest, requestedSchemes, verified: verificationMark(path, config.policy.id), ...(path ? { path: path.map((c) => c.der) } : {}) };
+  return {
+    chain,
+    scheme: scheme.name,
+    certificateRequest,
+    requestedSchemes,
+    verified: markStapled(verificationMark(path, config.policy.id), stapled),
+    ...(path ? { path: path.map((c) => c.der) } : {}),
+    ...(staple !== null ? { staple } : {}),
+  };
+}
+
+/**
+ * The OCSP response stapled to the leaf (RFC 8446 4.4.2.1), or null. status_request is the only
+ * per-certificate extension we ask for, and only when we sent it; a staple on another certificate
+ * (RFC 6961's idea, which TLS 1.3 allows) is not used.
+ */
+function stapledResponse(entries: readonly CertificateEntry[], requested: boolean): Uint8Array | null {
+  for (const entry of entries) {
+    for (const type of entry.extensions.types()) {
+      if (type !== ExtensionType.StatusRequest || !requested) throw new PeerMisbehaved("UnsolicitedCertificateExtension", "unsupported_extension", `type ${type}`);
+    }
+  }
+  const data = entries[0]!.extensions.get(ExtensionType.StatusRequest);
+  return data === undefined ? null : decodeCertificateStatus(data);
 }
 
 /** Validates ServerHello/HRR fields common to both and returns the chosen suite. */

@@ -35,6 +35,8 @@ import {
   frameHandshake,
 } from "../msgs/handshake.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
+import { encodeCertificateStatus } from "../msgs/status-request.js";
+import { stapleFor } from "../handshake/ocsp-staple.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
 import { groupId, respondToShare } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
@@ -201,7 +203,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   };
   sendAndRecord(frameHandshake(HandshakeType.EncryptedExtensions, encodeEncryptedExtensions(eeList)));
   // Resuming, knowing the PSK authenticates us; a PSK handshake asks for no certificate (RFC 8446 4.3.2).
-  if (psk === null) await authenticate(ctx, config, choice.scheme, transcript);
+  if (psk === null) await authenticate(ctx, config, choice.scheme, transcript, await stapleFor(config, ch, choice.serverName));
   sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
 
   const app = await schedule.applicationSecrets(await transcript.hash());
@@ -261,7 +263,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
 }
 
 /** CertificateRequest (when we ask), Certificate and CertificateVerify of a full handshake. */
-async function authenticate(ctx: HandshakeContext, config: ServerConfig, scheme: SchemeInfo, transcript: Transcript): Promise<void> {
+async function authenticate(ctx: HandshakeContext, config: ServerConfig, scheme: SchemeInfo, transcript: Transcript, staple: Uint8Array | null): Promise<void> {
   const sendAndRecord = (raw: Uint8Array): void => {
     ctx.send(raw);
     transcript.add(raw);
@@ -277,7 +279,8 @@ async function authenticate(ctx: HandshakeContext, config: ServerConfig, scheme:
       ),
     );
   }
-  sendAndRecord(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain)));
+  const leafExtensions = staple === null ? [] : [{ type: ExtensionType.StatusRequest, data: encodeCertificateStatus(staple) }];
+  sendAndRecord(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain, leafExtensions)));
   const signature = await signCertificateVerify(config.signingKey, scheme, "server", await transcript.hash());
   sendAndRecord(frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: scheme.id, signature })));
 }

@@ -34,3 +34,14 @@ export {
   type SubjectAltName,
 } from "./certificate.js";
 export { matchesServerName, isIpLiteral } from "./names.js";
+export { verifyOcspResponse, DEFAULT_OCSP_CLOCK_SKEW, type OcspCheckOptions, type OcspGood } from "./ocsp.js";
+export {
+  parseOcspResponse,
+  type OcspResponse,
+  type OcspResponseStatus,
+  type BasicOcspResponse,
+  type SingleResponse,
+  type CertId,
+  type CertStatus,
+  type ResponderId,
+} from "./ocsp-response.js";

@@ -11,14 +11,14 @@ import { type Crl, certificateDistributionPoints } from "./crl.js";
 import type { VerificationPolicy } from "./policy.js";
 
 export interface RevocationOptions {
-  /** Which certificates need a known status: the leaf only, or every one below the trust anchor. */
-  readonly scope: "leaf" | "chain";
-  /** When no fresh CRL speaks for a certificate: refuse it ("fail") or accept it ("allow"). */
-  readonly unknownStatus: "fail" | "allow";
+  /** Which certificates need a known status: the leaf only, or every one below the trust anchor. Default "chain". */
+  readonly scope?: "leaf" | "chain";
+  /** When no fresh CRL speaks for a certificate: refuse it ("fail") or accept it ("allow"). Default "fail". */
+  readonly unknownStatus?: "fail" | "allow";
 }
 
 /** rustls's default once CRLs are given: the whole chain, unknown status refused. */
-export const DEFAULT_REVOCATION_OPTIONS: RevocationOptions = Object.freeze({ scope: "chain", unknownStatus: "fail" });
+export const DEFAULT_REVOCATION_OPTIONS: Required<RevocationOptions> = Object.freeze({ scope: "chain", unknownStatus: "fail" });
 
 const REASONS = [
   "unspecified",

@@ -116,7 +116,10 @@ const crlCache = new WeakMap<Uint8Array, Crl>();
 function revocationChecker(o: PathOptions, policy: VerificationPolicy): RevocationChecker | null {
   if (o.crls === undefined && o.revocation === undefined) return null;
   const options = o.revocation ?? DEFAULT_REVOCATION_OPTIONS;
-  if ((options.scope !== "leaf" && options.scope !== "chain") || (options.unknownStatus !== "fail" && options.unknownStatus !== "allow")) {
+  // Absent fields take their defaults (a TLS client's revocation option may carry only OCSP stapling).
+  const scope = options.scope ?? DEFAULT_REVOCATION_OPTIONS.scope;
+  const unknownStatus = options.unknownStatus ?? DEFAULT_REVOCATION_OPTIONS.unknownStatus;
+  if ((scope !== "leaf" && scope !== "chain") || (unknownStatus !== "fail" && unknownStatus !== "allow")) {
     throw new ConfigError('revocation must be { scope: "leaf" | "chain", unknownStatus: "fail" | "allow" }', "revocation");
   }
   const crls = (o.crls ?? []).map((c, i) => {
@@ -130,7 +133,7 @@ function revocationChecker(o: PathOptions, policy: VerificationPolicy): Revocati
       throw new ConfigError(`crls[${i}]: ${(e as Error).message}`, `crls[${i}]`);
     }
   });
-  return new RevocationChecker(crls, options, policy, o.provider, o.time);
+  return new RevocationChecker(crls, { scope, unknownStatus }, policy, o.provider, o.time);
 }
 
 // Server names end up in error messages and logs; keep them to one printable line.

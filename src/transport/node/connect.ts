@@ -5,6 +5,7 @@ import * as net from "node:net";
 import { CONTEXT_KEYS, SecureContext, contextFrom } from "./secure-context.js";
 import { Duplex } from "node:stream";
 import { buildClientConfig, type ClientConfig } from "../../config/client.js";
+import { checkStaple } from "../../handshake/ocsp-staple.js";
 import { peerVerification } from "../../config/common.js";
 import { ClientConnection } from "../../conn/client.js";
 import { ConfigError } from "../../errors.js";
@@ -71,9 +72,14 @@ export function connect(...args: unknown[]): TLSSocket {
   // node:tls verifies servername, else host; "" (what http passes for IP hosts) means host.
   const serverName = options.servername || host;
   const mode: VerifyMode = options.dangerouslyDisableCertificateVerification ? "off" : options.rejectUnauthorized === false ? "record" : "strict";
+  // rejectUnauthorized: false verifies after the handshake (below), and the staple with it.
+  const stapleMode = options.tls?.revocation?.staple ?? null;
+  const stapleLater = mode === "record" && stapleMode !== null;
   const ready = resolveProvider(options.provider).then(async (provider) =>
     buildClientConfig({
       ...sharedTlsOptions(options, provider),
+      ...(stapleLater ? { revocation: { ...options.tls!.revocation, staple: undefined } } : {}),
+      ...(options.requestOCSP === true || stapleLater ? { requestOcsp: true } : {}),
       provider,
       serverName,
       ...(mode !== "off" ? { roots: context.trustStore() ?? (await defaultRoots()) } : {}),
@@ -91,7 +97,7 @@ export function connect(...args: unknown[]): TLSSocket {
       (config) =>
         tls.attach(
           (cb) => new ClientConnection(config, tls.listenerCount("keylog") > 0 ? { ...cb, onKeyLog: (line) => void tls.emit("keylog", Buffer.from(`${line}\n`)) } : cb),
-          serverAuthorization(config, mode, serverName, options),
+          serverAuthorization(config, mode, serverName, options, stapleMode),
         ),
       () => undefined,
     );
@@ -141,14 +147,16 @@ const verificationDisabled = (): Error =>
   Object.assign(new Error("certificate verification is disabled (dangerouslyDisableCertificateVerification)"), { code: "ERR_FIPSTLS_VERIFICATION_DISABLED" });
 
 /** The checks after the handshake: verification in "record" mode, then the caller's checkServerIdentity. */
-function serverAuthorization(config: ClientConfig, mode: VerifyMode, serverName: string, o: ConnectOptions): Authorize {
+function serverAuthorization(config: ClientConfig, mode: VerifyMode, serverName: string, o: ConnectOptions, stapleMode: ClientConfig["staple"]): Authorize {
   const fatal = mode === "strict";
   return async (socket, peer) => {
     if (mode === "off") return { authorized: false, failure: verificationDisabled(), fatal: false };
     let path: Uint8Array[] | undefined;
     if (mode === "record") {
       try {
-        path = (await verifyServerCertificate({ chain: socket.tlsInfo?.peerCertificates ?? [], roots: config.roots, serverName, ...peerVerification(config) })).map((c) => c.der);
+        const verified = await verifyServerCertificate({ chain: socket.tlsInfo?.peerCertificates ?? [], roots: config.roots, serverName, ...peerVerification(config) });
+        await checkStaple(config, verified, socket.tlsInfo?.ocspResponse ?? null, stapleMode);
+        path = verified.map((c) => c.der);
       } catch (e) {
         return { authorized: false, failure: e as Error, fatal: false };
       }

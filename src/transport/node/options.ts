@@ -29,7 +29,7 @@ export type AlpnInput = readonly (string | Uint8Array)[] | Uint8Array;
 
 /** The config-builder settings with no node:tls counterpart, accepted under `tls`. */
 export type TlsTuning = Partial<
-  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation" | "sessionTickets" | "sessionCacheSize" | "tls13Tickets" | "anchorProfile">
+  Pick<ClientOptions & ServerOptions, "cipherSuites" | "groups" | "signatureSchemes" | "keyShareGroups" | "preferGroupOverShare" | "limits" | "now" | "revocation" | "sessionTickets" | "sessionCacheSize" | "tls13Tickets" | "anchorProfile" | "ocspResponse">
 >;
 
 /** What `tls: { … }` accepts. Everything else has a node-shaped option, so there is one way to say it. */
@@ -41,7 +41,9 @@ export const TLS_TUNING_OPTIONS: Readonly<Record<string, string>> = {
   preferGroupOverShare: "Server: send HelloRetryRequest rather than accept a share for a less preferred group.",
   limits: "maxHandshakeMessageSize, maxCertificates, keyUpdateAfterRecords.",
   now: "The clock for certificate validity (() => Date).",
-  revocation: '{ scope: "leaf" | "chain", unknownStatus: "fail" | "allow" } for crl.',
+  revocation:
+    '{ scope: "leaf" | "chain", unknownStatus: "fail" | "allow" } for crl; client: staple: "require" | "prefer" asks for a stapled OCSP response and verifies it (docs/verification.md), stapleClockSkew (seconds, default 300).',
+  ocspResponse: "Server: a DER OCSP response to staple for clients that ask, or (request) => DER | null called per handshake; takes precedence over 'OCSPRequest' listeners.",
   sessionTickets: "Server: issue session tickets (default true); false leaves TLS 1.2 clients the session-id cache and TLS 1.3 clients no resumption.",
   sessionCacheSize: "Server: sessions kept for TLS 1.2 session-id resumption (default 1000; 0 turns the cache off).",
   tls13Tickets: "Server: NewSessionTickets sent after each TLS 1.3 handshake (0 to 10, default 2 as OpenSSL).",
@@ -110,6 +112,8 @@ export interface ConnectOptions extends CommonSocketOptions {
   keepAliveInitialDelay?: number;
   /** Accept any server certificate: removes server authentication entirely. For throwaway tests only. */
   dangerouslyDisableCertificateVerification?: boolean;
+  /** Ask the server to staple an OCSP response, delivered by the 'OCSPResponse' event (not judged; tls.revocation.staple judges). */
+  requestOCSP?: boolean;
 }
 
 /** What a server presents for one name: a certificate chain, its key, and optionally client CAs. */
@@ -204,6 +208,8 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
   noDelay: "Passed to net.connect; default true (TCP_NODELAY, so that no handshake flight waits on a delayed ACK).",
   keepAlive: "Passed to net.connect.",
   keepAliveInitialDelay: "Passed to net.connect.",
+  requestOCSP:
+    "Send status_request; 'OCSPResponse' is emitted before 'secureConnect' with the stapled DER response as a Buffer, or null when the server stapled none (checked side by side with node:tls). Not judged, as in node:tls: tls: { revocation: { staple: \"require\" | \"prefer\" } } verifies it (with rejectUnauthorized: false, a bad staple is recorded like a verification failure).",
   dangerouslyDisableCertificateVerification:
     "fipstls: accept any server certificate; no verification runs (authorized=false, authorizationError \"ERR_FIPSTLS_VERIFICATION_DISABLED\"). Removes server authentication entirely: for throwaway tests only.",
 };
@@ -234,6 +240,14 @@ export const SUPPORTED_SERVER_OPTIONS: Readonly<Record<string, string>> = {
     "48 bytes: a 16-byte key name and a 32-byte AES-256-GCM key sealing session tickets, for servers that must resume each other's sessions. Default: random keys rotated every sessionTimeout. getTicketKeys() and setTicketKeys() as in node:tls; both stop the rotation, so a copy shared with other servers stays valid.",
 };
 
+/** OCSP stapling events, as node:tls emits them (the table is documentation; events need no option). */
+export const STAPLING_EVENTS: Readonly<Record<string, string>> = {
+  "socket 'OCSPResponse' (response)":
+    "Client with requestOCSP (or tls.revocation.staple): emitted before 'secureConnect' with the DER response the server stapled as a Buffer, or null when it stapled none, as node:tls.",
+  "server 'OCSPRequest' (certificate, issuer, callback)":
+    "Emitted for a client that sent status_request, while someone listens and tls.ocspResponse is not set: certificate and issuer (the next certificate of our chain, or null) as DER Buffers; callback(null, der) staples der, callback(null) staples nothing, callback(err) fails the handshake. Call it once.",
+};
+
 /** node:tls options fipstls does not support, with the reason and what to use instead. */
 export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   secureProtocol: "use minVersion and maxVersion.",
@@ -244,7 +258,6 @@ export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   privateKeyIdentifier: "OpenSSL engines do not apply; a CryptoProvider holds keys.",
   clientCertEngine: "OpenSSL engines do not apply.",
   enableTrace: "no OpenSSL trace; use audit() for what was negotiated.",
-  requestOCSP: "OCSP is not implemented; use crl.",
   pskCallback: "pre-shared keys are not implemented.",
   pskIdentityHint: "pre-shared keys are not implemented.",
   sessionIdContext: "a server's session-id cache is its own (and a session is resumed only for the server name it was made for); share ticketKeys between servers instead.",
@@ -290,6 +303,7 @@ export function optionsMarkdown(): string {
     table("connect()", SUPPORTED_CONNECT_OPTIONS),
     table("createServer()", SUPPORTED_SERVER_OPTIONS),
     table("tls: { … } (both)", TLS_TUNING_OPTIONS),
+    table("OCSP stapling events", STAPLING_EVENTS).replace("| option |", "| event |"),
     table("not supported (a ConfigError)", UNSUPPORTED_OPTIONS),
     membersMarkdown(),
   ].join("\n\n");

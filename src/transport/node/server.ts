@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { EventEmitter } from "node:events";
 import { buildServerConfig, type ServerConfig, type ServerOptions } from "../../config/server.js";
+import type { OcspStapleRequest } from "../../config/ocsp-stapling.js";
 import { TICKET_KEYS_LENGTH, TicketKeys } from "../../session/ticket-keys.js";
 import { ServerConnection } from "../../conn/server.js";
 import { ConfigError, InvalidCertificate, UsageError } from "../../errors.js";
@@ -90,11 +91,31 @@ export class Server extends EventEmitter {
     return this.shared.then(async (shared) =>
       buildServerConfig({
         ...shared,
+        ocspResponse: shared.ocspResponse ?? ((request: OcspStapleRequest) => this.ocspRequest(request)),
         ...(await context.credentialsFor(shared.provider!, resolvePolicy(this.options.policy))),
         ...(clientRoots !== undefined ? { clientRoots } : {}),
         ...(crl !== undefined ? { crls: crlList(crl) } : {}),
       } as ServerOptions),
     );
+  }
+
+  /**
+   * node:tls's 'OCSPRequest' (certificate, issuer, callback): asked only for clients that sent
+   * status_request, and only while someone listens; callback(null, der) staples der, an error fails
+   * the handshake.
+   */
+  private ocspRequest(request: OcspStapleRequest): Promise<Uint8Array | null> | null {
+    if (this.listenerCount("OCSPRequest") === 0) return null;
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const callback = (err: Error | null, response?: Uint8Array | null): void => {
+        if (answered) return;
+        answered = true;
+        if (err) reject(err);
+        else resolve(response ?? null);
+      };
+      this.emit("OCSPRequest", Buffer.from(request.certificate), request.issuer === null ? null : Buffer.from(request.issuer), callback);
+    });
   }
 
   /** The config for a context, built the first time this object is seen. */

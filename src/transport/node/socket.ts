@@ -185,6 +185,12 @@ export class TLSSocket extends NegotiatedSocket {
     this.handshakeWritten = null;
     await written;
     if (this.destroyed) return;
+    // As node:tls with requestOCSP: the stapled response (null: none) before 'secureConnect'.
+    const c = this.connection;
+    if (c !== null && c.config.side === "client" && c.config.requestOcsp) {
+      const staple = c.info.ocspResponse;
+      this.emit("OCSPResponse", staple === undefined ? null : Buffer.from(staple));
+    }
     try {
       this.described = true;
       const verdict = await authorize(this, () => this.peerDescription());
