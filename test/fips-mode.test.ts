@@ -158,6 +158,9 @@ t("without an attested module, fips-140-3 in Node refuses by default and audits 
   }
   assert.instance(error, ConfigError);
   assert.match((error as Error).message, /requires a provider in FIPS mode/);
+  // It says how to get FIPS mode and how to waive the attestation (issue: start-up failures explain themselves).
+  assert.match((error as Error).message, /OPENSSL_CONF=.*--enable-fips/);
+  assert.match((error as Error).message, /requireFipsProvider: false \(CLI: --allow-non-fips-provider\)/);
   const report = await handshake({ provider: "node", policy: "fips-140-3", requireFipsProvider: false });
   assert.not.ok(report.verdict.compliant);
   assert.ok(report.verdict.algorithmsCompliant);

@@ -239,7 +239,12 @@ export function buildCommon(o: CommonOptions): CommonConfig {
   if (o.requireFipsProvider) {
     const fips = p.fips();
     if (!fips.enforced) {
-      throw new ConfigError(`policy ${policy.id} requires a provider in FIPS mode, and provider "${p.name}" does not attest one: ${fips.evidence}`, "requireFipsProvider");
+      throw new ConfigError(
+        `policy ${policy.id} requires a provider in FIPS mode, and provider "${p.name}" does not attest one: ${fips.evidence} ` +
+          "To run in FIPS mode, start Node with an OpenSSL configuration that activates the FIPS provider (OPENSSL_CONF=… node --enable-fips …; README, FIPS mode). " +
+          "To use the policy's algorithms without that attestation, pass requireFipsProvider: false (CLI: --allow-non-fips-provider); audit reports then say the module is not attested.",
+        "requireFipsProvider",
+      );
     }
   }
   const selection = selectionFor(o, p, policy);
