@@ -205,7 +205,7 @@ export const SUPPORTED_CONNECT_OPTIONS: Readonly<Record<string, string>> = {
   localAddress: "Passed to net.connect.",
   localPort: "Passed to net.connect.",
   lookup: "Passed to net.connect.",
-  noDelay: "Passed to net.connect; default true (TCP_NODELAY, so that no handshake flight waits on a delayed ACK).",
+  noDelay: "Passed to net.connect; default false, as node:tls (each handshake flight leaves in one write, so none waits on a delayed ACK).",
   keepAlive: "Passed to net.connect.",
   keepAliveInitialDelay: "Passed to net.connect.",
   requestOCSP:
