@@ -20,8 +20,12 @@ import { type KeyLogLabel, keyLogLine } from "../handshake/key-log.js";
 export { type ConnectionLimits, DEFAULT_LIMITS };
 
 export interface ConnectionCallbacks {
-  /** Bytes to put on the wire, in order. */
-  transmit(bytes: Uint8Array): void;
+  /**
+   * Bytes to put on the wire, in order. Returning true says the transport is already done with them
+   * (written or copied), so the connection may reuse the buffer for its next records; anything else
+   * leaves the buffer to the transport.
+   */
+  transmit(bytes: Uint8Array): void | boolean;
   /** Decrypted application data. */
   onData?(data: Uint8Array): void;
   /** The peer closed its sending side: close_notify, or (truncated=true) the transport ended first. */

@@ -5,6 +5,9 @@ import { MAX_PLAINTEXT } from "../record/limits.js";
 import type { RecordProtection } from "../record/protection.js";
 import { RecordWriter } from "../record/record-layer.js";
 
+/** The spare buffer's size: four full TLS 1.3 records, what a 64 KiB write() takes. */
+const SPARE_BYTES = 4 * (MAX_PLAINTEXT + 256 + 5);
+
 export class Outbound {
   private readonly writer = new RecordWriter();
   private chain: Promise<void> = Promise.resolve();
@@ -23,8 +26,14 @@ export class Outbound {
    */
   private flight: Uint8Array[] | null = [];
 
+  /**
+   * A record buffer the transport handed back at once (its transmit returned true), reused by the next
+   * trySendSync: bulk writes then allocate no buffer of their own, which keeps garbage (and peak RSS) down.
+   */
+  private spare: Uint8Array | null = null;
+
   constructor(
-    private readonly transmit: (bytes: Uint8Array) => void,
+    private readonly transmit: (bytes: Uint8Array) => void | boolean,
     private readonly onFailure: (error: Error) => void,
   ) {}
 
@@ -54,7 +63,10 @@ export class Outbound {
     const records = this.flight;
     if (records === null || records.length === 0) return;
     this.flight = [];
-    if (records.length === 1) return this.transmit(records[0]!);
+    if (records.length === 1) {
+      this.transmit(records[0]!);
+      return;
+    }
     const out = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
     let at = 0;
     for (const r of records) {
@@ -92,10 +104,14 @@ export class Outbound {
     if (this.queued > 0 || !this.writer.canSealSync || records > maxRecords || records === 0) return false;
     try {
       const last = data.length - (records - 1) * size;
-      const out = new Uint8Array((records - 1) * this.writer.sealedLength(size) + this.writer.sealedLength(last));
+      const length = (records - 1) * this.writer.sealedLength(size) + this.writer.sealedLength(last);
+      const spare = this.spare;
+      this.spare = null;
+      const whole = spare !== null && spare.length >= length ? spare : new Uint8Array(length);
+      const out = whole.subarray(0, length);
       let at = 0;
       for (let from = 0; from < data.length; from += size) at += this.writer.sealInto(type, data.subarray(from, from + size), out, at);
-      this.transmit(out);
+      if (this.transmit(out) === true && whole.length <= SPARE_BYTES) this.spare = whole;
     } catch (e) {
       this.onFailure(e instanceof Error ? e : new Error(String(e)));
     }

@@ -3,6 +3,7 @@
 // Flow control runs both ways: plaintext is pushed only while the reader keeps up (else the raw
 // socket is paused, so TCP pushes back on the peer), a write completes once the raw socket drains, and
 // the raw socket is not read while output the peer provoked (KeyUpdate answers, alerts) cannot leave.
+import { Socket as NetSocket } from "node:net";
 import type { ClientConnection } from "../../conn/client.js";
 import type { ServerConnection } from "../../conn/server.js";
 import type { ConnectionCallbacks } from "../../conn/connection.js";
@@ -146,6 +147,10 @@ export class TLSSocket extends NegotiatedSocket {
           return;
         }
         if (!this.socket.write(bytes)) this.flow();
+        // A net.Socket whose queue is empty right after write() handed the bytes to the kernel (or, for a
+        // node:tls socket, to OpenSSL) and keeps no reference: the connection may reuse the buffer. Any
+        // other stream may hold on to the chunk, so its buffers are never handed back.
+        return this.socket instanceof NetSocket && this.socket.writableLength === 0;
       },
       onData: (data) => {
         if (this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) return;
