@@ -12,7 +12,7 @@ import { ClientConnection } from "../src/conn/client.js";
 import type { Connection } from "../src/conn/connection.js";
 import { concat, fromHex } from "../src/codec/bytes.js";
 import { Writer } from "../src/codec/writer.js";
-import { frameHandshake } from "../src/msgs/handshake.js";
+import { decodeCertificate, frameHandshake } from "../src/msgs/handshake.js";
 import { type Extension, encodeKeyShareClient, encodeSupportedVersionsClient, encodeU16List, writeExtensions } from "../src/msgs/extensions.js";
 import { hkdfExpandLabel } from "../src/tls13/hkdf.js";
 import { AlertReceived, PeerMisbehaved, TlsError } from "../src/errors.js";
@@ -298,4 +298,19 @@ export async function established(w: Wiring = {}) {
   const p = await pair(w);
   await Promise.all([p.client.conn.handshake, p.server.conn.handshake]);
   return p;
+}
+
+/** The server's Certificate (TLS 1.3) with `extension` on entry `at` (negative: from the end). */
+export function certificateWith(extension: Extension, at = 0) {
+  return (_client: unknown, server: Parameters<typeof instead>[0]) =>
+    instead(server, HANDSHAKE.Certificate, (raw, send) => {
+      const entries = decodeCertificate(raw.subarray(4), 10).entries;
+      const where = at < 0 ? entries.length + at : at;
+      const w = new Writer().vec8(new Uint8Array(0));
+      w.prefixed(3, (x) => entries.forEach((e, i) => {
+        x.vec24(e.data);
+        writeExtensions(x, i === where ? [extension] : []);
+      })); // prettier-ignore
+      send(frameHandshake(HANDSHAKE.Certificate, w.finish()));
+    });
 }

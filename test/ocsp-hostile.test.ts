@@ -4,30 +4,16 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Writer } from "../src/codec/writer.js";
-import { type Extension, writeExtensions } from "../src/msgs/extensions.js";
-import { decodeCertificate, frameHandshake } from "../src/msgs/handshake.js";
+import type { Extension } from "../src/msgs/extensions.js";
+import { frameHandshake } from "../src/msgs/handshake.js";
 import { decodeServerHello, encodeServerHello } from "../src/msgs/hello.js";
 import { encodeCertificateStatus } from "../src/msgs/status-request.js";
-import { HANDSHAKE, failsWith, instead, pair, peerReceived, provider } from "./_rfc8446.js";
+import { HANDSHAKE, certificateWith, failsWith, instead, pair, peerReceived, provider } from "./_rfc8446.js";
 
 const CERTIFICATE_STATUS = 22;
 const SERVER_KEY_EXCHANGE = 12;
 const STATUS_REQUEST = 5;
 
-/** The server's Certificate (TLS 1.3) with `extension` on entry `at` (negative: from the end). */
-function certificateWith(extension: Extension, at = 0) {
-  return (_client: unknown, server: Parameters<typeof instead>[0]) =>
-    instead(server, HANDSHAKE.Certificate, (raw, send) => {
-      const entries = decodeCertificate(raw.subarray(4), 10).entries;
-      const where = at < 0 ? entries.length + at : at;
-      const w = new Writer().vec8(new Uint8Array(0));
-      w.prefixed(3, (x) => entries.forEach((e, i) => {
-        x.vec24(e.data);
-        writeExtensions(x, i === where ? [extension] : []);
-      })); // prettier-ignore
-      send(frameHandshake(HANDSHAKE.Certificate, w.finish()));
-    });
-}
 
 const junk = provider.random(40);
 const status = (body: Uint8Array): Extension => ({ type: STATUS_REQUEST, data: body });

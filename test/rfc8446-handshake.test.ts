@@ -26,6 +26,7 @@ import {
   ALERT,
   HANDSHAKE,
   type ClientHelloFields,
+  certificateWith,
   type Scripted,
   TLS13,
   clientHelloMessage,
@@ -419,16 +420,7 @@ t("§4.2/§4.4.2 client: an extension in the server's CertificateEntry that we d
   ];
   for (const [, at, extension] of cases) {
     const p = await pair({
-      before: (_client, server) => instead(server, HANDSHAKE.Certificate, (raw, send) => {
-        const entries = decodeCertificate(raw.subarray(4), 10).entries;
-        const where = at < 0 ? entries.length + at : at;
-        const w = new Writer().vec8(new Uint8Array(0));
-        w.prefixed(3, (x) => entries.forEach((e, i) => {
-          x.vec24(e.data);
-          writeExtensions(x, i === where ? [extension] : []);
-        }));
-        send(frameHandshake(HANDSHAKE.Certificate, w.finish()));
-      }),
+      before: certificateWith(extension, at),
     });
     await failsWith(p.client.conn, "unsupported_extension", "UnsolicitedCertificateExtension");
     await peerReceived(p.server.conn, "unsupported_extension");

@@ -101,3 +101,25 @@ function readElement(bytes: Uint8Array, start: number, limit: number, depth: num
   }
   return [{ tagClass, tagNumber, constructed, raw: bytes.subarray(start, end), content: bytes.subarray(contentStart, end), children }, end];
 }
+
+/** The dotted text of an OBJECT IDENTIFIER's content octets (X.690 8.19), minimal arcs only. */
+export function oidText(c: Uint8Array): string {
+  if (c.length === 0 || (c[c.length - 1]! & 0x80) !== 0) throw new DerSyntaxError("malformed OID");
+  const arcs: number[] = [];
+  let value = 0;
+  let fresh = true;
+  for (const b of c) {
+    // A sub-identifier may not start with 0x80 (non-minimal) and must stay a safe integer.
+    if (fresh && b === 0x80) throw new DerSyntaxError("non-minimal OID arc");
+    if (value > 2 ** 45) throw new DerSyntaxError("OID arc too large");
+    value = value * 128 + (b & 0x7f);
+    fresh = (b & 0x80) === 0;
+    if (fresh) {
+      arcs.push(value);
+      value = 0;
+    }
+  }
+  const first = arcs[0]!;
+  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
+  return [...head, ...arcs.slice(1)].join(".");
+}

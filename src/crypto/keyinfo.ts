@@ -1,7 +1,7 @@
 // Key containers (SPKI, PKCS#8, SEC1, PKCS#1) and ECDSA signature encodings, shared by both
 // providers. Runtime-agnostic: parsing uses the strict DER reader, building uses the small DER writer
 // below, so the bytes we emit are exactly the ones we mean. Error messages never quote key material.
-import { type DerNode, DerSyntaxError, TagClass, readDer } from "../codec/der.js";
+import { type DerNode, DerSyntaxError, TagClass, oidText, readDer } from "../codec/der.js";
 import { concat } from "../codec/bytes.js";
 import { decodePem } from "../codec/pem.js";
 import type { CurveName, SignatureType } from "./provider.js";
@@ -231,30 +231,20 @@ function children(block: DerNode, what: string, min: number, max: number): reado
   return items;
 }
 
-function oidText(block: DerNode | undefined, what: string): string {
+function oidOf(block: DerNode | undefined, what: string): string {
   if (!isUniversal(block, OID)) throw new TypeError(`${what}: algorithm is not an OID`);
-  const c = block.content;
-  if (c.length === 0 || c.length > 32 || (c[c.length - 1]! & 0x80) !== 0) throw new TypeError(`${what}: malformed OID`);
-  const arcs: number[] = [];
-  let value = 0;
-  for (const b of c) {
-    if (value === 0 && b === 0x80) throw new TypeError(`${what}: malformed OID`);
-    value = value * 128 + (b & 0x7f);
-    if (value > Number.MAX_SAFE_INTEGER / 128) throw new TypeError(`${what}: malformed OID`);
-    if ((b & 0x80) === 0) {
-      arcs.push(value);
-      value = 0;
-    }
+  try {
+    return oidText(block.content);
+  } catch (e) {
+    if (e instanceof DerSyntaxError) throw new TypeError(`${what}: malformed OID`);
+    throw e;
   }
-  const first = arcs[0]!;
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...arcs.slice(1)].join(".");
 }
 
 function parseAlgorithm(block: DerNode, what: string): Algorithm {
   const items = children(block, `${what} algorithm`, 1, 2);
   const params = items[1];
-  return { oid: oidText(items[0], what), ...(params ? { params } : {}), der: block.raw.slice() };
+  return { oid: oidOf(items[0], what), ...(params ? { params } : {}), der: block.raw.slice() };
 }
 
 function keyTypeOf(oid: string, what: string): KeyType {
@@ -292,7 +282,7 @@ function describeAlgorithm(alg: Algorithm, publicKey: Uint8Array, what: string):
 
 function namedCurve(params: DerNode | undefined, what: string): CurveName {
   if (!isUniversal(params, OID)) throw new TypeError(`${what}: EC parameters must be a named curve`);
-  const name = oidText(params, what);
+  const name = oidOf(params, what);
   const curve = CURVE_BY_OID[name];
   if (curve === undefined) throw new TypeError(`${what}: unsupported curve ${name}`);
   return curve;

@@ -1,6 +1,6 @@
 // The DER view src/verify reads: the strict reader of src/codec/der.ts, its failures turned into
 // DerError (and so into BadEncoding), and the typed accessors for X.509's universal types.
-import { type DerLimits, type DerNode, DerSyntaxError, TagClass, readDer } from "../codec/der.js";
+import { type DerLimits, type DerNode, DerSyntaxError, TagClass, oidText, readDer } from "../codec/der.js";
 
 export { type DerLimits, type DerNode, TagClass };
 
@@ -81,24 +81,12 @@ export function sequence(n: DerNode | undefined, what: string, min = 0, max = In
 
 export function oid(n: DerNode | undefined, what: string): string {
   const c = expectUniversal(n, Tag.Oid, what).content;
-  if (c.length === 0 || (c[c.length - 1]! & 0x80) !== 0) bad(`${what}: malformed OID`);
-  const arcs: number[] = [];
-  let value = 0;
-  let fresh = true;
-  for (const b of c) {
-    // A sub-identifier may not start with 0x80 (non-minimal) and must stay a safe integer.
-    if (fresh && b === 0x80) bad(`${what}: non-minimal OID arc`);
-    if (value > 2 ** 45) bad(`${what}: OID arc too large`);
-    value = value * 128 + (b & 0x7f);
-    fresh = (b & 0x80) === 0;
-    if (fresh) {
-      arcs.push(value);
-      value = 0;
-    }
+  try {
+    return oidText(c);
+  } catch (e) {
+    if (e instanceof DerSyntaxError) bad(`${what}: ${e.detail}`);
+    throw e;
   }
-  const first = arcs[0]!;
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...arcs.slice(1)].join(".");
 }
 
 /** INTEGER content octets, checked for minimal two's-complement encoding. */
