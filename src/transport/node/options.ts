@@ -2,6 +2,7 @@
 // supports and what each means, kept in one table (exported, so the README can show it), and their
 // translation into the config builders' options. An option outside the table is an error, never
 // silently ignored; node:tls options we know but do not support say why and what to use instead.
+import { getFips } from "node:crypto";
 import type { LookupFunction } from "node:net";
 import type { Duplex } from "node:stream";
 import type { CryptoProvider } from "../../crypto/provider.js";
@@ -309,9 +310,30 @@ export function optionsMarkdown(): string {
   ].join("\n\n");
 }
 
+/**
+ * One default provider per FIPS mode (crypto.setFips may change it) and one WebCrypto provider: what
+ * a config computes per provider (the policy selection, in config/common.ts) is then reused by every
+ * connect() that names a provider by string or not at all.
+ */
+const defaultNodeProviders = new Map<number, CryptoProvider>();
+let defaultWebcrypto: Promise<CryptoProvider> | undefined;
+
 export async function resolveProvider(p: ProviderOption | undefined): Promise<CryptoProvider> {
-  if (p === undefined || p === "node") return nodeProvider();
-  if (p === "webcrypto") return webcryptoProvider();
+  if (p === undefined || p === "node") {
+    const mode = getFips();
+    let provider = defaultNodeProviders.get(mode);
+    if (provider === undefined) defaultNodeProviders.set(mode, (provider = nodeProvider()));
+    return provider;
+  }
+  if (p === "webcrypto") {
+    if (defaultWebcrypto === undefined) {
+      const made = webcryptoProvider();
+      defaultWebcrypto = made;
+      // A failure (no WebCrypto here) is reported to this caller and tried afresh by the next.
+      made.catch(() => (defaultWebcrypto = undefined));
+    }
+    return defaultWebcrypto;
+  }
   if (typeof p === "object" && typeof p.aead === "function") return p;
   throw new ConfigError(`unknown provider ${String(p)}: use "node", "webcrypto" or a CryptoProvider`, "provider");
 }
