@@ -26,7 +26,7 @@ import {
   type KeyUsage,
   type NameConstraints,
   type SubjectAltName,
-  decodeAuthorityKeyId,
+  decodeAuthorityKeyIdentifier,
   decodeBasicConstraints,
   decodeNameConstraints,
   decodeSubjectKeyId,
@@ -75,6 +75,8 @@ export interface Certificate {
   /** keyIdentifier values: hints that order candidate issuers, never a reason to accept one. */
   readonly subjectKeyIdentifier?: Uint8Array;
   readonly authorityKeyIdentifier?: Uint8Array;
+  /** The authorityKeyIdentifier also names its issuer's issuer and serial (the profile refuses that on CAs). */
+  readonly authorityCertIssuerAndSerial?: true;
   /** Why notBefore/notAfter break RFC 5280 4.1.2.5's choice of time type; the profile refuses it. */
   readonly validityEncodingProblem?: string;
 }
@@ -219,6 +221,7 @@ interface KnownExtensions {
   nameConstraints?: NameConstraints;
   subjectKeyIdentifier?: Uint8Array;
   authorityKeyIdentifier?: Uint8Array;
+  authorityCertIssuerAndSerial?: true;
 }
 
 /** An extension whose value does not decode: the certificate is malformed in a way worth naming. */
@@ -258,8 +261,9 @@ function decodeOne(ext: Extension, known: KnownExtensions): void {
       known.subjectKeyIdentifier = decodeSubjectKeyId(ext.value);
       break;
     case ExtensionOid.authorityKeyIdentifier: {
-      const id = decodeAuthorityKeyId(ext.value);
-      if (id !== undefined) known.authorityKeyIdentifier = id;
+      const form = decodeAuthorityKeyIdentifier(ext.value);
+      if (form.keyIdentifier !== undefined) known.authorityKeyIdentifier = form.keyIdentifier;
+      if (form.issuerAndSerial) known.authorityCertIssuerAndSerial = true;
       break;
     }
     // Not acted on, but a malformed one fails the certificate all the same (as pyca/cryptography).

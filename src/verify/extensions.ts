@@ -285,12 +285,6 @@ export function decodeAuthorityKeyIdentifier(value: Uint8Array): AuthorityKeyId 
   return keyIdentifier === undefined ? { issuerAndSerial: issuer } : { keyIdentifier, issuerAndSerial: issuer };
 }
 
-/** The keyIdentifier [0] of AuthorityKeyIdentifier, if present. */
-export function decodeAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
-  return decodeAuthorityKeyIdentifier(value).keyIdentifier;
-}
-
-
 export function decodeExtKeyUsage(value: Uint8Array): string[] {
   const purposes = sequence(parseDer(value, "extKeyUsage"), "extKeyUsage", 1);
   return purposes.map((p) => oid(p, "extKeyUsage purpose"));

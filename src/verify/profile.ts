@@ -5,8 +5,7 @@
 import type { InvalidCertificate } from "../errors.js";
 import type { Certificate } from "./certificate.js";
 import { type Placed, fail, isSelfIssued } from "./placed.js";
-import { DerError } from "./der.js";
-import { type Extension, ExtensionOid, decodeAuthorityKeyIdentifier } from "./extensions.js";
+import { type Extension, ExtensionOid } from "./extensions.js";
 
 /** Where a certificate sits on the path: the profile differs for each. */
 export type Role = "leaf" | "intermediate" | "anchor";
@@ -49,17 +48,10 @@ function checkKeyIdentifiers(at: Placed, role: Role): InvalidCertificate | null 
     return role === "anchor" || isSelfIssued(c) ? null : fail("MissingAuthorityKeyIdentifier", "no authorityKeyIdentifier", at);
   }
   if (role === "leaf") return null;
-  let form;
-  try {
-    form = decodeAuthorityKeyIdentifier(aki.value);
-  } catch (e) {
-    if (e instanceof DerError) return fail("MalformedExtension", e.message, at);
-    throw e;
-  }
   // A CA's (roots included) identifies its issuer's key by keyIdentifier alone: an issuer name and
   // serial would pin the issuing certificate and break re-issued and cross-signed CAs.
-  if (form.keyIdentifier === undefined) return fail("InvalidAuthorityKeyIdentifier", "authorityKeyIdentifier of a CA lacks keyIdentifier", at);
-  if (form.issuerAndSerial) {
+  if (c.authorityKeyIdentifier === undefined) return fail("InvalidAuthorityKeyIdentifier", "authorityKeyIdentifier of a CA lacks keyIdentifier", at);
+  if (c.authorityCertIssuerAndSerial) {
     return fail("InvalidAuthorityKeyIdentifier", "authorityKeyIdentifier of a CA carries authorityCertIssuer and authorityCertSerialNumber", at);
   }
   return null;
