@@ -2,8 +2,8 @@
 // opened, the ChangeCipherSpec and alert rules, and the counts that bound what a peer can make us do
 // before the handshake completes.
 import { AlertReceived, PeerMisbehaved, UsageError } from "../errors.js";
-import { AlertDescription, AlertLevel, ContentType, ProtocolVersion, handshakeTypeName } from "../msgs/enums.js";
-import { HandshakeJoiner, type HandshakeMessage } from "../msgs/handshake.js";
+import { AlertDescription, AlertLevel, ContentType, ProtocolVersion } from "../msgs/enums.js";
+import { HandshakeJoiner, type HandshakeMessage, expectType } from "../msgs/handshake.js";
 import type { ConnectionLimits } from "../config/limits.js";
 import { InARowGuard } from "../record/in-a-row-guard.js";
 import type { OpenedRecord, RecordProtection } from "../record/protection.js";
@@ -224,11 +224,7 @@ export class Inbound {
   }
 
   async expect(type: number): Promise<HandshakeMessage> {
-    const msg = await this.readHandshakeMessage();
-    if (msg.type !== type) {
-      throw new PeerMisbehaved("UnexpectedMessage", "unexpected_message", `expected ${handshakeTypeName(type)}, got ${handshakeTypeName(msg.type)}`);
-    }
-    return msg;
+    return expectType(await this.readHandshakeMessage(), type);
   }
 
   /** Adds a handshake record's content; complete messages become available through nextMessage(). */

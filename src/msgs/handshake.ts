@@ -13,6 +13,14 @@ export interface HandshakeMessage {
   readonly raw: Uint8Array;
 }
 
+/** `msg` when it is of `type`; otherwise the peer sent the wrong message here (unexpected_message). */
+export function expectType(msg: HandshakeMessage, type: number): HandshakeMessage {
+  if (msg.type !== type) {
+    throw new PeerMisbehaved("UnexpectedMessage", "unexpected_message", `expected ${handshakeTypeName(type)}, got ${handshakeTypeName(msg.type)}`);
+  }
+  return msg;
+}
+
 export function frameHandshake(type: number, body: Uint8Array): Uint8Array {
   return new Writer().u8(type).vec24(body).finish();
 }

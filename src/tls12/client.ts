@@ -8,11 +8,11 @@ import type { HandshakeContext, HandshakeResult } from "../handshake/context.js"
 import { peerVerification } from "../config/common.js";
 import { equalBytes } from "../codec/bytes.js";
 import { DecodeError, PeerIncompatible, PeerMisbehaved } from "../errors.js";
-import { ExtensionType, HandshakeType, handshakeTypeName } from "../msgs/enums.js";
+import { ExtensionType, HandshakeType } from "../msgs/enums.js";
 import { decodeCertificateStatus } from "../msgs/status-request.js";
 import { checkStaple, markStapled } from "../handshake/ocsp-staple.js";
 import { type Extensions, decodeAlpn, decodeRecordSizeLimit } from "../msgs/extensions.js";
-import { type HandshakeMessage, frameHandshake } from "../msgs/handshake.js";
+import { type HandshakeMessage, expectType, frameHandshake } from "../msgs/handshake.js";
 import { decodeServerHello } from "../msgs/hello.js";
 import {
   type CertificateRequestTls12,
@@ -99,10 +99,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   }
 
   // ServerKeyExchange: the server's ECDHE share, signed over both randoms (RFC 8422 5.4).
-  const skeMsg = afterCertificate;
-  if (skeMsg.type !== HandshakeType.ServerKeyExchange) {
-    throw new PeerMisbehaved("UnexpectedMessage", "unexpected_message", `expected ServerKeyExchange, got ${handshakeTypeName(skeMsg.type)}`);
-  }
+  const skeMsg = expectType(afterCertificate, HandshakeType.ServerKeyExchange);
   const ske = decodeServerKeyExchangeEcdhe(skeMsg.body);
   const group = groupName(ske.group);
   // The hybrid ML-KEM groups exist in TLS 1.3 only; an FFDHE group is no ECDHE curve (RFC 8422 5.4).
