@@ -17,6 +17,7 @@ import type {
 import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
 import { CURVE_FIELD_BYTES } from "../../src/crypto/keyinfo.js";
 import { decryptAesCbc, pbkdf2 } from "./pbe.js";
+import { HmacKeys } from "./hmac.js";
 import { bufferSource, importSigningKey, verifySignature, type VerifyKeyCache } from "./signatures.js";
 
 const NIST_GROUPS: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = {
@@ -54,6 +55,7 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
     curves: Object.freeze(["P-256", "P-384", "P-521"] as const),
   });
   const verifyCache: VerifyKeyCache = new Map();
+  const hmacKeys = new HmacKeys(subtle);
 
   function requireSignature(type: SignatureType): void {
     if (!supports.signatures.includes(type)) throw new TypeError(`webcrypto provider: ${type} is not supported by this runtime`);
@@ -80,13 +82,7 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
       return new Uint8Array(await subtle.digest("SHA-1", bufferSource(data)));
     },
 
-    async hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-      // WebCrypto refuses zero-length HMAC keys. HMAC pads keys with zeros to the block size
-      // (RFC 2104 section 2), so one zero byte is the same key.
-      const material = key.length === 0 ? new Uint8Array(1) : key;
-      const cryptoKey = await subtle.importKey("raw", bufferSource(material), { name: "HMAC", hash: algorithm }, false, ["sign"]);
-      return new Uint8Array(await subtle.sign("HMAC", cryptoKey, bufferSource(data)));
-    },
+    hmac: (algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> => hmacKeys.sign(algorithm, key, data),
 
     async aead(algorithm: AeadAlgorithm, key: Uint8Array): Promise<Aead> {
       if (algorithm !== "AES-128-GCM" && algorithm !== "AES-256-GCM") {

@@ -10,7 +10,7 @@ import type { OpenedRecord, RecordProtection } from "../record/protection.js";
 import { RecordReader } from "../record/record-layer.js";
 import type { RawRecord } from "../record/deframer.js";
 
-/** Records an asynchronous provider may open at once after the handshake (order is kept). */
+/** Records an asynchronous provider may open at once (order is kept; a key change restarts them). */
 const RECORDS_OPENED_AHEAD = 4;
 
 /** Rejected early data a server skips before it fails the handshake: OpenSSL's default max_early_data. */
@@ -109,7 +109,8 @@ export class Inbound {
   private async openOrSkipEarlyData(record: RawRecord): Promise<OpenedRecord | null> {
     const skip = this.rejectedEarlyData;
     if (skip === null || record.type !== ContentType.ApplicationData || skip.afterRetry === this.reader.isProtected) {
-      return this.reader.open(record, this.handshaking ? 0 : RECORDS_OPENED_AHEAD);
+      // Handshake records too: a server's flight often comes as one record per message.
+      return this.reader.open(record, skip === null ? RECORDS_OPENED_AHEAD : 0);
     }
     const opened = skip.afterRetry ? null : await this.reader.openOrSkip(record);
     if (opened !== null) {

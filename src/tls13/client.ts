@@ -112,9 +112,14 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
   ctx.logKey("CLIENT_HANDSHAKE_TRAFFIC_SECRET", hello.random, hs.clientHandshakeTrafficSecret);
   ctx.logKey("SERVER_HANDSHAKE_TRAFFIC_SECRET", hello.random, hs.serverHandshakeTrafficSecret);
-  await ctx.installReadProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret), "ServerHello");
+  // Both directions' keys, and both Finished keys, are computed at once: none waits for another.
+  const readProtection = protectionFor(p, schedule, hs.serverHandshakeTrafficSecret);
+  const writeProtection = protectionFor(p, schedule, hs.clientHandshakeTrafficSecret);
+  void schedule.finishedKey(hs.serverHandshakeTrafficSecret);
+  void schedule.finishedKey(hs.clientHandshakeTrafficSecret);
+  await ctx.installReadProtection(readProtection, "ServerHello");
   // From here on our alerts are protected too (RFC 8446 section 6), so install the write keys now.
-  ctx.installWriteProtection(protectionFor(p, schedule, hs.clientHandshakeTrafficSecret));
+  ctx.installWriteProtection(writeProtection);
 
   // EncryptedExtensions
   const eeMsg = await ctx.expect(HandshakeType.EncryptedExtensions);
@@ -153,6 +158,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
 
   const app = await schedule.applicationSecrets(await transcript.hash());
   logApplicationSecrets(ctx, hello.random, app);
+  const clientApplicationProtection = protectionFor(p, schedule, app.clientApplicationTrafficSecret);
   await ctx.installReadProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret), "server Finished");
 
   // Our second flight
@@ -164,7 +170,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   );
   ctx.send(clientFinished);
   transcript.add(clientFinished);
-  ctx.installWriteProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret));
+  ctx.installWriteProtection(clientApplicationProtection);
   const resumptionMasterSecret = await schedule.resumptionMasterSecret(await transcript.hash());
 
   const template: SessionTemplate = {

@@ -7,6 +7,37 @@ import type { Tls13Suite } from "../suites/cipher-suites.js";
 import { hkdfExpandLabel, hkdfExtract } from "./hkdf.js";
 import type { TrafficKeys } from "../record/tls13-aead.js";
 
+/**
+ * Values that depend only on the provider and the hash: Hash("") and, for a handshake without a PSK,
+ * Derive-Secret(HKDF-Extract(0, 0), "derived", ""), which RFC 8448 prints as a constant. Computed once
+ * per provider rather than once per handshake (with WebCrypto each is a trip to the thread pool).
+ */
+interface HashConstants {
+  emptyHash?: Promise<Uint8Array>;
+  derivedWithoutPsk?: Promise<Uint8Array>;
+}
+const constants = new WeakMap<CryptoProvider, Map<HashAlgorithm, HashConstants>>();
+
+function constantsFor(provider: CryptoProvider, hash: HashAlgorithm): HashConstants {
+  let byHash = constants.get(provider);
+  if (byHash === undefined) constants.set(provider, (byHash = new Map()));
+  let c = byHash.get(hash);
+  if (c === undefined) byHash.set(hash, (c = {}));
+  return c;
+}
+
+/** `compute()`, kept in `slot` of `c` once it succeeds; a failure is not kept. */
+function memo(c: HashConstants, slot: keyof HashConstants, compute: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  const known = c[slot];
+  if (known !== undefined) return known;
+  const value = compute();
+  c[slot] = value;
+  value.catch(() => {
+    if (c[slot] === value) delete c[slot];
+  });
+  return value;
+}
+
 
 export interface HandshakeSecrets {
   readonly clientHandshakeTrafficSecret: Uint8Array;
@@ -22,9 +53,12 @@ export interface ApplicationSecrets {
 export class KeySchedule {
   readonly hash: HashAlgorithm;
   readonly hashLength: number;
-  private handshakeSecret?: Uint8Array;
+  /** Started as soon as the Handshake Secret is known: it needs no transcript. */
+  private master?: Promise<Uint8Array>;
   private masterSecret?: Uint8Array;
   private early?: Promise<Uint8Array>;
+  /** Finished keys by traffic secret, so that a handshake can start them before the transcript is ready. */
+  private readonly finishedKeys = new Map<Uint8Array, Promise<Uint8Array>>();
 
   /** `psk`: the resumption PSK this handshake uses, or null for a full handshake. */
   constructor(
@@ -45,8 +79,20 @@ export class KeySchedule {
     return this.expandLabel(secret, label, transcriptHash, this.hashLength);
   }
 
-  private async emptyHash(): Promise<Uint8Array> {
-    return this.provider.hash(this.hash, new Uint8Array(0));
+  private emptyHash(): Promise<Uint8Array> {
+    return memo(constantsFor(this.provider, this.hash), "emptyHash", () => this.provider.hash(this.hash, new Uint8Array(0)));
+  }
+
+  /** Derive-Secret(Early Secret, "derived", ""): the salt of the Handshake Secret. */
+  private async derivedFromEarly(): Promise<Uint8Array> {
+    if (this.psk !== null) {
+      const [early, empty] = await Promise.all([this.earlySecret(), this.emptyHash()]);
+      return this.deriveSecret(early, "derived", empty);
+    }
+    return memo(constantsFor(this.provider, this.hash), "derivedWithoutPsk", async () => {
+      const [early, empty] = await Promise.all([this.earlySecret(), this.emptyHash()]);
+      return this.deriveSecret(early, "derived", empty);
+    });
   }
 
   /** Early Secret = HKDF-Extract(0, PSK), with zeros in place of a PSK for a full handshake. */
@@ -58,7 +104,8 @@ export class KeySchedule {
 
   /** The PSK binder over Transcript-Hash(the ClientHello truncated before its binders) (RFC 8446 4.2.11.2). */
   async binder(truncatedHelloHash: Uint8Array): Promise<Uint8Array> {
-    const binderKey = await this.deriveSecret(await this.earlySecret(), "res binder", await this.emptyHash());
+    const [early, empty] = await Promise.all([this.earlySecret(), this.emptyHash()]);
+    const binderKey = await this.deriveSecret(early, "res binder", empty);
     return this.finishedVerifyData(binderKey, truncatedHelloHash);
   }
 
@@ -69,26 +116,32 @@ export class KeySchedule {
 
   /** The "derived" step from the Early Secret, then the Handshake Secret from (EC)DHE. */
   async inputSharedSecret(sharedSecret: Uint8Array, transcriptHashChSh: Uint8Array): Promise<HandshakeSecrets> {
-    const early = await this.earlySecret();
-    const derived = await this.deriveSecret(early, "derived", await this.emptyHash());
-    this.handshakeSecret = await hkdfExtract(this.provider, this.hash, derived, sharedSecret);
-    return {
-      clientHandshakeTrafficSecret: await this.deriveSecret(this.handshakeSecret, "c hs traffic", transcriptHashChSh),
-      serverHandshakeTrafficSecret: await this.deriveSecret(this.handshakeSecret, "s hs traffic", transcriptHashChSh),
-    };
+    const handshakeSecret = await hkdfExtract(this.provider, this.hash, await this.derivedFromEarly(), sharedSecret);
+    this.master = this.emptyHash()
+      .then((empty) => this.deriveSecret(handshakeSecret, "derived", empty))
+      .then((derived) => hkdfExtract(this.provider, this.hash, derived, new Uint8Array(this.hashLength)));
+    // Awaited by applicationSecrets(); a handshake that fails first must not leave it unhandled.
+    this.master.catch(() => undefined);
+    // Independent derivations run at once: with an asynchronous provider each is a round trip.
+    const [clientHandshakeTrafficSecret, serverHandshakeTrafficSecret] = await Promise.all([
+      this.deriveSecret(handshakeSecret, "c hs traffic", transcriptHashChSh),
+      this.deriveSecret(handshakeSecret, "s hs traffic", transcriptHashChSh),
+    ]);
+    return { clientHandshakeTrafficSecret, serverHandshakeTrafficSecret };
   }
 
   /** Master Secret and the application secrets, given Transcript-Hash(ClientHello..server Finished). */
   async applicationSecrets(transcriptHashThroughServerFinished: Uint8Array): Promise<ApplicationSecrets> {
-    if (!this.handshakeSecret) throw new Error("key schedule: handshake secret not yet derived");
-    const derived = await this.deriveSecret(this.handshakeSecret, "derived", await this.emptyHash());
-    this.masterSecret = await hkdfExtract(this.provider, this.hash, derived, new Uint8Array(this.hashLength));
+    if (!this.master) throw new Error("key schedule: handshake secret not yet derived");
+    const masterSecret = await this.master;
+    this.masterSecret = masterSecret;
     const h = transcriptHashThroughServerFinished;
-    return {
-      clientApplicationTrafficSecret: await this.deriveSecret(this.masterSecret, "c ap traffic", h),
-      serverApplicationTrafficSecret: await this.deriveSecret(this.masterSecret, "s ap traffic", h),
-      exporterMasterSecret: await this.deriveSecret(this.masterSecret, "exp master", h),
-    };
+    const [clientApplicationTrafficSecret, serverApplicationTrafficSecret, exporterMasterSecret] = await Promise.all([
+      this.deriveSecret(masterSecret, "c ap traffic", h),
+      this.deriveSecret(masterSecret, "s ap traffic", h),
+      this.deriveSecret(masterSecret, "exp master", h),
+    ]);
+    return { clientApplicationTrafficSecret, serverApplicationTrafficSecret, exporterMasterSecret };
   }
 
   async resumptionMasterSecret(transcriptHashThroughClientFinished: Uint8Array): Promise<Uint8Array> {
@@ -97,14 +150,22 @@ export class KeySchedule {
   }
 
   async trafficKeys(secret: Uint8Array): Promise<TrafficKeys> {
-    return {
-      key: await this.expandLabel(secret, "key", new Uint8Array(0), AEAD_KEY_LENGTH[this.suite.aead]),
-      iv: await this.expandLabel(secret, "iv", new Uint8Array(0), 12),
-    };
+    const [key, iv] = await Promise.all([
+      this.expandLabel(secret, "key", new Uint8Array(0), AEAD_KEY_LENGTH[this.suite.aead]),
+      this.expandLabel(secret, "iv", new Uint8Array(0), 12),
+    ]);
+    return { key, iv };
   }
 
+  /** finished_key for a handshake traffic secret (RFC 8446 4.4.4); computed once per secret. */
   finishedKey(baseKey: Uint8Array): Promise<Uint8Array> {
-    return this.expandLabel(baseKey, "finished", new Uint8Array(0), this.hashLength);
+    let key = this.finishedKeys.get(baseKey);
+    if (key === undefined) {
+      key = this.expandLabel(baseKey, "finished", new Uint8Array(0), this.hashLength);
+      key.catch(() => undefined);
+      this.finishedKeys.set(baseKey, key);
+    }
+    return key;
   }
 
   async finishedVerifyData(baseKey: Uint8Array, transcriptHash: Uint8Array): Promise<Uint8Array> {
@@ -118,7 +179,8 @@ export class KeySchedule {
 
   /** TLS-Exporter (RFC 8446 section 7.5). */
   async exportKeyingMaterial(exporterMasterSecret: Uint8Array, label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
-    const secret = await this.deriveSecret(exporterMasterSecret, label, await this.emptyHash());
-    return this.expandLabel(secret, "exporter", await this.provider.hash(this.hash, context), length);
+    const [empty, contextHash] = await Promise.all([this.emptyHash(), this.provider.hash(this.hash, context)]);
+    const secret = await this.deriveSecret(exporterMasterSecret, label, empty);
+    return this.expandLabel(secret, "exporter", contextHash, length);
   }
 }

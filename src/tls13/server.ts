@@ -184,6 +184,10 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   ctx.logKey("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.clientHandshakeTrafficSecret);
   ctx.logKey("SERVER_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.serverHandshakeTrafficSecret);
   ctx.installWriteProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret));
+  // Keys needed later are computed now, while we sign and send: none waits for another.
+  const clientHandshakeProtection = protectionFor(p, schedule, hs.clientHandshakeTrafficSecret);
+  void schedule.finishedKey(hs.serverHandshakeTrafficSecret);
+  void schedule.finishedKey(hs.clientHandshakeTrafficSecret);
   // RFC 8449: the client's limit binds every protected record of ours, EncryptedExtensions included.
   const clientRecordLimit = ch.extensions.get(ExtensionType.RecordSizeLimit);
   if (clientRecordLimit !== undefined) ctx.limitRecordSize(decodeRecordSizeLimit(clientRecordLimit), "TLSv1.3");
@@ -209,14 +213,15 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   const app = await schedule.applicationSecrets(await transcript.hash());
   logApplicationSecrets(ctx, ch.random, app);
   ctx.installWriteProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret));
-  await ctx.installReadProtection(protectionFor(p, schedule, hs.clientHandshakeTrafficSecret), "ClientHello");
+  const clientApplicationProtection = protectionFor(p, schedule, app.clientApplicationTrafficSecret);
+  await ctx.installReadProtection(clientHandshakeProtection, "ClientHello");
 
   const peerCertificates = psk !== null ? psk.state.peerCertificates : config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
   const finMsg = await ctx.expect(HandshakeType.Finished);
   const expected = await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash());
   if (!equalBytes(decodeFinished(finMsg.body, expected.length), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
-  await ctx.installReadProtection(protectionFor(p, schedule, app.clientApplicationTrafficSecret), "client Finished");
+  await ctx.installReadProtection(clientApplicationProtection, "client Finished");
 
   const signatureScheme = psk?.state.signatureScheme ?? choice.scheme.name;
   if (clientTakesTickets(ch)) {

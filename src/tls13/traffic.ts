@@ -10,9 +10,14 @@ import { Tls13AeadProtection } from "../record/tls13-aead.js";
 import type { ApplicationSecrets, KeySchedule } from "./key-schedule.js";
 import { type SessionTemplate, sessionFromTicket } from "./client-psk.js";
 
-/** The record protection for one traffic secret. */
-export async function protectionFor(provider: CryptoProvider, schedule: KeySchedule, secret: Uint8Array): Promise<RecordProtection> {
-  return Tls13AeadProtection.create(provider, schedule.suite.aead, await schedule.trafficKeys(secret));
+/**
+ * The record protection for one traffic secret. Handshakes start one before they install it, so that
+ * it is computed while they wait for something else; a failure surfaces where it is installed.
+ */
+export function protectionFor(provider: CryptoProvider, schedule: KeySchedule, secret: Uint8Array): Promise<RecordProtection> {
+  const protection = schedule.trafficKeys(secret).then((keys) => Tls13AeadProtection.create(provider, schedule.suite.aead, keys));
+  protection.catch(() => undefined);
+  return protection;
 }
 
 export interface Tls13Secrets {
