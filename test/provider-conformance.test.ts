@@ -79,6 +79,17 @@ for (const p of providers) {
     assert.is(toHex(viaEmpty), nodeCrypto.createHmac("sha256", Buffer.alloc(0)).update("x").digest("hex"));
   });
 
+  test("hmac: the same key array, reused with new bytes or another hash, gives that key's MAC (keys imported once must not go stale)", async () => {
+    const key = new Uint8Array(32).fill(1);
+    const oracle = (hash: string, k: Uint8Array): string => nodeCrypto.createHmac(hash, k).update("m").digest("hex");
+    assert.is(toHex(await p.hmac("SHA-256", key, utf8("m"))), oracle("sha256", key));
+    key.fill(2);
+    assert.is(toHex(await p.hmac("SHA-256", key, utf8("m"))), oracle("sha256", key));
+    assert.is(toHex(await p.hmac("SHA-384", key, utf8("m"))), oracle("sha384", key));
+    const [a, b] = await Promise.all([p.hmac("SHA-256", key, utf8("m")), p.hmac("SHA-256", key, utf8("m"))]);
+    assert.is(toHex(a), toHex(b));
+  });
+
   for (const v of HKDF_RFC5869) {
     test(`hkdf from hmac: RFC 5869 ${v.name}`, async () => {
       const prk = await hkdfExtract(p, "SHA-256", v.salt, v.ikm);
