@@ -63,11 +63,14 @@ export interface BenchConfig {
   rssBytes: number;
   idleConnections: number;
   only: RegExp | null;
+  /** Stack rows to run (a regex of stack names; node:tls is the reference every ratio needs). */
+  stacks: RegExp | null;
   timeoutMs: number;
 }
 
 export function loadConfig(): BenchConfig {
   const only = process.env.BENCH_ONLY;
+  const stacks = process.env.BENCH_STACKS;
   return {
     rounds: Math.round(num("BENCH_ROUNDS", 5)),
     childRounds: Math.round(num("BENCH_CHILD_ROUNDS", 3)),
@@ -83,6 +86,7 @@ export function loadConfig(): BenchConfig {
     rssBytes: Math.round(num("BENCH_RSS_MIB", 32) * MiB),
     idleConnections: Math.round(num("BENCH_IDLE_CONNS", 1000)),
     only: only ? new RegExp(only) : null,
+    stacks: stacks ? new RegExp(stacks) : null,
     timeoutMs: num("BENCH_TIMEOUT_MS", 60_000),
   };
 }

@@ -3,7 +3,7 @@
 // of a role, which keeps ratios meaningful). Memory and start-up need a process of their own: see
 // child-memory.ts.
 import { MiB, type BenchConfig, type Role, type StackName, type Version } from "./config.js";
-import { type BenchSocket, type Endpoint, type Pki, describeNegotiated, endpoint, withTimeout } from "./stacks.js";
+import { type BenchSession, type BenchSocket, type Endpoint, type Pki, describeNegotiated, endpoint, withTimeout } from "./stacks.js";
 import { type ServeMode, download, roundTrip, serve, upload } from "./traffic.js";
 
 /** One row of the table: fipstls (or node:tls, the reference) in one role, at one version. */
@@ -81,11 +81,11 @@ async function transfer(c: Case, env: MetricEnv, direction: "down" | "up", bytes
 /** Milliseconds from dial to the first echoed byte, `n` times in a row, each on a new connection. */
 async function latencies(c: Case, env: MetricEnv, resumed: boolean): Promise<number[]> {
   return withServer(c, env, { kind: "echo" }, async (dial) => {
-    let session: Buffer | undefined;
+    let session: BenchSession = undefined;
     if (resumed) {
       // TLS 1.3 tickets arrive after the handshake: the round trip makes the client read them.
-      let got!: (s: Buffer) => void;
-      const first = new Promise<Buffer>((r) => (got = r));
+      let got!: (s: BenchSession) => void;
+      const first = new Promise<BenchSession>((r) => (got = r));
       const s = await dial({ onSession: (x) => got(x) });
       await withTimeout(roundTrip(s), env.cfg.timeoutMs, `${caseKey(c)} round trip`);
       session = await withTimeout(first, env.cfg.timeoutMs, `${caseKey(c)} 'session' event`);
@@ -94,7 +94,7 @@ async function latencies(c: Case, env: MetricEnv, resumed: boolean): Promise<num
     const samples: number[] = [];
     for (let i = 0; i < env.cfg.handshakes; i++) {
       const t0 = now();
-      const s = await dial(session ? { session } : {});
+      const s = await dial(session !== undefined ? { session } : {});
       await withTimeout(roundTrip(s), env.cfg.timeoutMs, `${caseKey(c)} round trip`);
       samples.push(now() - t0);
       if (i === 0 && !resumed) env.negotiated(c.version, describeNegotiated(s));

@@ -15,8 +15,11 @@ export interface CaseResult {
   stack: StackName;
   role: Role;
   version: Version;
-  /** Per metric id: every sample, their median, the ratio to node:tls in the same role, and failures. */
-  metrics: Record<string, { samples: number[]; median: number | null; ratio: number | null; errors: string[] }>;
+  /**
+   * Per metric id: every sample, their median, the ratio to node:tls in the same role, failures,
+   * and, when the stack cannot measure it, why ("n/a" in the table; nothing is run).
+   */
+  metrics: Record<string, { samples: number[]; median: number | null; ratio: number | null; errors: string[]; na?: string | null }>;
 }
 
 export interface Machine {
@@ -79,6 +82,7 @@ const arrow = (m: MetricInfo): string => (m.better === "higher" ? "↑" : "↓")
 
 function cell(r: CaseResult, m: MetricInfo): string {
   const x = r.metrics[m.id];
+  if (x?.na) return "n/a";
   if (!x || (x.samples.length === 0 && x.errors.length === 0)) return "–";
   if (x.median === null) return "failed";
   const ratio = x.ratio === null ? "" : ` ×${x.ratio.toFixed(2)}`;
@@ -93,6 +97,23 @@ function grid(res: Results): { head: string[]; rows: string[][]; measured: Metri
   const head = ["TLS", "stack", "role", ...measured.map((m) => `${m.label} ${arrow(m)}`)];
   const rows = res.cases.map((r) => [r.version.replace("TLSv", ""), rowName(r), r.role, ...measured.map((m) => cell(r, m))]);
   return { head, rows, measured };
+}
+
+/** One line per (stack, reason) for the "n/a" cells, naming the columns it explains. */
+function notApplicable(res: Results, measured: MetricInfo[]): string[] {
+  const reasons = new Map<string, Set<string>>();
+  for (const c of res.cases)
+    for (const m of measured) {
+      const na = c.metrics[m.id]?.na;
+      if (!na) continue;
+      const key = `${c.stack}\u0000${na}`;
+      if (!reasons.has(key)) reasons.set(key, new Set());
+      reasons.get(key)!.add(`${m.label} (TLS ${c.version.replace("TLSv", "")} ${c.role})`);
+    }
+  return [...reasons].map(([key, where]) => {
+    const [stack, why] = key.split("\u0000");
+    return `n/a, ${stack}: ${[...where].join(", ")}: ${why}.`;
+  });
 }
 
 function legend(measured: MetricInfo[]): string[] {
@@ -129,7 +150,7 @@ export function textTable(res: Results): string {
     last = r[0]!;
     out.push(line(r));
   }
-  out.push("", ...legend(measured));
+  out.push("", ...legend(measured), ...notApplicable(res, measured));
   for (const o of res.optionalStacks) out.push(o);
   return out.join("\n");
 }
@@ -138,7 +159,8 @@ export function markdownTable(res: Results): string {
   const { head, rows, measured } = grid(res);
   const out = [...header(res).map((l) => `${l}  `), "", `| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 3 ? "---" : "---:")).join("|")}|`];
   for (const r of rows) out.push(`| ${r.join(" | ")} |`);
-  out.push("", ...legend(measured).map((l) => `- ${l}`));
-  if (res.optionalStacks.length) out.push(`- Other JavaScript stacks: ${res.optionalStacks.join("; ")}.`);
+  out.push("", ...[...legend(measured), ...notApplicable(res, measured)].map((l) => `- ${l}`));
+  // One bullet per stack: a line may itself hold semicolons (what it plays, how it verifies).
+  for (const o of res.optionalStacks) out.push(`- Other JavaScript stack: ${o}.`);
   return out.join("\n");
 }

@@ -4,13 +4,14 @@
 // the table shows medians and ratios to node:tls. Knobs: BENCH_ROUNDS, BENCH_CHILD_ROUNDS,
 // BENCH_IDLE_ROUNDS, BENCH_VERSION (TLSv1.2 | TLSv1.3 | both), BENCH_ONLY (regex of metric ids), BENCH_BULK_MIB,
 // BENCH_SMALL_MIB, BENCH_HANDSHAKES, BENCH_CONCURRENT_HANDSHAKES, BENCH_RSS_MIB, BENCH_IDLE_CONNS,
-// BENCH_GROUP, BENCH_TIMEOUT_MS. `--update-readme` also rewrites the README's table.
+// BENCH_GROUP, BENCH_STACKS (regex of stack names), BENCH_TIMEOUT_MS. `--update-readme` also
+// rewrites the README's table. Other JavaScript stacks join when installed (optional-stacks.ts).
 import { writeFileSync } from "node:fs";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
-import { MiB, ROLES, STACKS, loadConfig, type StackName } from "./config.js";
+import { MiB, ROLES, STACKS, loadConfig, type Role, type StackName, type Version } from "./config.js";
 import { CHILD_METRICS } from "./child-memory.js";
 import { type Case, type Metric, type MetricEnv, PROCESS_METRICS, caseKey } from "./metrics.js";
-import { probeOptionalStacks } from "./optional-stacks.js";
+import { type OptionalStack, probeOptionalStacks } from "./optional-stacks.js";
 import { type CaseResult, type Results, finish, machine, textTable } from "./report.js";
 import { RESULTS_PATH, updateReadme } from "./readme-table.js";
 
@@ -19,19 +20,28 @@ const cfg = loadConfig();
 const host = machine();
 const pki = await makeThrowawayPki();
 
-const probes = await probeOptionalStacks();
+const wanted = (s: StackName): boolean => cfg.stacks === null || cfg.stacks.test(s);
+const probes = await probeOptionalStacks(wanted, cfg.versions, cfg.group, pki.caPem);
 for (const p of probes) console.error(p.line);
-const stacks: StackName[] = [...STACKS, ...probes.filter((p) => p.status === "ready").map((p) => p.stack.name)];
-const rolesOf = (s: StackName): readonly typeof ROLES[number][] => probes.find((p) => p.stack.name === s)?.stack.roles ?? ROLES;
+const stacks: StackName[] = [...STACKS.filter(wanted), ...probes.filter((p) => p.status === "ready").map((p) => p.stack.name)];
+if (stacks.length === 0) throw new Error(`BENCH_STACKS=${String(cfg.stacks)} matches no stack; names: ${[...STACKS, ...probes.map((p) => p.stack.name)].join(", ")}`);
+if (!stacks.includes("node:tls")) console.error("BENCH_STACKS leaves out node:tls: the table will have no ratios");
+const optional = (s: StackName): OptionalStack | undefined => probes.find((p) => p.stack.name === s)?.stack;
+const plays = (s: StackName, role: Role, version: Version): boolean => optional(s)?.rowUnsupported({ role, version, group: cfg.group }) == null;
 
 const cases: Case[] = [];
-for (const version of cfg.versions) for (const role of ROLES) for (const stack of stacks) if (rolesOf(stack).includes(role)) cases.push({ stack, role, version });
+for (const version of cfg.versions) for (const role of ROLES) for (const stack of stacks) if (plays(stack, role, version)) cases.push({ stack, role, version });
 
 const selected = (m: Metric): boolean => cfg.only === null || cfg.only.test(m.id);
 const metrics = [...PROCESS_METRICS, ...CHILD_METRICS].filter(selected);
 if (metrics.length === 0) throw new Error(`BENCH_ONLY=${String(cfg.only)} matches no metric; ids: ${[...PROCESS_METRICS, ...CHILD_METRICS].map((m) => m.id).join(", ")}`);
 
-const results: CaseResult[] = cases.map((c) => ({ ...c, metrics: Object.fromEntries(metrics.map((m) => [m.id, { samples: [], median: null, ratio: null, errors: [] }])) }));
+/** Why a stack cannot measure a metric in a row ("n/a" in the table), or null. */
+const notApplicable = (c: Case, id: string): string | null => optional(c.stack)?.metricUnsupported(id, { ...c, group: cfg.group }) ?? null;
+const results: CaseResult[] = cases.map((c) => ({
+  ...c,
+  metrics: Object.fromEntries(metrics.map((m) => [m.id, { samples: [], median: null, ratio: null, errors: [], na: notApplicable(c, m.id) }])),
+}));
 const resultOf = (c: Case): CaseResult => results.find((r) => caseKey(r) === caseKey(c))!;
 const negotiated: Results["negotiated"] = {};
 const env: MetricEnv = { cfg, pki, negotiated: (v, what) => void (negotiated[v] ??= what) };
@@ -49,6 +59,7 @@ async function measure(m: Metric, round: number, index: number): Promise<void> {
   const t0 = performance.now();
   for (const c of rotated(round, index)) {
     const r = resultOf(c).metrics[m.id]!;
+    if (r.na) continue;
     try {
       r.samples.push(...(await m.run(c, env)));
     } catch (e) {
@@ -63,7 +74,7 @@ async function measure(m: Metric, round: number, index: number): Promise<void> {
 // Warm-up (discarded): load and JIT every stack's code paths before the first timed round.
 const warm = { ...cfg, handshakes: 3, bulkBytes: MiB };
 for (const c of cases) {
-  for (const m of PROCESS_METRICS.filter((x) => x.id === "handshake" || x.id === "download")) {
+  for (const m of PROCESS_METRICS.filter((x) => (x.id === "handshake" || x.id === "download") && notApplicable(c, x.id) === null)) {
     await m.run(c, { ...env, cfg: warm }).catch((e: unknown) => console.error(`  warm-up ${m.id} ${caseKey(c)}: ${String(e)}`));
   }
 }
@@ -80,7 +91,7 @@ console.error(`seconds per metric: ${Object.entries(spent).map(([id, s]) => `${i
 finish(results);
 const res: Results = {
   machine: host,
-  settings: { ...cfg, only: cfg.only?.source ?? null, secondsPerMetric: spent },
+  settings: { ...cfg, only: cfg.only?.source ?? null, stacks: cfg.stacks?.source ?? null, secondsPerMetric: spent },
   negotiated,
   metrics: metrics.map(({ id, label, unit, better, describe }) => ({ id, label, unit, better, describe: describe(cfg) })),
   cases: results,

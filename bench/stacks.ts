@@ -6,6 +6,9 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { type BenchGroup, GROUPS, SUITES, type StackName, type Version } from "./config.js";
 import { optionalEndpoint } from "./optional-stacks.js";
+import { withTimeout } from "./timeout.js";
+
+export { withTimeout };
 
 export interface Pki {
   certPem: string;
@@ -27,9 +30,15 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/**
+ * A session to offer for resumption, as the same stack's onSession gave it: node:tls and fipstls
+ * hand out Buffers, other stacks objects of their own. The metrics only pass it back.
+ */
+export type BenchSession = unknown;
+
 export interface DialOptions {
-  session?: Buffer;
-  onSession?: (session: Buffer) => void;
+  session?: BenchSession;
+  onSession?: (session: BenchSession) => void;
 }
 
 export interface Endpoint {
@@ -47,20 +56,6 @@ export interface StackContext {
 const noop = (): void => undefined;
 const BUILTIN: readonly StackName[] = ["node:tls", "fipstls/node", "fipstls/webcrypto"];
 
-/** Rejects after `ms` (and runs `onTimeout`) unless `p` settles first: no wait in the benchmark is unbounded. */
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void = noop): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => {
-      onTimeout();
-      reject(new Error(`timed out after ${ms} ms: ${what}`));
-    }, ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e: unknown) => (clearTimeout(t), reject(e)),
-    );
-  });
-}
-
 type FipstlsModule = typeof import("../src/node.js");
 let fipstls: Promise<FipstlsModule> | undefined;
 // By its package name, as users import it: the chunked build in dist/pkg, not the compiled modules one by one.
@@ -71,6 +66,11 @@ interface Raw {
   createServer(onSecure: (s: BenchSocket) => void): Promise<tls.Server | import("../src/node.js").Server>;
   connect(port: number, session: Buffer | undefined, onSecure: () => void): BenchSocket;
 }
+
+const asBuffer = (session: BenchSession): Buffer | undefined => {
+  if (session === undefined || Buffer.isBuffer(session)) return session;
+  throw new Error("a node:tls or fipstls session is a Buffer");
+};
 
 async function raw(stack: StackName, ctx: StackContext): Promise<Raw> {
   const range = { minVersion: ctx.version, maxVersion: ctx.version } as const;
@@ -128,7 +128,7 @@ export async function endpoint(stack: StackName, ctx: StackContext): Promise<End
     dial(port, opts = {}) {
       let c: BenchSocket | undefined;
       const secure = new Promise<BenchSocket>((resolve, reject) => {
-        c = r.connect(port, opts.session, () => resolve(c!));
+        c = r.connect(port, asBuffer(opts.session), () => resolve(c!));
         if (opts.onSession) c.on("session", opts.onSession);
         c.once("error", reject);
         c.once("close", () => reject(new Error(`${stack} connection closed before the handshake completed`)));
