@@ -27,9 +27,7 @@ import type {
   AeadAlgorithm,
   CmvpStatus,
   CryptoProvider,
-  CurveName,
   FipsStatus,
-  EcdhGroupName,
   HashAlgorithm,
   ProviderGroupName,
   KemAlgorithm,
@@ -46,6 +44,7 @@ import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
 import { mlKemAlgorithms, mlKemEncapsulate, mlKemKeyPair } from "./mlkem.js";
 import { ffdheGroupsThatWork, ffdheShare } from "./ffdhe.js";
 import { x448Share, x448Works } from "./x448.js";
+import { NIST_CURVES, ecdhShare } from "./ecdh.js";
 import { isFfdhe } from "../../src/suites/ffdhe.js";
 import { AEAD_CIPHER_NAME, AEAD_TAG, nodeAead } from "./aead.js";
 import {
@@ -53,7 +52,6 @@ import {
   describePkcs8,
   describeSpki,
   ecdsaDerToRaw,
-  encodeSpki,
   keyFitsSignature,
   type KeyInfo,
 } from "../../src/crypto/keyinfo.js";
@@ -61,7 +59,6 @@ import { type ModuleEvidence, readModuleEvidence } from "./fips-evidence.js";
 import { decryptAesCbc, pbkdf2 } from "./pbe.js";
 
 const HASH_NAME: Readonly<Record<HashAlgorithm, string>> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
-const GROUP_CURVE: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 const KEY_CACHE_LIMIT = 64;
 
 /**
@@ -88,7 +85,7 @@ function probeSupport(): ProviderSupport {
     works(() => createCipheriv(AEAD_CIPHER_NAME[a] as CipherGCMTypes, new Uint8Array(AEAD_KEY_LENGTH[a]), new Uint8Array(12), { authTagLength: AEAD_TAG }).final()),
   );
   const hashes = (["SHA-256", "SHA-384", "SHA-512"] as const).filter((h) => works(() => createHash(HASH_NAME[h]).digest()));
-  const groups: ProviderGroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(GROUP_CURVE[g]!));
+  const groups: ProviderGroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(NIST_CURVES[g]!));
   if (x25519) groups.push("x25519");
   if (x448Works()) groups.push("x448");
   groups.push(...ffdheGroupsThatWork());
@@ -159,7 +156,7 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
 
     async keyShare(group: ProviderGroupName): Promise<KeyShare> {
       if (!supports.groups.includes(group)) throw new TypeError(`node provider: group ${group} is not supported`);
-      return isFfdhe(group) ? ffdheShare(group) : group === "x448" ? x448Share() : keyShare(group);
+      return isFfdhe(group) ? ffdheShare(group) : group === "x448" ? x448Share() : ecdhShare(group);
     },
 
     async kemKeyPair(algorithm: KemAlgorithm): Promise<KemKeyPair> {
@@ -288,33 +285,6 @@ function normalizeCertificate(value: string | undefined): string | undefined {
   const m = /^\s*#?\s*([1-9]\d{0,5})\s*$/.exec(String(value));
   if (!m) throw new TypeError(`fipsCertificate must be a CMVP certificate number such as "#4985", not ${JSON.stringify(value)}`);
   return `#${m[1]}`;
-}
-
-function keyShare(group: Exclude<EcdhGroupName, "x448">): KeyShare {
-  const curve = GROUP_CURVE[group];
-  const pair = curve === undefined ? generateKeyPairSync("x25519") : generateKeyPairSync("ec", { namedCurve: curve });
-  // The SPKI DER ends with the public value (the uncompressed point, or the 32 X25519 bytes): no parse needed.
-  const spki = bytes(pair.publicKey.export({ format: "der", type: "spki" }));
-  const length = curve === undefined ? 32 : 1 + 2 * CURVE_FIELD_BYTES[curve];
-  return {
-    group,
-    publicKey: spki.slice(spki.length - length),
-    async agree(peer: Uint8Array): Promise<Uint8Array> {
-      let secret: Uint8Array;
-      try {
-        // encodeSpki insists on an uncompressed point of the right size (RFC 8446 4.2.8.2) or 32
-        // X25519 bytes; OpenSSL then checks that the point is on the curve.
-        const spki = encodeSpki(curve === undefined ? { type: "x25519" } : { type: "ec", curve }, peer);
-        const publicKey = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
-        secret = bytes(diffieHellman({ privateKey: pair.privateKey, publicKey }));
-      } catch {
-        throw new TypeError(`invalid ${group} public key`);
-      }
-      // RFC 7748 6.1 / RFC 8446 7.4.2: reject the all-zero X25519 output (OpenSSL already does).
-      if (secret.every((b) => b === 0)) throw new TypeError(`invalid ${group} public key (small order)`);
-      return secret;
-    },
-  };
 }
 
 function hashFor(algorithm: SignatureAlgorithm): string | null {
