@@ -11,7 +11,7 @@ import { CURVE_FIELD_BYTES } from "../../src/crypto/keyinfo.js";
 
 export const NIST_CURVES: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 /** OpenSSL's names for node's ECDH class. */
-const OPENSSL_CURVE: Readonly<Record<CurveName, string>> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
+export const OPENSSL_CURVE: Readonly<Record<CurveName, string>> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
 const X25519_LENGTH = 32;
 
 export function ecdhShare(group: Exclude<EcdhGroupName, "x448">): KeyShare {

@@ -104,14 +104,16 @@ function keyPair(group: FfdheGroupName, x?: Uint8Array): { privateKey: KeyObject
 }
 
 /**
- * The groups this OpenSSL computes. ffdhe2048 is tried with a key pair and an agreement of its own;
- * the larger groups stand or fall with it (OpenSSL, its FIPS provider included, knows all five as named
- * safe-prime groups, SP 800-56Ar3 Appendix D), which spares the time of 8192-bit probing.
+ * The groups this OpenSSL computes. ffdhe2048 is tried with a key generation (a DH key with that
+ * prime, ~1 ms); the larger groups stand or fall with it (OpenSSL, its FIPS provider included, knows
+ * all five as named safe-prime groups, SP 800-56Ar3 Appendix D). Not an agreement as well: OpenSSL
+ * 3.0 validates a public value with a full-size exponentiation, which made the probe 8 ms of every
+ * process's first connection; key generation and agreement come from the same DH implementation.
  */
 export function ffdheGroupsThatWork(): FfdheGroupName[] {
   try {
-    const [a, b] = [ffdheShare("ffdhe2048"), ffdheShare("ffdhe2048")];
-    return a.derive(b.publicKey).length === 256 ? [...FFDHE_GROUPS] : [];
+    generateDhKeyPair("dh", { prime: Buffer.from(ffdhePrime("ffdhe2048")), generator: FFDHE_GENERATOR });
+    return [...FFDHE_GROUPS];
   } catch {
     return [];
   }

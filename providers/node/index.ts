@@ -13,6 +13,7 @@ import {
   createSecretKey,
   diffieHellman,
   generateKeyPairSync,
+  getCurves,
   getFips,
   randomFillSync,
   sign as nodeSign,
@@ -44,7 +45,7 @@ import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
 import { mlKemAlgorithms, mlKemEncapsulate, mlKemKeyPair } from "./mlkem.js";
 import { ffdheGroupsThatWork, ffdheShare } from "./ffdhe.js";
 import { x448Share, x448Works } from "./x448.js";
-import { NIST_CURVES, ecdhShare } from "./ecdh.js";
+import { NIST_CURVES, OPENSSL_CURVE, ecdhShare } from "./ecdh.js";
 import { isFfdhe } from "../../src/suites/ffdhe.js";
 import { AEAD_CIPHER_NAME, AEAD_TAG, nodeAead } from "./aead.js";
 import {
@@ -75,7 +76,12 @@ function probeSupport(): ProviderSupport {
   const mode = getFips();
   const known = probed.get(mode);
   if (known !== undefined) return known;
-  const curves = (["P-256", "P-384", "P-521"] as const).filter((c) => works(() => generateKeyPairSync("ec", { namedCurve: c })));
+  // Outside FIPS mode OpenSSL's default provider computes every curve libcrypto lists (getCurves());
+  // a FIPS provider may refuse some, so there each is tried (P-521 key generation alone is 2 ms).
+  const listed = new Set(getCurves());
+  const curves = (["P-256", "P-384", "P-521"] as const).filter((c) =>
+    mode === 0 ? listed.has(OPENSSL_CURVE[c]) : works(() => generateKeyPairSync("ec", { namedCurve: c })),
+  );
   const x25519 = works(() => {
     const a = generateKeyPairSync("x25519");
     diffieHellman({ privateKey: a.privateKey, publicKey: a.publicKey });
@@ -249,7 +255,7 @@ function fipsStatus(supports: ProviderSupport, certificate: string | undefined):
       (evidence.module !== undefined
         ? `the FIPS module is ${evidence.module}, as its module file states (see facts); process.versions.openssl (${process.versions.openssl}) is the libcrypto that loads it.`
         : `the FIPS module's name and version could not be read (see not attested); process.versions.openssl (${process.versions.openssl}) is only the libcrypto that loads it.`)
-    : `node:crypto's crypto.getFips() returned ${value} (FIPS mode off); algorithms come from OpenSSL ${process.versions.openssl}'s default provider, built into libcrypto (process.versions.openssl).`;
+    : `node:crypto's crypto.getFips() returned ${value} (FIPS mode off); algorithms come from OpenSSL ${process.versions.openssl}'s default provider, built into libcrypto (process.versions.openssl), and ECDHE on the NIST curves from libcrypto's own EC code (node's ECDH class).`;
   return {
     enforced,
     attestable: true,
