@@ -12,7 +12,6 @@ import { type HandshakeMessage, encodeNewSessionTicket, frameHandshake } from ".
 import { Extensions } from "../msgs/extensions.js";
 import type { ClientHello } from "../msgs/hello.js";
 import { PskKeyExchangeMode, bindersLength, decodeOfferedPsks, decodePskModes } from "../msgs/psk.js";
-import type { HandshakeContext } from "../handshake/context.js";
 import { type SessionState, secondsLeft, sessionCurrent } from "../session/session.js";
 import { openSession, sealSession } from "../session/tickets.js";
 import { type Tls13Suite, suiteById } from "../suites/cipher-suites.js";
@@ -72,24 +71,26 @@ function acceptable(s: SessionState, config: ServerConfig, suite: Tls13Suite, se
 }
 
 /**
- * Sends config.tls13Tickets NewSessionTickets after a handshake. A resumed session keeps its first
- * handshake's creation time, so resuming never extends the life of what that handshake authenticated.
+ * config.tls13Tickets NewSessionTickets, framed, for the server to send after the handshake. A resumed
+ * session keeps its first handshake's creation time, so resuming never extends the life of what that
+ * handshake authenticated.
  */
-export async function issueTickets(
-  ctx: HandshakeContext,
+export async function makeTickets(
   config: ServerConfig,
   schedule: KeySchedule,
   resumptionMasterSecret: Uint8Array,
   session: Omit<SessionState, "secret" | "ticketAgeAdd">,
-): Promise<void> {
+): Promise<Uint8Array[]> {
   const p = config.provider;
   const remaining = secondsLeft(session.createdAt, config.sessionLifetime, config.now().getTime());
-  if (config.ticketKeys === null || remaining <= 0) return;
+  const tickets: Uint8Array[] = [];
+  if (config.ticketKeys === null || remaining <= 0) return tickets;
   for (let i = 0; i < config.tls13Tickets; i++) {
     const nonce = new Uint8Array([i]);
     const ageAdd = new DataView(p.random(4).buffer).getUint32(0);
     const state: SessionState = { ...session, secret: await schedule.resumptionPsk(resumptionMasterSecret, nonce), ticketAgeAdd: ageAdd };
     const ticket = await sealSession(config.ticketKeys, state);
-    ctx.send(frameHandshake(HandshakeType.NewSessionTicket, encodeNewSessionTicket({ lifetime: remaining, ageAdd, nonce, ticket, extensions: new Extensions([]) })));
+    tickets.push(frameHandshake(HandshakeType.NewSessionTicket, encodeNewSessionTicket({ lifetime: remaining, ageAdd, nonce, ticket, extensions: new Extensions([]) })));
   }
+  return tickets;
 }

@@ -5,7 +5,8 @@ import { peerVerification } from "../config/common.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { chooseAlpn, chooseCipherSuite, requestedServerName } from "../handshake/server-choices.js";
 import { noMatchDetail } from "../handshake/policy-explanation.js";
-import { equalBytes } from "../codec/bytes.js";
+import { concat, equalBytes } from "../codec/bytes.js";
+import type { SessionState } from "../session/session.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
 import {
@@ -45,7 +46,7 @@ import { type Tls13Suite, isTls13Suite } from "../suites/cipher-suites.js";
 import { Tls13Traffic, logApplicationSecrets, protectionFor } from "./traffic.js";
 import { Transcript } from "../handshake/transcript.js";
 import { encodeSelectedIdentity } from "../msgs/psk.js";
-import { acceptPsk, checkPskPlacement, clientTakesTickets, issueTickets } from "./server-psk.js";
+import { acceptPsk, checkPskPlacement, clientTakesTickets, makeTickets } from "./server-psk.js";
 
 interface Choice {
   readonly suite: Tls13Suite;
@@ -210,37 +211,58 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   if (psk === null) await authenticate(ctx, config, choice.scheme, transcript, await stapleFor(config, ch, choice.serverName));
   sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
 
-  const app = await schedule.applicationSecrets(await transcript.hash());
+  const throughServerFinished = await transcript.hash();
+  const throughServerFinishedBytes = transcript.bytes();
+  const app = await schedule.applicationSecrets(throughServerFinished);
   logApplicationSecrets(ctx, ch.random, app);
   ctx.installWriteProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret));
   const clientApplicationProtection = protectionFor(p, schedule, app.clientApplicationTrafficSecret);
+
+  const signatureScheme = psk?.state.signatureScheme ?? choice.scheme.name;
+  const session = (peerCertificates: readonly Uint8Array[]): Omit<SessionState, "secret" | "ticketAgeAdd"> => ({
+    version: "TLSv1.3",
+    cipherSuite: choice.suite.id,
+    extendedMasterSecret: false,
+    serverName: choice.serverName,
+    alpnProtocol: choice.alpn,
+    group: psk?.state.group ?? choice.group,
+    signatureScheme,
+    peerCertificates,
+    verifiedUntil: 0,
+    verifiedUnder: "",
+    createdAt: psk?.state.createdAt ?? config.now().getTime(),
+    lifetime: config.sessionLifetime,
+    ticket: new Uint8Array(0),
+    sessionId: new Uint8Array(0),
+  });
+  const takesTickets = clientTakesTickets(ch);
+  // Unless the client authenticates, its Finished is known before it comes (an HMAC over the transcript
+  // we hold, RFC 8446 4.4.4), and with it the resumption master secret: the tickets are made while the
+  // client checks our flight, and leave once its Finished matches. Never sent otherwise.
+  const peerKnown = psk !== null || config.clientAuth === "none";
+  const expectedFinished = peerKnown ? schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, throughServerFinished) : null;
+  expectedFinished?.catch(() => undefined);
+  const earlyTickets =
+    expectedFinished !== null && takesTickets
+      ? expectedFinished.then(async (verifyData) => {
+          const clientFinished = frameHandshake(HandshakeType.Finished, verifyData);
+          const rms = await schedule.resumptionMasterSecret(await p.hash(choice.suite.hash, concat(throughServerFinishedBytes, clientFinished)));
+          return makeTickets(config, schedule, rms, session(psk?.state.peerCertificates ?? []));
+        })
+      : null;
+  earlyTickets?.catch(() => undefined);
   await ctx.installReadProtection(clientHandshakeProtection, "ClientHello");
 
   const peerCertificates = psk !== null ? psk.state.peerCertificates : config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
   const finMsg = await ctx.expect(HandshakeType.Finished);
-  const expected = await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash());
+  const expected = await (expectedFinished ?? schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash()));
   if (!equalBytes(decodeFinished(finMsg.body, expected.length), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
   await ctx.installReadProtection(clientApplicationProtection, "client Finished");
 
-  const signatureScheme = psk?.state.signatureScheme ?? choice.scheme.name;
-  if (clientTakesTickets(ch)) {
-    await issueTickets(ctx, config, schedule, await schedule.resumptionMasterSecret(await transcript.hash()), {
-      version: "TLSv1.3",
-      cipherSuite: choice.suite.id,
-      extendedMasterSecret: false,
-      serverName: choice.serverName,
-      alpnProtocol: choice.alpn,
-      group: psk?.state.group ?? choice.group,
-      signatureScheme,
-      peerCertificates,
-      verifiedUntil: 0,
-      verifiedUnder: "",
-      createdAt: psk?.state.createdAt ?? config.now().getTime(),
-      lifetime: config.sessionLifetime,
-      ticket: new Uint8Array(0),
-      sessionId: new Uint8Array(0),
-    });
+  if (takesTickets) {
+    const tickets = earlyTickets !== null ? await earlyTickets : await makeTickets(config, schedule, await schedule.resumptionMasterSecret(await transcript.hash()), session(peerCertificates));
+    for (const ticket of tickets) ctx.send(ticket);
   }
 
   return {
