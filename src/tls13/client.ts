@@ -23,7 +23,7 @@ import {
   frameHandshake,
 } from "../msgs/handshake.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
-import { type Certificate, parseCertificate } from "../verify/certificate.js";
+import { parseCertificate } from "../verify/certificate.js";
 import { peerVerification } from "../config/common.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
 import { agree, groupName, newKeyShare } from "../suites/groups.js";
@@ -261,21 +261,26 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
   const staple = stapledResponse(certificate.entries, hello.offered.has(ExtensionType.StatusRequest));
   const chain = certificate.entries.map((e) => e.data);
   transcript.add(next.raw);
-  // The verified path's leaf is already parsed; parse it here only when verification is disabled.
-  const path = config.verifyCertificates ? await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : null;
+  // The CertificateVerify is read and checked while the chain is verified (with an asynchronous provider
+  // each is a wait of its own); its errors still come after the chain's and the staple's, as in sequence.
+  const throughCertificate = transcript.hash();
+  const verifying = config.verifyCertificates ? verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : Promise.resolve(null);
+  const certificateVerify = ctx.expect(HandshakeType.CertificateVerify).then(async (cvMsg) => {
+    const cv = decodeCertificateVerify(cvMsg.body);
+    let spki: Uint8Array;
+    try {
+      spki = parseCertificate(chain[0]!).spki;
+    } catch {
+      throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
+    }
+    return { raw: cvMsg.raw, scheme: await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await throughCertificate) };
+  });
+  certificateVerify.catch(() => undefined);
+  throughCertificate.catch(() => undefined);
+  const path = await verifying;
   const stapled = await checkStaple(config, path, staple);
-  const leaf: Certificate | undefined = path?.[0];
-
-  const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
-  const cv = decodeCertificateVerify(cvMsg.body);
-  let spki: Uint8Array;
-  try {
-    spki = (leaf ?? parseCertificate(chain[0]!)).spki;
-  } catch {
-    throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
-  }
-  const scheme = await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await transcript.hash());
-  transcript.add(cvMsg.raw);
+  const { raw: cvRaw, scheme } = await certificateVerify;
+  transcript.add(cvRaw);
 
   const requestedSchemes = certificateRequest === null ? [] : signatureAlgorithmsOf(certificateRequest.extensions);
   return {
