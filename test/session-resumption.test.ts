@@ -191,8 +191,8 @@ for (const [pname, provider] of PROVIDERS) {
   });
 
   const client13 = (extra: Record<string, unknown> = {}) => client({ maxVersion: "TLSv1.3", minVersion: "TLSv1.3", ...extra });
-  /** A TLS 1.3 connection that also waits for the tickets a server sends after its handshake. */
-  async function connect13(extra: Record<string, unknown>, sc: Awaited<ReturnType<typeof server>>, tickets = sc.tls13Tickets) {
+  /** A TLS 1.3 connection that also waits for the tickets a server sends after its handshake (one at most after a resumption, as OpenSSL). */
+  async function connect13(extra: Record<string, unknown>, sc: Awaited<ReturnType<typeof server>>, tickets = extra.session === undefined ? sc.tls13Tickets : Math.min(1, sc.tls13Tickets)) {
     const pair = await makePair(client13(extra), sc);
     await Promise.all([pair.client.conn.handshake, pair.server.conn.handshake]);
     await pair.client.conn.write(utf8("a"));
@@ -214,7 +214,7 @@ for (const [pname, provider] of PROVIDERS) {
       assert.is(again.server.conn.info.resumed, true);
       assert.is(again.client.conn.info.signatureScheme, first.client.conn.info.signatureScheme);
       assert.ok(equalBytes(again.client.conn.info.peerCertificates[0]!, first.client.conn.info.peerCertificates[0]!));
-      assert.is(again.client.sessions.length, 2, "a resumed handshake brings new tickets too");
+      assert.is(again.client.sessions.length, 1, "a resumed handshake brings one new ticket, as OpenSSL's");
     }
   });
 

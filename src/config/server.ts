@@ -36,7 +36,7 @@ export interface ServerOptions extends CommonOptions, CredentialOptions {
   ticketKeys?: Uint8Array | TicketKeys;
   /** Sessions kept for session-id resumption (TLS 1.2 clients without tickets); 0 turns it off. Default 1000. */
   sessionCacheSize?: number;
-  /** NewSessionTickets sent after each TLS 1.3 handshake (0 to 10); default 2, as OpenSSL. */
+  /** NewSessionTickets sent after each full TLS 1.3 handshake (0 to 10); default 2, as OpenSSL. After a resumption, one at most (as OpenSSL). */
   tls13Tickets?: number;
   /**
    * An OCSP response for the leaf of certificateChain, stapled for clients that ask (status_request):

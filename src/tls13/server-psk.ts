@@ -71,21 +71,24 @@ function acceptable(s: SessionState, config: ServerConfig, suite: Tls13Suite, se
 }
 
 /**
- * config.tls13Tickets NewSessionTickets, framed, for the server to send after the handshake. A resumed
- * session keeps its first handshake's creation time, so resuming never extends the life of what that
- * handshake authenticated.
+ * The NewSessionTickets, framed, for the server to send after the handshake: config.tls13Tickets after
+ * a full handshake, one at most after a resumption (as OpenSSL: the client holds tickets already, and
+ * each costs a seal). A resumed session keeps its first handshake's creation time, so resuming never
+ * extends the life of what that handshake authenticated.
  */
 export async function makeTickets(
   config: ServerConfig,
   schedule: KeySchedule,
   resumptionMasterSecret: Uint8Array,
   session: Omit<SessionState, "secret" | "ticketAgeAdd">,
+  resumed: boolean,
 ): Promise<Uint8Array[]> {
   const p = config.provider;
   const remaining = secondsLeft(session.createdAt, config.sessionLifetime, config.now().getTime());
   const tickets: Uint8Array[] = [];
   if (config.ticketKeys === null || remaining <= 0) return tickets;
-  for (let i = 0; i < config.tls13Tickets; i++) {
+  const count = resumed ? Math.min(1, config.tls13Tickets) : config.tls13Tickets;
+  for (let i = 0; i < count; i++) {
     const nonce = new Uint8Array([i]);
     const ageAdd = new DataView(p.random(4).buffer).getUint32(0);
     const state: SessionState = { ...session, secret: await schedule.resumptionPsk(resumptionMasterSecret, nonce), ticketAgeAdd: ageAdd };

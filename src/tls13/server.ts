@@ -247,7 +247,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
       ? expectedFinished.then(async (verifyData) => {
           const clientFinished = frameHandshake(HandshakeType.Finished, verifyData);
           const rms = await schedule.resumptionMasterSecret(await p.hash(choice.suite.hash, concat(throughServerFinishedBytes, clientFinished)));
-          return makeTickets(config, schedule, rms, session(psk?.state.peerCertificates ?? []));
+          return makeTickets(config, schedule, rms, session(psk?.state.peerCertificates ?? []), psk !== null);
         })
       : null;
   earlyTickets?.catch(() => undefined);
@@ -261,7 +261,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   await ctx.installReadProtection(clientApplicationProtection, "client Finished");
 
   if (takesTickets) {
-    const tickets = earlyTickets !== null ? await earlyTickets : await makeTickets(config, schedule, await schedule.resumptionMasterSecret(await transcript.hash()), session(peerCertificates));
+    const tickets = earlyTickets !== null ? await earlyTickets : await makeTickets(config, schedule, await schedule.resumptionMasterSecret(await transcript.hash()), session(peerCertificates), psk !== null);
     for (const ticket of tickets) ctx.send(ticket);
   }
 

@@ -47,7 +47,7 @@ export const TLS_TUNING_OPTIONS: Readonly<Record<string, string>> = {
   ocspResponse: "Server: a DER OCSP response to staple for clients that ask, or (request) => DER | null called per handshake; takes precedence over 'OCSPRequest' listeners.",
   sessionTickets: "Server: issue session tickets (default true); false leaves TLS 1.2 clients the session-id cache and TLS 1.3 clients no resumption.",
   sessionCacheSize: "Server: sessions kept for TLS 1.2 session-id resumption (default 1000; 0 turns the cache off).",
-  tls13Tickets: "Server: NewSessionTickets sent after each TLS 1.3 handshake (0 to 10, default 2 as OpenSSL).",
+  tls13Tickets: "Server: NewSessionTickets sent after each full TLS 1.3 handshake (0 to 10, default 2 as OpenSSL); one at most after a resumption, as OpenSSL.",
   anchorProfile: 'What a trust anchor must meet: "strict" (default: the CA profile, as pyca/cryptography) or "legacy" (private PKIs whose roots break it; see docs/verification.md).',
 };
 
