@@ -12,7 +12,8 @@ const external = (id) => id.startsWith("node:") || id === "undici" || dependenci
 export default [
   {
     input: "dist/src/browser.js",
-    output: { file: "dist/fipstls.browser.js", format: "es", sourcemap: true },
+    // One file: the handshake's dynamic imports (TLS 1.2, the server side) are inlined into it.
+    output: { file: "dist/fipstls.browser.js", format: "es", sourcemap: true, inlineDynamicImports: true },
     plugins: [nodeResolve({ browser: true, preferBuiltins: false, mainFields: ["browser", "module", "main"] })],
     onwarn(warning, warn) {
       // A browser bundle must never reach for Node built-ins: fail the build instead of warning.

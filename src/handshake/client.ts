@@ -3,7 +3,6 @@
 import type { ClientConfig } from "../config/client.js";
 import { HandshakeType } from "../msgs/enums.js";
 import { decodeServerHello } from "../msgs/hello.js";
-import { continueClientTls12 } from "../tls12/client.js";
 import { continueClientTls13 } from "../tls13/client.js";
 import { pskOffer } from "../tls13/client-psk.js";
 import { negotiatedVersion, newClientHello, sendClientHello } from "./client-hello.js";
@@ -15,5 +14,8 @@ export async function clientHandshake(ctx: HandshakeContext, config: ClientConfi
   const serverHello = await ctx.expect(HandshakeType.ServerHello);
   const version = negotiatedVersion(decodeServerHello(serverHello.body), config);
   ctx.negotiated(version);
-  return version === "TLSv1.3" ? continueClientTls13(ctx, config, hello, serverHello) : continueClientTls12(ctx, config, hello, serverHello);
+  if (version === "TLSv1.3") return continueClientTls13(ctx, config, hello, serverHello);
+  // TLS 1.2 is loaded when a server chooses it: a process that never speaks it never parses it.
+  const { continueClientTls12 } = await import("../tls12/client.js");
+  return continueClientTls12(ctx, config, hello, serverHello);
 }

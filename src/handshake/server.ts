@@ -7,7 +7,6 @@ import { ExtensionType, HandshakeType, ProtocolVersion, SignalingSuite } from ".
 import { decodeSupportedVersionsClient } from "../msgs/extensions.js";
 import { type ClientHello, decodeClientHello } from "../msgs/hello.js";
 import type { TlsVersionName } from "../suites/versions.js";
-import { continueServerTls12 } from "../tls12/server.js";
 import { continueServerTls13 } from "../tls13/server.js";
 import type { HandshakeContext, HandshakeResult } from "./context.js";
 import { describeRefusals } from "./policy-explanation.js";
@@ -17,7 +16,10 @@ export async function serverHandshake(ctx: HandshakeContext, config: ServerConfi
   const ch = decodeClientHello(chMsg.body);
   const version = chooseVersion(ch, config);
   ctx.negotiated(version);
-  return version === "TLSv1.3" ? continueServerTls13(ctx, config, chMsg, ch) : continueServerTls12(ctx, config, chMsg, ch);
+  if (version === "TLSv1.3") return continueServerTls13(ctx, config, chMsg, ch);
+  // TLS 1.2 is loaded when a client needs it: a process that never speaks it never parses it.
+  const { continueServerTls12 } = await import("../tls12/server.js");
+  return continueServerTls12(ctx, config, chMsg, ch);
 }
 
 /** supported_versions decides when present (RFC 8446 4.2.1); otherwise legacy_version does. */
