@@ -38,7 +38,6 @@ function memo(c: HashConstants, slot: keyof HashConstants, compute: () => Promis
   return value;
 }
 
-
 export interface HandshakeSecrets {
   readonly clientHandshakeTrafficSecret: Uint8Array;
   readonly serverHandshakeTrafficSecret: Uint8Array;
