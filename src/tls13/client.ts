@@ -172,6 +172,7 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   transcript.add(clientFinished);
   ctx.installWriteProtection(clientApplicationProtection);
   const resumptionMasterSecret = await schedule.resumptionMasterSecret(await transcript.hash());
+  schedule.handshakeDone();
 
   const template: SessionTemplate = {
     version: "TLSv1.3",

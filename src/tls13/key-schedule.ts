@@ -176,6 +176,17 @@ export class KeySchedule {
     return this.expandLabel(secret, "traffic upd", new Uint8Array(0), this.hashLength);
   }
 
+  /**
+   * The handshake is over: drop what only it needed (the master secret, the Finished keys and the
+   * handshake traffic secrets they are keyed by), so that an established connection holds only its
+   * traffic, exporter and resumption secrets.
+   */
+  handshakeDone(): void {
+    this.master = undefined;
+    this.masterSecret = undefined;
+    this.finishedKeys.clear();
+  }
+
   /** TLS-Exporter (RFC 8446 section 7.5). */
   async exportKeyingMaterial(exporterMasterSecret: Uint8Array, label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
     const [empty, contextHash] = await Promise.all([this.emptyHash(), this.provider.hash(this.hash, context)]);

@@ -264,6 +264,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
     const tickets = earlyTickets !== null ? await earlyTickets : await makeTickets(config, schedule, await schedule.resumptionMasterSecret(await transcript.hash()), session(peerCertificates), psk !== null);
     for (const ticket of tickets) ctx.send(ticket);
   }
+  schedule.handshakeDone();
 
   return {
     info: {
