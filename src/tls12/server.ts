@@ -210,10 +210,6 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   }
   ctx.logKey("CLIENT_RANDOM", ch.random, master);
   const keys = await keyBlock(p, c.suite.hash, c.suite.aead, master, ch.random, random);
-  await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
-  await readFinished(ctx, p, c.suite.hash, master, "client", transcript);
-
-  // Only now, with the client's Finished verified, is there a session worth keeping.
   const state: SessionState = {
     version: "TLSv1.2",
     cipherSuite: c.suite.id,
@@ -232,11 +228,20 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     sessionId: new Uint8Array(0),
     ticketAgeAdd: 0,
   };
-  if (issueTicket) send(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: config.sessionLifetime, ticket: await sealTicket(config, state) }));
+  // Our ticket and write key are made while the client's ChangeCipherSpec and Finished are on their
+  // way; the ticket leaves, and the session is kept, only once that Finished verifies.
+  const ticket = issueTicket ? sealTicket(config, state) : null;
+  ticket?.catch(() => undefined);
+  const serverWriteProtection = Tls12AeadProtection.create(p, c.suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv });
+  serverWriteProtection.catch(() => undefined);
+  await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
+  await readFinished(ctx, p, c.suite.hash, master, "client", transcript);
+
+  if (ticket !== null) send(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: config.sessionLifetime, ticket: await ticket }));
   else config.sessionCache?.set(sessionId, state);
   const finished = await verifyData(p, c.suite.hash, master, "server finished", await transcript.hash());
   ctx.sendChangeCipherSpec();
-  ctx.installWriteProtection(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
+  ctx.installWriteProtection(serverWriteProtection);
   send(HandshakeType.Finished, finished);
 
   return {
