@@ -168,7 +168,7 @@ const COMMON_DOC: Readonly<Record<string, string>> = {
   maxVersion: "As minVersion.",
   crl: "CRLs (PEM or DER); giving any turns revocation checking on for the peer's chain.",
   allowHalfOpen: "Keep our sending side open after the peer's close_notify (default false).",
-  highWaterMark: "Readable buffer size in bytes (stream.Duplex's).",
+  highWaterMark: "Readable and writable buffer sizes in bytes (stream.Duplex's). Without it the writable side buffers 64 KiB (node:tls: 16 KiB), so that small write()s are sealed together in full records.",
   handshakeTimeout: `Milliseconds the handshake (peer checks included) may take before the socket is destroyed with HandshakeTimeout (default ${DEFAULT_HANDSHAKE_TIMEOUT_MS}, the same for every fipstls transport; node:tls's is 120000); 0 for none.`,
   policy: 'fipstls: a compliance policy, "default", "fips-140-3", "cnsa", a dated id, or a Policy object.',
   requireFipsProvider: "fipstls: refuse to start unless the provider attests FIPS mode; defaults to the policy's setting (true under fips-140-3).",

@@ -37,6 +37,14 @@ export interface TLSSocketOptions {
   highWaterMark?: number;
 }
 
+/**
+ * The write buffer before write() asks the application to wait for 'drain': four full records, where
+ * node:tls has 16 KiB. The write()s made while one is being sealed are sealed together (_writev), and
+ * each record costs us a cipher object (node:tls's cost per record is far lower), so a run of small
+ * writes fills whole records instead of two half ones. A `highWaterMark` option still sets both sides.
+ */
+const WRITABLE_HIGH_WATER_MARK = 64 * 1024;
+
 /** Only connect() and Server make TLSSockets: one made elsewhere would never start a handshake. */
 export const MADE_BY_FIPSTLS: unique symbol = Symbol("fipstls TLSSocket");
 
@@ -74,7 +82,8 @@ export class TLSSocket extends NegotiatedSocket {
     if (options[MADE_BY_FIPSTLS] !== true) {
       throw new ConfigError("new TLSSocket() is not supported: use connect({ socket }) (client) or server.emit('connection', socket) (server) to run TLS over a stream", "TLSSocket");
     }
-    super(socket, { allowHalfOpen: options.allowHalfOpen ?? false, ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}) }, options.isServer ?? false);
+    const highWaterMark = options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : { writableHighWaterMark: WRITABLE_HIGH_WATER_MARK };
+    super(socket, { allowHalfOpen: options.allowHalfOpen ?? false, ...highWaterMark }, options.isServer ?? false);
     this.secured = new Promise<void>((resolve, reject) => {
       this.secureDone = resolve;
       this.secureFailed = reject;
