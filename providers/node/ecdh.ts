@@ -7,22 +7,21 @@
 import { createECDH, createPublicKey, diffieHellman, generateKeyPairSync, getFips, type JsonWebKey, type KeyObject } from "node:crypto";
 import { Buffer } from "node:buffer";
 import type { CurveName, EcdhGroupName, KeyShare } from "../../src/crypto/provider.js";
-import { CURVE_FIELD_BYTES } from "../../src/crypto/keyinfo.js";
+import { CURVE_FIELD_BYTES, NIST_GROUP_CURVE, isUncompressedPoint } from "../../src/crypto/keyinfo.js";
 
-export const NIST_CURVES: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 /** OpenSSL's names for node's ECDH class. */
 export const OPENSSL_CURVE: Readonly<Record<CurveName, string>> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
 const X25519_LENGTH = 32;
 
 export function ecdhShare(group: Exclude<EcdhGroupName, "x448">): KeyShare {
-  const curve = NIST_CURVES[group];
+  const curve = NIST_GROUP_CURVE[group];
   if (curve === undefined) return x25519Share();
   return getFips() === 1 ? evpNistShare(group, curve) : ecdhClassShare(group, curve);
 }
 
 /** RFC 8446 4.2.8.2: an uncompressed point of the curve's size, and nothing else (OpenSSL would take compressed ones). */
 function checkUncompressed(group: EcdhGroupName, curve: CurveName, peer: Uint8Array): void {
-  if (peer.length !== 1 + 2 * CURVE_FIELD_BYTES[curve] || peer[0] !== 0x04) throw new TypeError(`invalid ${group} public key`);
+  if (!isUncompressedPoint(curve, peer)) throw new TypeError(`invalid ${group} public key`);
 }
 
 function ecdhClassShare(group: EcdhGroupName, curve: CurveName): KeyShare {

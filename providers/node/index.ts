@@ -45,7 +45,7 @@ import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
 import { mlKemAlgorithms, mlKemEncapsulate, mlKemKeyPair } from "./mlkem.js";
 import { ffdheGroupsThatWork, ffdheShare } from "./ffdhe.js";
 import { x448Share, x448Works } from "./x448.js";
-import { NIST_CURVES, OPENSSL_CURVE, ecdhShare } from "./ecdh.js";
+import { OPENSSL_CURVE, ecdhShare } from "./ecdh.js";
 import { isFfdhe } from "../../src/suites/ffdhe.js";
 import { AEAD_CIPHER_NAME, AEAD_TAG, nodeAead } from "./aead.js";
 import {
@@ -54,6 +54,7 @@ import {
   describeSpki,
   ecdsaDerToRaw,
   keyFitsSignature,
+  NIST_GROUP_CURVE,
   type KeyInfo,
 } from "../../src/crypto/keyinfo.js";
 import { type ModuleEvidence, readModuleEvidence } from "./fips-evidence.js";
@@ -91,7 +92,7 @@ function probeSupport(): ProviderSupport {
     works(() => createCipheriv(AEAD_CIPHER_NAME[a] as CipherGCMTypes, new Uint8Array(AEAD_KEY_LENGTH[a]), new Uint8Array(12), { authTagLength: AEAD_TAG }).final()),
   );
   const hashes = (["SHA-256", "SHA-384", "SHA-512"] as const).filter((h) => works(() => createHash(HASH_NAME[h]).digest()));
-  const groups: ProviderGroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(NIST_CURVES[g]!));
+  const groups: ProviderGroupName[] = (["secp256r1", "secp384r1", "secp521r1"] as const).filter((g) => curves.includes(NIST_GROUP_CURVE[g]!));
   if (x25519) groups.push("x25519");
   if (x448Works()) groups.push("x448");
   groups.push(...ffdheGroupsThatWork());

@@ -15,16 +15,10 @@ import type {
   SignatureType,
 } from "../../src/crypto/provider.js";
 import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
-import { CURVE_FIELD_BYTES } from "../../src/crypto/keyinfo.js";
+import { CURVE_FIELD_BYTES, NIST_GROUP_CURVE, isUncompressedPoint } from "../../src/crypto/keyinfo.js";
 import { decryptAesCbc, pbkdf2 } from "./pbe.js";
 import { HmacKeys } from "./hmac.js";
 import { bufferSource, importSigningKey, verifySignature, type VerifyKeyCache } from "./signatures.js";
-
-const NIST_GROUPS: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = {
-  secp256r1: "P-256",
-  secp384r1: "P-384",
-  secp521r1: "P-521",
-};
 
 const FIPS_STATUS: FipsStatus = {
   enforced: false,
@@ -95,7 +89,7 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
 
     async keyShare(group: EcdhGroupName): Promise<KeyShare> {
       if (!supports.groups.includes(group)) throw new TypeError(`webcrypto provider: group ${group} is not supported`);
-      return group === "x25519" ? x25519Share(subtle) : nistShare(subtle, group, NIST_GROUPS[group]!);
+      return group === "x25519" ? x25519Share(subtle) : nistShare(subtle, group, NIST_GROUP_CURVE[group]!);
     },
 
     async verify(algorithm: SignatureAlgorithm, spki: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
@@ -146,7 +140,7 @@ async function nistShare(subtle: SubtleCrypto, group: EcdhGroupName, curve: Curv
     publicKey,
     async agree(peer: Uint8Array): Promise<Uint8Array> {
       // RFC 8446 4.2.8.2: uncompressed points only (WebCrypto would also take compressed ones).
-      if (peer.length !== 1 + 2 * field || peer[0] !== 0x04) throw new TypeError(`invalid ${group} public key`);
+      if (!isUncompressedPoint(curve, peer)) throw new TypeError(`invalid ${group} public key`);
       let peerKey: CryptoKey;
       try {
         peerKey = await subtle.importKey("raw", bufferSource(peer), { name: "ECDH", namedCurve: curve }, false, []);

@@ -4,7 +4,7 @@
 import { type DerNode, DerSyntaxError, TagClass, oidText, readDer } from "../codec/der.js";
 import { concat } from "../codec/bytes.js";
 import { decodePem } from "../codec/pem.js";
-import type { CurveName, SignatureType } from "./provider.js";
+import type { CurveName, EcdhGroupName, SignatureType } from "./provider.js";
 
 export { ecdsaDerToRaw, ecdsaRawToDer } from "./ecdsa.js";
 
@@ -58,6 +58,14 @@ const DER_NULL = hex("0500");
 
 /** Bytes of one field element (and of r and s in a raw ECDSA signature). */
 export const CURVE_FIELD_BYTES: Readonly<Record<CurveName, number>> = { "P-256": 32, "P-384": 48, "P-521": 66 };
+
+/** The curve of each NIST ECDHE group, by its TLS name. */
+export const NIST_GROUP_CURVE: Readonly<Partial<Record<EcdhGroupName, CurveName>>> = { secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
+
+/** An uncompressed point of `curve`'s size (0x04 || x || y): the only form TLS (RFC 8446 4.2.8.2) and WebCrypto exchange. */
+export function isUncompressedPoint(curve: CurveName, point: Uint8Array): boolean {
+  return point.length === 1 + 2 * CURVE_FIELD_BYTES[curve] && point[0] === 0x04;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -290,8 +298,7 @@ function namedCurve(params: DerNode | undefined, what: string): CurveName {
 
 function checkPublicKey(type: KeyType, curve: CurveName | undefined, key: Uint8Array, what: string): void {
   if (type === "ec") {
-    // Only the uncompressed form: it is what TLS and WebCrypto exchange.
-    if (key.length !== 1 + 2 * CURVE_FIELD_BYTES[curve!] || key[0] !== 0x04) throw new TypeError(`${what}: not an uncompressed ${curve} point`);
+    if (!isUncompressedPoint(curve!, key)) throw new TypeError(`${what}: not an uncompressed ${curve} point`);
   } else if ((type === "ed25519" || type === "x25519") && key.length !== 32) {
     throw new TypeError(`${what}: ${type} keys are 32 bytes`);
   }
