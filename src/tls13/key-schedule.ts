@@ -82,16 +82,16 @@ export class KeySchedule {
     return memo(constantsFor(this.provider, this.hash), "emptyHash", () => this.provider.hash(this.hash, new Uint8Array(0)));
   }
 
+  /** Derive-Secret(Early Secret, `label`, ""). */
+  private async fromEarly(label: string): Promise<Uint8Array> {
+    const [early, empty] = await Promise.all([this.earlySecret(), this.emptyHash()]);
+    return this.deriveSecret(early, label, empty);
+  }
+
   /** Derive-Secret(Early Secret, "derived", ""): the salt of the Handshake Secret. */
-  private async derivedFromEarly(): Promise<Uint8Array> {
-    if (this.psk !== null) {
-      const [early, empty] = await Promise.all([this.earlySecret(), this.emptyHash()]);
-      return this.deriveSecret(early, "derived", empty);
-    }
-    return memo(constantsFor(this.provider, this.hash), "derivedWithoutPsk", async () => {
-      const [early, empty] = await Promise.all([this.earlySecret(), this.emptyHash()]);
-      return this.deriveSecret(early, "derived", empty);
-    });
+  private derivedFromEarly(): Promise<Uint8Array> {
+    if (this.psk !== null) return this.fromEarly("derived");
+    return memo(constantsFor(this.provider, this.hash), "derivedWithoutPsk", () => this.fromEarly("derived"));
   }
 
   /** Early Secret = HKDF-Extract(0, PSK), with zeros in place of a PSK for a full handshake. */
@@ -103,9 +103,7 @@ export class KeySchedule {
 
   /** The PSK binder over Transcript-Hash(the ClientHello truncated before its binders) (RFC 8446 4.2.11.2). */
   async binder(truncatedHelloHash: Uint8Array): Promise<Uint8Array> {
-    const [early, empty] = await Promise.all([this.earlySecret(), this.emptyHash()]);
-    const binderKey = await this.deriveSecret(early, "res binder", empty);
-    return this.finishedVerifyData(binderKey, truncatedHelloHash);
+    return this.finishedVerifyData(await this.fromEarly("res binder"), truncatedHelloHash);
   }
 
   /** The PSK a NewSessionTicket with `nonce` stands for (RFC 8446 4.6.1). */
