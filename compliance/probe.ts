@@ -8,7 +8,8 @@ import { HandshakeJoiner } from "../src/msgs/handshake.js";
 import { type ServerHello, decodeServerHello, downgradeMarker } from "../src/msgs/hello.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../src/msgs/enums.js";
 import { decodeU16 } from "../src/msgs/extensions.js";
-import { ianaSuiteName, suiteKeyExchange } from "./iana-cipher-suites.js";
+import { ianaSuiteName } from "./iana-cipher-suites.js";
+import { suiteKeyExchange } from "./suite-names.js";
 
 /** A plain byte stream to the server under scan. */
 export interface RawStream {

@@ -4,7 +4,8 @@
 import { describeSpki } from "../src/crypto/keyinfo.js";
 import { ProtocolVersion } from "../src/msgs/enums.js";
 import { parseCertificate } from "../src/verify/certificate.js";
-import { IANA_CIPHER_SUITES, ianaSuiteName, isTls13Suite, suiteKeyExchange } from "./iana-cipher-suites.js";
+import { IANA_CIPHER_SUITES, ianaSuiteName, isTls13Suite } from "./iana-cipher-suites.js";
+import { suiteKeyExchange } from "./suite-names.js";
 import { IANA_GROUPS } from "./iana-groups.js";
 import type { HelloSpec, ProbeAnswer } from "./probe.js";
 import { type Enumeration, type Pick, type Preference, eliminate, whoseOrder } from "./scan-enumerate.js";

@@ -10,9 +10,8 @@ import {
   IANA_CIPHER_SUITES,
   ianaSuiteName,
   isTls13Suite,
-  suiteCipher,
-  suiteKeyExchange,
 } from "../compliance/iana-cipher-suites.js";
+import { suiteCipher, suiteKeyExchange } from "../compliance/suite-names.js";
 import { IANA_GROUPS, ianaGroupName } from "../compliance/iana-groups.js";
 
 const t = suite("iana-registry");
