@@ -8,8 +8,9 @@ import { nodeProvider } from "../providers/node/index.js";
 import { webcryptoProvider } from "../providers/webcrypto/index.js";
 import { concat, fromHex, toHex, utf8 } from "../src/codec/bytes.js";
 import { describePkcs8, encodeSpki, ecdsaRawToDer } from "../src/crypto/keyinfo.js";
-import { HASH_LENGTH, type CryptoProvider, type FfdheGroupName, type HashAlgorithm, type SignatureAlgorithm } from "../src/crypto/provider.js";
+import { type CryptoProvider, type FfdheGroupName, type HashAlgorithm, type SignatureAlgorithm } from "../src/crypto/provider.js";
 import { ffdhePrime } from "../src/suites/ffdhe.js";
+import { hkdfExpand, hkdfExtract } from "../src/tls13/hkdf.js";
 import {
   CHACHA_RFC8439,
   ECDSA_RFC6979_P256,
@@ -27,20 +28,6 @@ import { keyinfoSuite } from "./provider-keyinfo.js";
 
 const providers: readonly CryptoProvider[] = [nodeProvider(), await webcryptoProvider()];
 const HASHES: readonly HashAlgorithm[] = ["SHA-256", "SHA-384", "SHA-512"];
-
-// HKDF (RFC 5869 section 2) composed from provider.hmac, as the TLS key schedule composes it.
-async function hkdfExtract(p: CryptoProvider, hash: HashAlgorithm, salt: Uint8Array, ikm: Uint8Array): Promise<Uint8Array> {
-  return p.hmac(hash, salt.length > 0 ? salt : new Uint8Array(HASH_LENGTH[hash]), ikm);
-}
-async function hkdfExpand(p: CryptoProvider, hash: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array> {
-  const blocks: Uint8Array[] = [];
-  let t: Uint8Array = new Uint8Array(0);
-  for (let i = 1; blocks.length * HASH_LENGTH[hash] < length; i++) {
-    t = await p.hmac(hash, prk, concat(t, info, new Uint8Array([i])));
-    blocks.push(t);
-  }
-  return concat(...blocks).subarray(0, length);
-}
 
 for (const p of providers) {
   const test = suite(`provider ${p.name}`);
@@ -65,6 +52,17 @@ for (const p of providers) {
     assert.is(big.length, 100_000);
     assert.ok(big.subarray(65_536).some((b) => b !== 0), "bytes past the first chunk are filled");
     assert.is.not(toHex(p.random(32)), toHex(p.random(32)));
+  });
+
+  test("random: small draws stay distinct across refills of the pool they come from", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const r = p.random(i % 2 === 0 ? 32 : 12);
+      assert.ok(r.some((b) => b !== 0), "not wiped before it left");
+      seen.add(toHex(r));
+      r.fill(0); // the caller owns its copy: this must not reach later draws
+    }
+    assert.is(seen.size, 300);
   });
 
   test("hash: FIPS 180-2 'abc' examples", async () => {
@@ -95,6 +93,8 @@ for (const p of providers) {
       const prk = await hkdfExtract(p, "SHA-256", v.salt, v.ikm);
       assert.is(toHex(prk), v.prk);
       assert.is(toHex(await hkdfExpand(p, "SHA-256", prk, v.info, v.length)), v.okm);
+      // T(1) alone, as every TLS 1.3 key and secret is: a prefix of the same OKM.
+      for (const length of [12, 32]) assert.is(toHex(await hkdfExpand(p, "SHA-256", prk, v.info, length)), v.okm.slice(0, 2 * length), `L=${length}`);
     });
   }
 

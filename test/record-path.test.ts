@@ -53,6 +53,44 @@ t("node provider: one write becomes full records in one transmit, and arrives in
   assert.ok(equalBytes(s.data(), data));
 });
 
+/** Content types of the records in a stream of whole records. */
+function recordTypes(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let at = 0; at + 5 <= bytes.length; at += 5 + ((bytes[at + 3]! << 8) | bytes[at + 4]!)) out.push(bytes[at]!);
+  return out;
+}
+
+t("a flight's handshake messages share records, and a key change starts a new one (RFC 8446 5.1, RFC 5246 6.2.1)", async () => {
+  const provider = nodeProvider();
+  for (const version of ["TLSv1.3", "TLSv1.2"] as const) {
+    const flights = { c2s: [] as number[][], s2c: [] as number[][] };
+    const { client: c, server: s } = await makePair(clientOptions(provider, { minVersion: version, maxVersion: version }), serverOptions(provider, { minVersion: version, maxVersion: version }), {
+      tamper: (dir, bytes) => {
+        flights[dir].push(recordTypes(bytes));
+        return bytes;
+      },
+    });
+    await Promise.all([c.conn.handshake, s.conn.handshake]);
+    await until(() => flights.s2c.length >= 2, 5000, "the server's second flight");
+    if (version === "TLSv1.3") {
+      // ServerHello in the clear; EncryptedExtensions, Certificate, CertificateVerify and Finished sealed together.
+      assert.equal(flights.s2c[0], [22, 20, 23], version);
+      assert.equal(flights.c2s[1], [20, 23], "the client's CCS, then its Finished");
+      assert.equal(flights.s2c[1], [23], "both NewSessionTickets in one record");
+    } else {
+      // ServerHello, Certificate, ServerKeyExchange, ServerHelloDone in one plaintext record;
+      // ClientKeyExchange, then CCS, then the Finished under the new key in a record of its own; the
+      // server's NewSessionTicket, CCS, Finished likewise.
+      assert.equal(flights.s2c[0], [22], version);
+      assert.equal(flights.c2s[1], [22, 20, 22], version);
+      assert.equal(flights.s2c[1], [22, 20, 22], version);
+    }
+    const echoed = until(() => s.data().length === 5, 5000, "data after the packed flights");
+    await c.conn.write(utf8("hello"));
+    await echoed;
+  }
+});
+
 t("node provider: a write that crosses the key's record limit updates the key between records", async () => {
   const provider = nodeProvider();
   const { client: c, server: s } = await makePair(clientOptions(provider, { limits: { keyUpdateAfterRecords: 2 } }), serverOptions(provider));

@@ -10,7 +10,7 @@ import { TlsError } from "../src/errors.js";
 import { decodeClientHello, encodeClientHello } from "../src/msgs/hello.js";
 import { nodeProvider } from "../providers/node/index.js";
 import { makePair, rejection, until } from "./_pair.js";
-import { type Tamper, perRecord, record, rewriteMessage } from "./_tamper.js";
+import { type Tamper, oneMessagePerRecord, perRecord, record, rewriteMessage } from "./_tamper.js";
 
 const provider = nodeProvider();
 const pki = await makeThrowawayPki({ keyType: "ec-p256" });
@@ -95,7 +95,7 @@ t("a ServerHello choosing a suite we did not offer (RSA key transport) is illega
 });
 
 t("a ChangeCipherSpec before ServerHelloDone, or a second one, is unexpected_message", async () => {
-  const early = await outcome(perRecord((dir, bytes) => (dir === "s2c" && bytes[0] === 22 && bytes[5] === 12 ? new Uint8Array([...bytes, ...record(20, new Uint8Array([1]))]) : bytes)));
+  const early = await outcome(oneMessagePerRecord(perRecord((dir, bytes) => (dir === "s2c" && bytes[0] === 22 && bytes[5] === 12 ? new Uint8Array([...bytes, ...record(20, new Uint8Array([1]))]) : bytes))));
   assert.is(early.client.alert, "unexpected_message");
   assert.match(early.client.message, /UnexpectedChangeCipherSpec/);
   const twice = await outcome(perRecord((dir, bytes) => (dir === "c2s" && bytes[0] === 20 ? new Uint8Array([...bytes, ...bytes]) : bytes)));

@@ -42,6 +42,7 @@ import type {
   SignatureType,
 } from "../../src/crypto/provider.js";
 import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
+import { RandomPool } from "../../src/crypto/random-pool.js";
 import { mlKemAlgorithms, mlKemEncapsulate, mlKemKeyPair } from "./mlkem.js";
 import { ffdheGroupsThatWork, ffdheShare } from "./ffdhe.js";
 import { x448Share, x448Works } from "./x448.js";
@@ -114,6 +115,7 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
   const supports = probeSupport();
   const curves = supports.curves;
   const ed25519 = supports.signatures.includes("ed25519");
+  const randomPool = new RandomPool((into) => randomFillSync(into));
 
   function publicKey(spki: Uint8Array): { info: KeyInfo; key: KeyObject } {
     const id = Buffer.from(spki.buffer, spki.byteOffset, spki.length).toString("hex");
@@ -138,9 +140,7 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
     supports,
     fips: () => fipsStatus(supports, certificate),
 
-    random(length: number): Uint8Array {
-      return randomFillSync(new Uint8Array(length));
-    },
+    random: (length: number): Uint8Array => randomPool.take(length),
 
     async hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
       return bytes(createHash(HASH_NAME[algorithm]).update(data).digest());

@@ -18,6 +18,7 @@ import { AEAD_KEY_LENGTH } from "../../src/crypto/provider.js";
 import { CURVE_FIELD_BYTES, NIST_GROUP_CURVE, isUncompressedPoint } from "../../src/crypto/keyinfo.js";
 import { decryptAesCbc, pbkdf2 } from "./pbe.js";
 import { HmacKeys } from "./hmac.js";
+import { RandomPool } from "../../src/crypto/random-pool.js";
 import { bufferSource, importSigningKey, verifySignature, type VerifyKeyCache } from "./signatures.js";
 
 const FIPS_STATUS: FipsStatus = {
@@ -30,6 +31,12 @@ const FIPS_STATUS: FipsStatus = {
 
 /** getRandomValues fills at most 65536 bytes per call (WebCrypto spec). */
 const RANDOM_CHUNK = 65536;
+
+function fillRandom(out: Uint8Array): void {
+  for (let offset = 0; offset < out.length; offset += RANDOM_CHUNK) {
+    globalThis.crypto.getRandomValues(out.subarray(offset, Math.min(out.length, offset + RANDOM_CHUNK)));
+  }
+}
 
 /** Feature detection runs once per SubtleCrypto object. */
 const features = new WeakMap<SubtleCrypto, Promise<[boolean, boolean]>>();
@@ -50,6 +57,7 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
   });
   const verifyCache: VerifyKeyCache = new Map();
   const hmacKeys = new HmacKeys(subtle);
+  const randomPool = new RandomPool(fillRandom);
 
   function requireSignature(type: SignatureType): void {
     if (!supports.signatures.includes(type)) throw new TypeError(`webcrypto provider: ${type} is not supported by this runtime`);
@@ -60,13 +68,7 @@ export async function webcryptoProvider(subtle: SubtleCrypto = globalThis.crypto
     supports,
     fips: () => FIPS_STATUS,
 
-    random(length: number): Uint8Array {
-      const out = new Uint8Array(length);
-      for (let offset = 0; offset < length; offset += RANDOM_CHUNK) {
-        globalThis.crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + RANDOM_CHUNK)));
-      }
-      return out;
-    },
+    random: (length: number): Uint8Array => randomPool.take(length),
 
     async hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
       return new Uint8Array(await subtle.digest(algorithm, bufferSource(data)));

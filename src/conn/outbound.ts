@@ -1,5 +1,6 @@
 // Our side of the wire: records sealed in order and handed to the transport in order, however long
 // each seal takes. Sequence numbers are taken when a record is queued, so several seals may run at once.
+import { concat } from "../codec/bytes.js";
 import { AlertLevel, ContentType } from "../msgs/enums.js";
 import { MAX_PLAINTEXT } from "../record/limits.js";
 import type { RecordProtection } from "../record/protection.js";
@@ -27,6 +28,14 @@ export class Outbound {
   private flight: Uint8Array[] | null = [];
 
   /**
+   * Handshake messages not yet put into records. Consecutive messages share records (RFC 8446 5.1,
+   * RFC 5246 6.2.1), as BoringSSL packs them: a TLS 1.3 server's EncryptedExtensions, Certificate,
+   * CertificateVerify and Finished are one record to seal here and one to open at the peer, not four.
+   * They are packed before anything else is queued and before a key change, so no message spans one.
+   */
+  private pendingHandshake: Uint8Array[] = [];
+
+  /**
    * A record buffer the transport handed back at once (its transmit returned true), reused by the next
    * trySendSync: bulk writes then allocate no buffer of their own, which keeps garbage (and peak RSS) down.
    */
@@ -44,6 +53,7 @@ export class Outbound {
 
   /** The flight so far is complete (we are about to wait for the peer): hand it over once its records are sealed. */
   endFlight(): void {
+    this.packHandshake();
     this.queued++;
     this.chain = this.chain.then(() => {
       this.queued--;
@@ -63,17 +73,7 @@ export class Outbound {
     const records = this.flight;
     if (records === null || records.length === 0) return;
     this.flight = [];
-    if (records.length === 1) {
-      this.transmit(records[0]!);
-      return;
-    }
-    const out = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
-    let at = 0;
-    for (const r of records) {
-      out.set(r, at);
-      at += r.length;
-    }
-    this.transmit(out);
+    this.transmit(records.length === 1 ? records[0]! : concat(...records));
   }
 
   /** Settles once everything queued so far has been handed to the transport. */
@@ -90,6 +90,7 @@ export class Outbound {
   }
 
   installProtection(protection: Promise<RecordProtection>): void {
+    this.packHandshake();
     this.writer.install(protection);
   }
 
@@ -99,6 +100,7 @@ export class Outbound {
    * false (nothing sent) otherwise, or when more than `maxRecords` records would be needed.
    */
   trySendSync(type: number, data: Uint8Array, maxRecords: number): boolean {
+    this.packHandshake();
     const size = this.fragment;
     const records = Math.ceil(data.length / size);
     if (this.queued > 0 || !this.writer.canSealSync || records > maxRecords || records === 0) return false;
@@ -120,14 +122,24 @@ export class Outbound {
 
   /** Queues one record; the promise settles once it was handed to the transport (never rejects). */
   sendRecord(type: number, content: Uint8Array): Promise<void> {
+    this.packHandshake();
     return this.queue(this.writer.seal(type, content));
   }
 
-  /** One handshake message (already framed), in records of at most `fragment` bytes. */
+  /** One handshake message (already framed); it goes into records with the messages next to it. */
   sendHandshake(raw: Uint8Array): void {
     this.sentHandshake = true;
+    this.pendingHandshake.push(raw);
+  }
+
+  /** The pending handshake messages, joined, as records of at most `fragment` bytes. */
+  private packHandshake(): void {
+    const messages = this.pendingHandshake;
+    if (messages.length === 0) return;
+    this.pendingHandshake = [];
+    const joined = messages.length === 1 ? messages[0]! : concat(...messages);
     const size = this.fragment;
-    for (let at = 0; at < raw.length; at += size) void this.sendRecord(ContentType.Handshake, raw.subarray(at, at + size));
+    for (let at = 0; at < joined.length; at += size) void this.queue(this.writer.seal(ContentType.Handshake, joined.subarray(at, at + size)));
   }
 
   /** An alert leaves at once, with whatever of the flight was queued before it. */
@@ -138,6 +150,7 @@ export class Outbound {
 
   /** The middlebox-compatibility CCS (RFC 8446 D.4): always in the clear. */
   sendChangeCipherSpec(): void {
+    this.packHandshake();
     void this.queue(Promise.resolve(new Uint8Array([ContentType.ChangeCipherSpec, 0x03, 0x03, 0x00, 0x01, 0x01])));
   }
 

@@ -18,6 +18,11 @@ export async function hkdfExpand(
 ): Promise<Uint8Array> {
   const hashLen = HASH_LENGTH[hash];
   if (length > 255 * hashLen) throw new RangeError("HKDF-Expand length too large");
+  // Every TLS 1.3 key, IV and secret fits in one block: T(1) = HMAC(PRK, info || 0x01).
+  if (length <= hashLen) {
+    const block = await p.hmac(hash, prk, concat(info, COUNTER_ONE));
+    return length === hashLen ? block : block.slice(0, length);
+  }
   const out = new Uint8Array(length);
   let previous: Uint8Array = new Uint8Array(0);
   for (let i = 1, filled = 0; filled < length; i++) {
@@ -28,6 +33,21 @@ export async function hkdfExpand(
   return out;
 }
 
+const COUNTER_ONE = new Uint8Array([1]);
+
+/** "tls13 " + label, encoded once per label: the handshake's labels are a small fixed set (exporter labels, the caller's, are capped). */
+const LABELS = new Map<string, Uint8Array>();
+const LABELS_KEPT = 64;
+
+function labelBytes(label: string): Uint8Array {
+  let bytes = LABELS.get(label);
+  if (bytes === undefined) {
+    bytes = utf8(`tls13 ${label}`);
+    if (LABELS.size < LABELS_KEPT) LABELS.set(label, bytes);
+  }
+  return bytes;
+}
+
 export function hkdfExpandLabel(
   p: CryptoProvider,
   hash: HashAlgorithm,
@@ -36,6 +56,6 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Promise<Uint8Array> {
-  const info = new Writer().u16(length).vec8(utf8(`tls13 ${label}`)).vec8(context).finish();
+  const info = new Writer().u16(length).vec8(labelBytes(label)).vec8(context).finish();
   return hkdfExpand(p, hash, secret, info, length);
 }
