@@ -16,6 +16,7 @@ import type { Extension } from "../src/msgs/extensions.js";
 import { decodeSession, encodeSession } from "../src/session/session.js";
 import { TicketKeys } from "../src/session/ticket-keys.js";
 import { policyByName } from "../src/policy/policies.js";
+import type { CryptoProvider } from "../src/crypto/provider.js";
 import { makePair, rejection, until } from "./_pair.js";
 import { PROVIDERS } from "./_providers.js";
 import { rewriteMessage } from "./_tamper.js";
@@ -288,6 +289,49 @@ async function resumedHelloRewritten(rewrite: (sh: ReturnType<typeof decodeServe
   const pair = await makePair({ ...clientOptions, session: bytes }, config, { tamper });
   return (await rejection(pair.client.conn.handshake)) as TlsError;
 }
+
+const RESUMPTION_LABEL = toHex(utf8("tls13 resumption"));
+
+/** The provider, with the HMACs that turn tickets into PSKs (the "resumption" label) delayed or failed by `each` (0, 1, …). */
+function ticketHmac(each: (call: number) => Promise<void>, psks: Uint8Array[] = []): CryptoProvider {
+  let calls = 0;
+  return {
+    ...provider,
+    hmac: async (hash, key, data) => {
+      if (!toHex(data).includes(RESUMPTION_LABEL)) return provider.hmac(hash, key, data);
+      const call = calls++;
+      await each(call);
+      const psk = await provider.hmac(hash, key, data);
+      psks[call] = psk;
+      return psk;
+    },
+  };
+}
+
+h("TLS 1.3 client: data after the tickets does not wait for their sessions, which still come in ticket order", async () => {
+  // The first ticket's PSK takes longest: sessions handed over as their PSKs are ready would come swapped.
+  const psks: Uint8Array[] = [];
+  const slow = ticketHmac((call) => new Promise((r) => setTimeout(r, call === 0 ? 80 : 5)), psks);
+  const pair = await makePair({ ...clientOptions, provider: slow, maxVersion: "TLSv1.3" }, serverOptions);
+  await Promise.all([pair.client.conn.handshake, pair.server.conn.handshake]);
+  await pair.server.conn.write(utf8("after the tickets"));
+  await until(() => pair.client.data().length > 0, 5000, "the data");
+  assert.is(pair.client.sessions.length, 0, "the data came before the sessions");
+  await until(() => pair.client.sessions.length === 2, 5000, "both sessions");
+  assert.is(psks.length, 2);
+  for (let i = 0; i < 2; i++) assert.ok(equalBytes(decodeSession(pair.client.sessions[i]!).secret, psks[i]!), `session ${i} is ticket ${i}'s`);
+});
+
+h("TLS 1.3 client: a session that cannot be made from a ticket fails the connection (internal_error)", async () => {
+  const failing = ticketHmac(() => Promise.reject(new Error("HMAC unavailable")));
+  const pair = await makePair({ ...clientOptions, provider: failing, maxVersion: "TLSv1.3" }, serverOptions);
+  await pair.client.conn.handshake;
+  await until(() => pair.client.error !== null && pair.server.error !== null, 5000, "both sides failed");
+  assert.match(pair.client.error!.message, /HMAC unavailable/);
+  assert.instance(pair.server.error, TlsError);
+  assert.is((pair.server.error as TlsError).alert, "internal_error");
+  assert.is(pair.client.sessions.length, 0);
+});
 
 h("a resuming ServerHello with another suite is illegal_parameter", async () => {
   const e = await resumedHelloRewritten((sh) => ({

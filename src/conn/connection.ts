@@ -339,6 +339,7 @@ export abstract class Connection {
       installWriteProtection: (protection) => this.outbound.installProtection(protection),
       inARow: this.inbound.inARow,
       keepSession: (session) => this.keepSession(encodeSession(session)),
+      fail: (error) => this.fail(error),
       get writeClosed() {
         return conn.writeClosed;
       },

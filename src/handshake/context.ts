@@ -53,6 +53,8 @@ export interface TrafficHost extends ProtectionInstaller {
   readonly writeClosed: boolean;
   /** Client side: a session a post-handshake message established (a TLS 1.3 NewSessionTicket). */
   keepSession(session: SessionState): void;
+  /** Ends the connection with an error found off the read path (internal_error unless it is a TlsError). */
+  fail(error: Error): void;
 }
 
 /** The per-version state after the handshake: post-handshake messages, key updates, exporters. */

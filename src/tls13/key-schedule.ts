@@ -141,9 +141,14 @@ export class KeySchedule {
     return { clientApplicationTrafficSecret, serverApplicationTrafficSecret, exporterMasterSecret };
   }
 
-  async resumptionMasterSecret(transcriptHashThroughClientFinished: Uint8Array): Promise<Uint8Array> {
-    if (!this.masterSecret) throw new Error("key schedule: master secret not yet derived");
-    return this.deriveSecret(this.masterSecret, "res master", transcriptHashThroughClientFinished);
+  /**
+   * res master, given Transcript-Hash(ClientHello..client Finished), which may still be being computed:
+   * the master secret is taken now, so handshakeDone() may follow at once.
+   */
+  resumptionMasterSecret(transcriptHashThroughClientFinished: Uint8Array | Promise<Uint8Array>): Promise<Uint8Array> {
+    const master = this.masterSecret;
+    if (!master) return Promise.reject(new Error("key schedule: master secret not yet derived"));
+    return Promise.resolve(transcriptHashThroughClientFinished).then((h) => this.deriveSecret(master, "res master", h));
   }
 
   async trafficKeys(secret: Uint8Array): Promise<TrafficKeys> {

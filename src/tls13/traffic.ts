@@ -34,7 +34,7 @@ export function logApplicationSecrets(ctx: Pick<HandshakeContext, "logKey">, cli
 
 /** A client's means to turn NewSessionTickets into sessions. */
 export interface TicketReceiver {
-  readonly resumptionMasterSecret: Uint8Array;
+  readonly resumptionMasterSecret: Promise<Uint8Array>;
   readonly template: SessionTemplate;
   readonly now: () => number;
 }
@@ -45,6 +45,8 @@ export class Tls13Traffic implements Traffic {
   private writeSecret: Promise<Uint8Array>;
   /** Our KeyUpdate answering the peer's update_requested is queued but not yet transmitted. */
   private replyQueued = false;
+  /** Sessions from tickets are made off the read path, and handed over in the order the tickets came. */
+  private sessionsMade: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly host: TrafficHost,
@@ -65,8 +67,16 @@ export class Tls13Traffic implements Traffic {
       const nst = decodeNewSessionTicket(msg.body);
       if (this.tickets === null) return;
       const { resumptionMasterSecret, template, now } = this.tickets;
-      const session = await sessionFromTicket(this.schedule, resumptionMasterSecret, template, nst, now());
-      if (session !== null) this.host.keepSession(session);
+      // The records after a ticket (often the first answer, in the same read) need not wait for its PSK.
+      const receivedAt = now();
+      const made = resumptionMasterSecret.then((rms) => sessionFromTicket(this.schedule, rms, template, nst, receivedAt));
+      made.catch(() => undefined); // observed through sessionsMade, once the sessions before it are out
+      this.sessionsMade = this.sessionsMade
+        .then(() => made)
+        .then((session) => {
+          if (session !== null) this.host.keepSession(session);
+        });
+      this.sessionsMade.catch((e: unknown) => this.host.fail(e instanceof Error ? e : new Error(String(e))));
       return;
     }
     throw new PeerMisbehaved("UnexpectedPostHandshakeMessage", "unexpected_message", handshakeTypeName(msg.type));
