@@ -183,7 +183,7 @@ export interface TestsslOptions {
   readonly checks?: readonly TestsslCheck[];
   /** Hard limit for the whole run; default 240 s. */
   readonly timeoutMs?: number;
-  /** --ssl-native: OpenSSL only, no bash sockets; about twice as fast, but blind to what the local OpenSSL cannot do. */
+  /** --ssl-native: OpenSSL only, no bash sockets; a third faster, but blind to what the local OpenSSL cannot do. */
   readonly native?: boolean;
   /** The testssl.sh executable; default "testssl" (Debian) or "testssl.sh" on PATH, or $FIPSTLS_TESTSSL. */
   readonly bin?: string;

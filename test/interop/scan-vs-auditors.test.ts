@@ -2,11 +2,12 @@
 // `openssl s_server`s of flawed-servers.ts: wherever the three agree the test asserts it, and wherever
 // fipstls judges differently on purpose the assertion names the rule behind the difference (the same
 // list, with references, is in docs/auditors-tools.md). sslscan (about 1 s) runs on all twelve
-// fixtures; testssl.sh (20-50 s per run, 7 s of it start-up) runs only the sections that show a
-// fixture's flaw, on seven fixtures, three at a time. Every fixture gets two s_servers, one for
+// fixtures; testssl.sh (20-35 s per run alone, about 13 s of it start-up) runs only the sections that
+// show a fixture's flaw, on seven fixtures, two at a time. Every fixture gets two s_servers, one for
 // fipstls and sslscan and one for testssl.sh, because s_server answers one connection at a time.
 // A missing tool skips its assertions with a message, but fails under CI, which installs both
-// (apt-get install testssl.sh sslscan). The file takes about 75 s on 2 cores shared with other jobs.
+// (apt-get install testssl.sh sslscan). The file takes about 170 s on 2 cores, nearly all of it
+// testssl.sh's CPU (auditor-tools-notes.md, "Times").
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { scan } from "../../src/node.js";
@@ -31,22 +32,33 @@ const scope = new Scope();
 t.after(() => scope.close());
 
 // ---------------------------------------------------------------------------------------------
-// Running everything: one lane for fipstls + sslscan over all fixtures, three for testssl.sh.
+// Running everything: one lane for fipstls + sslscan over all fixtures, two for testssl.sh.
 
-/** The testssl.sh sections each compared fixture needs, longest runs first so that the lanes end together. */
-const TESTSSL_PLAN: ReadonlyArray<readonly [FlawedKind, readonly TestsslCheck[]]> = [
-  ["anon-suites", ["standard", "ciphersPerProtocol"]], // cipherlist_aNULL, the suites by code point
-  ["dual-cert", ["serverDefaults"]], // both certificates, EMS in TLS_extensions (the control for ems-off)
-  ["ems-off", ["serverDefaults"]], // TLS_extensions without #23, OCSP stapling and revocation URIs
-  ["expired-tls13-only", ["serverDefaults", "protocols"]], // cert_expirationStatus, protocols of a TLS 1.3-only server
-  ["sha1-tls13-only", ["serverDefaults"]], // cert_signatureAlgorithm
-  ["rsa1024-tls13-only", ["serverDefaults"]], // cert_keySize
-  ["no-tls13", ["protocols", "renegotiation", "fallback"]], // TLS1_3 severity, secure_(client_)renego, fallback_SCSV
+/**
+ * The testssl.sh sections each compared fixture needs, longest runs first so that the lanes end
+ * together, and whether the run may be --ssl-native. Native runs use the local OpenSSL for every
+ * probe instead of testssl.sh's bash sockets, which fork a hexdump/awk/sed pipeline per message:
+ * a -S run takes about 30 % less time, with the same findings for everything compared here
+ * (checked on each fixture; only TLS_extensions loses 'max fragment length/#1', which no test
+ * reads). Runs that must see what the local OpenSSL will not offer stay on sockets: the anonymous
+ * suites (refused at the default security level) and -p's SSLv2/SSLv3.
+ */
+const TESTSSL_PLAN: ReadonlyArray<readonly [FlawedKind, readonly TestsslCheck[], "native" | "sockets"]> = [
+  // -p first lets -E skip the protocols the server does not speak: 32 s instead of 53 s.
+  ["anon-suites", ["protocols", "standard", "ciphersPerProtocol"], "sockets"], // cipherlist_aNULL, the suites by code point
+  ["expired-tls13-only", ["serverDefaults", "protocols"], "sockets"], // cert_expirationStatus, protocols of a TLS 1.3-only server
+  ["dual-cert", ["serverDefaults"], "native"], // both certificates, EMS in TLS_extensions (the control for ems-off)
+  ["sha1-tls13-only", ["serverDefaults"], "native"], // cert_signatureAlgorithm
+  ["ems-off", ["serverDefaults"], "native"], // TLS_extensions without #23, OCSP stapling and revocation URIs
+  ["rsa1024-tls13-only", ["serverDefaults"], "native"], // cert_keySize
+  ["no-tls13", ["protocols", "renegotiation", "fallback"], "sockets"], // TLS1_3 severity, secure_(client_)renego, fallback_SCSV
 ];
-// Three runs at once on 2 cores: a testssl.sh run mostly sleeps, waiting on its sockets (0.1-0.2 s
-// per exchange) and on forked openssl processes. On 2 cores shared with other jobs the file took
-// 73 s with three lanes; four saved 5 s but slowed every run by a third.
-const TESTSSL_LANES = 3;
+// testssl.sh is busy, not waiting: a run keeps about 1.1 cores busy, half of it in the kernel
+// forking the subshells and tools its bash spends each probe on. Alone on this 2-core machine the
+// runs take 20-35 s (165 s in all); two lanes keep both cores busy, a third only makes every run
+// slower. The time limit is a guard against a hang, far above any run's time.
+const TESTSSL_LANES = 2;
+const TESTSSL_LIMIT_MS = 240_000;
 
 interface Scanned {
   readonly server: FlawedServer;
@@ -84,12 +96,12 @@ t.before(() => {
     if (wake) wake();
     else free++;
   };
-  for (const [kind, checks] of TESTSSL_PLAN) {
+  for (const [kind, checks, mode] of TESTSSL_PLAN) {
     const run = lane().then(async () => {
       try {
         const server = await startFlawed(scope, kind);
-        const r = await runTestssl("127.0.0.1", server.port, { serverName: server.serverName, caFile: server.caPath, checks, timeoutMs: 120_000 });
-        console.log(`\n  ${kind}: testssl.sh ${checks.join(",")} ${secs(r)}`);
+        const r = await runTestssl("127.0.0.1", server.port, { serverName: server.serverName, caFile: server.caPath, checks, native: mode === "native", timeoutMs: TESTSSL_LIMIT_MS });
+        console.log(`\n  ${kind}: testssl.sh ${checks.join(",")} (${mode}) ${secs(r)}`);
         return r;
       } finally {
         release();
@@ -407,6 +419,7 @@ t("anon-suites: all three see the anonymous suites (and the 1024-bit DH) and fla
   const ts = await testsslOf("anon-suites");
   if (ts) {
     assert.equal(testsslFinding(ts, "cipherlist_aNULL"), { ...testsslFinding(ts, "cipherlist_aNULL"), severity: "CRITICAL", finding: "offered" });
+    assert.equal(testsslVersions(ts), fipstlsVersions(report));
     const suites = testsslSuites(ts.all);
     assert.equal(sorted(suites.map((s) => s.code)), fipstlsSuites(report, false));
     assert.ok(suites.every((s) => s.protocol === "TLSv1.2"), JSON.stringify(suites));
