@@ -7,7 +7,7 @@ import { Writer } from "../src/codec/writer.js";
 import { decodePem, encodePem } from "../src/codec/pem.js";
 import { fromHex } from "../src/codec/bytes.js";
 import { Deframer } from "../src/record/deframer.js";
-import { HandshakeJoiner } from "../src/msgs/handshake.js";
+import { HandshakeJoiner, frameHandshake } from "../src/msgs/handshake.js";
 import { decodeClientHello, decodeServerHello } from "../src/msgs/hello.js";
 import { decodeAlpn, decodeKeyShareClient, decodeServerName, decodeSupportedVersionsClient, encodeAlpn, encodeServerName } from "../src/msgs/extensions.js";
 import { TlsError } from "../src/errors.js";
@@ -39,6 +39,19 @@ codec("Writer back-patches lengths and refuses oversize vectors", () => {
   const out = new Writer().u8(1).prefixed(2, (w) => w.u24(0x010203)).vec8(new Uint8Array([9])).finish();
   assert.equal(Array.from(out), [1, 0, 3, 1, 2, 3, 1, 9]);
   assert.throws(() => new Writer().vec8(new Uint8Array(256)), RangeError);
+});
+codec("Writer grows from its small default capacity, and handshake framing matches it", () => {
+  const body = new Uint8Array(70_000).map((_, i) => i * 7);
+  const w = new Writer().u8(2);
+  for (let i = 0; i < 100; i++) w.u8(i);
+  const out = w.vec24(body).finish();
+  assert.is(out.length, 1 + 100 + 3 + body.length);
+  assert.equal(Array.from(out.subarray(101, 104)), [0x01, 0x11, 0x70]);
+  assert.ok(out.subarray(104).every((b, i) => b === body[i]));
+  const framed = frameHandshake(11, body);
+  assert.equal(framed, new Writer().u8(11).vec24(body).finish());
+  assert.equal(Array.from(frameHandshake(20, new Uint8Array(0))), [20, 0, 0, 0]);
+  assert.throws(() => frameHandshake(11, new Uint8Array(2 ** 24)), RangeError);
 });
 codec("PEM round trip", () => {
   const der = new Uint8Array(200).map((_, i) => i);

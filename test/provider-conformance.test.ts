@@ -10,7 +10,7 @@ import { concat, fromHex, toHex, utf8 } from "../src/codec/bytes.js";
 import { describePkcs8, encodeSpki, ecdsaRawToDer } from "../src/crypto/keyinfo.js";
 import { type CryptoProvider, type FfdheGroupName, type HashAlgorithm, type SignatureAlgorithm } from "../src/crypto/provider.js";
 import { ffdhePrime } from "../src/suites/ffdhe.js";
-import { hkdfExpand, hkdfExtract } from "../src/tls13/hkdf.js";
+import { hkdfExpand, hkdfExpandLabel, hkdfExtract } from "../src/tls13/hkdf.js";
 import {
   CHACHA_RFC8439,
   ECDSA_RFC6979_P256,
@@ -69,6 +69,30 @@ for (const p of providers) {
     for (const h of HASHES) assert.is(toHex(await p.hash(h, utf8("abc"))), SHA_ABC[h], h);
   });
 
+  test("running hash: the digest so far at every step, equal to hashing the concatenation; feeding goes on after it, and a fork is independent", async () => {
+    const running = p.runningHash?.bind(p);
+    // The webcrypto provider has none: its transcript hashes the concatenation (that path is the control here).
+    if (!running) return assert.is(p.name.includes("webcrypto"), true, `${p.name} has no runningHash`);
+    for (const h of HASHES) {
+      const r = running(h);
+      assert.is(toHex(r.digest()), toHex(await p.hash(h, new Uint8Array(0))), `${h} empty`);
+      r.update(utf8("ab"));
+      r.update(new Uint8Array(0));
+      r.update(utf8("c"));
+      assert.is(toHex(r.digest()), SHA_ABC[h], h);
+      assert.is(toHex(r.digest()), SHA_ABC[h], `${h}, read twice`);
+      const fork = r.fork();
+      const more = new Uint8Array(5000).map((_, i) => i);
+      r.update(more);
+      assert.is(toHex(r.digest()), toHex(await p.hash(h, concat(utf8("abc"), more))), `${h} after more`);
+      // The fork kept the state at "abc" and goes its own way.
+      assert.is(toHex(fork.digest()), SHA_ABC[h], `${h} fork`);
+      fork.update(utf8("d"));
+      assert.is(toHex(fork.digest()), toHex(await p.hash(h, utf8("abcd"))), `${h} fork fed`);
+      assert.is(toHex(r.digest()), toHex(await p.hash(h, concat(utf8("abc"), more))), `${h} unchanged by the fork`);
+    }
+  });
+
   test("hmac: RFC 4231 test case 1, and an empty key equals HashLen zero bytes", async () => {
     const { key, data } = HMAC_RFC4231_TC1;
     for (const h of HASHES) assert.is(toHex(await p.hmac(h, key, data)), HMAC_RFC4231_TC1[h], h);
@@ -97,6 +121,19 @@ for (const p of providers) {
       for (const length of [12, 32]) assert.is(toHex(await hkdfExpand(p, "SHA-256", prk, v.info, length)), v.okm.slice(0, 2 * length), `L=${length}`);
     });
   }
+
+  test("HKDF-Expand-Label is HKDF-Expand over the HkdfLabel of RFC 8446 7.1, one block or several", async () => {
+    const secret = fromHex("33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a");
+    const context = new Uint8Array(48).map((_, i) => i);
+    for (const [label, ctx, length] of [["key", new Uint8Array(0), 16], ["c hs traffic", context.subarray(0, 32), 32], ["exporter", context, 48], ["EXPERIMENTAL x", context.subarray(0, 5), 100]] as const) {
+      const name = utf8(`tls13 ${label}`);
+      const info = concat(new Uint8Array([length >> 8, length & 0xff, name.length]), name, new Uint8Array([ctx.length]), ctx);
+      assert.is(toHex(await hkdfExpandLabel(p, "SHA-256", secret, label, ctx, length)), toHex(await hkdfExpand(p, "SHA-256", secret, info, length)), `${label} L=${length}`);
+    }
+    // Both opaque vectors are <0..255>: a longer exporter label or context is the caller's error.
+    assert.throws(() => hkdfExpandLabel(p, "SHA-256", secret, "x".repeat(250), new Uint8Array(0), 32), RangeError);
+    assert.throws(() => hkdfExpandLabel(p, "SHA-256", secret, "key", new Uint8Array(256), 32), RangeError);
+  });
 
   for (const v of GCM_VECTORS) {
     test(`aead: GCM spec ${v.name}; any flipped bit makes open() null`, async () => {

@@ -19,6 +19,7 @@ import {
   sign as nodeSign,
   verify as nodeVerify,
   type CipherGCMTypes,
+  type Hash,
   type KeyObject,
 } from "node:crypto";
 import { Buffer } from "node:buffer";
@@ -36,6 +37,7 @@ import type {
   KemKeyPair,
   KeyShare,
   ProviderSupport,
+  RunningHash,
   SignatureAlgorithm,
   SigningKey,
   SigningKeyType,
@@ -62,6 +64,15 @@ import { type ModuleEvidence, readModuleEvidence } from "./fips-evidence.js";
 import { decryptAesCbc, pbkdf2 } from "./pbe.js";
 
 const HASH_NAME: Readonly<Record<HashAlgorithm, string>> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+
+/** A Transcript-Hash fed message by message: copy() forks OpenSSL's hash state, so a digest leaves the original open. */
+function runningHash(state: Hash): RunningHash {
+  return {
+    update: (data) => void state.update(data),
+    digest: () => bytes(state.copy().digest()),
+    fork: () => runningHash(state.copy()),
+  };
+}
 const KEY_CACHE_LIMIT = 64;
 
 /**
@@ -149,6 +160,8 @@ export function nodeProvider(options: NodeProviderOptions = {}): CryptoProvider 
     async sha1(data: Uint8Array): Promise<Uint8Array> {
       return bytes(createHash("sha1").update(data).digest());
     },
+
+    runningHash: (algorithm: HashAlgorithm): RunningHash => runningHash(createHash(HASH_NAME[algorithm])),
 
     async hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
       return bytes(createHmac(HASH_NAME[algorithm], key).update(data).digest());

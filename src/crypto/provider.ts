@@ -158,6 +158,15 @@ export interface SigningKey {
   sign(algorithm: SignatureAlgorithm, message: Uint8Array): Promise<Uint8Array>;
 }
 
+/** See CryptoProvider.runningHash. */
+export interface RunningHash {
+  update(data: Uint8Array): void;
+  /** The digest of everything fed so far; the hash stays open for more. */
+  digest(): Uint8Array;
+  /** An independent copy of the state so far. */
+  fork(): RunningHash;
+}
+
 export interface CryptoProvider {
   readonly name: string;
   readonly supports: ProviderSupport;
@@ -165,6 +174,12 @@ export interface CryptoProvider {
   random(length: number): Uint8Array;
   hash(algorithm: HashAlgorithm, data: Uint8Array): Promise<Uint8Array>;
   hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * A hash fed piece by piece, whose digest so far can be read at any point and the feeding go on: the
+   * handshake transcript then hashes each message once. Optional (WebCrypto has no incremental hash);
+   * without it each Transcript-Hash hashes the whole transcript again.
+   */
+  runningHash?(algorithm: HashAlgorithm): RunningHash;
   /**
    * SHA-1, for identifiers only: OCSP CertIDs and responder key hashes name certificates with it
    * (RFC 6960 4.1.1). Never used for a signature. Without it, SHA-1 CertIDs cannot be matched.

@@ -40,6 +40,9 @@ export function readExtensions(r: Reader, what: string): Extensions {
   return new Extensions(list);
 }
 
+/** The bytes writeExtensions() writes for `list`: a Writer's capacity for a message made of them. */
+export const extensionsLength = (list: readonly Extension[]): number => list.reduce((n, e) => n + 4 + e.data.length, 2);
+
 export function writeExtensions(w: Writer, list: readonly Extension[]): void {
   w.prefixed(2, (x) => {
     for (const e of list) x.u16(e.type).vec16(e.data);

@@ -3,7 +3,7 @@ import { concat } from "../codec/bytes.js";
 import { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import { DecodeError, PeerMisbehaved } from "../errors.js";
-import { type Extension, Extensions, readExtensions, writeExtensions } from "./extensions.js";
+import { type Extension, Extensions, extensionsLength, readExtensions, writeExtensions } from "./extensions.js";
 import { HandshakeType, handshakeTypeName } from "./enums.js";
 
 export interface HandshakeMessage {
@@ -21,12 +21,20 @@ export function expectType(msg: HandshakeMessage, type: number): HandshakeMessag
   return msg;
 }
 
+/** Handshake header (type, 24-bit length) and body, in one allocation: messages run up to certificate chains. */
 export function frameHandshake(type: number, body: Uint8Array): Uint8Array {
-  return new Writer().u8(type).vec24(body).finish();
+  if (body.length >= 2 ** 24) throw new RangeError(`handshake body of ${body.length} bytes exceeds a 3-byte length`);
+  const out = new Uint8Array(4 + body.length);
+  out[0] = type;
+  out[1] = body.length >>> 16;
+  out[2] = (body.length >>> 8) & 0xff;
+  out[3] = body.length & 0xff;
+  out.set(body, 4);
+  return out;
 }
 
 export const encodeEncryptedExtensions = (extensions: readonly Extension[]): Uint8Array => {
-  const w = new Writer();
+  const w = new Writer(extensionsLength(extensions));
   writeExtensions(w, extensions);
   return w.finish();
 };
@@ -50,7 +58,8 @@ export interface CertificateMsg {
 
 /** `leafExtensions` go in the first entry (a stapled OCSP response, RFC 8446 4.4.2.1). */
 export function encodeCertificate(context: Uint8Array, chain: readonly Uint8Array[], leafExtensions: readonly Extension[] = []): Uint8Array {
-  const w = new Writer().vec8(context);
+  // The DER, plus per entry its 3-byte length and the extensions' (usually 2-byte) length.
+  const w = new Writer(chain.reduce((n, der) => n + der.length + 5, 4 + context.length + 64)).vec8(context);
   w.prefixed(3, (x) => {
     chain.forEach((der, i) => {
       x.vec24(der);
@@ -133,7 +142,7 @@ export function decodeNewSessionTicket(body: Uint8Array): NewSessionTicketMsg {
 }
 
 export function encodeNewSessionTicket(m: NewSessionTicketMsg): Uint8Array {
-  const w = new Writer().u32(m.lifetime).u32(m.ageAdd).vec8(m.nonce).vec16(m.ticket);
+  const w = new Writer(8 + 1 + m.nonce.length + 2 + m.ticket.length + extensionsLength(m.extensions.list)).u32(m.lifetime).u32(m.ageAdd).vec8(m.nonce).vec16(m.ticket);
   writeExtensions(w, m.extensions.list);
   return w.finish();
 }

@@ -3,7 +3,7 @@ import { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import { equalBytes, fromHex } from "../codec/bytes.js";
 import { PeerMisbehaved } from "../errors.js";
-import { type Extension, Extensions, readExtensions, writeExtensions } from "./extensions.js";
+import { type Extension, Extensions, extensionsLength, readExtensions, writeExtensions } from "./extensions.js";
 
 export interface ClientHello {
   readonly legacyVersion: number;
@@ -20,7 +20,7 @@ export function encodeClientHello(m: {
   cipherSuites: readonly number[];
   extensions: readonly Extension[];
 }): Uint8Array {
-  const w = new Writer();
+  const w = new Writer(2 + 32 + 1 + m.legacySessionId.length + 2 + 2 * m.cipherSuites.length + 2 + extensionsLength(m.extensions));
   w.u16(0x0303).bytes(m.random).vec8(m.legacySessionId);
   w.prefixed(2, (x) => m.cipherSuites.forEach((s) => x.u16(s)));
   w.vec8(new Uint8Array([0]));
@@ -71,7 +71,7 @@ export function encodeServerHello(m: {
   cipherSuite: number;
   extensions: readonly Extension[];
 }): Uint8Array {
-  const w = new Writer();
+  const w = new Writer(2 + 32 + 1 + m.legacySessionIdEcho.length + 3 + extensionsLength(m.extensions));
   w.u16(0x0303).bytes(m.random).vec8(m.legacySessionIdEcho).u16(m.cipherSuite).u8(0);
   writeExtensions(w, m.extensions);
   return w.finish();

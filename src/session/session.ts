@@ -51,7 +51,8 @@ const FORMAT = 1;
 const VERSION_CODE: Readonly<Record<TlsVersionName, number>> = { "TLSv1.2": 0x0303, "TLSv1.3": 0x0304 };
 
 export function encodeSession(s: SessionState): Uint8Array {
-  const w = new Writer();
+  // The fixed fields, names and ticket are under 600 bytes; the certificates are most of a session.
+  const w = new Writer(s.ticket.length + s.peerCertificates.reduce((n, c) => n + 3 + c.length, 600));
   w.u8(FORMAT).u16(VERSION_CODE[s.version]).u16(s.cipherSuite).vec8(s.secret).u8(s.extendedMasterSecret ? 1 : 0);
   w.vec8(utf8(s.serverName ?? "")).vec8(utf8(s.alpnProtocol ?? ""));
   w.u16(groupId(s.group)).u16(schemeByName(s.signatureScheme)!.id);

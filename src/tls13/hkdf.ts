@@ -2,7 +2,6 @@
 // from the provider's HMAC: WebCrypto offers no HKDF-Expand on its own, and TLS needs Expand alone.
 import type { CryptoProvider, HashAlgorithm } from "../crypto/provider.js";
 import { HASH_LENGTH } from "../crypto/provider.js";
-import { Writer } from "../codec/writer.js";
 import { concat, utf8 } from "../codec/bytes.js";
 
 export function hkdfExtract(p: CryptoProvider, hash: HashAlgorithm, salt: Uint8Array, ikm: Uint8Array): Promise<Uint8Array> {
@@ -18,11 +17,7 @@ export async function hkdfExpand(
 ): Promise<Uint8Array> {
   const hashLen = HASH_LENGTH[hash];
   if (length > 255 * hashLen) throw new RangeError("HKDF-Expand length too large");
-  // Every TLS 1.3 key, IV and secret fits in one block: T(1) = HMAC(PRK, info || 0x01).
-  if (length <= hashLen) {
-    const block = await p.hmac(hash, prk, concat(info, COUNTER_ONE));
-    return length === hashLen ? block : block.slice(0, length);
-  }
+  if (length <= hashLen) return firstBlock(p, hash, prk, concat(info, COUNTER_ONE), length);
   const out = new Uint8Array(length);
   let previous: Uint8Array = new Uint8Array(0);
   for (let i = 1, filled = 0; filled < length; i++) {
@@ -31,6 +26,12 @@ export async function hkdfExpand(
     filled += hashLen;
   }
   return out;
+}
+
+/** T(1) = HMAC(PRK, info || 0x01), cut to `length`: every TLS 1.3 key, IV and secret fits in one block. */
+async function firstBlock(p: CryptoProvider, hash: HashAlgorithm, prk: Uint8Array, infoAndCounter: Uint8Array, length: number): Promise<Uint8Array> {
+  const block = await p.hmac(hash, prk, infoAndCounter);
+  return length === block.length ? block : block.slice(0, length);
 }
 
 const COUNTER_ONE = new Uint8Array([1]);
@@ -56,6 +57,18 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Promise<Uint8Array> {
-  const info = new Writer().u16(length).vec8(labelBytes(label)).vec8(context).finish();
-  return hkdfExpand(p, hash, secret, info, length);
+  const name = labelBytes(label);
+  if (name.length > 255 || context.length > 255 || length > 0xffff) throw new RangeError("HkdfLabel field too long");
+  // HkdfLabel (RFC 8446 7.1) and, when one block suffices, HKDF-Expand's counter byte after it: one
+  // array, which for most labels stays within V8's on-heap size (see Writer).
+  const info = new Uint8Array(2 + 1 + name.length + 1 + context.length + 1);
+  info[0] = length >>> 8;
+  info[1] = length & 0xff;
+  info[2] = name.length;
+  info.set(name, 3);
+  info[3 + name.length] = context.length;
+  info.set(context, 4 + name.length);
+  info[info.length - 1] = 1;
+  if (length <= HASH_LENGTH[hash]) return firstBlock(p, hash, secret, info, length);
+  return hkdfExpand(p, hash, secret, info.subarray(0, info.length - 1), length);
 }

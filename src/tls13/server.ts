@@ -5,7 +5,7 @@ import { peerVerification } from "../config/common.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { chooseAlpn, chooseCipherSuite, requestedServerName } from "../handshake/server-choices.js";
 import { noMatchDetail } from "../handshake/policy-explanation.js";
-import { concat, equalBytes } from "../codec/bytes.js";
+import { equalBytes } from "../codec/bytes.js";
 import type { SessionState } from "../session/session.js";
 import { PeerIncompatible, PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType, ProtocolVersion } from "../msgs/enums.js";
@@ -212,7 +212,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
 
   const throughServerFinished = await transcript.hash();
-  const throughServerFinishedBytes = transcript.bytes();
+  const throughClientFinished = transcript.snapshot();
   const app = await schedule.applicationSecrets(throughServerFinished);
   logApplicationSecrets(ctx, ch.random, app);
   ctx.installWriteProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret));
@@ -246,7 +246,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
     expectedFinished !== null && takesTickets
       ? expectedFinished.then(async (verifyData) => {
           const clientFinished = frameHandshake(HandshakeType.Finished, verifyData);
-          const rms = await schedule.resumptionMasterSecret(await p.hash(choice.suite.hash, concat(throughServerFinishedBytes, clientFinished)));
+          const rms = await schedule.resumptionMasterSecret(await throughClientFinished(clientFinished));
           return makeTickets(config, schedule, rms, session(psk?.state.peerCertificates ?? []), psk !== null);
         })
       : null;
