@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { Reader } from "../src/codec/reader.js";
 import { Writer } from "../src/codec/writer.js";
 import { decodePem, encodePem } from "../src/codec/pem.js";
-import { fromHex } from "../src/codec/bytes.js";
+import { fromHex, fromUtf8, utf8 } from "../src/codec/bytes.js";
 import { Deframer } from "../src/record/deframer.js";
 import { HandshakeJoiner, frameHandshake } from "../src/msgs/handshake.js";
 import { decodeClientHello, decodeServerHello } from "../src/msgs/hello.js";
@@ -52,6 +52,13 @@ codec("Writer grows from its small default capacity, and handshake framing match
   assert.equal(framed, new Writer().u8(11).vec24(body).finish());
   assert.equal(Array.from(frameHandshake(20, new Uint8Array(0))), [20, 0, 0, 0]);
   assert.throws(() => frameHandshake(11, new Uint8Array(2 ** 24)), RangeError);
+});
+codec("utf8 encodes as TextEncoder does, ASCII fast path or not", () => {
+  const enc = new TextEncoder();
+  for (const text of ["", "localhost", "tls13 c hs traffic", "x".repeat(64), "x".repeat(65), "bücher.example", "é", "a".repeat(63) + "€", "😀", "\u007f\u0080"]) {
+    assert.equal(Array.from(utf8(text)), Array.from(enc.encode(text)), JSON.stringify(text));
+    assert.is(fromUtf8(utf8(text)), text);
+  }
 });
 codec("PEM round trip", () => {
   const der = new Uint8Array(200).map((_, i) => i);

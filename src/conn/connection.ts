@@ -253,7 +253,8 @@ export abstract class Connection {
   private async readLoop(): Promise<void> {
     const inARow = this.inbound.inARow;
     for (;;) {
-      const record = await this.inbound.readRecord();
+      const record = await this.inbound.readRecord("end");
+      // Also after destroy(): endOfInput() then has nothing to report.
       if (!record) return this.endOfInput(true);
       if (record.type === ContentType.ApplicationData) {
         // RFC 8446 5.1 allows empty application data (traffic analysis); a run of them is a flood.

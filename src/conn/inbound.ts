@@ -123,10 +123,17 @@ export class Inbound {
     return null;
   }
 
-  /** The next record's content, opened when keys are installed; null at end of transport. */
-  async readRecord(): Promise<OpenedRecord | null> {
+  /**
+   * The next record's content, opened when keys are installed; null at end of transport. Once the
+   * connection is destroyed: a UsageError, or with `onDestroy` "end" null, as the established
+   * connection's read loop asks (every teardown would otherwise build an error and its stack for nobody).
+   */
+  async readRecord(onDestroy: "throw" | "end" = "throw"): Promise<OpenedRecord | null> {
     for (;;) {
-      if (!this.alive()) throw new UsageError("connection destroyed");
+      if (!this.alive()) {
+        if (onDestroy === "end") return null;
+        throw new UsageError("connection destroyed");
+      }
       const record = this.reader.next();
       if (!record) {
         if (this.ended) {
