@@ -39,9 +39,10 @@ t.after(() => scope.close());
  * together, and whether the run may be --ssl-native. Native runs use the local OpenSSL for every
  * probe instead of testssl.sh's bash sockets, which fork a hexdump/awk/sed pipeline per message:
  * a -S run takes about 30 % less time, with the same findings for everything compared here
- * (checked on each fixture; only TLS_extensions loses 'max fragment length/#1', which no test
- * reads). Runs that must see what the local OpenSSL will not offer stay on sockets: the anonymous
- * suites (refused at the default security level) and -p's SSLv2/SSLv3.
+ * (checked id by id on all four fixtures). What differs is read by no test: TLS_extensions loses
+ * 'max fragment length/#1', and the session ticket and resumption findings disagree either way.
+ * Runs that must see what the local OpenSSL will not offer stay on sockets: the anonymous suites
+ * (refused at the default security level) and -p's SSLv2/SSLv3.
  */
 const TESTSSL_PLAN: ReadonlyArray<readonly [FlawedKind, readonly TestsslCheck[], "native" | "sockets"]> = [
   // -p first lets -E skip the protocols the server does not speak: 32 s instead of 53 s.
