@@ -58,8 +58,9 @@ export interface CertificateMsg {
 
 /** `leafExtensions` go in the first entry (a stapled OCSP response, RFC 8446 4.4.2.1). */
 export function encodeCertificate(context: Uint8Array, chain: readonly Uint8Array[], leafExtensions: readonly Extension[] = []): Uint8Array {
-  // The DER, plus per entry its 3-byte length and the extensions' (usually 2-byte) length.
-  const w = new Writer(chain.reduce((n, der) => n + der.length + 5, 4 + context.length + 64)).vec8(context);
+  // The exact size: context, list length, and per entry the DER with its length and its extensions.
+  const entries = chain.reduce((n, der, i) => n + 3 + der.length + extensionsLength(i === 0 ? leafExtensions : []), 0);
+  const w = new Writer(1 + context.length + 3 + entries).vec8(context);
   w.prefixed(3, (x) => {
     chain.forEach((der, i) => {
       x.vec24(der);

@@ -212,7 +212,6 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
 
   const throughServerFinished = await transcript.hash();
-  const throughClientFinished = transcript.snapshot();
   const app = await schedule.applicationSecrets(throughServerFinished);
   logApplicationSecrets(ctx, ch.random, app);
   ctx.installWriteProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret));
@@ -242,15 +241,17 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   const peerKnown = psk !== null || config.clientAuth === "none";
   const expectedFinished = peerKnown ? schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, throughServerFinished) : null;
   expectedFinished?.catch(() => undefined);
-  const earlyTickets =
-    expectedFinished !== null && takesTickets
-      ? expectedFinished.then(async (verifyData) => {
-          const clientFinished = frameHandshake(HandshakeType.Finished, verifyData);
-          const rms = await schedule.resumptionMasterSecret(await throughClientFinished(clientFinished));
-          return makeTickets(config, schedule, rms, session(psk?.state.peerCertificates ?? []), psk !== null);
-        })
-      : null;
-  earlyTickets?.catch(() => undefined);
+  let earlyTickets: ReturnType<typeof makeTickets> | null = null;
+  if (expectedFinished !== null && takesTickets) {
+    // Taken now, while the transcript still ends at our Finished (the client's is added once it comes).
+    const throughClientFinished = transcript.snapshot();
+    earlyTickets = expectedFinished.then(async (verifyData) => {
+      const clientFinished = frameHandshake(HandshakeType.Finished, verifyData);
+      const rms = await schedule.resumptionMasterSecret(await throughClientFinished(clientFinished));
+      return makeTickets(config, schedule, rms, session(psk?.state.peerCertificates ?? []), psk !== null);
+    });
+    earlyTickets.catch(() => undefined);
+  }
   await ctx.installReadProtection(clientHandshakeProtection, "ClientHello");
 
   const peerCertificates = psk !== null ? psk.state.peerCertificates : config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
