@@ -1,5 +1,6 @@
 // ECDSA signature encodings: DER Ecdsa-Sig-Value (X.509, TLS) <-> IEEE P1363 r||s (WebCrypto).
 // Parsing is strict DER on purpose: both providers accept exactly the same signature bytes.
+import { derInteger, tlv } from "./der-writer.js";
 
 /** Strict DER to fixed-width r||s. Throws TypeError on anything but minimal, in-range DER. */
 export function ecdsaDerToRaw(der: Uint8Array, fieldBytes: number): Uint8Array {
@@ -46,21 +47,7 @@ export function ecdsaRawToDer(raw: Uint8Array, fieldBytes: number): Uint8Array {
     while (i < half.length - 1 && half[i] === 0) i++;
     const magnitude = half.subarray(i);
     if (magnitude.length === 1 && magnitude[0] === 0) throw new TypeError("ECDSA signature: zero INTEGER");
-    return magnitude[0]! & 0x80 ? tlv(0x02, new Uint8Array([0]), magnitude) : tlv(0x02, magnitude);
+    return derInteger(magnitude);
   };
   return tlv(0x30, integer(raw.subarray(0, fieldBytes)), integer(raw.subarray(fieldBytes)));
-}
-
-/** Short and one-byte long form suffice: the largest signature (P-521) is under 256 bytes. */
-function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const length = contents.reduce((n, c) => n + c.length, 0);
-  const head = length < 0x80 ? [tag, length] : [tag, 0x81, length];
-  const out = new Uint8Array(head.length + length);
-  out.set(head);
-  let offset = head.length;
-  for (const c of contents) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
 }

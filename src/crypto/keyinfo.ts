@@ -1,10 +1,11 @@
 // Key containers (SPKI, PKCS#8, SEC1, PKCS#1) and ECDSA signature encodings, shared by both
 // providers. Runtime-agnostic: parsing uses the strict DER reader, building uses the small DER writer
-// below, so the bytes we emit are exactly the ones we mean. Error messages never quote key material.
+// (der-writer.ts), so the bytes we emit are exactly the ones we mean. Error messages never quote key material.
 import { type DerNode, DerSyntaxError, TagClass, oidText, readDer } from "../codec/der.js";
-import { concat } from "../codec/bytes.js";
+import { fromHex } from "../codec/bytes.js";
 import { decodePem } from "../codec/pem.js";
 import type { CurveName, EcdhGroupName, SignatureType } from "./provider.js";
+import { bitString, derInteger, tlv } from "./der-writer.js";
 
 export { ecdsaDerToRaw, ecdsaRawToDer } from "./ecdsa.js";
 
@@ -45,16 +46,16 @@ const CURVE_BY_OID: Readonly<Record<string, CurveName>> = {
 };
 
 // DER encodings of the OIDs above (tag, length, contents), for building structures.
-const DER_OID_RSA = hex("06092a864886f70d010101");
-const DER_OID_EC = hex("06072a8648ce3d0201");
-const DER_OID_ED25519 = hex("06032b6570");
-const DER_OID_X25519 = hex("06032b656e");
+const DER_OID_RSA = fromHex("06092a864886f70d010101");
+const DER_OID_EC = fromHex("06072a8648ce3d0201");
+const DER_OID_ED25519 = fromHex("06032b6570");
+const DER_OID_X25519 = fromHex("06032b656e");
 const DER_CURVE_OID: Readonly<Record<CurveName, Uint8Array>> = {
-  "P-256": hex("06082a8648ce3d030107"),
-  "P-384": hex("06052b81040022"),
-  "P-521": hex("06052b81040023"),
+  "P-256": fromHex("06082a8648ce3d030107"),
+  "P-384": fromHex("06052b81040022"),
+  "P-521": fromHex("06052b81040023"),
 };
-const DER_NULL = hex("0500");
+const DER_NULL = fromHex("0500");
 
 /** Bytes of one field element (and of r and s in a raw ECDSA signature). */
 export const CURVE_FIELD_BYTES: Readonly<Record<CurveName, number>> = { "P-256": 32, "P-384": 48, "P-521": 66 };
@@ -131,11 +132,11 @@ export function toPkcs8(label: string, der: Uint8Array): Uint8Array {
     case "EC PRIVATE KEY": {
       const sec1 = parseSec1(der);
       if (sec1.curve === undefined) throw new TypeError("SEC1 EC key names no curve; cannot wrap it as PKCS#8");
-      return tlv(0x30, hex("020100"), tlv(0x30, DER_OID_EC, DER_CURVE_OID[sec1.curve]), tlv(0x04, der));
+      return tlv(0x30, fromHex("020100"), tlv(0x30, DER_OID_EC, DER_CURVE_OID[sec1.curve]), tlv(0x04, der));
     }
     case "RSA PRIVATE KEY":
       parseRsaPrivateKey(der);
-      return tlv(0x30, hex("020100"), tlv(0x30, DER_OID_RSA, DER_NULL), tlv(0x04, der));
+      return tlv(0x30, fromHex("020100"), tlv(0x30, DER_OID_RSA, DER_NULL), tlv(0x04, der));
     case "ENCRYPTED PRIVATE KEY":
       throw new TypeError("encrypted private keys are not supported; decrypt the key first");
     default:
@@ -182,7 +183,7 @@ export function pkcs8AsRsaEncryption(der: Uint8Array): Uint8Array {
   if (info.type !== "rsa" && info.type !== "rsa-pss") throw new TypeError("not an RSA private key");
   const items = children(parseDer(der, "PKCS#8 private key"), "PKCS#8 private key", 3, 5);
   const inner = octetStringBytes(items[2]!, "PKCS#8 private key");
-  return tlv(0x30, hex("020100"), tlv(0x30, DER_OID_RSA, DER_NULL), tlv(0x04, inner));
+  return tlv(0x30, fromHex("020100"), tlv(0x30, DER_OID_RSA, DER_NULL), tlv(0x04, inner));
 }
 
 /** Which key types each signature algorithm may use (RFC 8446 4.2.3: PSS keys never sign PKCS#1). */
@@ -376,32 +377,4 @@ function bitLength(magnitude: Uint8Array): number {
   while (i < magnitude.length && magnitude[i] === 0) i++;
   if (i === magnitude.length) return 0;
   return (magnitude.length - i - 1) * 8 + (32 - Math.clz32(magnitude[i]!));
-}
-
-// ---------------------------------------------------------------------------------------------
-// DER writing
-
-function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const body = concat(...contents);
-  const n = body.length;
-  let length: number[];
-  if (n < 0x80) length = [n];
-  else if (n < 0x100) length = [0x81, n];
-  else if (n < 0x10000) length = [0x82, n >> 8, n & 0xff];
-  else length = [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return concat(new Uint8Array([tag, ...length]), body);
-}
-
-function bitString(bytes: Uint8Array): Uint8Array {
-  return tlv(0x03, new Uint8Array([0]), bytes);
-}
-
-function derInteger(magnitude: Uint8Array): Uint8Array {
-  return magnitude[0]! & 0x80 ? tlv(0x02, new Uint8Array([0]), magnitude) : tlv(0x02, magnitude);
-}
-
-function hex(text: string): Uint8Array {
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
