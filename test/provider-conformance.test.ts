@@ -150,6 +150,35 @@ for (const p of providers) {
     });
   }
 
+  test("aead: full-size records seal and open in place (sync face where offered), the caller's buffers untouched, and the other provider agrees", async () => {
+    const other = providers.find((q) => q !== p)!;
+    const key = p.random(16);
+    const [aead, reference] = await Promise.all([p.aead("AES-128-GCM", key), other.aead("AES-128-GCM", key)]);
+    for (const size of [4095, 4096, 16384, 16385]) {
+      const nonce = p.random(12);
+      const aad = Uint8Array.of(23, 3, 3, (size + 17) >> 8, (size + 17) & 0xff);
+      const content = p.random(size);
+      const type = Uint8Array.of(23);
+      const before = toHex(content);
+      // The record path's shape: content and its type byte sealed into one buffer, after a header.
+      let sealed: Uint8Array;
+      if (aead.sync) {
+        const out = new Uint8Array(5 + size + 1 + 16 + 7).fill(0xee);
+        const n = aead.sync.sealInto(nonce, aad, [content, type], out, 5);
+        assert.is(n, size + 1 + 16);
+        assert.ok(out.subarray(0, 5).every((b) => b === 0xee) && out.subarray(5 + n).every((b) => b === 0xee), "writes only its own span");
+        sealed = out.slice(5, 5 + n);
+      } else {
+        sealed = await aead.seal(nonce, aad, concat(content, type));
+      }
+      assert.is(content.length, size, "the plaintext is still attached");
+      assert.is(toHex(content), before, "the plaintext is unchanged");
+      assert.is(toHex(sealed), toHex(await reference.seal(nonce, aad, concat(content, type))), `${size}: same ciphertext as ${other.name}`);
+      const opened = (await aead.open(nonce, aad, sealed))!;
+      assert.is(toHex(opened), before + "17", `${size}: opens to what was sealed`);
+    }
+  });
+
   test("aead: wrong key or nonce sizes are caller errors", async () => {
     await rejects(() => p.aead("AES-128-GCM", new Uint8Array(32)), TypeError);
     const aead = await p.aead("AES-256-GCM", new Uint8Array(32));

@@ -11,6 +11,8 @@ import { webcryptoProvider } from "../providers/webcrypto/index.js";
 import { makePair, rejection, until } from "./_pair.js";
 import { TlsError } from "../src/errors.js";
 import { connect, createServer } from "../src/node.js";
+import { Outbound } from "../src/conn/outbound.js";
+import { Tls13AeadProtection } from "../src/record/tls13-aead.js";
 
 const pki = await makeThrowawayPki();
 const clientOptions = (provider: CryptoProvider, extra: Record<string, unknown> = {}) => ({ provider, serverName: "localhost", roots: pki.caPem, ...extra });
@@ -51,6 +53,36 @@ t("node provider: one write becomes full records in one transmit, and arrives in
   assert.is(sent[0]!.length, 4 * TLS13_OVERHEAD + data.length);
   await until(() => s.data().length === data.length);
   assert.ok(equalBytes(s.data(), data));
+});
+
+t("record buffers are reused only once the transport released them, and only once however often it releases", async () => {
+  const provider = nodeProvider();
+  const sent: { bytes: Uint8Array; copy: Uint8Array; release: () => void }[] = [];
+  const outbound = new Outbound(
+    (bytes, release) => void sent.push({ bytes, copy: bytes.slice(), release }),
+    (e) => assert.unreachable(e.message),
+  );
+  outbound.stopHoldingFlights();
+  outbound.installProtection(Tls13AeadProtection.create(provider, "AES-128-GCM", { key: new Uint8Array(16), iv: new Uint8Array(12) }));
+  await settled();
+  const write = (): { bytes: Uint8Array; copy: Uint8Array; release: () => void } => {
+    assert.ok(outbound.trySendSync(23, pattern(65536), 1000), "sealed synchronously");
+    return sent.at(-1)!;
+  };
+  const first = write();
+  first.release(); // from now on this transport is known to hand buffers back
+  // Buffers other connections released may be pooled (the pool is shared): these writes take them all.
+  const held = Array.from({ length: 5 }, write);
+  const buffers = new Set(held.map((w) => w.bytes.buffer));
+  assert.is(buffers.size, held.length, "no buffer is handed out twice while the transport holds it");
+  held[0]!.release();
+  held[0]!.release();
+  const reused = write();
+  assert.is(reused.bytes.buffer, held[0]!.bytes.buffer, "the released buffer is the next one used");
+  const next = write();
+  assert.ok(next.bytes.buffer !== reused.bytes.buffer && !buffers.has(next.bytes.buffer), "a second release did not pool it twice");
+  for (const w of [...held.slice(1), reused, next]) assert.ok(equalBytes(w.bytes, w.copy), "bytes the transport holds were never overwritten");
+  for (const w of [reused, next, ...held.slice(1)]) w.release();
 });
 
 /** Content types of the records in a stream of whole records. */

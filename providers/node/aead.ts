@@ -11,6 +11,22 @@ export const AEAD_CIPHER_NAME: Readonly<Record<AeadAlgorithm, string>> = {
 };
 export const AEAD_TAG = 16;
 
+/** ArrayBuffer.prototype.transfer (ES2024; Node 22 and later), which lib ES2022 does not declare. */
+type Transferable = ArrayBuffer & { transfer?: (newLength?: number) => ArrayBuffer };
+const canTransfer = typeof (ArrayBuffer.prototype as Transferable).transfer === "function";
+
+/**
+ * Frees a large node:crypto output we have copied out of, now rather than at V8's next collection.
+ * Each update() returns a buffer of its own outside the V8 heap, and V8 lets tens of MiB of such dead
+ * buffers pile up before it collects them (a 32 MiB transfer raised peak RSS by about 35 MiB).
+ * transfer(0) detaches the buffer and so drops its memory at once. This is done only to buffers of
+ * 4 KiB or more, which node:crypto never takes from Buffer's shared pool (that one serves smaller
+ * allocations), so no other view can see the detachment. On Node 20 (no transfer) it does nothing.
+ */
+function freeNow(output: Buffer): void {
+  if (canTransfer && output.length >= 4096 && output.byteOffset === 0) (output.buffer as Transferable).transfer!(0);
+}
+
 export function nodeAead(algorithm: AeadAlgorithm, key: KeyObject): Aead {
   // Typed as a GCM name only to reach the setAAD/getAuthTag overloads, which ChaCha20-Poly1305 shares.
   const name = AEAD_CIPHER_NAME[algorithm] as CipherGCMTypes;
@@ -28,6 +44,7 @@ export function nodeAead(algorithm: AeadAlgorithm, key: KeyObject): Aead {
         const c = cipher.update(part);
         out.set(c, at);
         at += c.length;
+        freeNow(c);
       }
       const tail = cipher.final();
       out.set(tail, at);

@@ -21,11 +21,12 @@ export { type ConnectionLimits, DEFAULT_LIMITS };
 
 export interface ConnectionCallbacks {
   /**
-   * Bytes to put on the wire, in order. Returning true says the transport is already done with them
-   * (written or copied), so the connection may reuse the buffer for its next records; anything else
-   * leaves the buffer to the transport.
+   * Bytes to put on the wire, in order. A transport that is done with them (written or copied) may say so,
+   * by returning true at once or by calling `release` later (once, when its write completed), and the
+   * connection may then reuse the buffer for later records; a transport that does neither keeps it.
+   * Never release bytes something may still read: the buffer is overwritten.
    */
-  transmit(bytes: Uint8Array): void | boolean;
+  transmit(bytes: Uint8Array, release: () => void): void | boolean;
   /** Decrypted application data. */
   onData?(data: Uint8Array): void;
   /** The peer closed its sending side: close_notify, or (truncated=true) the transport ended first. */
@@ -70,7 +71,7 @@ export abstract class Connection {
     private readonly keyLog: ((line: string) => void) | null = null,
   ) {
     this.outbound = new Outbound(
-      (bytes) => callbacks.transmit(bytes),
+      (bytes, release) => callbacks.transmit(bytes, release),
       (e) => this.fail(e),
     );
     this.inbound = new Inbound(

@@ -6,8 +6,20 @@ import { MAX_PLAINTEXT } from "../record/limits.js";
 import type { RecordProtection } from "../record/protection.js";
 import { RecordWriter } from "../record/record-layer.js";
 
-/** The spare buffer's size: four full TLS 1.3 records, what a 64 KiB write() takes. */
-const SPARE_BYTES = 4 * (MAX_PLAINTEXT + 256 + 5);
+/**
+ * Record buffers the transports handed back (see ConnectionCallbacks.transmit), shared by every connection
+ * of this realm and reused by trySendSync: bulk writes then allocate no buffer of their own. Each one would
+ * otherwise be garbage that only a collection frees, and V8 lets tens of MiB of them pile up before it
+ * collects (peak RSS). Shared rather than per connection, so an idle connection holds none.
+ */
+const recordBuffers: Uint8Array[] = [];
+/** A pooled buffer's size: four full TLS 1.3 records, what a 64 KiB write() takes. */
+const POOLED_BYTES = 4 * (MAX_PLAINTEXT + 256 + 5);
+/** Enough for the writes a few busy sockets hold before they ask for 'drain'. */
+const MAX_POOLED = 4;
+
+/** For buffers that are not the connection's to reuse (sealed one record at a time): nothing to hand back. */
+const noRelease = (): void => undefined;
 
 export class Outbound {
   private readonly writer = new RecordWriter();
@@ -35,14 +47,11 @@ export class Outbound {
    */
   private pendingHandshake: Uint8Array[] = [];
 
-  /**
-   * A record buffer the transport handed back at once (its transmit returned true), reused by the next
-   * trySendSync: bulk writes then allocate no buffer of their own, which keeps garbage (and peak RSS) down.
-   */
-  private spare: Uint8Array | null = null;
+  /** The transport has handed a buffer back: from now on a bulk write takes a buffer worth pooling. */
+  private transportReleases = false;
 
   constructor(
-    private readonly transmit: (bytes: Uint8Array) => void | boolean,
+    private readonly transmit: (bytes: Uint8Array, release: () => void) => void | boolean,
     private readonly onFailure: (error: Error) => void,
   ) {}
 
@@ -73,7 +82,7 @@ export class Outbound {
     const records = this.flight;
     if (records === null || records.length === 0) return;
     this.flight = [];
-    this.transmit(records.length === 1 ? records[0]! : concat(...records));
+    this.transmit(records.length === 1 ? records[0]! : concat(...records), noRelease);
   }
 
   /** Settles once everything queued so far has been handed to the transport. */
@@ -107,13 +116,19 @@ export class Outbound {
     try {
       const last = data.length - (records - 1) * size;
       const length = (records - 1) * this.writer.sealedLength(size) + this.writer.sealedLength(last);
-      const spare = this.spare;
-      this.spare = null;
-      const whole = spare !== null && spare.length >= length ? spare : new Uint8Array(length);
+      const pooled = length <= POOLED_BYTES ? recordBuffers.pop() : undefined;
+      const whole = pooled ?? new Uint8Array(this.transportReleases && length <= POOLED_BYTES ? POOLED_BYTES : length);
       const out = whole.subarray(0, length);
       let at = 0;
       for (let from = 0; from < data.length; from += size) at += this.writer.sealInto(type, data.subarray(from, from + size), out, at);
-      if (this.transmit(out) === true && whole.length <= SPARE_BYTES) this.spare = whole;
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.transportReleases = true;
+        if (whole.length === POOLED_BYTES && recordBuffers.length < MAX_POOLED) recordBuffers.push(whole);
+      };
+      if (this.transmit(out, release) === true) release();
     } catch (e) {
       this.onFailure(e instanceof Error ? e : new Error(String(e)));
     }
@@ -159,7 +174,7 @@ export class Outbound {
     const next = Promise.all([this.chain, bytes]).then(([, b]) => {
       this.queued--;
       if (this.flight !== null) this.flight.push(b);
-      else this.transmit(b);
+      else this.transmit(b, noRelease);
     });
     this.chain = next;
     next.catch((e: unknown) => this.onFailure(e instanceof Error ? e : new Error(String(e))));

@@ -1,7 +1,8 @@
 // Bulk data arrives intact, byte for byte, in both directions against node:tls: a run of distinct
-// 64 KiB write()s under backpressure. The record path reuses its output buffer once a net.Socket has
-// taken the bytes (Outbound's spare), so a buffer handed back too early would show up here as a
-// wrong digest.
+// 64 KiB write()s under backpressure. The record path reuses its output buffers once a net.Socket has
+// taken the bytes (Outbound's shared pool, refilled from write callbacks), and the node provider frees
+// node:crypto's outputs as soon as they are copied, so a buffer handed back or freed too early would
+// show up here as a wrong digest.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";

@@ -146,7 +146,7 @@ export class TLSSocket extends NegotiatedSocket {
   attach(make: (callbacks: ConnectionCallbacks) => ClientConnection | ServerConnection, authorize: Authorize): void {
     if (this.destroyed) return;
     const conn = make({
-      transmit: (bytes) => {
+      transmit: (bytes, release) => {
         if (this.socket.destroyed) return;
         if (this.handshakeWritten !== null) {
           // A flight's last write settles when the raw socket took it (the callback also runs on failure).
@@ -155,11 +155,18 @@ export class TLSSocket extends NegotiatedSocket {
           });
           return;
         }
-        if (!this.socket.write(bytes)) this.flow();
-        // A net.Socket whose queue is empty right after write() handed the bytes to the kernel (or, for a
-        // node:tls socket, to OpenSSL) and keeps no reference: the connection may reuse the buffer. Any
-        // other stream may hold on to the chunk, so its buffers are never handed back.
-        return this.socket instanceof NetSocket && this.socket.writableLength === 0;
+        // A net.Socket is done with a chunk once its write completed: written to the kernel (or, for a
+        // node:tls socket, taken by OpenSSL), so the connection may reuse the buffer. Any other stream
+        // may hold on to the chunk, so its buffers are never handed back.
+        if (!(this.socket instanceof NetSocket)) {
+          if (!this.socket.write(bytes)) this.flow();
+          return;
+        }
+        // On failure the chunk may still be queued somewhere: not handed back.
+        if (!this.socket.write(bytes, (e) => e == null && release())) this.flow();
+        // An empty queue right after write() means the bytes went to the kernel at once: reusable now,
+        // without waiting for the callback's tick.
+        return this.socket.writableLength === 0;
       },
       onData: (data) => {
         if (this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) return;
