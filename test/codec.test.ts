@@ -89,6 +89,37 @@ records("reassembles records fed one byte at a time", () => {
   assert.is(got[1]!.fragment.length, 300);
   assert.is(d.bufferedBytes, 0);
 });
+records("records split across reads share one join buffer, reused only after recycle(), and whole-chunk records are views", () => {
+  const a = new Deframer();
+  const b = new Deframer();
+  const body = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+  /** `r`'s bytes fed in two pieces, so that the deframer must join them. */
+  const split = (d: Deframer, r: Uint8Array) => {
+    d.push(r.slice(0, 100));
+    assert.is(d.next(), null);
+    d.push(r.slice(100));
+    return d.next()!;
+  };
+  const first = split(a, record(23, body(1000, 1)));
+  // Not recycled: another deframer's split record must not land in the buffer `first` still reads.
+  const second = split(b, record(23, body(1000, 2)));
+  assert.ok(second.fragment.buffer !== first.fragment.buffer);
+  assert.ok(first.fragment.every((x) => x === 1), "an unrecycled record's bytes are left alone");
+  b.recycle(second);
+  b.recycle(second); // twice: changes nothing
+  const third = split(a, record(23, body(2000, 3)));
+  assert.is(third.fragment.buffer, second.fragment.buffer, "the recycled buffer is reused");
+  assert.ok(first.fragment.every((x) => x === 1), "still left alone");
+  assert.ok(third.fragment.every((x) => x === 3) && third.fragment.length === 2000);
+  const whole = record(23, body(50, 4));
+  a.push(whole);
+  const viewed = a.next()!;
+  assert.is(viewed.fragment.buffer, whole.buffer, "a record inside one read is a view, not a copy");
+  a.recycle(viewed); // not from the join buffer: changes nothing
+  const fourth = split(b, record(23, body(500, 5)));
+  assert.ok(fourth.fragment.buffer !== third.fragment.buffer && fourth.fragment.buffer !== first.fragment.buffer, "both still lent: never recycled");
+  assert.ok(third.fragment.every((x) => x === 3), "an unrecycled record's bytes are left alone");
+});
 records("an oversize record header is record_overflow before its body arrives", () => {
   const d = new Deframer();
   d.push(new Uint8Array([23, 3, 3, 0x41, 0x01]));

@@ -85,6 +85,17 @@ t("record buffers are reused only once the transport released them, and only onc
   for (const w of [reused, next, ...held.slice(1)]) w.release();
 });
 
+t("node provider: two connections whose records arrive split across reads share the join buffer, and every byte arrives intact", async () => {
+  const provider = nodeProvider();
+  // Pieces of 7000 bytes: nearly every 16 KiB record spans reads, in both connections at once.
+  const pairs = await Promise.all([0, 1].map(() => makePair(clientOptions(provider), serverOptions(provider), { chunk: 7000 })));
+  await Promise.all(pairs.map((p) => p.client.conn.handshake));
+  const sent = pairs.map((_, i) => Uint8Array.from({ length: 5 * 16384 + 333 }, (_, j) => (j * 13 + i * 101 + (j >> 14)) & 0xff));
+  await Promise.all(pairs.map((p, i) => p.client.conn.write(sent[i]!)));
+  await until(() => pairs.every((p, i) => p.server.data().length === sent[i]!.length));
+  pairs.forEach((p, i) => assert.ok(equalBytes(p.server.data(), sent[i]!), `connection ${i}`));
+});
+
 /** Content types of the records in a stream of whole records. */
 function recordTypes(bytes: Uint8Array): number[] {
   const out: number[] = [];

@@ -21,11 +21,23 @@ function plainHttp(header: Uint8Array): "HttpRequest" | "HttpsProxyRequest" | nu
 
 const KNOWN_TYPES = new Set<number>([ContentType.ChangeCipherSpec, ContentType.Alert, ContentType.Handshake, ContentType.ApplicationData]);
 
+/**
+ * A buffer for records split across reads, shared by every deframer of this realm. A deframer borrows it
+ * for one record and gets it back through recycle() once that record was opened into a buffer of its own,
+ * which the synchronous record path does before anything else runs; a record never recycled keeps it,
+ * and the next split record takes a new one. Bulk downloads split about one record in four: without it
+ * each split cost a fresh 16 KiB allocation, and garbage that only a collection frees.
+ */
+let sharedJoinBuffer: Uint8Array | null = null;
+const JOIN_BUFFER_BYTES = RECORD_HEADER + MAX_CIPHERTEXT;
+
 export class Deframer {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   /** Set by the first record: until then we do not know the peer speaks TLS at all. */
   private sawRecord = false;
+  /** The shared join buffer while a record cut from it may still be in use. */
+  private borrowed: Uint8Array | null = null;
 
   get bufferedBytes(): number {
     return this.buffered;
@@ -58,6 +70,17 @@ export class Deframer {
     return { type, version, header: all.subarray(0, RECORD_HEADER), fragment: all.subarray(RECORD_HEADER) };
   }
 
+  /**
+   * `record`, the last one next() returned, has been opened into a buffer of its own and is no longer
+   * read by anyone: if it lies in the shared join buffer, the next split record may reuse that buffer.
+   */
+  recycle(record: RawRecord): void {
+    if (this.borrowed !== null && record.fragment.buffer === this.borrowed.buffer) {
+      sharedJoinBuffer = this.borrowed;
+      this.borrowed = null;
+    }
+  }
+
   private peek(n: number): Uint8Array {
     if (this.chunks[0]!.length < n) this.gather(n);
     return this.chunks[0]!.subarray(0, n);
@@ -79,7 +102,16 @@ export class Deframer {
 
   /** Joins just enough leading chunks that the first holds n bytes: a record split across reads costs one copy of itself. */
   private gather(n: number): void {
-    const joined = new Uint8Array(n);
+    // Headers split across reads are a few bytes: they stay out of the shared buffer, which holds whole records.
+    let joined: Uint8Array;
+    if (n <= RECORD_HEADER) {
+      joined = new Uint8Array(n);
+    } else {
+      const whole = sharedJoinBuffer ?? new Uint8Array(JOIN_BUFFER_BYTES);
+      sharedJoinBuffer = null;
+      this.borrowed = whole;
+      joined = whole.subarray(0, n);
+    }
     let at = 0;
     while (at < n) {
       const c = this.chunks[0]!;

@@ -186,7 +186,11 @@ export class RecordReader {
   openSync(record: RawRecord): OpenedRecord | undefined {
     if (this.protection) {
       const sync = this.protection.sync;
-      return sync === undefined ? undefined : sync.open(record.header, record.fragment, this.seq++);
+      if (sync === undefined) return undefined;
+      const opened = sync.open(record.header, record.fragment, this.seq++);
+      // Decrypted into a buffer of its own: the record's bytes are read no more (the caller keeps only `opened`).
+      if (opened.content.buffer !== record.fragment.buffer) this.deframer.recycle(record);
+      return opened;
     }
     if (record.type === ContentType.ApplicationData) throw new PeerMisbehaved("ApplicationDataBeforeHandshake", "unexpected_message");
     if (record.fragment.length > MAX_PLAINTEXT) throw new PeerMisbehaved("RecordOverflow", "record_overflow", "plaintext record exceeds 2^14 bytes");
