@@ -8,6 +8,9 @@ import { pskOffer } from "../tls13/client-psk.js";
 import { negotiatedVersion, newClientHello, sendClientHello } from "./client-hello.js";
 import type { HandshakeContext, HandshakeResult } from "./context.js";
 
+/** TLS 1.2's client side, loaded when a server first chooses it (a process that never speaks TLS 1.2 never parses it) and kept. */
+let tls12: typeof import("../tls12/client.js") | undefined;
+
 export async function clientHandshake(ctx: HandshakeContext, config: ClientConfig): Promise<HandshakeResult> {
   const hello = await newClientHello(config);
   await sendClientHello(ctx, config, hello, { psk: pskOffer(config, hello) });
@@ -15,7 +18,6 @@ export async function clientHandshake(ctx: HandshakeContext, config: ClientConfi
   const version = negotiatedVersion(decodeServerHello(serverHello.body), config);
   ctx.negotiated(version);
   if (version === "TLSv1.3") return continueClientTls13(ctx, config, hello, serverHello);
-  // TLS 1.2 is loaded when a server chooses it: a process that never speaks it never parses it.
-  const { continueClientTls12 } = await import("../tls12/client.js");
+  const { continueClientTls12 } = (tls12 ??= await import("../tls12/client.js"));
   return continueClientTls12(ctx, config, hello, serverHello);
 }

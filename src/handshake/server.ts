@@ -11,14 +11,16 @@ import { continueServerTls13 } from "../tls13/server.js";
 import type { HandshakeContext, HandshakeResult } from "./context.js";
 import { describeRefusals } from "./policy-explanation.js";
 
+/** TLS 1.2's server side, loaded when a client first needs it (a process that never speaks TLS 1.2 never parses it) and kept. */
+let tls12: typeof import("../tls12/server.js") | undefined;
+
 export async function serverHandshake(ctx: HandshakeContext, config: ServerConfig): Promise<HandshakeResult> {
   const chMsg = await ctx.expect(HandshakeType.ClientHello);
   const ch = decodeClientHello(chMsg.body);
   const version = chooseVersion(ch, config);
   ctx.negotiated(version);
   if (version === "TLSv1.3") return continueServerTls13(ctx, config, chMsg, ch);
-  // TLS 1.2 is loaded when a client needs it: a process that never speaks it never parses it.
-  const { continueServerTls12 } = await import("../tls12/server.js");
+  const { continueServerTls12 } = (tls12 ??= await import("../tls12/server.js"));
   return continueServerTls12(ctx, config, chMsg, ch);
 }
 
