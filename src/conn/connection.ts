@@ -139,6 +139,11 @@ export abstract class Connection {
     return this.outbound.recordsQueued;
   }
 
+  /** Settles (never rejects) once everything queued so far, the handshake's last flight included, has been handed to transmit. */
+  get transmitted(): Promise<void> {
+    return this.outbound.flushed.catch(() => undefined);
+  }
+
   /** Bytes received and not yet processed; a transport stops reading past TRANSPORT_INPUT_BACKLOG until onInputDrained. */
   get inputBacklog(): number {
     return this.inbound.bufferedBytes;
