@@ -73,6 +73,41 @@ for (const [pname, provider] of PROVIDERS) {
     }
   });
 
+  t("upgrade(): a write made before the handshake ends leaves with the Finished, in one network write (node:tls server, Nagle on)", async () => {
+    const server = tls.createServer({ cert: pki.certPem, key: pki.keyPem, minVersion: "TLSv1.3" }, (s) => s.pipe(s));
+    const port = await listen(server);
+    const socket = await connectTcp(port);
+    try {
+      const pair = webPair(socket);
+      const writes: number[] = [];
+      const raw = pair.writable.getWriter();
+      // Counts the network writes the transport makes, each as the sizes of the records it holds.
+      const counted = new WritableStream<Uint8Array>({
+        write: (chunk) => {
+          let records = 0;
+          for (let at = 0; at + 5 <= chunk.length; at += 5 + ((chunk[at + 3]! << 8) | chunk[at + 4]!)) records++;
+          writes.push(records);
+          return raw.write(chunk);
+        },
+        close: () => raw.close(),
+        abort: (e) => raw.abort(e),
+      });
+      const conn = upgrade({ readable: pair.readable, writable: counted }, { provider, serverName: "localhost", roots: pki.caPem });
+      const ping = new TextEncoder().encode("the first request");
+      const writer = conn.writable.getWriter();
+      const sent = writer.write(ping);
+      assert.is(new TextDecoder().decode(await readAll(conn.readable, ping.length)), "the first request");
+      await sent;
+      // The ClientHello; then the ChangeCipherSpec, the Finished and the request together.
+      assert.is(writes.length, 2, `network writes (records in each): ${writes.join(", ")}`);
+      assert.ok(writes[1]! >= 2, `network writes (records in each): ${writes.join(", ")}`);
+      await writer.close();
+    } finally {
+      socket.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   t("upgrade() rejects an untrusted server with the named error", async () => {
     const server = tls.createServer({ cert: pki.certPem, key: pki.keyPem }, (s) => s.on("error", () => undefined));
     server.on("tlsClientError", () => undefined);

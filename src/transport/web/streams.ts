@@ -13,6 +13,7 @@ import { HandshakeTimeout } from "../../errors.js";
 import { type AuditReport, auditConnection } from "../../../compliance/audit.js";
 import { webcryptoProvider } from "../../../providers/webcrypto/index.js";
 import { ClientHelloPeek } from "../../handshake/client-hello-peek.js";
+import { concat } from "../../codec/bytes.js";
 
 export interface ByteStreamPair {
   readonly readable: ReadableStream<Uint8Array>;
@@ -144,25 +145,61 @@ function wrap(
     void reader.cancel(err).catch(() => undefined);
   };
 
+  /**
+   * A client's last flight (its Finished) waits here when the application's first write is already waiting
+   * on the handshake, and goes to the network in one write with that write's first records, as node:tls's
+   * client sends them: a server
+   * with Nagle's algorithm on (node:tls's default) given the two apart sends its tickets on the Finished
+   * and holds its first answer until our side's TCP stack acknowledges them. Only the flight after which
+   * the handshake is over (the connection is open) is held, never one that waits for an answer.
+   */
+  let current: ClientConnection | ServerConnection | null = null;
+  let appWritesWaiting = 0;
+  let held: Uint8Array[] | null = null;
+  let holdDone = false;
+  const send = (bytes: Uint8Array): void => {
+    networkWrites = networkWrites
+      .then(() => writer.write(bytes))
+      .catch((e: unknown) => {
+        failed ??= e;
+      })
+      .then(() => {
+        outgoing -= bytes.byteLength;
+        if (ownOutputBacklogged()) return;
+        const r = resumeAfterOutput;
+        resumeAfterOutput = null;
+        r?.();
+      });
+  };
+  const releaseHeld = (): void => {
+    const bytes = held;
+    held = null;
+    holdDone = true;
+    if (bytes !== null) send(bytes.length === 1 ? bytes[0]! : concat(...bytes));
+  };
+
   const conn = make({
     transmit: (bytes) => {
       outgoing += bytes.byteLength;
-      networkWrites = networkWrites
-        .then(() => writer.write(bytes))
-        .catch((e: unknown) => {
-          failed ??= e;
-        })
-        .then(() => {
-          outgoing -= bytes.byteLength;
-          if (ownOutputBacklogged()) return;
-          const r = resumeAfterOutput;
-          resumeAfterOutput = null;
-          r?.();
-        });
+      const c = current;
+      if (held !== null) {
+        // The application's first records: they leave with what waited for them.
+        held.push(bytes);
+        return releaseHeld();
+      }
+      if (!holdDone && c instanceof ClientConnection && c.state === "open") {
+        // An application write waits on the handshake, or its records already wait behind this flight.
+        if (appWritesWaiting > 0 || c.recordsQueued > 0) return void (held = [bytes]);
+        holdDone = true;
+      }
+      send(bytes);
     },
     onData: (data) => plaintext.enqueue(data.slice()),
     onEnd: () => plaintext.close(),
-    onError: (err) => failAll(err),
+    onError: (err) => {
+      releaseHeld();
+      failAll(err);
+    },
     onInputDrained: () => {
       const r = resumeAfterInput;
       resumeAfterInput = null;
@@ -192,6 +229,7 @@ function wrap(
     void reader.cancel(e).catch(() => undefined);
   });
   const handshake = Promise.race([conn, expired]).then(async (c) => {
+    current = c;
     c.start();
     void (async () => {
       for (const bytes of early) c.receive(bytes);
@@ -227,13 +265,20 @@ function wrap(
   const writable = new WritableStream<Uint8Array>({
     write: async (chunk) => {
       const c = await conn;
-      await c.handshake;
+      appWritesWaiting++;
+      try {
+        await c.handshake;
+      } finally {
+        appWritesWaiting--;
+      }
       appInFlight = asRecords(chunk.byteLength);
       try {
         await c.write(chunk);
         await networkWrites;
       } finally {
         appInFlight = 0;
+        // The write made no record (empty, or it failed): what waited for it leaves now.
+        if (held !== null) releaseHeld();
       }
       if (failed) throw failed;
     },
