@@ -59,7 +59,7 @@ export const TLSSOCKET_MEMBERS: Readonly<Record<string, MemberRow>> = {
 
 /** Events a TLSSocket emits. */
 export const TLSSOCKET_EVENTS: Readonly<Record<string, MemberRow>> = {
-  secureConnect: row("as node:tls", "Client: the handshake and the checks of the server's certificate are done (with rejectUnauthorized: false, a failure is recorded in authorized/authorizationError, not fatal)."),
+  secureConnect: row("as node:tls", "Client: the handshake and the checks of the server's certificate are done (with rejectUnauthorized: false, a failure is recorded in authorized/authorizationError, not fatal). As with node:tls, what a handler writes at once leaves in the same TCP write as the client's Finished."),
   secure: row("as node:tls", "Server-side sockets: the handshake is done (the server's 'secureConnection' follows)."),
   session: row("differs", "Client: (session Buffer) after 'secureConnect', once per TLS 1.3 ticket or per TLS 1.2 session; fipstls's encoding (see getSession)."),
   keylog: row("as node:tls", "Client: (line Buffer, NSS key log format, ending in a newline), only while someone listens."),
