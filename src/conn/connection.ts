@@ -173,7 +173,7 @@ export abstract class Connection {
 
   /** Sends close_notify. The peer may go on sending until it closes too (TLS 1.3 half-close). */
   close(): Promise<void> {
-    if (this.writeClosed || this.state === "closed") return this.outbound.flushed.catch(() => undefined);
+    if (this.writeClosed || this.state === "closed") return this.transmitted;
     this.writeClosed = true;
     this.outbound.sendAlert(AlertDescription.close_notify, AlertLevel.Warning);
     return this.outbound.flushed;

@@ -120,6 +120,8 @@ function wrap(
   let resumeAfterInput: (() => void) | null = null;
   const ownOutputBacklogged = (): boolean => outgoing - appInFlight > OWN_OUTPUT_LIMIT;
   let failed: unknown = null;
+  // The connection once made (it is made before it starts, so before its first transmit).
+  let ready: ClientConnection | ServerConnection | null = null;
 
   const readable = new ReadableStream<Uint8Array>(
     {
@@ -153,7 +155,6 @@ function wrap(
    * and holds its first answer until our side's TCP stack acknowledges them. Only the flight after which
    * the handshake is over (the connection is open) is held, never one that waits for an answer.
    */
-  let current: ClientConnection | ServerConnection | null = null;
   let appWritesWaiting = 0;
   let held: Uint8Array[] | null = null;
   let holdDone = false;
@@ -181,7 +182,7 @@ function wrap(
   const conn = make({
     transmit: (bytes) => {
       outgoing += bytes.byteLength;
-      const c = current;
+      const c = ready;
       if (held !== null) {
         // The application's first records: they leave with what waited for them.
         held.push(bytes);
@@ -229,7 +230,6 @@ function wrap(
     void reader.cancel(e).catch(() => undefined);
   });
   const handshake = Promise.race([conn, expired]).then(async (c) => {
-    current = c;
     c.start();
     void (async () => {
       for (const bytes of early) c.receive(bytes);
@@ -295,7 +295,6 @@ function wrap(
     },
   });
 
-  let ready: ClientConnection | ServerConnection | null = null;
   void conn.then((c) => (ready = c), () => undefined);
   return {
     readable,
