@@ -51,6 +51,30 @@ export const MADE_BY_FIPSTLS: unique symbol = Symbol("fipstls TLSSocket");
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const noop = (): void => undefined;
 
+/**
+ * Where the write()s of a _writev are joined before they are sealed, shared by the sockets of this realm:
+ * Buffer.concat would allocate (and zero-check) a new buffer per batch, which a run of 1 KiB writes pays
+ * for in allocation and garbage collection. Only used between the join and the synchronous seal that
+ * reads it, so sockets cannot overlap; dropped when a seal may still read it later.
+ */
+let joinScratch: Uint8Array | null = null;
+
+function joinWrites(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = total <= WRITABLE_HIGH_WATER_MARK ? (joinScratch ??= new Uint8Array(WRITABLE_HIGH_WATER_MARK)).subarray(0, total) : new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A write() below this size, followed by more, is carried into the next batch (see sendApplicationData): less than a record. */
+const CARRY_BELOW = 16 * 1024;
+
 /** Records of ours that may wait to be sealed while the application's next write is taken. */
 const RECORDS_SEALING_AHEAD = 16;
 
@@ -69,6 +93,8 @@ export class TLSSocket extends NegotiatedSocket {
   private wantsData = true;
   /** asRecords() of the application's write being sent: that much of the raw socket's queue is not our own output. */
   private appBytesInFlight = 0;
+  /** A small write whose callback has run, to be sealed with the write()s that follow it. */
+  private carried: Uint8Array | null = null;
   private secureDone!: () => void;
   /** Sessions that arrived before 'secureConnect', delivered after it; null once it was emitted. */
   private sessionsBeforeSecure: Uint8Array[] | null = [];
@@ -296,20 +322,40 @@ export class TLSSocket extends NegotiatedSocket {
     this.writeApplicationData(chunk, callback);
   }
 
-  private writeApplicationData(chunk: Buffer, callback: (error?: Error | null) => void): void {
+  private writeApplicationData(data: Buffer | ReadonlyArray<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
     this.refreshIdleTimer();
-    this.secured
-      .then(() => {
-        if (this.socket.destroyed || this.socket.writableEnded) throw Object.assign(new Error("This socket has been ended by the other party"), { code: "EPIPE" });
-        this.appBytesInFlight = asRecords(chunk.length);
-        const conn = this.connection!;
-        const written = conn.write(asBytes(chunk));
-        // A provider that seals asynchronously (WebCrypto) seals the next write while this one's records
-        // are still being sealed: the write is done once they are queued, while few wait. (A write the
-        // connection refused has already failed, and the race reports it.)
-        return conn.recordsQueued <= RECORDS_SEALING_AHEAD ? Promise.race([written, Promise.resolve()]) : written;
-      })
-      .then(() => drained(this.socket))
+    this.secured.then(() => this.sendApplicationData(data, callback), callback);
+  }
+
+  private sendApplicationData(data: Buffer | ReadonlyArray<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    if (this.socket.destroyed || this.socket.writableEnded) return callback(Object.assign(new Error("This socket has been ended by the other party"), { code: "EPIPE" }));
+    // The first of a run of small write()s reaches _write alone while the rest of the run waits in the
+    // Writable buffer until its callback: sealed at once, it would leave as a record and a TCP write of
+    // its own. It is carried instead (copied: the callback lets the application reuse it) and sealed
+    // with the rest, which the Writable hands to _writev from within the callback.
+    if (Buffer.isBuffer(data) && data.length < CARRY_BELOW && this.carried === null && this.writableLength > data.length && !this.writableCorked) {
+      this.carried = Uint8Array.from(data);
+      return callback();
+    }
+    const conn = this.connection!;
+    const parts: Uint8Array[] = Buffer.isBuffer(data) ? [asBytes(data)] : data.map((c) => c.chunk);
+    if (this.carried !== null) parts.unshift(this.carried);
+    this.carried = null;
+    const joined = joinWrites(parts);
+    this.appBytesInFlight = asRecords(joined.length);
+    const written = conn.write(joined);
+    // The scratch is ours again once the connection sealed from it at once; records still waiting to
+    // be sealed (an asynchronous provider, or records queued ahead) may hold views of it.
+    if (joined.buffer === joinScratch?.buffer && conn.recordsQueued > 0) joinScratch = null;
+    // A provider that seals asynchronously (WebCrypto) seals the next write while this one's records
+    // are still being sealed: the write is done once they are queued, while few wait. (A write the
+    // connection refused has already failed, and the race reports it.)
+    // The write completes no earlier than the event loop's next turn, as node:tls's (its TLSWrap defers the
+    // callback with SetImmediate when the socket took the bytes at once): a writer that the kernel keeps
+    // up with would otherwise run from write to write in microtasks, and every other socket of the
+    // process, the reader of a loopback peer among them, would wait until the kernel's buffer was full.
+    (conn.recordsQueued <= RECORDS_SEALING_AHEAD ? Promise.race([written, Promise.resolve()]) : written)
+      .then(() => drained(this.socket, true))
       .finally(() => {
         this.appBytesInFlight = 0;
         this.flow();
@@ -320,13 +366,18 @@ export class TLSSocket extends NegotiatedSocket {
   // As node:tls (its TLSWrap joins a writev into one SSL_write): writes queued while one was in flight
   // go out together, so a run of small write()s fills records instead of sealing one record each.
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    this.writeApplicationData(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback);
+    this.writeApplicationData(chunks.length === 1 ? chunks[0]!.chunk : chunks, callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
     this.secured
       .then(
-        () => this.connection!.close(),
+        () => {
+          // A carried write is always followed by a _writev that takes it; should one not be, it is not lost.
+          if (this.carried !== null) this.connection!.write(this.carried).catch(noop);
+          this.carried = null;
+          return this.connection!.close();
+        },
         () => undefined,
       )
       .then(() => new Promise<void>((resolve) => (this.socket.writableEnded ? resolve() : this.socket.end(resolve))))
