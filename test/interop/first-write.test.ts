@@ -5,7 +5,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as net from "node:net";
-import { connect } from "../../src/node.js";
+import * as tls from "node:tls";
+import { connect, createServer } from "../../src/node.js";
 import { echo, interopPki, nodeTlsServer, scoped, within } from "./peers.js";
 import { PROVIDERS } from "../_providers.js";
 
@@ -66,6 +67,41 @@ for (const [pname, provider] of PROVIDERS) {
       assert.is(writes.length, 2, `ClientHello, then everything else: ${writes.map((w) => w.map((c) => c.length).join("+")).join(", ")}`);
     }));
   }
+}
+
+// The server side of the same: a TLS 1.3 server's session tickets leave with its first answer when the
+// application answers in the turn the handshake completed, as node:tls's server sends them.
+for (const [pname, provider] of PROVIDERS) {
+  t(`${pname}, TLSv1.3 server: the session tickets leave with the first answer to a node:tls client, and are taken`, scoped(async (scope) => {
+    const server = createServer({ cert: cert().certPem, key: cert().keyPem, provider }, (s) => s.on("data", (d: Buffer) => s.write(d)));
+    await server.ready();
+    scope.add(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    let writes: Uint8Array[][] = [];
+    const listener = net.createServer((raw) => {
+      writes = recordWrites(raw);
+      server.emit("connection", raw);
+    });
+    scope.add(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const client = scope.stream(tls.connect({ host: "127.0.0.1", port: (listener.address() as net.AddressInfo).port, servername: "localhost", ca: interopPki().caPem, minVersion: "TLSv1.3" }));
+    const ping = Buffer.from("ping after the handshake");
+    const session = new Promise<Buffer>((resolve) => client.once("session", resolve));
+    const echoed = new Promise<Buffer>((resolve, reject) => {
+      let got = Buffer.alloc(0);
+      client.on("data", (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        if (got.length >= ping.length) resolve(got);
+      });
+      client.once("error", reject);
+    });
+    client.once("secureConnect", () => client.write(ping));
+    assert.equal(await within(echoed, "the echo"), ping);
+    assert.ok((await within(session, "a session from the tickets")).length > 0);
+    const shape = writes.map((w) => w.map((c) => c.length).join("+")).join(", ");
+    // ServerHello to Finished; then the tickets and the echo's record, in one write.
+    assert.is(writes.length, 2, `our flight, then the tickets with the answer: ${shape}`);
+    assert.ok(writes[1]!.reduce((n, chunk) => n + recordCount(chunk), 0) >= 2, `the answer left alone: ${shape}`);
+  }));
 }
 
 t.run();

@@ -98,8 +98,6 @@ export class TLSSocket extends NegotiatedSocket {
   private secureDone!: () => void;
   /** Sessions that arrived before 'secureConnect', delivered after it; null once it was emitted. */
   private sessionsBeforeSecure: Uint8Array[] | null = [];
-  /** The last handshake write, settled once the raw socket took it; null once the handshake is over. */
-  private handshakeWritten: Promise<void> | null = Promise.resolve();
   /** The raw socket is corked by holdWrites(). */
   private writesHeld = false;
   /** A client until 'secureConnect': its writes are held to the end of their turn (holdWrites). */
@@ -163,6 +161,11 @@ export class TLSSocket extends NegotiatedSocket {
    * stack acknowledges them: measured, 8–10 ms to the first echoed byte instead of 3. During the handshake
    * writes are held to the end of the event-loop turn they were made in, never longer, so that a flight
    * that waits for an answer (a second ClientHello, TLS 1.2's key exchange) leaves at once.
+   *
+   * A server's last flight (TLS 1.3: its session tickets) is held the same way, so that it leaves with
+   * the first answer when the application writes in the turn its handshake completed, as node:tls's
+   * server sends them (and as BoringSSL's, which flushes tickets with the server's first write): one TCP
+   * write and one read at the client instead of two.
    */
   private holdWrites(): void {
     const socket = this.socket;
@@ -174,6 +177,11 @@ export class TLSSocket extends NegotiatedSocket {
       if (!this.holdingForFirstData && (this.connection?.recordsQueued ?? 0) > 0) return;
       this.releaseHeldWrites();
     });
+  }
+
+  /** A server's handshake is complete on the wire and not yet reported: what it sends now is its last flight. */
+  private sendingTickets(): boolean {
+    return this.isServer && !this.secureSettled && this.connection?.state === "open";
   }
 
   private releaseHeldWrites(): void {
@@ -214,14 +222,7 @@ export class TLSSocket extends NegotiatedSocket {
     const conn = make({
       transmit: (bytes, release) => {
         if (this.socket.destroyed) return;
-        if (this.holdingForFirstData) this.holdWrites();
-        if (this.handshakeWritten !== null) {
-          // A flight's last write settles when the raw socket took it (the callback also runs on failure).
-          this.handshakeWritten = new Promise((resolve) => {
-            if (!this.socket.write(bytes, () => resolve())) this.flow();
-          });
-          return;
-        }
+        if (this.holdingForFirstData || this.sendingTickets()) this.holdWrites();
         // A net.Socket is done with a chunk once its write completed: written to the kernel (or, for a
         // node:tls socket, taken by OpenSSL), so the connection may reuse the buffer. Any other stream
         // may hold on to the chunk, so its buffers are never handed back.
@@ -231,8 +232,8 @@ export class TLSSocket extends NegotiatedSocket {
         }
         // On failure the chunk may still be queued somewhere: not handed back.
         if (!this.socket.write(bytes, (e) => e == null && release())) this.flow();
-        // The first data after the handshake has gone with the Finished: nothing more to wait for.
-        if (this.writesHeld && !this.holdingForFirstData && this.connection?.recordsQueued === 0) this.releaseHeldWrites();
+        // The first data after the handshake has joined what was held: nothing more to wait for.
+        if (this.writesHeld && this.secureSettled && !this.holdingForFirstData && this.connection?.recordsQueued === 0) this.releaseHeldWrites();
         // An empty queue right after write() means the bytes went to the kernel at once: reusable now,
         // without waiting for the callback's tick.
         return this.socket.writableLength === 0;
@@ -268,14 +269,9 @@ export class TLSSocket extends NegotiatedSocket {
   }
 
   private async afterHandshake(authorize: Authorize): Promise<void> {
-    // As in node:tls, a server's handshake includes delivering its last flight (its session tickets
-    // too): a peer that hung up meanwhile fails the handshake ('tlsClientError') rather than an
-    // established socket nobody listens to yet. A client's last flight is its Finished, which (as
-    // node:tls's) may wait to leave with the application's first data (holdWrites): handed over is enough.
-    const written = this.handshakeWritten;
-    this.handshakeWritten = null;
-    if (this.isServer) await written;
-    else await this.connection?.transmitted;
+    // Our last flight has been handed over: a client's Finished, or a server's session tickets, which
+    // may both wait to leave with the application's first data (holdWrites).
+    await this.connection?.transmitted;
     if (this.destroyed) return;
     // As node:tls with requestOCSP: the stapled response (null: none) before 'secureConnect'.
     const c = this.connection;
