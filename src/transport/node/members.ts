@@ -60,11 +60,17 @@ export const TLSSOCKET_MEMBERS: Readonly<Record<string, MemberRow>> = {
 /** Events a TLSSocket emits. */
 export const TLSSOCKET_EVENTS: Readonly<Record<string, MemberRow>> = {
   secureConnect: row("as node:tls", "Client: the handshake and the checks of the server's certificate are done (with rejectUnauthorized: false, a failure is recorded in authorized/authorizationError, not fatal). As with node:tls, what a handler writes at once leaves in the same TCP write as the client's Finished."),
-  secure: row("as node:tls", "Server-side sockets: the handshake is done (the server's 'secureConnection' follows)."),
+  secure: row(
+    "as node:tls",
+    "Server-side sockets: the handshake is done (the server's 'secureConnection' follows). A TLS 1.3 server's session tickets wait to the end of that event-loop turn, so that an answer written in it leaves in the same TCP write, as node:tls's server sends them.",
+  ),
   session: row("differs", "Client: (session Buffer) after 'secureConnect', once per TLS 1.3 ticket or per TLS 1.2 session; fipstls's encoding (see getSession)."),
   keylog: row("as node:tls", "Client: (line Buffer, NSS key log format, ending in a newline), only while someone listens."),
   connect: row("as node:tls", "Client: the TCP connection is up (before the handshake)."),
-  "data, end, close, error, timeout": row("as node:tls", "As net.Socket: 'close' carries hadError; errors are fipstls's typed errors, with node:tls's codes where node:tls has one (docs/errors.md)."),
+  "data, end, close, error, timeout": row(
+    "as node:tls",
+    "As net.Socket: 'close' carries hadError; errors are fipstls's typed errors, with node:tls's codes where node:tls has one (docs/errors.md). A write()'s callback runs once its data was taken and the socket drained, never in the turn the write was made (as node:tls's), so a writer looping on write() and 'drain' leaves the other sockets of the process their turn.",
+  ),
   audit: row("fipstls", "(report) after the handshake, only while someone listens: one compliance record per connection."),
 };
 

@@ -1,8 +1,9 @@
 // TLSSocket: a sans-IO Connection over any Node Duplex (a net.Socket, or a stream handed over for
 // STARTTLS), with node:tls's TLSSocket accessors and the net.Socket methods http and undici call.
 // Flow control runs both ways: plaintext is pushed only while the reader keeps up (else the raw
-// socket is paused, so TCP pushes back on the peer), a write completes once the raw socket drains, and
-// the raw socket is not read while output the peer provoked (KeyUpdate answers, alerts) cannot leave.
+// socket is paused, so TCP pushes back on the peer), a write completes once the raw socket drains (and
+// never in the turn it was made), and the raw socket is not read while output the peer provoked
+// (KeyUpdate answers, alerts) cannot leave.
 import { Socket as NetSocket } from "node:net";
 import type { ClientConnection } from "../../conn/client.js";
 import type { ServerConnection } from "../../conn/server.js";
@@ -330,7 +331,7 @@ export class TLSSocket extends NegotiatedSocket {
     // its own. It is carried instead (copied: the callback lets the application reuse it) and sealed
     // with the rest, which the Writable hands to _writev from within the callback.
     if (Buffer.isBuffer(data) && data.length < CARRY_BELOW && this.carried === null && this.writableLength > data.length && !this.writableCorked) {
-      this.carried = Uint8Array.from(data);
+      this.carried = new Uint8Array(data);
       return callback();
     }
     const conn = this.connection!;
@@ -345,11 +346,11 @@ export class TLSSocket extends NegotiatedSocket {
     if (joined.buffer === joinScratch?.buffer && conn.recordsQueued > 0) joinScratch = null;
     // A provider that seals asynchronously (WebCrypto) seals the next write while this one's records
     // are still being sealed: the write is done once they are queued, while few wait. (A write the
-    // connection refused has already failed, and the race reports it.)
-    // The write completes no earlier than the event loop's next turn, as node:tls's (its TLSWrap defers the
-    // callback with SetImmediate when the socket took the bytes at once): a writer that the kernel keeps
-    // up with would otherwise run from write to write in microtasks, and every other socket of the
-    // process, the reader of a loopback peer among them, would wait until the kernel's buffer was full.
+    // connection refused has already failed, and the race reports it.) Either way it completes no
+    // earlier than the event loop's next turn, as node:tls's (its TLSWrap defers the callback with
+    // SetImmediate when the socket took the bytes at once): a writer that the kernel keeps up with would
+    // otherwise run from write to write in microtasks, and every other socket of the process, the reader
+    // of a loopback peer among them, would wait until the kernel's buffer was full.
     (conn.recordsQueued <= RECORDS_SEALING_AHEAD ? Promise.race([written, Promise.resolve()]) : written)
       .then(() => drained(this.socket, true))
       .finally(() => {
