@@ -133,4 +133,45 @@ t("two fipstls clients, node and WebCrypto providers, upload 1 KiB writes to nod
   }
 });
 
+// Small writes are carried into the batch behind them: around cork()/uncork(), and with end() right
+// after, every byte still arrives once and in order.
+for (const provider of ["node", "webcrypto"] as const) {
+  t(`${provider} provider: small writes around cork(), uncork() and end() arrive in order`, async () => {
+    const server = tls.createServer({ cert: cert().certPem, key: cert().keyPem, allowHalfOpen: true }, (s) => {
+      let text = "";
+      s.on("data", (d: Buffer) => (text += d.toString()));
+      s.once("end", () => s.end(text));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const c = connect({ port: (server.address() as AddressInfo).port, host: "127.0.0.1", servername: "localhost", ca: interopPki().caPem, provider, allowHalfOpen: true });
+      const answer = new Promise<string>((resolve, reject) => {
+        let text = "";
+        c.on("data", (d: Buffer) => (text += d.toString()));
+        c.once("end", () => resolve(text));
+        c.once("error", reject);
+      });
+      c.once("secureConnect", () => {
+        c.write("a1.");
+        c.write("a2.");
+        queueMicrotask(() => {
+          c.cork();
+          c.write("b1.");
+          c.write("b2.");
+          process.nextTick(() => c.uncork());
+        });
+        setImmediate(() => {
+          c.write("c1.");
+          c.write("c2.");
+          c.end("c3.");
+        });
+      });
+      assert.is(await within(answer, "node:tls's copy"), "a1.a2.b1.b2.c1.c2.c3.");
+      c.destroy();
+    } finally {
+      server.close();
+    }
+  });
+}
+
 t.run();
