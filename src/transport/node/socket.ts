@@ -366,13 +366,21 @@ export class TLSSocket extends NegotiatedSocket {
     this.writeApplicationData(chunks.length === 1 ? chunks[0]!.chunk : chunks, callback);
   }
 
+  /**
+   * A carried write has had its callback, so it leaves however the socket ends: a callback that calls
+   * destroy() must not lose it. Otherwise the _writev behind it takes it, always before _final.
+   */
+  private sendCarried(): void {
+    const carried = this.carried;
+    this.carried = null;
+    if (carried !== null && this.connection?.state === "open") this.connection.write(carried).catch(noop);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.secured
       .then(
         () => {
-          // A carried write is always followed by a _writev that takes it; should one not be, it is not lost.
-          if (this.carried !== null) this.connection!.write(this.carried).catch(noop);
-          this.carried = null;
+          this.sendCarried();
           return this.connection!.close();
         },
         () => undefined,
@@ -386,6 +394,7 @@ export class TLSSocket extends NegotiatedSocket {
     this.clearHandshakeTimer();
     this.clearIdleTimer();
     if (!this.secureSettled) this.secureFailed(error ?? new Error("socket destroyed before the handshake completed"));
+    this.sendCarried();
     this.connection?.destroy();
     // An alert written during this turn must leave before the socket goes: destroy() drops corked writes.
     this.releaseHeldWrites();
