@@ -163,10 +163,10 @@ export class TLSSocket extends NegotiatedSocket {
    * writes are held to the end of the event-loop turn they were made in, never longer, so that a flight
    * that waits for an answer (a second ClientHello, TLS 1.2's key exchange) leaves at once.
    *
-   * A server's last flight (TLS 1.3: its session tickets) is held the same way, so that it leaves with
-   * the first answer when the application writes in the turn its handshake completed, as node:tls's
-   * server sends them (and as BoringSSL's, which flushes tickets with the server's first write): one TCP
-   * write and one read at the client instead of two.
+   * A TLS 1.3 server's session tickets are held the same way, so that they leave with the first answer
+   * when the application writes in the turn its handshake completed, as node:tls's server sends them
+   * (and as BoringSSL's, which flushes tickets with the server's first write): one TCP write and one
+   * read at the client instead of two.
    */
   private holdWrites(): void {
     const socket = this.socket;
@@ -180,9 +180,14 @@ export class TLSSocket extends NegotiatedSocket {
     });
   }
 
-  /** A server's handshake is complete on the wire and not yet reported: what it sends now is its last flight. */
+  /**
+   * A TLS 1.3 server's handshake is complete and not yet reported: what it sends now is its session
+   * tickets, which no client waits for. (A TLS 1.2 server's last flight ends with its Finished, which
+   * the client waits for before it sends anything: that one leaves at once.)
+   */
   private sendingTickets(): boolean {
-    return this.isServer && !this.secureSettled && this.connection?.state === "open";
+    const c = this.connection;
+    return this.isServer && !this.secureSettled && c?.state === "open" && c.info.version === "TLSv1.3";
   }
 
   private releaseHeldWrites(): void {
