@@ -29,9 +29,10 @@ t("1 KiB writes to a node:tls peer in the same process: few complete before the 
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   try {
     const c: TLSSocket = connect({ port: (server.address() as AddressInfo).port, host: "127.0.0.1", servername: "localhost", ca: interopPki().caPem });
+    // The server's tickets read first (node:tls sends them after the handshake), so that only the writes below run.
+    const ticket = new Promise<void>((resolve) => c.once("session", () => resolve()));
     await within(new Promise<void>((resolve, reject) => c.once("secureConnect", resolve).once("error", reject)), "handshake");
-    // Let the handshake's last bytes and the server's tickets settle, so that only the writes below run.
-    await new Promise((r) => setTimeout(r, 50));
+    await within(ticket, "a session ticket");
     const recordSizes: number[] = [];
     const raw = (c as unknown as { socket: { write: (b: Uint8Array, cb?: unknown) => boolean } }).socket;
     const rawWrite = raw.write.bind(raw);
