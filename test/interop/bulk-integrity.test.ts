@@ -60,6 +60,16 @@ function digestOf(s: Duplex): Promise<string> {
   });
 }
 
+/** Everything `s` delivers until it ends, as text. */
+function textUntilEnd(s: Duplex): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let text = "";
+    s.on("data", (d: Buffer) => (text += d.toString()));
+    s.once("end", () => resolve(text));
+    s.once("error", reject);
+  });
+}
+
 const t = suite("interop: bulk data intact against node:tls");
 const cert = () => interopPki().certs.find((c) => c.kind === "ecdsa-p256")!;
 
@@ -76,12 +86,7 @@ for (const [version, size] of [["TLSv1.3", 65536], ["TLSv1.3", 4096], ["TLSv1.3"
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const c = connect({ port: (server.address() as AddressInfo).port, host: "127.0.0.1", servername: "localhost", ca: interopPki().caPem, maxVersion: version, allowHalfOpen: true });
-      const answer = new Promise<string>((resolve, reject) => {
-        let text = "";
-        c.on("data", (d: Buffer) => (text += d.toString()));
-        c.once("end", () => resolve(text));
-        c.once("error", reject);
-      });
+      const answer = textUntilEnd(c);
       c.once("secureConnect", () => sendAll(c, size));
       assert.is(await within(answer, "node:tls's digest"), expectedDigest(size));
       c.destroy();
@@ -118,12 +123,7 @@ t("two fipstls clients, node and WebCrypto providers, upload 1 KiB writes to nod
     const upload = (provider: "node" | "webcrypto"): Promise<string> => {
       const c = connect({ port: (server.address() as AddressInfo).port, host: "127.0.0.1", servername: "localhost", ca: interopPki().caPem, provider, allowHalfOpen: true });
       c.once("secureConnect", () => sendAll(c, 1024));
-      return new Promise<string>((resolve, reject) => {
-        let text = "";
-        c.on("data", (d: Buffer) => (text += d.toString()));
-        c.once("end", () => resolve(text));
-        c.once("error", reject);
-      }).finally(() => c.destroy());
+      return textUntilEnd(c).finally(() => c.destroy());
     };
     const answers = await within(Promise.all([upload("node"), upload("webcrypto")]), "node:tls's digests");
     assert.equal(answers, [expectedDigest(1024), expectedDigest(1024)]);
@@ -138,19 +138,12 @@ t("two fipstls clients, node and WebCrypto providers, upload 1 KiB writes to nod
 for (const provider of ["node", "webcrypto"] as const) {
   t(`${provider} provider: small writes around cork(), uncork() and end() arrive in order`, async () => {
     const server = tls.createServer({ cert: cert().certPem, key: cert().keyPem, allowHalfOpen: true }, (s) => {
-      let text = "";
-      s.on("data", (d: Buffer) => (text += d.toString()));
-      s.once("end", () => s.end(text));
+      void textUntilEnd(s).then((text) => s.end(text), () => s.destroy());
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const c = connect({ port: (server.address() as AddressInfo).port, host: "127.0.0.1", servername: "localhost", ca: interopPki().caPem, provider, allowHalfOpen: true });
-      const answer = new Promise<string>((resolve, reject) => {
-        let text = "";
-        c.on("data", (d: Buffer) => (text += d.toString()));
-        c.once("end", () => resolve(text));
-        c.once("error", reject);
-      });
+      const answer = textUntilEnd(c);
       c.once("secureConnect", () => {
         c.write("a1.");
         c.write("a2.");

@@ -35,6 +35,18 @@ function recordWrites(socket: net.Socket): Uint8Array[][] {
   return writes;
 }
 
+/** The first `length` bytes (or more) `s` delivers. */
+function firstBytes(s: NodeJS.ReadableStream & NodeJS.EventEmitter, length: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    let got = Buffer.alloc(0);
+    s.on("data", (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      if (got.length >= length) resolve(got);
+    });
+    s.once("error", reject);
+  });
+}
+
 const t = suite("interop: the client's first write shares its Finished's TCP write (node:tls server, Nagle on)");
 const cert = () => interopPki().certs.find((c) => c.kind === "ecdsa-p256")!;
 
@@ -50,14 +62,7 @@ for (const [pname, provider] of PROVIDERS) {
       const writes = recordWrites(raw);
       const socket = scope.stream(connect({ socket: raw, servername: "localhost", ca: interopPki().caPem, minVersion: version, maxVersion: version, provider }));
       const ping = Buffer.from("ping after the handshake");
-      const echoed = new Promise<Buffer>((resolve, reject) => {
-        let got = Buffer.alloc(0);
-        socket.on("data", (d: Buffer) => {
-          got = Buffer.concat([got, d]);
-          if (got.length >= ping.length) resolve(got);
-        });
-        socket.once("error", reject);
-      });
+      const echoed = firstBytes(socket, ping.length);
       socket.once("secureConnect", () => socket.write(ping));
       assert.equal(await within(echoed, "the echo"), ping);
       // The Finished (after a ChangeCipherSpec, for middleboxes) and the application record, in the same write.
@@ -86,14 +91,7 @@ for (const [pname, provider] of PROVIDERS) {
     const client = scope.stream(tls.connect({ host: "127.0.0.1", port: (listener.address() as net.AddressInfo).port, servername: "localhost", ca: interopPki().caPem, minVersion: "TLSv1.3" }));
     const ping = Buffer.from("ping after the handshake");
     const session = new Promise<Buffer>((resolve) => client.once("session", resolve));
-    const echoed = new Promise<Buffer>((resolve, reject) => {
-      let got = Buffer.alloc(0);
-      client.on("data", (d: Buffer) => {
-        got = Buffer.concat([got, d]);
-        if (got.length >= ping.length) resolve(got);
-      });
-      client.once("error", reject);
-    });
+    const echoed = firstBytes(client, ping.length);
     client.once("secureConnect", () => client.write(ping));
     assert.equal(await within(echoed, "the echo"), ping);
     assert.ok((await within(session, "a session from the tickets")).length > 0);

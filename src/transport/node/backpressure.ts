@@ -19,9 +19,9 @@ export function ownOutputBacklogged(s: Duplex, appBytesInFlight: number): boolea
   return s.writableNeedDrain && s.writableLength - appBytesInFlight > limit;
 }
 
-/** Resolves once `s` has drained its write queue, or closed; with `yieldTurn`, never before the event loop's next turn. */
-export function drained(s: Duplex, yieldTurn = false): Promise<void> {
-  if (!s.writableNeedDrain || s.destroyed) return yieldTurn ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve();
+/** Resolves once `s` has drained its write queue, or closed, and never before the event loop's next turn. */
+export function drained(s: Duplex): Promise<void> {
+  if (!s.writableNeedDrain || s.destroyed) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
     const done = (): void => {
       s.off("drain", done);

@@ -13,6 +13,7 @@ import { ConfigError, HandshakeTimeout } from "../../errors.js";
 import type { DetailedPeerCertificate } from "./certificate.js";
 import type { RawSocket } from "./raw-socket.js";
 import { asRecords, drained, ownOutputBacklogged } from "./backpressure.js";
+import { CARRY_BELOW, WRITABLE_HIGH_WATER_MARK, joinWrites, keepJoined } from "./write-batch.js";
 import { authorizationErrorCode } from "./negotiated.js";
 import { NegotiatedSocket } from "./negotiated-socket.js";
 
@@ -38,43 +39,11 @@ export interface TLSSocketOptions {
   highWaterMark?: number;
 }
 
-/**
- * The write buffer before write() asks the application to wait for 'drain': four full records, where
- * node:tls has 16 KiB. The write()s made while one is being sealed are sealed together (_writev), and
- * each record costs us a cipher object (node:tls's cost per record is far lower), so a run of small
- * writes fills whole records instead of two half ones. A `highWaterMark` option still sets both sides.
- */
-const WRITABLE_HIGH_WATER_MARK = 64 * 1024;
-
 /** Only connect() and Server make TLSSockets: one made elsewhere would never start a handshake. */
 export const MADE_BY_FIPSTLS: unique symbol = Symbol("fipstls TLSSocket");
 
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const noop = (): void => undefined;
-
-/**
- * Where the write()s of a _writev are joined before they are sealed, shared by the sockets of this realm:
- * Buffer.concat would allocate (and zero-check) a new buffer per batch, which a run of 1 KiB writes pays
- * for in allocation and garbage collection. Only used between the join and the synchronous seal that
- * reads it, so sockets cannot overlap; dropped when a seal may still read it later.
- */
-let joinScratch: Uint8Array | null = null;
-
-function joinWrites(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = total <= WRITABLE_HIGH_WATER_MARK ? (joinScratch ??= new Uint8Array(WRITABLE_HIGH_WATER_MARK)).subarray(0, total) : new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** A write() below this size, followed by more, is carried into the next batch (see sendApplicationData): less than a record. */
-const CARRY_BELOW = 16 * 1024;
 
 /** Records of ours that may wait to be sealed while the application's next write is taken. */
 const RECORDS_SEALING_AHEAD = 16;
@@ -346,9 +315,9 @@ export class TLSSocket extends NegotiatedSocket {
     const joined = joinWrites(parts);
     this.appBytesInFlight = asRecords(joined.length);
     const written = conn.write(joined);
-    // The scratch is ours again once the connection sealed from it at once; records still waiting to
-    // be sealed (an asynchronous provider, or records queued ahead) may hold views of it.
-    if (joined.buffer === joinScratch?.buffer && conn.recordsQueued > 0) joinScratch = null;
+    // Records still waiting to be sealed (an asynchronous provider, or records queued ahead) may hold
+    // views of the joined bytes; once the connection sealed from them at once, they are free again.
+    if (conn.recordsQueued > 0) keepJoined(joined);
     // A provider that seals asynchronously (WebCrypto) seals the next write while this one's records
     // are still being sealed: the write is done once they are queued, while few wait. (A write the
     // connection refused has already failed, and the race reports it.) Either way it completes no
@@ -357,7 +326,7 @@ export class TLSSocket extends NegotiatedSocket {
     // otherwise run from write to write in microtasks, and every other socket of the process, the reader
     // of a loopback peer among them, would wait until the kernel's buffer was full.
     (conn.recordsQueued <= RECORDS_SEALING_AHEAD ? Promise.race([written, Promise.resolve()]) : written)
-      .then(() => drained(this.socket, true))
+      .then(() => drained(this.socket))
       .finally(() => {
         this.appBytesInFlight = 0;
         this.flow();
