@@ -23,7 +23,6 @@ import {
   type KeyObject,
 } from "node:crypto";
 import { Buffer } from "node:buffer";
-import process from "node:process";
 import type {
   Aead,
   AeadAlgorithm,
