@@ -11,15 +11,23 @@ export class Transcript {
   private parts: Uint8Array[] = [];
   private hashAlg?: HashAlgorithm;
   private running: RunningHash | null = null;
+  /**
+   * The hash of the transcript as it is now, while no message is added: a TLS 1.3 client takes the hash
+   * through the server's Finished twice (application secrets, its own Finished), and with WebCrypto
+   * (no incremental hash) each one hashes the whole transcript on the thread pool.
+   */
+  private current: Promise<Uint8Array> | null = null;
 
   constructor(private readonly provider: CryptoProvider) {}
 
   add(rawMessage: Uint8Array): void {
+    this.current = null;
     this.parts.push(rawMessage);
     this.running?.update(rawMessage);
   }
 
   setHash(hash: HashAlgorithm): void {
+    this.current = null;
     this.hashAlg = hash;
     this.running = this.provider.runningHash?.(hash) ?? null;
     for (const part of this.parts) this.running?.update(part);
@@ -32,6 +40,10 @@ export class Transcript {
 
   hash(): Promise<Uint8Array> {
     if (!this.hashAlg) throw new Error("transcript: hash not chosen yet");
+    return (this.current ??= this.computeHash(this.hashAlg));
+  }
+
+  private computeHash(hash: HashAlgorithm): Promise<Uint8Array> {
     if (this.running) {
       try {
         return Promise.resolve(this.running.digest());
@@ -39,7 +51,7 @@ export class Transcript {
         return Promise.reject(e);
       }
     }
-    return this.provider.hash(this.hashAlg, this.bytes());
+    return this.provider.hash(hash, this.bytes());
   }
 
   /**
