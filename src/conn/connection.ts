@@ -201,20 +201,29 @@ export abstract class Connection {
 
   private async run(): Promise<void> {
     try {
-      const result = await this.runHandshake(this.handshakeContext());
-      this.outbound.stopHoldingFlights();
-      this.negotiated = this.keyLogged ? { ...result.info, keyLogged: true } : result.info;
-      this.traffic = result.traffic(this.trafficHost());
-      this.inbound.handshaking = false;
-      this.state = "open";
-      if (result.session !== null) this.keepSession(encodeSession(result.session));
-      else if (result.resumedSession !== undefined) this.lastSession = encodeSession(result.resumedSession);
-      this.handshakeResolve();
+      await this.completeHandshake();
       await this.readLoop();
     } catch (e) {
       if (e instanceof UsageError && this.state === "closed" && !this.error) return void this.handshakeReject(e);
       this.fail(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  /**
+   * The handshake, up to the established state. A function of its own so that the HandshakeResult dies
+   * with it: held by run() while it awaits the read loop, the result's traffic() closure kept the
+   * handshake's whole scope (transcript, ClientHello, running hashes) for the connection's life.
+   */
+  private async completeHandshake(): Promise<void> {
+    const result = await this.runHandshake(this.handshakeContext());
+    this.outbound.stopHoldingFlights();
+    this.negotiated = this.keyLogged ? { ...result.info, keyLogged: true } : result.info;
+    this.traffic = result.traffic(this.trafficHost());
+    this.inbound.handshaking = false;
+    this.state = "open";
+    if (result.session !== null) this.keepSession(encodeSession(result.session));
+    else if (result.resumedSession !== undefined) this.lastSession = encodeSession(result.resumedSession);
+    this.handshakeResolve();
   }
 
   private noteFinished(msg: HandshakeMessage): HandshakeMessage {

@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+const pki = JSON.parse(readFileSync("/tmp/rss/pki.json", "utf8"));
+const t0 = performance.now();
+const m = await import("fipstls/node");
+const t1 = performance.now();
+const s = m.createServer({ cert: pki.certPem, key: pki.keyPem, minVersion: "TLSv1.3", maxVersion: "TLSv1.3", provider: "node", noDelay: true, tls: { groups: ["secp256r1"], cipherSuites: ["TLS_AES_128_GCM_SHA256"] } }, () => {});
+const t2 = performance.now();
+await s.ready();
+const t3 = performance.now();
+await new Promise((r) => s.listen(0, "127.0.0.1", r));
+const t4 = performance.now();
+console.log(`import ${(t1 - t0).toFixed(1)} createServer ${(t2 - t1).toFixed(1)} ready ${(t3 - t2).toFixed(1)} listen ${(t4 - t3).toFixed(1)}`);
+s.close();
