@@ -27,62 +27,86 @@ function freeNow(output: Buffer): void {
   if (canTransfer && output.length >= 4096 && output.byteOffset === 0) (output.buffer as Transferable).transfer!(0);
 }
 
+/** Options of every cipher object: TLS's AEADs all carry a 16-byte tag. */
+const TAG_OPTIONS = { authTagLength: AEAD_TAG } as const;
+
+function checkNonce(nonce: Uint8Array): void {
+  // TLS always uses 96-bit nonces; anything else is a caller bug, not a peer's doing.
+  if (nonce.length !== 12) throw new TypeError("AEAD nonce must be 12 bytes");
+}
+
+/**
+ * The synchronous face. A class rather than an object of closures: a connection holds two of these (one
+ * per direction) for its whole life, and methods on a prototype cost it no closure or context each.
+ */
+class NodeSyncAead implements SyncAead {
+  constructor(
+    // Typed as a GCM name only to reach the setAAD/getAuthTag overloads, which ChaCha20-Poly1305 shares.
+    private readonly name: CipherGCMTypes,
+    private readonly key: KeyObject,
+  ) {}
+
+  sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: readonly Uint8Array[], out: Uint8Array, offset: number): number {
+    checkNonce(nonce);
+    const cipher = createCipheriv(this.name, this.key, nonce, TAG_OPTIONS);
+    cipher.setAAD(aad);
+    let at = offset;
+    for (const part of plaintext) {
+      const c = cipher.update(part);
+      out.set(c, at);
+      at += c.length;
+      freeNow(c);
+    }
+    const tail = cipher.final();
+    out.set(tail, at);
+    at += tail.length;
+    out.set(cipher.getAuthTag(), at);
+    return at + AEAD_TAG - offset;
+  }
+
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
+    checkNonce(nonce);
+    if (ciphertext.length < AEAD_TAG) return null;
+    const decipher = createDecipheriv(this.name, this.key, nonce, TAG_OPTIONS);
+    decipher.setAuthTag(ciphertext.subarray(ciphertext.length - AEAD_TAG));
+    decipher.setAAD(aad);
+    const head = decipher.update(ciphertext.subarray(0, ciphertext.length - AEAD_TAG));
+    let tail: Uint8Array;
+    try {
+      tail = decipher.final();
+    } catch {
+      return null; // final() is where OpenSSL checks the tag
+    }
+    // GCM and ChaCha20-Poly1305 are stream modes: final() adds nothing, and head is the whole plaintext.
+    if (tail.length === 0) return head;
+    const out = new Uint8Array(head.length + tail.length);
+    out.set(head, 0);
+    out.set(tail, head.length);
+    return out;
+  }
+}
+
+class NodeAead implements Aead {
+  readonly sync: NodeSyncAead;
+
+  constructor(
+    readonly algorithm: AeadAlgorithm,
+    key: KeyObject,
+  ) {
+    this.sync = new NodeSyncAead(AEAD_CIPHER_NAME[algorithm] as CipherGCMTypes, key);
+  }
+
+  async seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+    const out = new Uint8Array(plaintext.length + AEAD_TAG);
+    this.sync.sealInto(nonce, aad, [plaintext], out, 0);
+    return out;
+  }
+
+  async open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array | null> {
+    return this.sync.open(nonce, aad, ciphertext);
+  }
+}
+
 export function nodeAead(algorithm: AeadAlgorithm, key: KeyObject): Aead {
-  // Typed as a GCM name only to reach the setAAD/getAuthTag overloads, which ChaCha20-Poly1305 shares.
-  const name = AEAD_CIPHER_NAME[algorithm] as CipherGCMTypes;
-  const check = (nonce: Uint8Array): void => {
-    // TLS always uses 96-bit nonces; anything else is a caller bug, not a peer's doing.
-    if (nonce.length !== 12) throw new TypeError("AEAD nonce must be 12 bytes");
-  };
-  const sync: SyncAead = {
-    sealInto(nonce, aad, plaintext, out, offset) {
-      check(nonce);
-      const cipher = createCipheriv(name, key, nonce, { authTagLength: AEAD_TAG });
-      cipher.setAAD(aad);
-      let at = offset;
-      for (const part of plaintext) {
-        const c = cipher.update(part);
-        out.set(c, at);
-        at += c.length;
-        freeNow(c);
-      }
-      const tail = cipher.final();
-      out.set(tail, at);
-      at += tail.length;
-      out.set(cipher.getAuthTag(), at);
-      return at + AEAD_TAG - offset;
-    },
-    open(nonce, aad, ciphertext) {
-      check(nonce);
-      if (ciphertext.length < AEAD_TAG) return null;
-      const decipher = createDecipheriv(name, key, nonce, { authTagLength: AEAD_TAG });
-      decipher.setAuthTag(ciphertext.subarray(ciphertext.length - AEAD_TAG));
-      decipher.setAAD(aad);
-      const head = decipher.update(ciphertext.subarray(0, ciphertext.length - AEAD_TAG));
-      let tail: Uint8Array;
-      try {
-        tail = decipher.final();
-      } catch {
-        return null; // final() is where OpenSSL checks the tag
-      }
-      // GCM and ChaCha20-Poly1305 are stream modes: final() adds nothing, and head is the whole plaintext.
-      if (tail.length === 0) return head;
-      const out = new Uint8Array(head.length + tail.length);
-      out.set(head, 0);
-      out.set(tail, head.length);
-      return out;
-    },
-  };
-  return {
-    algorithm,
-    sync,
-    async seal(nonce, aad, plaintext) {
-      const out = new Uint8Array(plaintext.length + AEAD_TAG);
-      sync.sealInto(nonce, aad, [plaintext], out, 0);
-      return out;
-    },
-    async open(nonce, aad, ciphertext) {
-      return sync.open(nonce, aad, ciphertext);
-    },
-  };
+  return new NodeAead(algorithm, key);
 }
