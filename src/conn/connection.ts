@@ -201,21 +201,22 @@ export abstract class Connection {
 
   private async run(): Promise<void> {
     try {
-      await this.completeHandshake();
-      await this.readLoop();
+      // The handshake's result is this callback's alone: held by run() while it awaits the read loop, its
+      // traffic() closure kept the handshake's whole scope (transcript, ClientHello, running hashes) for
+      // the connection's life. The read loop starts in the same step as the handshake is reported, so
+      // records that came with the peer's Finished start opening (with WebCrypto, on the thread pool)
+      // before the handshake's observers run.
+      await this.runHandshake(this.handshakeContext()).then((result) => {
+        this.established(result);
+        return this.readLoop();
+      });
     } catch (e) {
       if (e instanceof UsageError && this.state === "closed" && !this.error) return void this.handshakeReject(e);
       this.fail(e instanceof Error ? e : new Error(String(e)));
     }
   }
 
-  /**
-   * The handshake, up to the established state. A function of its own so that the HandshakeResult dies
-   * with it: held by run() while it awaits the read loop, the result's traffic() closure kept the
-   * handshake's whole scope (transcript, ClientHello, running hashes) for the connection's life.
-   */
-  private async completeHandshake(): Promise<void> {
-    const result = await this.runHandshake(this.handshakeContext());
+  private established(result: HandshakeResult): void {
     this.outbound.stopHoldingFlights();
     this.negotiated = this.keyLogged ? { ...result.info, keyLogged: true } : result.info;
     this.traffic = result.traffic(this.trafficHost());
