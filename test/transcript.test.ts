@@ -84,7 +84,7 @@ const liveTranscripts = (): number => queryObjects!(Transcript, { format: "count
 
 for (const [name, provider] of PROVIDERS) {
   for (const version of ["TLSv1.3", "TLSv1.2"] as const) {
-    t(`${name}, ${version}: an established connection keeps no handshake transcript`, async () => {
+    t(`${name}, ${version}: an established connection keeps no handshake transcript, nor a record behind its Finished`, async () => {
       if (queryObjects === undefined) return skippedAtRunTime("v8.queryObjects needs Node 20.13 or later");
       const before = liveTranscripts();
       const pairs = [];
@@ -102,7 +102,13 @@ for (const [name, provider] of PROVIDERS) {
       }
       // The handshake's result (and with it the transcript) used to live as long as the connection.
       assert.is(liveTranscripts(), before, `${pairs.length} open pairs hold transcripts`);
-      for (const { client, server } of pairs) assert.is(client.conn.state, "open", server.conn.state);
+      for (const { client, server } of pairs) {
+        assert.is(client.conn.state, "open", server.conn.state);
+        // Kept for getFinished()/getPeerFinished(): copies, not views that keep a whole decrypted record.
+        for (const kept of [client.conn.finishedMessages.received!, server.conn.finishedMessages.received!]) {
+          assert.is(kept.buffer.byteLength, kept.length, "the peer's Finished owns its bytes");
+        }
+      }
     });
   }
 }

@@ -93,7 +93,9 @@ class NodeSyncAead implements SyncAead {
       return null; // final() is where OpenSSL checks the tag
     }
     // GCM and ChaCha20-Poly1305 are stream modes: final() adds nothing, and head is the whole plaintext.
-    if (tail.length === 0) return head;
+    // Handed on as a plain Uint8Array: a Buffer's slice() is a view, and the core's slice() means a copy
+    // (a Finished or a certificate kept with it would otherwise keep the whole decrypted record).
+    if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.length);
     const out = new Uint8Array(head.length + tail.length);
     out.set(head, 0);
     out.set(tail, head.length);
