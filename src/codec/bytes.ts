@@ -1,15 +1,24 @@
 // Small byte helpers shared by the codecs. Nothing here is cryptographic.
 
 export function concat(...parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(totalLength(parts));
+  copyInto(out, parts);
+  return out;
+}
+
+export function totalLength(parts: readonly Uint8Array[]): number {
   let length = 0;
   for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
+  return length;
+}
+
+/** Writes `parts` one after another into `out` from its start (which must have room for them all). */
+export function copyInto(out: Uint8Array, parts: readonly Uint8Array[]): void {
   let offset = 0;
   for (const p of parts) {
     out.set(p, offset);
     offset += p.length;
   }
-  return out;
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

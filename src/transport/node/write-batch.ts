@@ -1,6 +1,7 @@
 // How the application's write()s become records: runs of small writes are sealed together (a _writev
 // batch, and the first write of a run carried into it), joined in one scratch buffer rather than a new
 // one per batch.
+import { copyInto, totalLength } from "../../codec/bytes.js";
 
 /**
  * The write buffer before write() asks the application to wait for 'drain': four full records, where
@@ -24,14 +25,9 @@ let joinScratch: Uint8Array | null = null;
 /** `parts` as one array: the part itself when there is one, else the scratch (or, past its size, a new array). */
 export function joinWrites(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  let total = 0;
-  for (const p of parts) total += p.length;
+  const total = totalLength(parts);
   const out = total <= WRITABLE_HIGH_WATER_MARK ? (joinScratch ??= new Uint8Array(WRITABLE_HIGH_WATER_MARK)).subarray(0, total) : new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
+  copyInto(out, parts);
   return out;
 }
 
