@@ -1,6 +1,6 @@
 // What a cipher suite's registry name says about it: its key exchange and its bulk cipher family.
 // A scan classifies every suite a server picks, including ones fipstls never implements, by reading
-// the name (IANA's spelling, as iana-cipher-suites.ts keeps it), since no table lists these facts.
+// the name (IANA's spelling, as iana-cipher-suite-table.ts keeps it), since no table lists these facts.
 
 export type SuiteKeyExchange = "anon" | "null" | "rsa" | "dhe" | "ecdhe" | "dh" | "ecdh" | "psk" | "srp" | "krb5" | "tls13" | "other";
 
