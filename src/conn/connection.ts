@@ -284,12 +284,7 @@ export abstract class Connection {
         this.inbound.joinHandshake(record.content);
         for (let msg = this.inbound.nextMessage(); msg; msg = this.inbound.nextMessage()) await this.traffic!.onMessage(msg);
       } else if (record.type === ContentType.Alert) {
-        try {
-          this.inbound.handleAlert(record.content);
-        } catch (e) {
-          if (e instanceof AlertReceived && e.description === AlertDescription.close_notify) return this.endOfInput(false);
-          throw e;
-        }
+        if (this.inbound.readAlert(record.content) === "close_notify") return this.endOfInput(false);
       } else {
         throw new PeerMisbehaved("UnexpectedRecord", "unexpected_message", `content type ${record.type}`);
       }

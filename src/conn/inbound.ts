@@ -247,8 +247,17 @@ export class Inbound {
     return this.pending.shift();
   }
 
-  /** Throws AlertReceived for every alert but a warning user_canceled (and, in TLS 1.2, any warning), which is counted and ignored. */
+  /** During the handshake every alert but an ignored warning ends it, close_notify too (RFC 8446 6.1). */
   handleAlert(content: Uint8Array): void {
+    if (this.readAlert(content) === "close_notify") throw new AlertReceived(AlertDescription.close_notify, false, content[0]);
+  }
+
+  /**
+   * Returns "close_notify" for the peer's orderly close, "ignored" for a warning user_canceled (and, in
+   * TLS 1.2, any warning), which is counted; throws AlertReceived for the rest. close_notify is a return,
+   * not an error: every connection a peer closes ends with one, and an Error's stack capture is not free.
+   */
+  readAlert(content: Uint8Array): "close_notify" | "ignored" {
     // RFC 8446 5.4: an alert record with empty content is unexpected_message. RFC 8446 5.1: a record holds
     // exactly one alert, neither fragmented nor coalesced; other lengths do not parse (RFC 8446 6: decode_error).
     if (content.length === 0) throw new PeerMisbehaved("MalformedAlert", "unexpected_message", "empty alert record");
@@ -257,13 +266,13 @@ export class Inbound {
     if (level !== AlertLevel.Warning && level !== AlertLevel.Fatal) {
       throw new PeerMisbehaved("InvalidAlertLevel", "illegal_parameter", `level ${level}`);
     }
-    if (description === AlertDescription.close_notify) throw new AlertReceived(description, false, level);
+    if (description === AlertDescription.close_notify) return "close_notify";
     // RFC 8446 6: user_canceled may come as a warning; every other alert is fatal in TLS 1.3, whatever its
     // level. TLS 1.2 warnings (unrecognized_name, no_renegotiation, …) are not fatal (RFC 5246 7.2.2),
     // and a TLS 1.2 server sends them before its ServerHello says which version it is.
     if (level === AlertLevel.Warning && (description === AlertDescription.user_canceled || this.version !== "TLSv1.3")) {
       this.inARow.count("TooManyWarningAlerts");
-      return;
+      return "ignored";
     }
     throw new AlertReceived(description, true, level);
   }

@@ -31,9 +31,11 @@ export const GROUP_VERSIONS: Readonly<Record<GroupName, readonly TlsVersionName[
 
 export const groupId = (g: GroupName): number => NamedGroup[g];
 
+const GROUP_BY_ID = new Map<number, GroupName>(Object.entries(NamedGroup).map(([name, id]) => [id, name as GroupName]));
+
+/** Every session a server resumes names its group: a lookup, not a walk of the registry. */
 export function groupName(id: number): GroupName | undefined {
-  for (const [name, value] of Object.entries(NamedGroup)) if (value === id) return name as GroupName;
-  return undefined;
+  return GROUP_BY_ID.get(id);
 }
 
 /** The ECDH group with code point `id` (undefined for hybrids, finite-field groups and unknown ones). */
