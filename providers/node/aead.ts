@@ -1,9 +1,10 @@
 // AEAD over node:crypto. node:crypto computes synchronously, so the Aead carries a `sync` face that the
 // record layer uses for bulk data: no promise per record, and the ciphertext written straight into the
 // record buffer. node:crypto cannot re-key a cipher object with a new nonce, so one is made per record.
-import { type CipherGCM, type CipherGCMTypes, type KeyObject, createCipheriv, createDecipheriv } from "node:crypto";
-import { Buffer } from "node:buffer";
+import type { CipherGCM, CipherGCMTypes, KeyObject } from "node:crypto";
 import type { Aead, AeadAlgorithm, SyncAead } from "../../src/crypto/provider.js";
+import { nodeCrypto } from "./builtins.js";
+const { createCipheriv, createDecipheriv } = nodeCrypto;
 
 export const AEAD_CIPHER_NAME: Readonly<Record<AeadAlgorithm, string>> = {
   "AES-128-GCM": "aes-128-gcm",

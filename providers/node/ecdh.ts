@@ -4,10 +4,11 @@
 // Outside FIPS mode the NIST curves use node's ECDH class, which skips the EVP key objects and costs
 // about a quarter of a full handshake's key exchange; under FIPS mode every step stays on the EVP
 // path, whose key generation and derivation OpenSSL routes to the FIPS provider.
-import { createECDH, createPublicKey, diffieHellman, generateKeyPairSync, getFips, type JsonWebKey, type KeyObject } from "node:crypto";
-import { Buffer } from "node:buffer";
+import type { JsonWebKey, KeyObject } from "node:crypto";
 import type { CurveName, EcdhGroupName, KeyShare } from "../../src/crypto/provider.js";
 import { CURVE_FIELD_BYTES, NIST_GROUP_CURVE, isUncompressedPoint } from "../../src/crypto/keyinfo.js";
+import { nodeCrypto } from "./builtins.js";
+const { createECDH, createPublicKey, diffieHellman, generateKeyPairSync, getFips } = nodeCrypto;
 
 /** OpenSSL's names for node's ECDH class. */
 export const OPENSSL_CURVE: Readonly<Record<CurveName, string>> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };

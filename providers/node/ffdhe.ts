@@ -17,10 +17,11 @@
 // such as p-2, is refused there too (and an 8192-bit agreement costs 0.14 s rather than 0.01 s);
 // OpenSSL 3.5 (Node 22 and 24) with the range check only. No honest peer sends such a value: 2
 // generates the prime-order subgroup.
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { Buffer } from "node:buffer";
+import type { KeyObject } from "node:crypto";
 import type { FfdheGroupName, KeyShare } from "../../src/crypto/provider.js";
 import { FFDHE_GENERATOR, FFDHE_GROUPS, ffdhePrime, ffdhePublicValueProblem } from "../../src/suites/ffdhe.js";
+import { nodeCrypto } from "./builtins.js";
+const { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } = nodeCrypto;
 
 /** `value` left-padded with zeros to `length` bytes (a copy). */
 export function leftPad(value: Uint8Array, length: number): Uint8Array {

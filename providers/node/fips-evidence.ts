@@ -4,12 +4,13 @@
 // and .include'd fipsmodule.cnf, and the module file those name. Every fact says where it came from;
 // whatever cannot be read is listed as not attested. No child process: a library must not spawn
 // `openssl` behind its caller's back, and that CLI may load a different libcrypto anyway.
-import { createHmac, getFips } from "node:crypto";
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, resolve } from "node:path";
 // `process` is the global: importing node:process costs 2.5-4 ms at load (its ESM facade reads
 // every property of process, allowedNodeEnvironmentFlags included).
 import type { FipsFact } from "../../src/crypto/provider.js";
+import { nodeCrypto, nodeFs, nodePath } from "./builtins.js";
+const { createHmac, getFips } = nodeCrypto;
+const { readFileSync, readdirSync, statSync } = nodeFs;
+const { basename, isAbsolute, join, resolve } = nodePath;
 
 export interface ModuleEvidence {
   /** "<name> <version>" as the module file states them, when both could be read. */

@@ -3,26 +3,7 @@
 // are probed at creation, so under a FIPS-enforcing OpenSSL the ones it refuses (ChaCha20-Poly1305,
 // X25519, X448; Ed25519 in some provider versions) are left out of `supports` instead of failing
 // mid-handshake. fips() names the FIPS module from what OpenSSL read at startup (fips-evidence.ts).
-import {
-  constants,
-  createCipheriv,
-  createHash,
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  createSecretKey,
-  diffieHellman,
-  generateKeyPairSync,
-  getCurves,
-  getFips,
-  randomFillSync,
-  sign as nodeSign,
-  verify as nodeVerify,
-  type CipherGCMTypes,
-  type Hash,
-  type KeyObject,
-} from "node:crypto";
-import { Buffer } from "node:buffer";
+import type { CipherGCMTypes, Hash, KeyObject } from "node:crypto";
 import type {
   Aead,
   AeadAlgorithm,
@@ -61,6 +42,8 @@ import {
 } from "../../src/crypto/keyinfo.js";
 import { type ModuleEvidence, readModuleEvidence } from "./fips-evidence.js";
 import { decryptAesCbc, pbkdf2 } from "./pbe.js";
+import { nodeCrypto } from "./builtins.js";
+const { constants, createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, diffieHellman, generateKeyPairSync, getCurves, getFips, randomFillSync, sign: nodeSign, verify: nodeVerify } = nodeCrypto;
 
 const HASH_NAME: Readonly<Record<HashAlgorithm, string>> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
 

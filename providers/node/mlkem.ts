@@ -1,10 +1,10 @@
 // ML-KEM (FIPS 203) through node:crypto: Node >= 24 with OpenSSL 3.5 has crypto.encapsulate and
 // crypto.decapsulate and raw ML-KEM keys; older Nodes (and their type definitions) have none of them,
 // so the API is looked up at run time and the parameter sets are probed before they are offered.
-import { Buffer } from "node:buffer";
-import * as nodeCrypto from "node:crypto";
-import { type KeyObject, createPublicKey, generateKeyPairSync } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import type { KemAlgorithm, KemEncapsulation, KemKeyPair } from "../../src/crypto/provider.js";
+import { nodeCrypto } from "./builtins.js";
+const { createPublicKey, generateKeyPairSync } = nodeCrypto;
 
 interface MlKemApi {
   encapsulate(publicKey: KeyObject): { ciphertext: Buffer; sharedKey: Buffer };

@@ -1,9 +1,10 @@
 // Password-based key unwrapping over node:crypto: PBKDF2 and raw AES-CBC decryption, the two
 // primitives PBES2 (RFC 8018) needs. Under a FIPS-enforcing OpenSSL these come from the FIPS module,
 // which applies its own minimums (SP 800-132: salt, iterations, key length) and says so in its error.
-import { createDecipheriv, pbkdf2 as nodePbkdf2 } from "node:crypto";
 import type { Pbkdf2Hash } from "../../src/crypto/provider.js";
 import { AES_CBC_KEY_LENGTHS } from "../../src/crypto/provider.js";
+import { nodeCrypto } from "./builtins.js";
+const { createDecipheriv, pbkdf2: nodePbkdf2 } = nodeCrypto;
 
 const PBKDF2_DIGEST: Readonly<Record<Pbkdf2Hash, string>> = { "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
 

@@ -2,11 +2,11 @@
 // (tls.getCACertificates("system")); Node 20 does not, so there the OpenSSL conventions
 // SSL_CERT_FILE (a PEM bundle) and SSL_CERT_DIR (directories of PEM files) are read instead.
 // Where neither is available the store is reported as unavailable rather than guessed at.
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import * as tls from "node:tls";
 import { decodePem } from "../../src/codec/pem.js";
 import { ConfigError } from "../../src/errors.js";
+import { nodeFs, nodePath, nodeTls as tls } from "./builtins.js";
+const { readFileSync, readdirSync, statSync } = nodeFs;
+const { join } = nodePath;
 
 type GetCaCertificates = (type: "default" | "system" | "bundled" | "extra") => string[];
 

@@ -2,9 +2,9 @@
 // X25519's in index.ts. The public value is the 56-byte u-coordinate; the SubjectPublicKeyInfo around it
 // (RFC 8410, id-X448 1.3.101.111) is a fixed prefix, built here so that the shared key-container code
 // need not know a key type that only key exchange uses.
-import { createPublicKey, diffieHellman, generateKeyPairSync } from "node:crypto";
-import { Buffer } from "node:buffer";
 import type { KeyShare } from "../../src/crypto/provider.js";
+import { nodeCrypto } from "./builtins.js";
+const { createPublicKey, diffieHellman, generateKeyPairSync } = nodeCrypto;
 
 /** SEQUENCE { SEQUENCE { OID 1.3.101.111 }, BIT STRING (0 unused bits) of 56 bytes }. */
 const SPKI_PREFIX = Buffer.from("3042300506032b656f033900", "hex");

@@ -2,7 +2,7 @@
 // built on them) run over fipstls, with node's own pooling and keep-alive. Only createConnection()
 // changes; http's options arrive mixed with the TLS ones, so the TLS options are picked out and the
 // node:tls options fipstls does not support are refused rather than dropped.
-import * as https from "node:https";
+import type { AgentOptions as HttpsAgentOptions, RequestOptions } from "node:https";
 import type { Duplex } from "node:stream";
 import { ConfigError } from "../../errors.js";
 import { connect } from "./connect.js";
@@ -10,6 +10,7 @@ import { CONTEXT_KEYS, type SecureContext, withSharedContext } from "./secure-co
 import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, refuseUnsupported } from "./options.js";
 import type { TLSSocket } from "./socket.js";
 import { ClientSessionCache, DEFAULT_MAX_CACHED_SESSIONS } from "./session-cache.js";
+import { nodeHttps as https } from "../../../providers/node/builtins.js";
 
 /** What an Agent accepts: http.Agent's pooling options and connect()'s TLS options (but `socket`). */
 export interface AgentOptions extends Omit<ConnectOptions, "socket"> {
@@ -58,7 +59,7 @@ export class Agent extends https.Agent {
     const { onSecureConnect, maxCachedSessions = DEFAULT_MAX_CACHED_SESSIONS, ...rest } = options;
     if (onSecureConnect !== undefined && typeof onSecureConnect !== "function") throw new ConfigError("onSecureConnect must be a function", "onSecureConnect");
     if (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0) throw new ConfigError("maxCachedSessions must be a whole number", "maxCachedSessions");
-    super(rest as https.AgentOptions);
+    super(rest as HttpsAgentOptions);
     this.onSecureConnect = onSecureConnect;
     this.sessions = new ClientSessionCache(maxCachedSessions);
     // Made (and so checked) now: a pfx or encrypted key is then decrypted once, not per connection.
@@ -67,7 +68,7 @@ export class Agent extends https.Agent {
   }
 
   /** Called by http.Agent with the request's options merged with the agent's. */
-  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | undefined {
+  override createConnection(options: RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | undefined {
     let socket: TLSSocket;
     let sessionKey: string;
     try {

@@ -3,11 +3,12 @@
 // parses), built from our X.509 parser. It is built when first asked for, not after every handshake:
 // fingerprints identify a certificate and protect nothing, so node:crypto hashes them here, SHA-1
 // included, as node:tls's `fingerprint` has it.
-import { createHash } from "node:crypto";
 import { describeSpki } from "../../crypto/keyinfo.js";
 import { equalBytes, toHex } from "../../codec/bytes.js";
 import { type Certificate, parseCertificate } from "../../verify/certificate.js";
 import { type DerNode, Tag, integerBytes, isUniversal, latin1, oid, parseDer, sequence } from "../../verify/der.js";
+import { nodeCrypto } from "../../../providers/node/builtins.js";
+const { createHash } = nodeCrypto;
 
 /** Attribute name (OpenSSL short name, else the OID) to its value, or values when repeated. */
 export type CertificateName = Record<string, string | string[]>;

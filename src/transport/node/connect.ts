@@ -1,9 +1,8 @@
 // The Node transport's client side: connect() shaped like node:tls's, over a new TCP connection or an
 // existing stream (STARTTLS). The socket, server, options, agents and certificate objects live in
 // the files beside this one; only src/transport/node/ may import node:*.
-import * as net from "node:net";
+import type { Socket as TcpSocket } from "node:net";
 import { CONTEXT_KEYS, SecureContext, contextFrom } from "./secure-context.js";
-import { Duplex } from "node:stream";
 import { buildClientConfig, type ClientConfig } from "../../config/client.js";
 import { checkStaple } from "../../handshake/ocsp-staple.js";
 import { peerVerification } from "../../config/common.js";
@@ -27,6 +26,8 @@ import {
   sharedTlsOptions,
 } from "./options.js";
 import { type Authorization, type Authorize, MADE_BY_FIPSTLS, type RawSocket, TLSSocket } from "./socket.js";
+import { nodeNet as net, nodeStream } from "../../../providers/node/builtins.js";
+const { Duplex } = nodeStream;
 
 /** A session that cannot be resumed is the caller's mistake: refused at once, as other options are. */
 function checkSession(session: unknown): void {
@@ -124,7 +125,7 @@ function connectArguments(args: unknown[]): [ConnectOptions, (() => void) | unde
   return [{ ...(second as ConnectOptions | undefined), port }, cb];
 }
 
-function openTcp(o: ConnectOptions, host: string): net.Socket {
+function openTcp(o: ConnectOptions, host: string): TcpSocket {
   // Half-open at the TCP level, so that TLS decides: the peer's FIN must not end our side before our close_notify.
   if (o.path !== undefined) return net.connect({ path: o.path, allowHalfOpen: true });
   return net.connect({

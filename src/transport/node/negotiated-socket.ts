@@ -1,7 +1,7 @@
 // node:tls's TLSSocket accessors over a sans-IO connection: what the handshake negotiated, the
 // certificates as node:tls describes them, sessions, Finished messages, the exporter and KeyUpdate.
 // TLSSocket (socket.ts) adds the I/O; this class only reads the connection.
-import { X509Certificate } from "node:crypto";
+type X509Certificate = import("node:crypto").X509Certificate;
 import type { DuplexOptions } from "node:stream";
 import type { ClientConnection } from "../../conn/client.js";
 import type { ServerConnection } from "../../conn/server.js";
@@ -13,6 +13,8 @@ import { type DetailedPeerCertificate, type PeerCertificate, describeChain, with
 import { type RawSocket, RawSocketDuplex } from "./raw-socket.js";
 import { opensslSigalgName } from "./openssl-names.js";
 import { type CipherNameAndProtocol, type EphemeralKeyInfo, checkExporterArguments, cipherOf, ephemeralKeyInfo, ticketOf } from "./negotiated.js";
+import { nodeCrypto } from "../../../providers/node/builtins.js";
+const { X509Certificate } = nodeCrypto;
 
 export abstract class NegotiatedSocket extends RawSocketDuplex {
   readonly encrypted = true;

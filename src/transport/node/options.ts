@@ -2,7 +2,6 @@
 // supports and what each means, kept in one table (exported, so the README can show it), and their
 // translation into the config builders' options. An option outside the table is an error, never
 // silently ignored; node:tls options we know but do not support say why and what to use instead.
-import { getFips } from "node:crypto";
 import type { LookupFunction } from "node:net";
 import type { Duplex } from "node:stream";
 import type { CryptoProvider } from "../../crypto/provider.js";
@@ -21,6 +20,8 @@ import type { SecureContext } from "./secure-context.js";
 import type { KeyInput, PfxInput } from "./credentials.js";
 import { checkOpenSslStyle, openSslStyleTuning } from "./openssl-names.js";
 import { membersMarkdown } from "./members.js";
+import { nodeCrypto } from "../../../providers/node/builtins.js";
+const { getFips } = nodeCrypto;
 
 export type ProviderOption = "node" | "webcrypto" | CryptoProvider;
 /** PEM text or DER bytes (a Buffer read from a file is fine), one or many. */

@@ -1,7 +1,10 @@
 // The net.Socket surface of a TLSSocket: the stream it runs over, and the idle timeout, socket
 // options and addresses that http, https.Agent and undici call, passed through to that stream.
 import type * as net from "node:net";
-import { Duplex, type DuplexOptions } from "node:stream";
+import type { DuplexOptions } from "node:stream";
+import { nodeStream } from "../../../providers/node/builtins.js";
+const { Duplex } = nodeStream;
+type Duplex = import("node:stream").Duplex;
 
 /** The stream TLS runs over; the net.Socket members are used when present. */
 export type RawSocket = Duplex &

@@ -3,7 +3,6 @@
 // first use; connect({ secureContext }), createServer({ secureContext }), SNICallback, addContext() and
 // setSecureContext() all take it. node:tls's own SecureContext wraps OpenSSL objects whose keys cannot
 // be read, so one given to fipstls is refused with that reason.
-import * as tls from "node:tls";
 import type { CryptoProvider } from "../../crypto/provider.js";
 import { type CredentialOptions, keyMaterial } from "../../config/credentials.js";
 import { ConfigError } from "../../errors.js";
@@ -11,6 +10,7 @@ import { type Policy, policyByName } from "../../policy/policies.js";
 import { type TrustStore, toTrustStore } from "../../verify/trust.js";
 import { credentialOptions } from "./credentials.js";
 import { type SecureContextOptions, SUPPORTED_SERVER_OPTIONS, checkOptions } from "./options.js";
+import { nodeTls as tls } from "../../../providers/node/builtins.js";
 
 export const CONTEXT_OPTIONS: Readonly<Record<string, string>> = {
   cert: SUPPORTED_SERVER_OPTIONS.cert!,

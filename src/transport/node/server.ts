@@ -2,10 +2,8 @@
 // 'tlsClientError', SNICallback / addContext() / setSecureContext(), and server.emit('connection', s)
 // to run TLS over any stream (server-side STARTTLS). A certificate per name means a ServerConfig
 // per name: each context is built once (policy, provider and the server's settings applied) and reused.
-import * as net from "node:net";
-import { randomBytes } from "node:crypto";
+import type { ListenOptions, Server as NetServer, Socket as TcpSocket } from "node:net";
 import type { Duplex } from "node:stream";
-import { EventEmitter } from "node:events";
 import { buildServerConfig, type ServerConfig, type ServerOptions } from "../../config/server.js";
 import type { OcspStapleRequest } from "../../config/ocsp-stapling.js";
 import { TICKET_KEYS_LENGTH, TicketKeys } from "../../session/ticket-keys.js";
@@ -25,13 +23,16 @@ import {
 import { type Authorization, MADE_BY_FIPSTLS, TLSSocket } from "./socket.js";
 import { CONTEXT_KEYS, SecureContext, contextFrom } from "./secure-context.js";
 import { ClientHelloPeek } from "../../handshake/client-hello-peek.js";
+import { nodeCrypto, nodeEvents, nodeNet as net } from "../../../providers/node/builtins.js";
+const { randomBytes } = nodeCrypto;
+const { EventEmitter } = nodeEvents;
 
 /** What SNICallback, addContext() and setSecureContext() take: a SecureContext or the options for one. */
 type ContextInput = SecureContext | SecureContextOptions;
 
 /** A TLS server over net.Server, like node:tls's Server. */
 export class Server extends EventEmitter {
-  readonly server: net.Server;
+  readonly server: NetServer;
   private readonly options: ServerSocketOptions;
   private readonly handshakeTimeout: number;
   private readonly shared: Promise<Partial<ServerOptions>>;
@@ -130,7 +131,7 @@ export class Server extends EventEmitter {
 
   private accept(raw: Duplex): void {
     // TCP_NODELAY, as for our client sockets (connect.ts): no flight waits on a delayed ACK.
-    if (this.options.noDelay !== false) (raw as Partial<net.Socket>).setNoDelay?.(true);
+    if (this.options.noDelay !== false) (raw as Partial<TcpSocket>).setNoDelay?.(true);
     const tls = new TLSSocket(raw, {
       isServer: true,
       allowHalfOpen: this.options.allowHalfOpen ?? false,
@@ -242,11 +243,11 @@ export class Server extends EventEmitter {
 
   listen(port?: number, host?: string, callback?: () => void): this;
   listen(port?: number, callback?: () => void): this;
-  listen(options: net.ListenOptions, callback?: () => void): this;
+  listen(options: ListenOptions, callback?: () => void): this;
   listen(...args: unknown[]): this {
     // Listening only once the certificate and key are loaded means no connection meets a broken config.
     this.defaultConfig.then(
-      () => (this.server.listen as (...a: unknown[]) => net.Server)(...args),
+      () => (this.server.listen as (...a: unknown[]) => NetServer)(...args),
       (err: Error) => this.emit("error", err),
     );
     return this;
@@ -262,7 +263,7 @@ export class Server extends EventEmitter {
     throw new UsageError("setOptions: deprecated in node:tls and not in fipstls; pass options to createServer(), or use setSecureContext() for new certificates");
   }
 
-  address(): ReturnType<net.Server["address"]> {
+  address(): ReturnType<NetServer["address"]> {
     return this.server.address();
   }
 

@@ -4,7 +4,6 @@
 // socket is paused, so TCP pushes back on the peer), a write completes once the raw socket drains (and
 // never in the turn it was made), and the raw socket is not read while output the peer provoked
 // (KeyUpdate answers, alerts) cannot leave.
-import { Socket as NetSocket } from "node:net";
 import type { ClientConnection } from "../../conn/client.js";
 import type { ServerConnection } from "../../conn/server.js";
 import type { ConnectionCallbacks } from "../../conn/connection.js";
@@ -16,6 +15,8 @@ import { asRecords, drained, ownOutputBacklogged } from "./backpressure.js";
 import { CARRY_BELOW, WRITABLE_HIGH_WATER_MARK, joinWrites, keepJoined } from "./write-batch.js";
 import { authorizationErrorCode } from "./negotiated.js";
 import { NegotiatedSocket } from "./negotiated-socket.js";
+import { nodeNet } from "../../../providers/node/builtins.js";
+const { Socket: NetSocket } = nodeNet;
 
 export type { RawSocket };
 

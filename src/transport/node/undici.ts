@@ -1,7 +1,6 @@
 // An undici Agent whose connections are fipstls connections, so that fetch(url, { dispatcher }) and
 // undici's request() run over fipstls. undici is an optional peer dependency: it is loaded when an
 // agent is made (never when fipstls/node is imported), and its absence is a ConfigError saying so.
-import { createRequire } from "node:module";
 import type * as tls from "node:tls";
 import type { Agent as UndiciAgent, buildConnector } from "undici";
 import { ConfigError } from "../../errors.js";
@@ -10,6 +9,8 @@ import { withSharedContext } from "./secure-context.js";
 import { type ConnectOptions, SUPPORTED_CONNECT_OPTIONS, checkOptions, resolvePolicy } from "./options.js";
 import type { TLSSocket } from "./socket.js";
 import { ClientSessionCache, DEFAULT_MAX_CACHED_SESSIONS } from "./session-cache.js";
+import { nodeModule } from "../../../providers/node/builtins.js";
+const { createRequire } = nodeModule;
 
 type Undici = typeof import("undici");
 
