@@ -1,6 +1,7 @@
 // A socket whose writer the kernel keeps up with does not hold the event loop: its write()s complete no
-// earlier than the loop's next turn, as node:tls's do, so the other sockets of the process (here the
-// node:tls peer reading it) are served while it writes. Counted in bytes written before a setImmediate
+// earlier than the loop's next turn, so the other sockets of the process (here the node:tls peer reading
+// it) are served while it writes. node:tls's do not wait so: it completes writes within the turn until
+// the kernel's buffer is full (megabytes on loopback). Counted in bytes written before a setImmediate
 // runs, not timed. Also checks that a run of 1 KiB writes is sealed as full records, not a small record
 // for the first write of each run.
 import { suite } from "uvu";

@@ -322,10 +322,11 @@ export class TLSSocket extends NegotiatedSocket {
     // A provider that seals asynchronously (WebCrypto) seals the next write while this one's records
     // are still being sealed: the write is done once they are queued, while few wait. (A write the
     // connection refused has already failed, and the race reports it.) Either way it completes no
-    // earlier than the event loop's next turn, as node:tls's (its TLSWrap defers the callback with
-    // SetImmediate when the socket took the bytes at once): a writer that the kernel keeps up with would
-    // otherwise run from write to write in microtasks, and every other socket of the process, the reader
-    // of a loopback peer among them, would wait until the kernel's buffer was full.
+    // earlier than the event loop's next turn: a writer that the kernel keeps up with would otherwise run
+    // from write to write in microtasks, and every other socket of the process, the reader of a loopback
+    // peer among them, would wait until the kernel's buffer was full. node:tls does let it run so (3.8 MB
+    // of 64 KiB writes completed before the next turn on loopback, Node 20 and 24, measured); the yield
+    // cost no measurable throughput here (32 MiB downloads, with and without it).
     (conn.recordsQueued <= RECORDS_SEALING_AHEAD ? Promise.race([written, Promise.resolve()]) : written)
       .then(() => drained(this.socket))
       .finally(() => {
