@@ -60,6 +60,16 @@ codec("utf8 encodes as TextEncoder does, ASCII fast path or not", () => {
     assert.is(fromUtf8(utf8(text)), text);
   }
 });
+codec("fromUtf8 decodes as a fatal TextDecoder does, ASCII fast path or not", () => {
+  const dec = new TextDecoder("utf-8", { fatal: true });
+  for (const bytes of [[], [0x6c, 0x6f], Array(64).fill(0x61), Array(65).fill(0x61), [0x7f], [0xc3, 0xa9], [...Array(63).fill(0x61), 0xe2, 0x82, 0xac]]) {
+    assert.is(fromUtf8(new Uint8Array(bytes)), dec.decode(new Uint8Array(bytes)), JSON.stringify(bytes));
+  }
+  // Not UTF-8, short or long: refused as the decoder refuses it, never read as Latin-1.
+  for (const bytes of [[0xff], [0x61, 0x80], [0xc3], [...Array(70).fill(0x61), 0xfe]]) {
+    assert.throws(() => fromUtf8(new Uint8Array(bytes)), TypeError, JSON.stringify(bytes));
+  }
+});
 codec("PEM round trip", () => {
   const der = new Uint8Array(200).map((_, i) => i);
   const [block] = decodePem(encodePem("CERTIFICATE", der));

@@ -64,6 +64,18 @@ export function utf8(text: string): Uint8Array {
 }
 
 export function fromUtf8(bytes: Uint8Array): string {
+  // The same on the way back: a server name, an ALPN protocol or a session's policy name is short ASCII
+  // read on every handshake, and a server's steady-state profile put ~13 µs a handshake in TextDecoder
+  // for the server name alone (22 -> 8 µs for decodeServerName). ASCII bytes are their own code units.
+  if (bytes.length <= 64) {
+    let text = "";
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i]!;
+      if (c > 0x7f) return decoder.decode(bytes);
+      text += String.fromCharCode(c);
+    }
+    return text;
+  }
   return decoder.decode(bytes);
 }
 
