@@ -134,6 +134,30 @@ t("a flight's handshake messages share records, and a key change starts a new on
   }
 });
 
+t("node provider, TLS 1.3 server: the flight leaves before the application secrets are derived", async () => {
+  // They are needed once the client's Finished comes: derived while the client checks the flight, not
+  // in the microtasks before it is written (with a provider that seals synchronously).
+  const base = nodeProvider();
+  const events: string[] = [];
+  const label = utf8("tls13 c ap traffic");
+  const names = (data: Uint8Array): boolean => data.some((_, i) => label.every((b, j) => data[i + j] === b));
+  const server: CryptoProvider = {
+    ...base,
+    hmac: (hash, key, data) => {
+      if (names(data)) events.push("application secret");
+      return base.hmac(hash, key, data);
+    },
+  };
+  const { client: c, server: s } = await makePair(clientOptions(base), serverOptions(server), {
+    tamper: (dir, bytes) => {
+      if (dir === "s2c" && recordTypes(bytes).includes(23) && events.every((e) => e !== "flight")) events.push("flight");
+      return bytes;
+    },
+  });
+  await Promise.all([c.conn.handshake, s.conn.handshake]);
+  assert.equal(events.slice(0, 2), ["flight", "application secret"]);
+});
+
 t("node provider: a write that crosses the key's record limit updates the key between records", async () => {
   const provider = nodeProvider();
   const { client: c, server: s } = await makePair(clientOptions(provider, { limits: { keyUpdateAfterRecords: 2 } }), serverOptions(provider));

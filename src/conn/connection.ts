@@ -322,6 +322,7 @@ export abstract class Connection {
         this.outbound.endFlight();
         return this.inbound.expect(type).then((m) => this.noteFinished(m));
       },
+      endFlight: () => this.outbound.endFlight(),
       send: (raw) => {
         if (raw[0] === HandshakeType.Finished) this.finishedSent = raw.slice(4);
         this.outbound.sendHandshake(raw);

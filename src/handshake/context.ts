@@ -26,6 +26,11 @@ export interface HandshakeContext extends ProtectionInstaller {
   readonly limits: ConnectionLimits;
   readMessage(): Promise<HandshakeMessage>;
   expect(type: number): Promise<HandshakeMessage>;
+  /**
+   * Our flight is complete: it leaves once its records are sealed, at once when the write protection
+   * seals synchronously. (Waiting for the peer with readMessage() or expect() ends a flight too.)
+   */
+  endFlight(): void;
   /** Sends a framed handshake message under the current write protection. */
   send(raw: Uint8Array): void;
   sendChangeCipherSpec(): void;

@@ -210,6 +210,10 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   // Resuming, knowing the PSK authenticates us; a PSK handshake asks for no certificate (RFC 8446 4.3.2).
   if (psk === null) await authenticate(ctx, config, choice.scheme, transcript, await stapleFor(config, ch, choice.serverName));
   sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
+  // The flight leaves before the application secrets and session tickets are computed (with a provider
+  // that seals synchronously; otherwise they are computed while it is sealed): they are needed once the
+  // client's Finished comes, and are made while the client checks our flight.
+  ctx.endFlight();
 
   const throughServerFinished = await transcript.hash();
   const app = await schedule.applicationSecrets(throughServerFinished);
