@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import type { CryptoProvider } from "../src/crypto/provider.js";
 import { InvalidCertificate } from "../src/errors.js";
 import { MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS } from "../src/verify/index.js";
-import { HOUR, PROVIDERS, verifiers } from "./verify-harness.js";
+import { DAY, HOUR, PROVIDERS, verifiers } from "./verify-harness.js";
 import { type Made, X509Pki } from "./pki-x509.js";
 import { type MadePki, makePki } from "./pki.js";
 
@@ -189,6 +189,32 @@ function suiteFor(name: string, provider: CryptoProvider) {
       }
     }
     assert.ok(reasons.has("BadEncoding") && reasons.has("BadSignature"), [...reasons].join(", "));
+  });
+
+  test("a chain met again costs no second verification of its signatures; every other check still runs", async () => {
+    let verified = 0;
+    const counting: CryptoProvider = {
+      ...provider,
+      verify: (...a: Parameters<CryptoProvider["verify"]>) => {
+        verified++;
+        return provider.verify(...a);
+      },
+    };
+    const again = verifiers(counting);
+    const chain = [leaf.der, i2.der, i1.der];
+    await again.ok({ chain, roots: [root.der], time: now }, 4);
+    assert.is(verified, 3, "leaf, I2 and I1 verified once each");
+    await again.ok({ chain, roots: [root.der], time: now }, 4);
+    assert.is(verified, 3, "the same chain again: nothing verified twice");
+    // Remembered signatures decide nothing else: the name, the time and the anchors are judged anew.
+    await again.fails({ chain, roots: [root.der], time: now, serverName: "other.example" }, "NotValidForName");
+    await again.fails({ chain, roots: [root.der], time: new Date(now.getTime() + 3650 * DAY) }, "Expired");
+    await again.fails({ chain, roots: [stranger.der], time: now }, "UnknownIssuer");
+    // Kept per provider: another provider object verifies for itself.
+    let other = 0;
+    const second: CryptoProvider = { ...provider, verify: (...a: Parameters<CryptoProvider["verify"]>) => (other++, provider.verify(...a)) };
+    await verifiers(second).ok({ chain, roots: [root.der], time: now }, 4);
+    assert.is(other, 3);
   });
 
   return test;

@@ -152,19 +152,49 @@ export class PathSearch {
   }
 
   private async signedBy(subject: Placed, issuer: Certificate, alg: SignatureAlgorithm): Promise<boolean> {
+    // A remembered signature still counts: the budget bounds the search, not only the verifications.
     if (++this.checks > MAX_SIGNATURE_CHECKS) {
       throw fail("MaximumSignatureChecksExceeded", `gave up after ${MAX_SIGNATURE_CHECKS} signature checks`, subject);
     }
+    const provider = this.ctx.provider;
+    if (knownSignature(provider, subject.cert, issuer, alg)) return true;
     let ok = false;
     try {
-      ok = await this.ctx.provider.verify(alg, issuer.spki, subject.cert.tbs, subject.cert.signatureValue);
+      ok = await provider.verify(alg, issuer.spki, subject.cert.tbs, subject.cert.signatureValue);
     } catch {
       // A key the provider cannot use with this algorithm cannot have made the signature.
       ok = false;
     }
-    if (!ok) this.note(fail("BadSignature", `signature does not verify with the key of ${issuer.subject}`, subject));
+    if (ok) rememberSignature(provider, subject.cert, issuer, alg);
+    else this.note(fail("BadSignature", `signature does not verify with the key of ${issuer.subject}`, subject));
     return ok;
   }
+}
+
+/**
+ * Certificate signatures this provider has verified: subject -> issuer -> the algorithms it verified
+ * under. parseCertificate() gives one object per DER while it is cached, so a server met again costs
+ * no second verification of its chain (an ECDSA P-256 verify is ~75 µs of a client's handshake on
+ * Node 20); the CertificateVerify and every other check still run on every handshake. A signature
+ * over fixed bytes verifies or not once and for all: only successes are kept, and they go with the
+ * certificates.
+ */
+const verifiedSignatures = new WeakMap<CryptoProvider, WeakMap<Certificate, WeakMap<Certificate, Set<string>>>>();
+
+const algorithmKey = (alg: SignatureAlgorithm): string => (alg.type === "ed25519" ? alg.type : alg.type === "rsa-pss" ? `${alg.type}/${alg.hash}/${alg.saltLength}` : `${alg.type}/${alg.hash}`);
+
+function knownSignature(provider: CryptoProvider, subject: Certificate, issuer: Certificate, alg: SignatureAlgorithm): boolean {
+  return verifiedSignatures.get(provider)?.get(subject)?.get(issuer)?.has(algorithmKey(alg)) === true;
+}
+
+function rememberSignature(provider: CryptoProvider, subject: Certificate, issuer: Certificate, alg: SignatureAlgorithm): void {
+  let bySubject = verifiedSignatures.get(provider);
+  if (bySubject === undefined) verifiedSignatures.set(provider, (bySubject = new WeakMap()));
+  let byIssuer = bySubject.get(subject);
+  if (byIssuer === undefined) bySubject.set(subject, (byIssuer = new WeakMap()));
+  let algorithms = byIssuer.get(issuer);
+  if (algorithms === undefined) byIssuer.set(issuer, (algorithms = new Set()));
+  algorithms.add(algorithmKey(alg));
 }
 
 /**
