@@ -249,7 +249,7 @@ export class Inbound {
 
   /** During the handshake every alert but an ignored warning ends it, close_notify too (RFC 8446 6.1). */
   handleAlert(content: Uint8Array): void {
-    if (this.readAlert(content) === "close_notify") throw new AlertReceived(AlertDescription.close_notify, false, content[0]);
+    if (this.readAlert(content) === "close_notify") throw new AlertReceived(AlertDescription.close_notify, false, content[0]!);
   }
 
   /**
