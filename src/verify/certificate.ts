@@ -85,13 +85,10 @@ export interface Certificate {
 const MAX_SERIAL_OCTETS = 21;
 
 /**
- * Parses one DER certificate. `position` (0 = leaf) only enriches the error; any failure is
- * InvalidCertificate("BadEncoding").
- */
-/**
  * Certificates parsed before, by a cheap fingerprint of their DER; a hit still compares every byte. The
  * same server chain and trust anchors come back on every handshake, and parsing them was a fifth of a
- * client's handshake CPU. Public data only, bounded, oldest dropped first.
+ * client's handshake CPU; path building also remembers the signatures it verified by these objects.
+ * Public data only, bounded, the least recently used dropped first.
  */
 const parsed = new Map<string, Certificate>();
 const PARSED_LIMIT = 256;
@@ -103,10 +100,19 @@ function fingerprint(der: Uint8Array): string {
   return `${der.length}:${h >>> 0}`;
 }
 
+/**
+ * Parses one DER certificate. `position` (0 = leaf) only enriches the error; any failure is
+ * InvalidCertificate("BadEncoding").
+ */
 export function parseCertificate(der: Uint8Array, position?: number): Certificate {
   const key = der instanceof Uint8Array ? fingerprint(der) : null;
   const known = key === null ? undefined : parsed.get(key);
-  if (known !== undefined && equalBytes(known.der, der)) return known;
+  if (known !== undefined && equalBytes(known.der, der)) {
+    // Moved to the newest end: a chain in use stays while certificates seen once come and go.
+    parsed.delete(key!);
+    parsed.set(key!, known);
+    return known;
+  }
   try {
     const cert = parse(der);
     if (key !== null) {
