@@ -7,6 +7,7 @@ import { type CredentialOptions, loadCredentials } from "./credentials.js";
 import { SessionCache } from "../session/cache.js";
 import { TicketKeys } from "../session/ticket-keys.js";
 import { type OcspStapleSource, type Stapler, buildStapler } from "./ocsp-stapling.js";
+import { loadServerHandshake } from "../handshake/server-loader.js";
 
 export interface ServerOptions extends CommonOptions, CredentialOptions {
   /** Send HelloRetryRequest rather than accept a share for a group later in our preference list. */
@@ -68,6 +69,8 @@ const DEFAULT_SESSION_TIMEOUT = 300;
 const DEFAULT_SESSION_CACHE_SIZE = 1000;
 
 export async function buildServerConfig(o: ServerOptions): Promise<ServerConfig> {
+  // A failure here is reported by the first connection, which loads it again.
+  loadServerHandshake().catch(() => undefined);
   const common = buildCommon(o);
   const creds = await loadCredentials(o, common);
   const clientAuth = o.clientAuth ?? "none";

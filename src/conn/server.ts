@@ -2,13 +2,7 @@
 import type { ServerConfig } from "../config/server.js";
 import { Connection, type ConnectionCallbacks } from "./connection.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
-
-type ServerHandshakeModule = typeof import("../handshake/server.js");
-/**
- * The server's handshake, loaded by the first connection a server accepts (a client-only process never
- * parses it) and kept: import() goes through the module loader again on every call, some 45 µs a handshake.
- */
-let serverHandshakeModule: ServerHandshakeModule | undefined;
+import { serverHandshakeModule } from "../handshake/server-loader.js";
 
 export class ServerConnection extends Connection {
   constructor(
@@ -19,7 +13,7 @@ export class ServerConnection extends Connection {
   }
 
   protected async runHandshake(ctx: HandshakeContext): Promise<HandshakeResult> {
-    const { serverHandshake } = (serverHandshakeModule ??= await import("../handshake/server.js"));
+    const { serverHandshake } = await serverHandshakeModule();
     return serverHandshake(ctx, this.config);
   }
 }
