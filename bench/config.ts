@@ -46,7 +46,10 @@ export const MiB = 1024 * 1024;
 
 export interface BenchConfig {
   rounds: number;
-  /** Rounds of the child-process metrics (peak RSS, fresh-process handshake), which cost a process each. */
+  /**
+   * Rounds of the child-process metrics (peak RSS, fresh-process handshake), which cost a process each.
+   * Five by default: with three, one build's fresh-process ratio read 1.01 and 1.39 in runs minutes apart.
+   */
   childRounds: number;
   /** Rounds of memory per idle connection: each opens BENCH_IDLE_CONNS connections per row. */
   idleRounds: number;
@@ -73,7 +76,7 @@ export function loadConfig(): BenchConfig {
   const stacks = process.env.BENCH_STACKS;
   return {
     rounds: Math.round(num("BENCH_ROUNDS", 5)),
-    childRounds: Math.round(num("BENCH_CHILD_ROUNDS", 3)),
+    childRounds: Math.round(num("BENCH_CHILD_ROUNDS", 5)),
     idleRounds: Math.round(num("BENCH_IDLE_ROUNDS", 1)),
     versions: versions(),
     group: group(),
