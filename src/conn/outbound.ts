@@ -84,15 +84,11 @@ export class Outbound {
   private endFlightNow(): boolean {
     if (this.flight === null || this.queued > 0 || !this.writer.canSealSync) return false;
     try {
-      const messages = this.pendingHandshake;
-      this.pendingHandshake = [];
-      const joined = messages.length === 1 ? messages[0]! : concat(...messages);
-      const size = this.fragment;
-      for (let at = 0; at < joined.length; at += size) {
-        const part = joined.subarray(at, at + size);
-        const record = new Uint8Array(this.writer.sealedLength(part.length));
-        this.writer.sealInto(ContentType.Handshake, part, record, 0);
-        this.flight.push(record);
+      const joined = this.takePendingHandshake();
+      if (joined !== null) {
+        const records = new Uint8Array(this.sealedSize(joined.length));
+        this.sealAllInto(ContentType.Handshake, joined, records);
+        this.flight.push(records);
       }
       this.transmitFlight();
     } catch (e) {
@@ -144,17 +140,14 @@ export class Outbound {
    */
   trySendSync(type: number, data: Uint8Array, maxRecords: number): boolean {
     this.packHandshake();
-    const size = this.fragment;
-    const records = Math.ceil(data.length / size);
+    const records = Math.ceil(data.length / this.fragment);
     if (this.queued > 0 || !this.writer.canSealSync || records > maxRecords || records === 0) return false;
     try {
-      const last = data.length - (records - 1) * size;
-      const length = (records - 1) * this.writer.sealedLength(size) + this.writer.sealedLength(last);
+      const length = this.sealedSize(data.length);
       const pooled = length <= POOLED_BYTES ? recordBuffers.pop() : undefined;
       const whole = pooled ?? new Uint8Array(this.transportReleases && length <= POOLED_BYTES ? POOLED_BYTES : length);
       const out = whole.subarray(0, length);
-      let at = 0;
-      for (let from = 0; from < data.length; from += size) at += this.writer.sealInto(type, data.subarray(from, from + size), out, at);
+      this.sealAllInto(type, data, out);
       let released = false;
       const release = (): void => {
         if (released) return;
@@ -183,12 +176,32 @@ export class Outbound {
 
   /** The pending handshake messages, joined, as records of at most `fragment` bytes. */
   private packHandshake(): void {
-    const messages = this.pendingHandshake;
-    if (messages.length === 0) return;
-    this.pendingHandshake = [];
-    const joined = messages.length === 1 ? messages[0]! : concat(...messages);
+    const joined = this.takePendingHandshake();
+    if (joined === null) return;
     const size = this.fragment;
     for (let at = 0; at < joined.length; at += size) void this.queue(this.writer.seal(ContentType.Handshake, joined.subarray(at, at + size)));
+  }
+
+  /** The pending handshake messages as one array, taken (null when there are none). */
+  private takePendingHandshake(): Uint8Array | null {
+    const messages = this.pendingHandshake;
+    if (messages.length === 0) return null;
+    this.pendingHandshake = [];
+    return messages.length === 1 ? messages[0]! : concat(...messages);
+  }
+
+  /** The bytes `length` bytes of content take as records of at most `fragment` bytes (canSealSync only; length > 0). */
+  private sealedSize(length: number): number {
+    const size = this.fragment;
+    const records = Math.ceil(length / size);
+    return (records - 1) * this.writer.sealedLength(size) + this.writer.sealedLength(length - (records - 1) * size);
+  }
+
+  /** Seals `data` as records of at most `fragment` bytes into `out` from its start, without a promise (canSealSync only). */
+  private sealAllInto(type: number, data: Uint8Array, out: Uint8Array): void {
+    const size = this.fragment;
+    let at = 0;
+    for (let from = 0; from < data.length; from += size) at += this.writer.sealInto(type, data.subarray(from, from + size), out, at);
   }
 
   /** An alert leaves at once, with whatever of the flight was queued before it. */
