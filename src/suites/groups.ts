@@ -7,6 +7,7 @@ import { PeerMisbehaved } from "../errors.js";
 import type { TlsVersionName } from "./versions.js";
 import { HYBRID_GROUPS, hybridClientShare, hybridServerShare, isHybrid, providerHasHybrid } from "./hybrid.js";
 import { ffdhePublicValueProblem, isFfdhe } from "./ffdhe.js";
+import { prepareKeyShare, takeKeyShare } from "./spare-shares.js";
 
 /**
  * The ECDH groups serve TLS 1.2 (RFC 8422 ECDHE) and TLS 1.3; the hybrid ML-KEM groups TLS 1.3 only. The
@@ -84,11 +85,24 @@ export function newKeyShare(provider: CryptoProvider, group: GroupName): Promise
   return isHybrid(group) ? hybridClientShare(provider, group, agree) : provider.keyShare(group);
 }
 
+/** A TLS 1.2 server's share for its ServerKeyExchange: the spare one made after an earlier flight, if any. */
+export function serverKeyShare(provider: CryptoProvider, group: GroupName): Promise<KeyShare> {
+  return isHybrid(group) ? newKeyShare(provider, group) : takeKeyShare(provider, group);
+}
+
 /** A TLS 1.3 server's answer to the client's share: our share for the ServerHello, and the shared secret. */
 export async function respondToShare(provider: CryptoProvider, group: GroupName, clientShare: Uint8Array): Promise<{ publicKey: Uint8Array; sharedSecret: Uint8Array }> {
   if (isHybrid(group)) return hybridServerShare(provider, group, clientShare, agree);
-  const share = await provider.keyShare(group);
+  const share = await takeKeyShare(provider, group);
   return { publicKey: share.publicKey, sharedSecret: await agree(share, clientShare) };
+}
+
+/**
+ * A server's flight has left: make its next share for `group` now, while it waits for the client (a
+ * hybrid's share answers the client's encapsulation key, so none can be made ahead).
+ */
+export function prepareServerShare(provider: CryptoProvider, group: GroupName): void {
+  if (!isHybrid(group)) prepareKeyShare(provider, group);
 }
 
 /** Whether a TLS 1.2 handshake may use the group (RFC 8422 ECDHE): not the hybrids, not the FFDHE groups. */
