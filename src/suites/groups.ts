@@ -90,11 +90,20 @@ export function serverKeyShare(provider: CryptoProvider, group: GroupName): Prom
   return isHybrid(group) ? newKeyShare(provider, group) : takeKeyShare(provider, group);
 }
 
-/** A TLS 1.3 server's answer to the client's share: our share for the ServerHello, and the shared secret. */
-export async function respondToShare(provider: CryptoProvider, group: GroupName, clientShare: Uint8Array): Promise<{ publicKey: Uint8Array; sharedSecret: Uint8Array }> {
-  if (isHybrid(group)) return hybridServerShare(provider, group, clientShare, agree);
+/**
+ * A TLS 1.3 server's answer to the client's share: our share for the ServerHello and the shared secret,
+ * whose agreement is started, not awaited (it rejects with illegal_parameter for a bad client share).
+ */
+export async function startServerShare(provider: CryptoProvider, group: GroupName, clientShare: Uint8Array): Promise<{ publicKey: Uint8Array; sharedSecret: Promise<Uint8Array> }> {
+  if (isHybrid(group)) {
+    const hybrid = await hybridServerShare(provider, group, clientShare, agree);
+    return { publicKey: hybrid.publicKey, sharedSecret: Promise.resolve(hybrid.sharedSecret) };
+  }
   const share = await takeKeyShare(provider, group);
-  return { publicKey: share.publicKey, sharedSecret: await agree(share, clientShare) };
+  const sharedSecret = agree(share, clientShare);
+  // Awaited by the caller once what needs no secret is under way.
+  sharedSecret.catch(() => undefined);
+  return { publicKey: share.publicKey, sharedSecret };
 }
 
 /**

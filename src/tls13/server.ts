@@ -39,7 +39,7 @@ import { verifyClientCertificate } from "../verify/verifier.js";
 import { encodeCertificateStatus } from "../msgs/status-request.js";
 import { stapleFor } from "../handshake/ocsp-staple.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
-import { groupId, prepareServerShare, respondToShare } from "../suites/groups.js";
+import { groupId, prepareServerShare, startServerShare } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite } from "../suites/cipher-suites.js";
@@ -159,7 +159,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   const psk = await acceptPsk(ch, chMsg, transcript.bytes(), config, choice.suite, choice.serverName);
   transcript.add(chMsg.raw);
 
-  const { publicKey: ourShare, sharedSecret } = await respondToShare(p, choice.group, choice.clientShare!.keyExchange);
+  const ours = await startServerShare(p, choice.group, choice.clientShare!.keyExchange);
   const shMsg = frameHandshake(
     HandshakeType.ServerHello,
     encodeServerHello({
@@ -168,48 +168,55 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
       cipherSuite: choice.suite.id,
       extensions: [
         { type: ExtensionType.SupportedVersions, data: encodeU16(ProtocolVersion.TLS13) },
-        { type: ExtensionType.KeyShare, data: encodeKeyShareServer({ group: groupId(choice.group), keyExchange: ourShare }) },
+        { type: ExtensionType.KeyShare, data: encodeKeyShareServer({ group: groupId(choice.group), keyExchange: ours.publicKey }) },
         ...(psk === null ? [] : [{ type: ExtensionType.PreSharedKey, data: encodeSelectedIdentity(psk.index) }]),
       ],
     }),
   );
-  ctx.send(shMsg);
   transcript.add(shMsg);
+  const throughServerHello = transcript.hash();
+  throughServerHello.catch(() => undefined);
+  // EncryptedExtensions, Certificate and the CertificateVerify's signature need no secret: they are made
+  // now, and with an asynchronous provider (WebCrypto) the transcript hashes and the signature run
+  // while the shared secret and the handshake keys are derived, not after them. Nothing is sent before
+  // the client's share proved valid.
+  const clientRecordLimit = ch.extensions.get(ExtensionType.RecordSizeLimit);
+  const recordLimit = clientRecordLimit === undefined ? undefined : decodeRecordSizeLimit(clientRecordLimit);
+  const eeMsg = frameHandshake(HandshakeType.EncryptedExtensions, encodeEncryptedExtensions(encryptedExtensions(config, choice, recordLimit !== undefined)));
+  transcript.add(eeMsg);
+  // Resuming, knowing the PSK authenticates us; a PSK handshake asks for no certificate (RFC 8446 4.3.2).
+  const auth = psk === null ? startAuthentication(config, choice.scheme, transcript, await stapleFor(config, ch, choice.serverName)) : null;
+  const sharedSecret = await ours.sharedSecret;
+  ctx.send(shMsg);
   if (compat && !retried) ctx.sendChangeCipherSpec();
 
   // 0-RTT is never accepted (EncryptedExtensions never says early_data): the client's early data,
   // protected under keys we do not derive, is skipped (RFC 8446 4.2.10).
   if (!retried && ch.extensions.has(ExtensionType.EarlyData)) ctx.skipRejectedEarlyData(false);
   const schedule = new KeySchedule(p, choice.suite, psk?.state.secret ?? null);
-  const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
+  const hs = await schedule.inputSharedSecret(sharedSecret, await throughServerHello);
   ctx.logKey("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.clientHandshakeTrafficSecret);
   ctx.logKey("SERVER_HANDSHAKE_TRAFFIC_SECRET", ch.random, hs.serverHandshakeTrafficSecret);
-  ctx.installWriteProtection(protectionFor(p, schedule, hs.serverHandshakeTrafficSecret));
+  const serverHandshakeProtection = protectionFor(p, schedule, hs.serverHandshakeTrafficSecret);
+  ctx.installWriteProtection(serverHandshakeProtection);
   // Keys needed later are computed now, while we sign and send: none waits for another.
   const clientHandshakeProtection = protectionFor(p, schedule, hs.clientHandshakeTrafficSecret);
   void schedule.finishedKey(hs.serverHandshakeTrafficSecret);
   void schedule.finishedKey(hs.clientHandshakeTrafficSecret);
   // RFC 8449: the client's limit binds every protected record of ours, EncryptedExtensions included.
-  const clientRecordLimit = ch.extensions.get(ExtensionType.RecordSizeLimit);
-  if (clientRecordLimit !== undefined) ctx.limitRecordSize(decodeRecordSizeLimit(clientRecordLimit), "TLSv1.3");
-
-  const eeList: Extension[] = [];
-  if (choice.serverName !== null) eeList.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
-  // RFC 8446 4.2.7: a server MAY tell the client its groups, in its order of preference, for the client's
-  // next key_share. As OpenSSL does, only when the group we used is not our first choice.
-  if (groupId(choice.group) !== groupId(config.groups[0]!)) {
-    eeList.push({ type: ExtensionType.SupportedGroups, data: encodeU16List(config.groups.map(groupId)) });
+  if (recordLimit !== undefined) ctx.limitRecordSize(recordLimit, "TLSv1.3");
+  ctx.send(eeMsg);
+  if (auth !== null) {
+    for (const message of auth.messages) ctx.send(message);
+    const cvMsg = await auth.certificateVerify;
+    ctx.send(cvMsg);
+    transcript.add(cvMsg);
   }
-  if (choice.alpn !== null) eeList.push({ type: ExtensionType.Alpn, data: encodeAlpn([choice.alpn]) });
-  if (clientRecordLimit !== undefined) eeList.push({ type: ExtensionType.RecordSizeLimit, data: encodeRecordSizeLimit(MAX_INNER_PLAINTEXT) });
-  const sendAndRecord = (raw: Uint8Array): void => {
-    ctx.send(raw);
-    transcript.add(raw);
-  };
-  sendAndRecord(frameHandshake(HandshakeType.EncryptedExtensions, encodeEncryptedExtensions(eeList)));
-  // Resuming, knowing the PSK authenticates us; a PSK handshake asks for no certificate (RFC 8446 4.3.2).
-  if (psk === null) await authenticate(ctx, config, choice.scheme, transcript, await stapleFor(config, ch, choice.serverName));
-  sendAndRecord(frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash())));
+  const finished = frameHandshake(HandshakeType.Finished, await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash()));
+  ctx.send(finished);
+  transcript.add(finished);
+  // Its keys ready, a provider that seals synchronously seals and hands over the flight within endFlight().
+  await serverHandshakeProtection;
   // The flight leaves before the application secrets and session tickets are computed (with a provider
   // that seals synchronously; otherwise they are computed while it is sealed): they are needed once the
   // client's Finished comes, and are made while the client checks our flight. So is the key share for
@@ -297,14 +304,36 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   };
 }
 
-/** CertificateRequest (when we ask), Certificate and CertificateVerify of a full handshake. */
-async function authenticate(ctx: HandshakeContext, config: ServerConfig, scheme: SchemeInfo, transcript: Transcript, staple: Uint8Array | null): Promise<void> {
-  const sendAndRecord = (raw: Uint8Array): void => {
-    ctx.send(raw);
+/** EncryptedExtensions' list: answers to the ClientHello and our groups, never early_data. */
+function encryptedExtensions(config: ServerConfig, choice: Choice, answerRecordLimit: boolean): Extension[] {
+  const list: Extension[] = [];
+  if (choice.serverName !== null) list.push({ type: ExtensionType.ServerName, data: new Uint8Array(0) });
+  // RFC 8446 4.2.7: a server MAY tell the client its groups, in its order of preference, for the client's
+  // next key_share. As OpenSSL does, only when the group we used is not our first choice.
+  if (groupId(choice.group) !== groupId(config.groups[0]!)) {
+    list.push({ type: ExtensionType.SupportedGroups, data: encodeU16List(config.groups.map(groupId)) });
+  }
+  if (choice.alpn !== null) list.push({ type: ExtensionType.Alpn, data: encodeAlpn([choice.alpn]) });
+  if (answerRecordLimit) list.push({ type: ExtensionType.RecordSizeLimit, data: encodeRecordSizeLimit(MAX_INNER_PLAINTEXT) });
+  return list;
+}
+
+interface Authentication {
+  /** CertificateRequest (when we ask) and Certificate, framed and already in the transcript. */
+  readonly messages: readonly Uint8Array[];
+  /** The CertificateVerify over the transcript through them, framed; for the caller to add to the transcript. */
+  readonly certificateVerify: Promise<Uint8Array>;
+}
+
+/** A full handshake's CertificateRequest (when we ask) and Certificate, and its CertificateVerify started. */
+function startAuthentication(config: ServerConfig, scheme: SchemeInfo, transcript: Transcript, staple: Uint8Array | null): Authentication {
+  const messages: Uint8Array[] = [];
+  const record = (raw: Uint8Array): void => {
+    messages.push(raw);
     transcript.add(raw);
   };
   if (config.clientAuth !== "none") {
-    sendAndRecord(
+    record(
       frameHandshake(
         HandshakeType.CertificateRequest,
         encodeCertificateRequest(new Uint8Array(0), [
@@ -315,9 +344,14 @@ async function authenticate(ctx: HandshakeContext, config: ServerConfig, scheme:
     );
   }
   const leafExtensions = staple === null ? [] : [{ type: ExtensionType.StatusRequest, data: encodeCertificateStatus(staple) }];
-  sendAndRecord(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain, leafExtensions)));
-  const signature = await signCertificateVerify(config.signingKey, scheme, "server", await transcript.hash());
-  sendAndRecord(frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: scheme.id, signature })));
+  record(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain, leafExtensions)));
+  const certificateVerify = transcript
+    .hash()
+    .then((hash) => signCertificateVerify(config.signingKey, scheme, "server", hash))
+    .then((signature) => frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: scheme.id, signature })));
+  // Awaited once the handshake keys are known; a handshake that fails first must not leave it unhandled.
+  certificateVerify.catch(() => undefined);
+  return { messages, certificateVerify };
 }
 
 /** The client's Certificate and CertificateVerify after our CertificateRequest (RFC 8446 4.4.2, 4.4.3). */
