@@ -1,6 +1,7 @@
-// A server makes its next ephemeral key share once its flight has left (src/suites/spare-shares.ts):
-// each share still serves exactly one handshake, the spare is the one the next handshake uses, and a
-// spare that failed to be made costs nothing but a share made the usual way.
+// A server makes its next ephemeral key share once its flight has left, a client the shares of its next
+// ClientHello once this one has left (src/suites/spare-shares.ts): each share still serves exactly one
+// handshake, the spare is the one the next handshake uses, and a spare that failed to be made costs
+// nothing but a share made the usual way.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { makeThrowawayPki } from "../bin/throwaway-pki.js";
@@ -39,7 +40,7 @@ function recording(base: CryptoProvider, failCall?: number) {
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 for (const [pname, base] of PROVIDERS) {
-  const t = suite(`spare server key shares (${pname} provider)`);
+  const t = suite(`spare key shares (${pname} provider)`);
   const client = (version: TlsVersionName) => ({ provider: base, serverName: "localhost", roots: pki.caPem, minVersion: version, maxVersion: version, groups: ["secp256r1" as const] });
 
   for (const version of ["TLSv1.3", "TLSv1.2"] as const) {
@@ -61,6 +62,36 @@ for (const [pname, base] of PROVIDERS) {
       assert.is(new Set(made.map((s) => Buffer.from(s.publicKey).toString("hex"))).size, made.length);
     });
   }
+
+  t("TLS 1.3 client: each ClientHello offers the share made while the one before it was answered", async () => {
+    const { provider, made, agreed } = recording(base);
+    const config = await buildServerConfig({ provider: base, certificateChain: pki.certPem, privateKey: pki.keyPem });
+    for (let i = 0; i < 3; i++) {
+      const { client: c, server: s } = await makePair({ ...client("TLSv1.3"), provider }, config);
+      await Promise.all([c.conn.handshake, s.conn.handshake]);
+      await settle();
+      assert.is(agreed.length, i + 1);
+      assert.is(made.length, i + 2);
+    }
+    assert.ok(agreed[0] === made[0] && agreed[1] === made[1] && agreed[2] === made[2]);
+    assert.is(new Set(agreed).size, agreed.length);
+  });
+
+  t("a spare made before FIPS mode changed is not used after it", async () => {
+    const { provider, made, agreed } = recording(base);
+    let enforced = false;
+    const switching: CryptoProvider = { ...provider, fips: () => ({ ...base.fips(), enforced }) };
+    const config = await buildServerConfig({ provider: switching, certificateChain: pki.certPem, privateKey: pki.keyPem });
+    for (let i = 0; i < 2; i++) {
+      const { client: c, server: s } = await makePair(client("TLSv1.3"), config);
+      await Promise.all([c.conn.handshake, s.conn.handshake]);
+      await settle();
+      enforced = true;
+    }
+    // made: [first handshake's, its spare (made with FIPS mode off), the second's own, its spare]
+    assert.is(made.length, 4);
+    assert.ok(agreed[1] === made[2], "the second handshake made a share of its own");
+  });
 
   t("a spare that could not be made leaves the next handshake to make its own share", async () => {
     // The second keyShare call is the spare made after the first handshake's flight.

@@ -323,6 +323,7 @@ export abstract class Connection {
         return this.inbound.expect(type).then((m) => this.noteFinished(m));
       },
       endFlight: () => this.outbound.endFlight(),
+      flightSent: () => this.transmitted,
       send: (raw) => {
         if (raw[0] === HandshakeType.Finished) this.finishedSent = raw.slice(4);
         this.outbound.sendHandshake(raw);

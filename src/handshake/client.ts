@@ -4,6 +4,7 @@ import type { ClientConfig } from "../config/client.js";
 import { HandshakeType } from "../msgs/enums.js";
 import { decodeServerHello } from "../msgs/hello.js";
 import { continueClientTls13 } from "../tls13/client.js";
+import { prepareClientShares } from "../suites/groups.js";
 import { pskOffer } from "../tls13/client-psk.js";
 import { negotiatedVersion, newClientHello, sendClientHello } from "./client-hello.js";
 import type { HandshakeContext, HandshakeResult } from "./context.js";
@@ -14,7 +15,11 @@ let tls12: typeof import("../tls12/client.js") | undefined;
 export async function clientHandshake(ctx: HandshakeContext, config: ClientConfig): Promise<HandshakeResult> {
   const hello = await newClientHello(config);
   await sendClientHello(ctx, config, hello, { psk: pskOffer(config, hello) });
-  const serverHello = await ctx.expect(HandshakeType.ServerHello);
+  const serverHelloRead = ctx.expect(HandshakeType.ServerHello);
+  // The shares of this config's next ClientHello are made once this one has left, while the client
+  // waits for the server (suites/spare-shares.ts): the next connection sends its hello that much sooner.
+  if (hello.shares.size > 0) void ctx.flightSent().then(() => prepareClientShares(config.provider, config.keyShareGroups));
+  const serverHello = await serverHelloRead;
   const version = negotiatedVersion(decodeServerHello(serverHello.body), config);
   ctx.negotiated(version);
   if (version === "TLSv1.3") return continueClientTls13(ctx, config, hello, serverHello);

@@ -31,6 +31,8 @@ export interface HandshakeContext extends ProtectionInstaller {
    * seals synchronously. (Waiting for the peer with readMessage() or expect() ends a flight too.)
    */
   endFlight(): void;
+  /** Settles (never rejects) once what was queued so far, the flight ended last included, was handed to the transport. */
+  flightSent(): Promise<void>;
   /** Sends a framed handshake message under the current write protection. */
   send(raw: Uint8Array): void;
   sendChangeCipherSpec(): void;

@@ -80,9 +80,14 @@ export async function agree(share: KeyShare, peerPublic: Uint8Array): Promise<Ui
   return secret;
 }
 
-/** A fresh share of ours for `group`, as a client offers it (or a TLS 1.2 server sends it). */
+/** A fresh share of ours for `group`, as a client offers it (or a TLS 1.2 client answers a server's): the spare one, if any. */
 export function newKeyShare(provider: CryptoProvider, group: GroupName): Promise<KeyShare> {
-  return isHybrid(group) ? hybridClientShare(provider, group, agree) : provider.keyShare(group);
+  return isHybrid(group) ? hybridClientShare(provider, group, agree) : takeKeyShare(provider, group);
+}
+
+/** A client's ClientHello has left: the shares its next one offers are made while this one is answered. */
+export function prepareClientShares(provider: CryptoProvider, groups: readonly GroupName[]): void {
+  for (const g of groups) if (!isHybrid(g)) prepareKeyShare(provider, g);
 }
 
 /** A TLS 1.2 server's share for its ServerKeyExchange: the spare one made after an earlier flight, if any. */

@@ -48,16 +48,17 @@ function watched(): { provider: CryptoProvider; zeroY: number; zeroZ: number; sh
     ...provider,
     async keyShare(group: ProviderGroupName): Promise<KeyShare> {
       const share = await provider.keyShare(group);
-      if (group.startsWith("ffdhe")) {
-        w.shares++;
-        if (share.publicKey[0] === 0) w.zeroY++;
-      }
       return {
         group: share.group,
         publicKey: share.publicKey,
+        // Counted once a handshake uses the share: one made ahead for the next handshake (spare-shares.ts) may never be sent.
         async agree(peer: Uint8Array): Promise<Uint8Array> {
           const z = await share.agree(peer);
-          if (group.startsWith("ffdhe") && z[0] === 0) w.zeroZ++;
+          if (group.startsWith("ffdhe")) {
+            w.shares++;
+            if (share.publicKey[0] === 0) w.zeroY++;
+            if (z[0] === 0) w.zeroZ++;
+          }
           return z;
         },
       };
