@@ -341,6 +341,7 @@ export abstract class Connection {
       logKey: (label, clientRandom, secret) => this.logKey(label, clientRandom, secret),
       skipRejectedEarlyData: (afterRetry) => this.inbound.skipRejectedEarlyData(afterRetry),
       installReadProtection: (protection, after) => this.inbound.installProtection(protection, after),
+      expectReadProtection: (protection) => this.inbound.expectProtection(protection),
       installWriteProtection: (protection) => this.outbound.installProtection(protection),
     };
   }

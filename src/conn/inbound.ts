@@ -100,6 +100,18 @@ export class Inbound {
     if (this.rejectedEarlyData?.afterRetry) this.rejectedEarlyData = null;
   }
 
+  /**
+   * The peer switches to `protection` once its current flight ends (a TLS 1.3 server knows the client's
+   * application key before the client's Finished): with an asynchronous provider the records after the
+   * one being opened start opening under it too (RecordReader.expectNext).
+   */
+  expectProtection(protection: Promise<RecordProtection>): void {
+    protection.then(
+      (p) => this.reader.expectNext(p),
+      () => undefined,
+    );
+  }
+
   /** The server declined the client's early data: skip it, up to MAX_REJECTED_EARLY_DATA bytes (RFC 8446 4.2.10). */
   skipRejectedEarlyData(afterRetry: boolean): void {
     this.rejectedEarlyData = { afterRetry, left: MAX_REJECTED_EARLY_DATA };

@@ -47,6 +47,12 @@ export interface HandshakeContext extends ProtectionInstaller {
    * skipped, up to a bound; after a HelloRetryRequest, every encrypted record until the second ClientHello.
    */
   skipRejectedEarlyData(afterRetry: boolean): void;
+  /**
+   * The peer's records will be opened with `protection` once its current flight has been read (the
+   * installReadProtection to come): an asynchronous provider may start opening the records after the one
+   * being read under it. Only a hint: installReadProtection still decides where the key changes.
+   */
+  expectReadProtection(protection: Promise<RecordProtection>): void;
   /** Hands a secret to key logging, if the application turned it on; otherwise does nothing. */
   logKey(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void;
 }

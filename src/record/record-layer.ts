@@ -70,6 +70,18 @@ interface AheadRecord {
   readonly record: RawRecord;
   /** Null when not started, or when a key change made the one started useless. */
   opening: Promise<OpenedRecord> | null;
+  /** Its opening under the expected next protection, as if that took over after `NextProtection.after`. */
+  speculative: Promise<OpenedRecord> | null;
+}
+
+/**
+ * The protection the peer switches to next, when known before the record that ends its use of the
+ * current one (a TLS 1.3 server knows the client's application key before the client's Finished).
+ */
+interface NextProtection {
+  readonly protection: RecordProtection;
+  /** The record after which the records ahead were opened under it (numbered from 0), if any. */
+  after: RawRecord | null;
 }
 
 export class RecordReader {
@@ -81,6 +93,9 @@ export class RecordReader {
   private aheadBytes = 0;
   /** The record next() returned last, when it came from `ahead`. */
   private current: AheadRecord | null = null;
+  /** The record open() was given last (null after openSync or openOrSkip): a key change follows it. */
+  private lastOpened: RawRecord | null = null;
+  private nextProtection: NextProtection | null = null;
 
   push(bytes: Uint8Array): void {
     this.deframer.push(bytes);
@@ -111,10 +126,30 @@ export class RecordReader {
 
   /** Records read from now on are opened with `protection`, numbered from 0. */
   install(protection: RecordProtection): void {
+    const next = this.nextProtection;
+    this.nextProtection = null;
     this.protection = protection;
     this.seq = 0;
-    // Records opened ahead under the old key start again under the new one, in order.
-    for (const a of this.ahead) a.opening = null;
+    // The change comes where it was expected: the records ahead were opened under this key, numbered
+    // from the first of them (openAhead gives each one such an opening, in order).
+    const expected = next !== null && next.protection === protection && next.after !== null && next.after === this.lastOpened;
+    for (const a of this.ahead) {
+      // Otherwise records opened ahead under the old key start again under the new one, in order.
+      a.opening = expected ? a.speculative : null;
+      a.speculative = null;
+      if (expected) this.seq++;
+    }
+  }
+
+  /**
+   * The peer will switch to `protection` after a record still to come: with an asynchronous provider,
+   * the records received after the one being opened also start opening under it, as if the switch came
+   * right after that one, and install() keeps those openings when it does (RFC 8446 5.1: a key change
+   * falls on a record boundary). Until then a speculative opening is never looked at, its failure
+   * included.
+   */
+  expectNext(protection: RecordProtection): void {
+    if (protection.sync === undefined) this.nextProtection = { protection, after: null };
   }
 
   /**
@@ -122,6 +157,7 @@ export class RecordReader {
    * no sequence number. For skipping early data the server rejected (RFC 8446 4.2.10), nothing else.
    */
   async openOrSkip(record: RawRecord): Promise<OpenedRecord | null> {
+    this.lastOpened = null;
     const seq = this.seq;
     try {
       const opened = await this.protection!.open(record.header, record.fragment, seq);
@@ -142,10 +178,12 @@ export class RecordReader {
   open(record: RawRecord, lookahead = 0): Promise<OpenedRecord> {
     const current = this.current;
     this.current = null;
+    this.lastOpened = record;
     const protection = this.protection;
     if (protection && !protection.sync) {
       const opening = current !== null && current.record === record && current.opening !== null ? current.opening : protection.open(record.header, record.fragment, this.seq++);
       this.openAhead(protection, lookahead);
+      this.openAheadUnderNext(record);
       return opening;
     }
     try {
@@ -167,16 +205,25 @@ export class RecordReader {
         return; // a bad header: reported when its turn comes, after the records before it
       }
       if (record === null) return;
-      this.ahead.push({ record, opening: this.startOpening(protection, record) });
+      this.ahead.push({ record, opening: this.startOpening(protection, record), speculative: null });
       this.aheadBytes += RECORD_HEADER + record.fragment.length;
     }
   }
 
-  private startOpening(protection: RecordProtection, record: RawRecord): Promise<OpenedRecord> {
-    const opening = protection.open(record.header, record.fragment, this.seq++);
+  private startOpening(protection: RecordProtection, record: RawRecord, seq = this.seq++): Promise<OpenedRecord> {
+    const opening = protection.open(record.header, record.fragment, seq);
     // A failure surfaces when the record's turn comes; until then it is not unhandled.
     opening.catch(() => undefined);
     return opening;
+  }
+
+  /** With a next protection expected: the records ahead opened under it too, as if it took over after `opened`. */
+  private openAheadUnderNext(opened: RawRecord): void {
+    const next = this.nextProtection;
+    if (next === null || this.ahead.length === 0) return;
+    next.after = opened;
+    let seq = 0;
+    for (const a of this.ahead) a.speculative = this.startOpening(next.protection, a.record, seq++);
   }
 
   /**
@@ -184,6 +231,7 @@ export class RecordReader {
    * that opens synchronously); undefined otherwise. Throws what open() rejects with.
    */
   openSync(record: RawRecord): OpenedRecord | undefined {
+    this.lastOpened = null;
     if (this.protection) {
       const sync = this.protection.sync;
       if (sync === undefined) return undefined;

@@ -229,6 +229,8 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   logApplicationSecrets(ctx, ch.random, app);
   ctx.installWriteProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret));
   const clientApplicationProtection = protectionFor(p, schedule, app.clientApplicationTrafficSecret);
+  // The client's first data usually comes with its Finished: opened beside it rather than after it.
+  ctx.expectReadProtection(clientApplicationProtection);
 
   const signatureScheme = psk?.state.signatureScheme ?? choice.scheme.name;
   const session = (peerCertificates: readonly Uint8Array[]): Omit<SessionState, "secret" | "ticketAgeAdd"> => ({
