@@ -80,7 +80,7 @@ export async function agree(share: KeyShare, peerPublic: Uint8Array): Promise<Ui
   return secret;
 }
 
-/** A fresh share of ours for `group`, as a client offers it (or a TLS 1.2 client answers a server's): the spare one, if any. */
+/** A fresh share of ours for `group`, as a client offers it or a TLS 1.2 side sends it: the spare one made ahead, if any (spare-shares.ts). */
 export function newKeyShare(provider: CryptoProvider, group: GroupName): Promise<KeyShare> {
   return isHybrid(group) ? hybridClientShare(provider, group, agree) : takeKeyShare(provider, group);
 }
@@ -88,11 +88,6 @@ export function newKeyShare(provider: CryptoProvider, group: GroupName): Promise
 /** A client's ClientHello has left: the shares its next one offers are made while this one is answered. */
 export function prepareClientShares(provider: CryptoProvider, groups: readonly GroupName[]): void {
   for (const g of groups) if (!isHybrid(g)) prepareKeyShare(provider, g);
-}
-
-/** A TLS 1.2 server's share for its ServerKeyExchange: the spare one made after an earlier flight, if any. */
-export function serverKeyShare(provider: CryptoProvider, group: GroupName): Promise<KeyShare> {
-  return isHybrid(group) ? newKeyShare(provider, group) : takeKeyShare(provider, group);
 }
 
 /**
@@ -112,7 +107,7 @@ export async function startServerShare(provider: CryptoProvider, group: GroupNam
 }
 
 /**
- * A server's flight has left: make its next share for `group` now, while it waits for the client (a
+ * A server's flight has left: its next share for `group` is made now, while it waits for the client (a
  * hybrid's share answers the client's encapsulation key, so none can be made ahead).
  */
 export function prepareServerShare(provider: CryptoProvider, group: GroupName): void {

@@ -27,7 +27,7 @@ import {
 } from "../msgs/tls12.js";
 import { Tls12AeadProtection } from "../record/tls12-aead.js";
 import { type Tls12Suite, isTls12Suite, tls12SuiteById } from "../suites/cipher-suites.js";
-import { agree, groupId, prepareServerShare, serverKeyShare, servesTls12 } from "../suites/groups.js";
+import { agree, groupId, newKeyShare, prepareServerShare, servesTls12 } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
@@ -168,7 +168,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   // RFC 6066 8: an empty status_request in ServerHello promises the CertificateStatus after Certificate.
   if (staple !== null) extensions.push({ type: ExtensionType.StatusRequest, data: new Uint8Array(0) });
   // The key share and its signature first: the whole first flight then leaves in one write.
-  const share = await serverKeyShare(p, c.group);
+  const share = await newKeyShare(p, c.group);
   const params = encodeServerEcdhParams(groupId(c.group), share.publicKey);
   const signature = await signTls12(config.signingKey, c.scheme, serverKeyExchangeSignedData(ch.random, random, params));
   send(HandshakeType.ServerHello, encodeServerHello({ random, legacySessionIdEcho: sessionId, cipherSuite: c.suite.id, extensions }));
@@ -186,8 +186,9 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     );
   }
   send(HandshakeType.ServerHelloDone, new Uint8Array(0));
-  // Made once the flight has left (the expect() below ends it), for the next client of this group.
-  prepareServerShare(p, c.group);
+  ctx.endFlight();
+  // The share for the next client of this group is made once this flight has left (suites/spare-shares.ts).
+  void ctx.flightSent().then(() => prepareServerShare(p, c.group));
 
   // The client's flight: Certificate (if asked), ClientKeyExchange, CertificateVerify, CCS, Finished.
   let peerCertificates: Uint8Array[] = [];

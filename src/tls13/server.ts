@@ -220,7 +220,9 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   // The flight leaves before the application secrets and session tickets are computed (with a provider
   // that seals synchronously; otherwise they are computed while it is sealed): they are needed once the
   // client's Finished comes, and are made while the client checks our flight. So is the key share for
-  // the next client of this group (measured: made here, the flight left sooner than when made later).
+  // the next client of this group (measured: made here, the flight left sooner than when made after the
+  // application secrets). Made in a microtask: after the flight with a provider that seals synchronously;
+  // with WebCrypto its generation is queued on the thread pool after the flight's seal.
   ctx.endFlight();
   prepareServerShare(p, choice.group);
 
