@@ -87,6 +87,28 @@ t("a data record that does not authenticate under the expected key still fails a
   assert.is(s.data().length, 0);
 });
 
+t("a client certificate flight in several records, with data after it: each record opens under its own key", async () => {
+  const mtls = { provider: webcrypto, certificateChain: pki.certPem, privateKey: pki.keyPem, clientAuth: "required" as const, clientRoots: pki.caPem };
+  const hold = finishedWithData();
+  let flightRecords = 0;
+  const tamper = (dir: "c2s" | "s2c", bytes: Uint8Array, index: number): Uint8Array => {
+    if (dir === "c2s" && index === 1) for (let at = 0; at + 5 <= bytes.length; at += 5 + ((bytes[at + 3]! << 8) | bytes[at + 4]!)) if (bytes[at] === 23) flightRecords++;
+    return hold(dir, bytes, index);
+  };
+  const { client: c, server: s } = await makePair({ ...client, certificateChain: pki.certPem, privateKey: pki.keyPem }, mtls, { tamper });
+  // Certificate, CertificateVerify and Finished then span several records under the client's handshake key.
+  c.conn.setMaxFragment(512);
+  await c.conn.handshake;
+  const request = utf8("after a split flight");
+  await c.conn.write(request);
+  await s.conn.handshake;
+  await until(() => s.data().length === request.length);
+  assert.ok(equalBytes(s.data(), request));
+  assert.is(s.conn.info.peerCertificates.length, 1);
+  assert.ok(flightRecords >= 2, `the client's flight took ${flightRecords} protected records`);
+  assert.is(s.error, null);
+});
+
 t("records after a KeyUpdate are opened under the next key as before (no key was expected)", async () => {
   const { client: c, server: s } = await makePair(client, { provider: webcrypto, certificateChain: pki.certPem, privateKey: pki.keyPem });
   await Promise.all([c.conn.handshake, s.conn.handshake]);

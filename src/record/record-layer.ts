@@ -194,8 +194,11 @@ export class RecordReader {
   }
 
   private openAhead(protection: RecordProtection, lookahead: number): void {
+    // While a key change is expected, records ahead open under the next key only (openAheadUnderNext):
+    // one that turns out to be under the current key still opens under it when its turn comes, in order.
+    const underCurrent = this.nextProtection === null;
     for (const a of this.ahead) {
-      if (a.opening === null) a.opening = this.startOpening(protection, a.record);
+      if (a.opening === null && underCurrent) a.opening = this.startOpening(protection, a.record);
     }
     while (this.ahead.length < lookahead) {
       let record: RawRecord | null;
@@ -205,7 +208,7 @@ export class RecordReader {
         return; // a bad header: reported when its turn comes, after the records before it
       }
       if (record === null) return;
-      this.ahead.push({ record, opening: this.startOpening(protection, record), speculative: null });
+      this.ahead.push({ record, opening: underCurrent ? this.startOpening(protection, record) : null, speculative: null });
       this.aheadBytes += RECORD_HEADER + record.fragment.length;
     }
   }
