@@ -9,7 +9,7 @@ import { concat, equalBytes, utf8 } from "../src/codec/bytes.js";
 import type { Aead, CryptoProvider } from "../src/crypto/provider.js";
 import { PeerMisbehaved } from "../src/errors.js";
 import { webcryptoProvider } from "../providers/webcrypto/index.js";
-import { makePair, until } from "./_pair.js";
+import { type Side, makePair, until } from "./_pair.js";
 
 const pki = await makeThrowawayPki();
 const webcrypto = await webcryptoProvider();
@@ -61,17 +61,21 @@ function finishedWithData(corrupt = false) {
   };
 }
 
+/** The client's first data, written once its handshake is done, arrives at the server intact. */
+async function requestArrives(c: Side, s: Side, request: Uint8Array): Promise<void> {
+  await c.conn.handshake;
+  await c.conn.write(request);
+  await s.conn.handshake;
+  await until(() => s.data().length === request.length);
+  assert.ok(equalBytes(s.data(), request));
+}
+
 const t = suite("the client's application key, expected before its Finished (webcrypto provider)");
 
 t("the data that comes with the client's Finished is opened beside it, and arrives intact", async () => {
   const { provider, seen } = watchingOpens(webcrypto);
   const { client: c, server: s } = await makePair(client, { provider, certificateChain: pki.certPem, privateKey: pki.keyPem }, { tamper: finishedWithData() });
-  await c.conn.handshake;
-  const request = utf8("GET / HTTP/1.1\r\n\r\n");
-  await c.conn.write(request);
-  await s.conn.handshake;
-  await until(() => s.data().length === request.length);
-  assert.ok(equalBytes(s.data(), request));
+  await requestArrives(c, s, utf8("GET / HTTP/1.1\r\n\r\n"));
   assert.ok(seen.overlapped, "the data record started opening while the Finished record was being opened");
   assert.is(s.error, null);
 });
@@ -98,12 +102,7 @@ t("a client certificate flight in several records, with data after it: each reco
   const { client: c, server: s } = await makePair({ ...client, certificateChain: pki.certPem, privateKey: pki.keyPem }, mtls, { tamper });
   // Certificate, CertificateVerify and Finished then span several records under the client's handshake key.
   c.conn.setMaxFragment(512);
-  await c.conn.handshake;
-  const request = utf8("after a split flight");
-  await c.conn.write(request);
-  await s.conn.handshake;
-  await until(() => s.data().length === request.length);
-  assert.ok(equalBytes(s.data(), request));
+  await requestArrives(c, s, utf8("after a split flight"));
   assert.is(s.conn.info.peerCertificates.length, 1);
   assert.ok(flightRecords >= 2, `the client's flight took ${flightRecords} protected records`);
   assert.is(s.error, null);
