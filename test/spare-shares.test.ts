@@ -44,7 +44,7 @@ for (const [pname, base] of PROVIDERS) {
   const client = (version: TlsVersionName) => ({ provider: base, serverName: "localhost", roots: pki.caPem, minVersion: version, maxVersion: version, groups: ["secp256r1" as const] });
 
   for (const version of ["TLSv1.3", "TLSv1.2"] as const) {
-    t(`${version}: each handshake agrees with the share the one before it made, and no share twice`, async () => {
+    t(`${version} server: each handshake agrees with the share the one before it made, and no share twice`, async () => {
       const { provider, made, agreed } = recording(base);
       const config = await buildServerConfig({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem });
       for (let i = 0; i < 3; i++) {

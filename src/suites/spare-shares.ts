@@ -2,8 +2,8 @@
 // rather than when the next hello needs it: key generation (node's createECDH and generateKeys, or a
 // thread-pool trip with WebCrypto) leaves the critical path. A server makes its next share for a group
 // once a flight with that group has left; a client, the shares its config's next ClientHello offers
-// once this one has left. Measured (paired, against node:tls): a server's flight left 60-170 µs sooner
-// (node provider); a WebCrypto client's handshake took 50-170 µs less.
+// once this one has left. Measured (paired, against node:tls): a server's flight left 40-170 µs sooner
+// (node provider); a WebCrypto client's handshake took 50-180 µs less.
 //
 // A spare is still used for exactly one handshake and then dropped (RFC 8446 C.4 and SP 800-56A
 // 5.6.3.3: one ephemeral key pair per key establishment): taking it removes it. At most one waits per
