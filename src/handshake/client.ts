@@ -4,7 +4,7 @@ import type { ClientConfig } from "../config/client.js";
 import { HandshakeType } from "../msgs/enums.js";
 import { decodeServerHello } from "../msgs/hello.js";
 import { continueClientTls13 } from "../tls13/client.js";
-import { prepareClientShares } from "../suites/groups.js";
+import { prepareKeyShares } from "../suites/groups.js";
 import { pskOffer } from "../tls13/client-psk.js";
 import { negotiatedVersion, newClientHello, sendClientHello } from "./client-hello.js";
 import type { HandshakeContext, HandshakeResult } from "./context.js";
@@ -18,7 +18,7 @@ export async function clientHandshake(ctx: HandshakeContext, config: ClientConfi
   const serverHelloRead = ctx.expect(HandshakeType.ServerHello);
   // The shares of this config's next ClientHello are made once this one has left, while the client
   // waits for the server (suites/spare-shares.ts): the next connection sends its hello that much sooner.
-  if (hello.shares.size > 0) void ctx.flightSent().then(() => prepareClientShares(config.provider, config.keyShareGroups));
+  if (hello.shares.size > 0) void ctx.flightSent().then(() => prepareKeyShares(config.provider, config.keyShareGroups));
   const serverHello = await serverHelloRead;
   const version = negotiatedVersion(decodeServerHello(serverHello.body), config);
   ctx.negotiated(version);

@@ -85,11 +85,6 @@ export function newKeyShare(provider: CryptoProvider, group: GroupName): Promise
   return isHybrid(group) ? hybridClientShare(provider, group, agree) : takeKeyShare(provider, group);
 }
 
-/** A client's ClientHello has left: the shares its next one offers are made while this one is answered. */
-export function prepareClientShares(provider: CryptoProvider, groups: readonly GroupName[]): void {
-  for (const g of groups) if (!isHybrid(g)) prepareKeyShare(provider, g);
-}
-
 /**
  * A TLS 1.3 server's answer to the client's share: our share for the ServerHello and the shared secret,
  * whose agreement is started, not awaited (it rejects with illegal_parameter for a bad client share).
@@ -107,11 +102,12 @@ export async function startServerShare(provider: CryptoProvider, group: GroupNam
 }
 
 /**
- * A server's flight has left: its next share for `group` is made now, while it waits for the client (a
- * hybrid's share answers the client's encapsulation key, so none can be made ahead).
+ * A flight has left: the next handshake's shares for `groups` are made while this one waits for its
+ * peer (suites/spare-shares.ts). None for the hybrid groups: a server's answers the client's
+ * encapsulation key, and a client's is made with its hello.
  */
-export function prepareServerShare(provider: CryptoProvider, group: GroupName): void {
-  if (!isHybrid(group)) prepareKeyShare(provider, group);
+export function prepareKeyShares(provider: CryptoProvider, groups: readonly GroupName[]): void {
+  for (const g of groups) if (!isHybrid(g)) prepareKeyShare(provider, g);
 }
 
 /** Whether a TLS 1.2 handshake may use the group (RFC 8422 ECDHE): not the hybrids, not the FFDHE groups. */

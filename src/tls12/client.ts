@@ -29,7 +29,7 @@ import {
 } from "../msgs/tls12.js";
 import { Tls12AeadProtection } from "../record/tls12-aead.js";
 import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
-import { agree, groupName, newKeyShare, prepareClientShares, servesTls12 } from "../suites/groups.js";
+import { agree, groupName, newKeyShare, prepareKeyShares, servesTls12 } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { type Certificate, parseCertificate } from "../verify/certificate.js";
@@ -153,7 +153,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   ctx.endFlight();
   // The share of this config's next full handshake is made once this flight has left, while the
   // server answers it (suites/spare-shares.ts).
-  void ctx.flightSent().then(() => prepareClientShares(p, [group]));
+  void ctx.flightSent().then(() => prepareKeyShares(p, [group]));
 
   // The server's NewSessionTicket (if it announced one), ChangeCipherSpec and Finished.
   const ticket = ticketExpected ? await readTicket(ctx, transcript) : null;

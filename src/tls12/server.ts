@@ -27,7 +27,7 @@ import {
 } from "../msgs/tls12.js";
 import { Tls12AeadProtection } from "../record/tls12-aead.js";
 import { type Tls12Suite, isTls12Suite, tls12SuiteById } from "../suites/cipher-suites.js";
-import { agree, groupId, newKeyShare, prepareServerShare, servesTls12 } from "../suites/groups.js";
+import { agree, groupId, newKeyShare, prepareKeyShares, servesTls12 } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
@@ -188,7 +188,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   send(HandshakeType.ServerHelloDone, new Uint8Array(0));
   ctx.endFlight();
   // The share for the next client of this group is made once this flight has left (suites/spare-shares.ts).
-  void ctx.flightSent().then(() => prepareServerShare(p, c.group));
+  void ctx.flightSent().then(() => prepareKeyShares(p, [c.group]));
 
   // The client's flight: Certificate (if asked), ClientKeyExchange, CertificateVerify, CCS, Finished.
   let peerCertificates: Uint8Array[] = [];

@@ -39,7 +39,7 @@ import { verifyClientCertificate } from "../verify/verifier.js";
 import { encodeCertificateStatus } from "../msgs/status-request.js";
 import { stapleFor } from "../handshake/ocsp-staple.js";
 import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
-import { groupId, prepareServerShare, startServerShare } from "../suites/groups.js";
+import { groupId, prepareKeyShares, startServerShare } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
 import { type Tls13Suite, isTls13Suite } from "../suites/cipher-suites.js";
@@ -224,7 +224,7 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   // application secrets). Made in a microtask: after the flight with a provider that seals synchronously;
   // with WebCrypto its generation is queued on the thread pool after the flight's seal.
   ctx.endFlight();
-  prepareServerShare(p, choice.group);
+  prepareKeyShares(p, [choice.group]);
 
   const throughServerFinished = await transcript.hash();
   const app = await schedule.applicationSecrets(throughServerFinished);
