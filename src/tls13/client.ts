@@ -105,11 +105,14 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   const serverShare = decodeKeyShareServer(shareData);
   const ourShare = shares.get(serverShare.group);
   if (!ourShare) throw new PeerMisbehaved("KeyShareForUnofferedGroup", "illegal_parameter");
+  // The transcript is hashed while the shared secret is agreed (with WebCrypto both are thread-pool trips).
+  const throughServerHello = transcript.hash();
+  throughServerHello.catch(() => undefined);
   const sharedSecret = await agree(ourShare, serverShare.keyExchange);
   const session = acceptedPsk(sh, hello, suite);
 
   const schedule = new KeySchedule(p, suite, session?.secret ?? null);
-  const hs = await schedule.inputSharedSecret(sharedSecret, await transcript.hash());
+  const hs = await schedule.inputSharedSecret(sharedSecret, await throughServerHello);
   ctx.logKey("CLIENT_HANDSHAKE_TRAFFIC_SECRET", hello.random, hs.clientHandshakeTrafficSecret);
   ctx.logKey("SERVER_HANDSHAKE_TRAFFIC_SECRET", hello.random, hs.serverHandshakeTrafficSecret);
   // Both directions' keys, and both Finished keys, are computed at once: none waits for another.
@@ -146,31 +149,40 @@ export async function continueClientTls13(ctx: HandshakeContext, config: ClientC
   // The server authenticates with a certificate, or (resuming) by knowing the PSK.
   const auth: ServerAuthentication =
     session === null
-      ? await readServerAuthentication(ctx, config, hello, transcript)
+      ? await readServerAuthentication(ctx, config, hello, transcript, (h) => h.then((hash) => schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, hash)))
       : { chain: session.peerCertificates, scheme: session.signatureScheme, certificateRequest: null, requestedSchemes: [], verified: { verifiedUntil: session.verifiedUntil, verifiedUnder: session.verifiedUnder } };
 
   // Server Finished
   const finMsg = await ctx.expect(HandshakeType.Finished);
-  const expected = await schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash());
+  const expected = await (auth.expectedFinished ?? schedule.finishedVerifyData(hs.serverHandshakeTrafficSecret, await transcript.hash()));
   // A Finished of the wrong length is malformed (decode_error), one that does not match fails to verify (RFC 8446 4.4.4).
   if (!equalBytes(decodeFinished(finMsg.body, expected.length), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "server Finished does not verify");
   transcript.add(finMsg.raw);
 
-  const app = await schedule.applicationSecrets(await transcript.hash());
-  logApplicationSecrets(ctx, hello.random, app);
-  const clientApplicationProtection = protectionFor(p, schedule, app.clientApplicationTrafficSecret);
-  await ctx.installReadProtection(protectionFor(p, schedule, app.serverApplicationTrafficSecret), "server Finished");
+  // The application secrets and our Finished both follow from Transcript-Hash(ClientHello..server
+  // Finished): they are derived side by side (with WebCrypto, each is a chain of thread-pool trips),
+  // not one after the other. With a client certificate our Finished covers it, and waits for it.
+  const throughServerFinished = transcript.hash();
+  const appSecrets = throughServerFinished.then((h) => schedule.applicationSecrets(h));
+  appSecrets.catch(() => undefined);
+  const serverApplicationProtection = appSecrets.then((a) => protectionFor(p, schedule, a.serverApplicationTrafficSecret));
+  serverApplicationProtection.catch(() => undefined);
 
   // Our second flight
   if (!retried) ctx.sendChangeCipherSpec();
   if (auth.certificateRequest) await sendClientCertificate(ctx, config, auth.certificateRequest.extensions, transcript);
   const clientFinished = frameHandshake(
     HandshakeType.Finished,
-    await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash()),
+    await schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await (auth.certificateRequest ? transcript.hash() : throughServerFinished)),
   );
   ctx.send(clientFinished);
   transcript.add(clientFinished);
-  ctx.installWriteProtection(clientApplicationProtection);
+  // Installing the next write key seals the Finished under the current one: at once, not after the
+  // application secrets. The flight still leaves once the handshake is over, with the first data.
+  ctx.installWriteProtection(appSecrets.then((a) => protectionFor(p, schedule, a.clientApplicationTrafficSecret)));
+  const app = await appSecrets;
+  logApplicationSecrets(ctx, hello.random, app);
+  await ctx.installReadProtection(serverApplicationProtection, "server Finished");
   // Needed only for the tickets that follow: the Finished leaves without waiting for it.
   const resumptionMasterSecret = schedule.resumptionMasterSecret(transcript.hash());
   resumptionMasterSecret.catch(() => undefined);
@@ -237,10 +249,18 @@ interface ServerAuthentication {
   readonly path?: readonly Uint8Array[];
   /** The OCSP response stapled to the leaf, when we asked and the server sent one. */
   readonly staple?: Uint8Array;
+  /** The server Finished's verify_data we expect, computed while the CertificateVerify was checked. */
+  readonly expectedFinished?: Promise<Uint8Array>;
 }
 
 /** CertificateRequest (optional), Certificate and CertificateVerify of a full handshake. */
-async function readServerAuthentication(ctx: HandshakeContext, config: ClientConfig, hello: ClientHelloState, transcript: Transcript): Promise<ServerAuthentication> {
+async function readServerAuthentication(
+  ctx: HandshakeContext,
+  config: ClientConfig,
+  hello: ClientHelloState,
+  transcript: Transcript,
+  finishedOver: (transcriptHash: Promise<Uint8Array>) => Promise<Uint8Array>,
+): Promise<ServerAuthentication> {
   const p = config.provider;
   // CertificateRequest (optional), Certificate, CertificateVerify
   let next = await ctx.readMessage();
@@ -276,14 +296,19 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
     } catch {
       throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
     }
-    return { raw: cvMsg.raw, scheme: await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await throughCertificate) };
+    // The Finished that follows covers this message: its hash and MAC are computed while the signature is
+    // checked (with WebCrypto, three thread-pool trips side by side rather than in a row), and compared
+    // only once the signature verified.
+    transcript.add(cvMsg.raw);
+    const expectedFinished = finishedOver(transcript.hash());
+    expectedFinished.catch(() => undefined);
+    return { expectedFinished, scheme: await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await throughCertificate) };
   });
   certificateVerify.catch(() => undefined);
   throughCertificate.catch(() => undefined);
   const path = await verifying;
   const stapled = await checkStaple(config, path, staple);
-  const { raw: cvRaw, scheme } = await certificateVerify;
-  transcript.add(cvRaw);
+  const { expectedFinished, scheme } = await certificateVerify;
 
   const requestedSchemes = certificateRequest === null ? [] : signatureAlgorithmsOf(certificateRequest.extensions);
   return {
@@ -294,6 +319,7 @@ async function readServerAuthentication(ctx: HandshakeContext, config: ClientCon
     verified: markStapled(verificationMark(path, config.policy.id), stapled),
     ...(path ? { path: path.map((c) => c.der) } : {}),
     ...(staple !== null ? { staple } : {}),
+    expectedFinished,
   };
 }
 
