@@ -34,10 +34,10 @@ import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
 import { type Certificate, parseCertificate } from "../verify/certificate.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
-import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
+import { extendedMasterSecret, keyBlock, masterSecret } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
-import { readFinished } from "./finished.js";
+import { finishedOver, readFinished } from "./finished.js";
 import { type SessionState, verificationMark } from "../session/session.js";
 
 /** Extensions a TLS 1.2 ServerHello may carry, each only if we offered it. */
@@ -143,8 +143,10 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     add(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: clientScheme.id, signature }));
   }
   ctx.logKey("CLIENT_RANDOM", hello.random, master);
+  // Our Finished is computed beside the key block (with WebCrypto, each is a chain of thread-pool trips).
+  const clientVerifyData = finishedOver(p, suite.hash, master, "client finished", transcript.hash());
   const keys = await keyBlock(p, suite.hash, suite.aead, master, hello.random, sh.random);
-  const finished = frameHandshake(HandshakeType.Finished, await verifyData(p, suite.hash, master, "client finished", await transcript.hash()));
+  const finished = frameHandshake(HandshakeType.Finished, await clientVerifyData);
   transcript.add(finished);
   for (const raw of flight) ctx.send(raw);
   ctx.sendChangeCipherSpec();
@@ -157,8 +159,10 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
 
   // The server's NewSessionTicket (if it announced one), ChangeCipherSpec and Finished.
   const ticket = ticketExpected ? await readTicket(ctx, transcript) : null;
+  // The server's Finished is known before it comes: computed while it is on its way.
+  const expectedServerFinished = finishedOver(p, suite.hash, master, "server finished", transcript.hash());
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
-  await readFinished(ctx, config.provider, suite.hash, master, "server", transcript);
+  await readFinished(ctx, "server", transcript, expectedServerFinished);
 
   const established: SessionState = {
     version: "TLSv1.2",
@@ -225,10 +229,15 @@ async function resumeClientTls12(ctx: HandshakeContext, config: ClientConfig, r:
   const master = session.secret;
   const ticket = r.ticketExpected ? await readTicket(ctx, transcript) : null;
   ctx.logKey("CLIENT_RANDOM", r.hello.random, master);
+  // Both Finished messages follow from the transcript we hold (ours covers the server's, known before it
+  // comes): computed beside the key block, compared and sent once the server's Finished came.
+  const expectedServerFinished = finishedOver(p, suite.hash, master, "server finished", transcript.hash());
+  const throughServerFinished = transcript.snapshot();
+  const clientVerifyData = finishedOver(p, suite.hash, master, "client finished", expectedServerFinished.then((data) => throughServerFinished(frameHandshake(HandshakeType.Finished, data))));
   const keys = await keyBlock(p, suite.hash, suite.aead, master, r.hello.random, r.random);
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
-  await readFinished(ctx, config.provider, suite.hash, master, "server", transcript);
-  const finished = frameHandshake(HandshakeType.Finished, await verifyData(p, suite.hash, master, "client finished", await transcript.hash()));
+  await readFinished(ctx, "server", transcript, expectedServerFinished);
+  const finished = frameHandshake(HandshakeType.Finished, await clientVerifyData);
   ctx.sendChangeCipherSpec();
   ctx.installWriteProtection(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
   ctx.send(finished);

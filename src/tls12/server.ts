@@ -13,6 +13,7 @@ import { ExtensionType, HandshakeType, SignalingSuite } from "../msgs/enums.js";
 import { type Extension, decodeRecordSizeLimit, decodeU16List, encodeAlpn, encodeRecordSizeLimit } from "../msgs/extensions.js";
 import { MAX_PLAINTEXT } from "../record/limits.js";
 import { type HandshakeMessage, decodeCertificateVerify, frameHandshake } from "../msgs/handshake.js";
+import { concat } from "../codec/bytes.js";
 import { type ClientHello, DOWNGRADE_TLS12, encodeServerHello } from "../msgs/hello.js";
 import {
   ClientCertificateType,
@@ -33,10 +34,10 @@ import { Transcript } from "../handshake/transcript.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
 import { encodeCertificateStatus } from "../msgs/status-request.js";
 import { stapleFor } from "../handshake/ocsp-staple.js";
-import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from "./prf.js";
+import { extendedMasterSecret, keyBlock, masterSecret } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
 import { Tls12Traffic } from "./traffic.js";
-import { readFinished } from "./finished.js";
+import { finishedOver, readFinished } from "./finished.js";
 import { type SessionState, secondsLeft } from "../session/session.js";
 import { type Resumable, findResumable, sealTicket, ticketRequested } from "./server-session.js";
 
@@ -201,9 +202,12 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     else if (config.clientAuth === "required") throw new PeerMisbehaved("NoClientCertificate", "handshake_failure", "a client certificate is required");
   }
   const ckeMsg = await ctx.expect(HandshakeType.ClientKeyExchange);
-  const preMaster = await agree(share, decodeClientKeyExchangeEcdhe(ckeMsg.body));
   transcript.add(ckeMsg.raw);
-  const master = c.ems ? await extendedMasterSecret(p, c.suite.hash, preMaster, await transcript.hash()) : await masterSecret(p, c.suite.hash, preMaster, ch.random, random);
+  // The session hash (RFC 7627 3) is computed while the shared secret is agreed.
+  const sessionHash = transcript.hash();
+  sessionHash.catch(() => undefined);
+  const preMaster = await agree(share, decodeClientKeyExchangeEcdhe(ckeMsg.body));
+  const master = c.ems ? await extendedMasterSecret(p, c.suite.hash, preMaster, await sessionHash) : await masterSecret(p, c.suite.hash, preMaster, ch.random, random);
   if (clientSpki !== null) {
     const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
     const cv = decodeCertificateVerify(cvMsg.body);
@@ -212,7 +216,10 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     transcript.add(cvMsg.raw);
   }
   ctx.logKey("CLIENT_RANDOM", ch.random, master);
-  const keys = await keyBlock(p, c.suite.hash, c.suite.aead, master, ch.random, random);
+  // The client's Finished is known before it comes (a PRF over the transcript we hold), and with it our
+  // ticket and Finished: all are computed beside the key block, not after the client's Finished came.
+  const expectedClientFinished = finishedOver(p, c.suite.hash, master, "client finished", transcript.hash());
+  const throughClientFinished = transcript.snapshot();
   const state: SessionState = {
     version: "TLSv1.2",
     cipherSuite: c.suite.id,
@@ -232,17 +239,33 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     ticketAgeAdd: 0,
   };
   // Our ticket and write key are made while the client's ChangeCipherSpec and Finished are on their
-  // way; the ticket leaves, and the session is kept, only once that Finished verifies.
-  const ticket = issueTicket ? sealTicket(config, state) : null;
-  ticket?.catch(() => undefined);
+  // way (the ticket, which our Finished covers, beside the key block); the ticket leaves, and the
+  // session is kept, only once that Finished verifies.
+  const ticketMsg = issueTicket ? sealTicket(config, state).then((ticket) => frameHandshake(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: config.sessionLifetime, ticket }))) : null;
+  ticketMsg?.catch(() => undefined);
+  // Ours covers the client's Finished and our NewSessionTicket (RFC 5077 3.3).
+  const serverFinished = finishedOver(
+    p,
+    c.suite.hash,
+    master,
+    "server finished",
+    Promise.all([expectedClientFinished, ticketMsg]).then(([clientVerifyData, nst]) => {
+      const clientFinished = frameHandshake(HandshakeType.Finished, clientVerifyData);
+      return throughClientFinished(nst === null ? clientFinished : concat(clientFinished, nst));
+    }),
+  );
+  const keys = await keyBlock(p, c.suite.hash, c.suite.aead, master, ch.random, random);
   const serverWriteProtection = Tls12AeadProtection.create(p, c.suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv });
   serverWriteProtection.catch(() => undefined);
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
-  await readFinished(ctx, p, c.suite.hash, master, "client", transcript);
+  await readFinished(ctx, "client", transcript, expectedClientFinished);
 
-  if (ticket !== null) send(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: config.sessionLifetime, ticket: await ticket }));
-  else config.sessionCache?.set(sessionId, state);
-  const finished = await verifyData(p, c.suite.hash, master, "server finished", await transcript.hash());
+  if (ticketMsg !== null) {
+    const nst = await ticketMsg;
+    ctx.send(nst);
+    transcript.add(nst);
+  } else config.sessionCache?.set(sessionId, state);
+  const finished = await serverFinished;
   ctx.sendChangeCipherSpec();
   ctx.installWriteProtection(serverWriteProtection);
   send(HandshakeType.Finished, finished);
@@ -287,14 +310,16 @@ async function resumeServerTls12(ctx: HandshakeContext, config: ServerConfig, ch
     send(HandshakeType.NewSessionTicket, encodeNewSessionTicketTls12({ lifetimeHint: remaining, ticket: await sealTicket(config, state) }));
   }
   ctx.logKey("CLIENT_RANDOM", ch.random, master);
+  const finished = finishedOver(p, suite.hash, master, "server finished", transcript.hash());
   const keys = await keyBlock(p, suite.hash, suite.aead, master, ch.random, random);
-  const finished = await verifyData(p, suite.hash, master, "server finished", await transcript.hash());
   ctx.sendChangeCipherSpec();
   ctx.installWriteProtection(Tls12AeadProtection.create(p, suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv }));
-  send(HandshakeType.Finished, finished);
+  send(HandshakeType.Finished, await finished);
+  // The client's Finished, which follows ours, is computed while it is on its way.
+  const expectedClientFinished = finishedOver(p, suite.hash, master, "client finished", transcript.hash());
 
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
-  await readFinished(ctx, p, suite.hash, master, "client", transcript);
+  await readFinished(ctx, "client", transcript, expectedClientFinished);
   return {
     info: {
       version: "TLSv1.2",
