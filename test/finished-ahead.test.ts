@@ -1,8 +1,8 @@
 // Each side computes what follows from the transcript it already holds while it waits for something
 // else, not after: a TLS 1.2 endpoint knows the peer's Finished before it comes (and a server its own,
 // which follows it); a TLS 1.3 client hashes the transcript while the shared secret is agreed, computes
-// the server's Finished while the CertificateVerify is checked, and seals its own while the application
-// secrets are derived. Each test holds one operation back until the other one is asked for (or 500 ms):
+// the server's Finished while the CertificateVerify is checked (and a server the client's, likewise), and
+// seals its own while the application secrets are derived. Each test holds one operation back until the other one is asked for (or 500 ms):
 // done in sequence, the order of events comes out reversed.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -180,6 +180,30 @@ for (const [pname, base] of PROVIDERS) {
     const { client: c, server: s } = await makePair(client(provider, "TLSv1.3"), server(base, "TLSv1.3"));
     await Promise.all([c.conn.handshake, s.conn.handshake]);
     assert.equal(events, ["hash through CertificateVerify", "CertificateVerify checked"]);
+  });
+
+  t("TLS 1.3 server asking for a certificate: the client's Finished is computed while its CertificateVerify is checked", async () => {
+    const events: string[] = [];
+    const throughCertificateVerify = signal();
+    // The server's transcript ends with a CertificateVerify twice: its own (hashed for its Finished), then the client's.
+    let endingWithCertificateVerify = 0;
+    const provider = observed(base, {
+      hash: (data) => {
+        if (!endsWithCertificateVerify(data) || ++endingWithCertificateVerify !== 2) return;
+        events.push("hash through client CertificateVerify");
+        throughCertificateVerify.fire();
+      },
+      verify: async (message) => {
+        if (message[0] !== 0x20 || message[63] !== 0x20) return;
+        await throughCertificateVerify.when;
+        events.push("client CertificateVerify checked");
+      },
+    });
+    const mtls = { ...server(provider, "TLSv1.3"), clientAuth: "required" as const, clientRoots: pki.caPem };
+    const { client: c, server: s } = await makePair({ ...client(base, "TLSv1.3"), certificateChain: pki.certPem, privateKey: pki.keyPem }, mtls);
+    await Promise.all([c.conn.handshake, s.conn.handshake]);
+    assert.equal(events, ["hash through client CertificateVerify", "client CertificateVerify checked"]);
+    assert.is(s.conn.info.peerCertificates.length, 1);
   });
 
   t("TLS 1.3 client: its Finished is sealed while the application secrets are derived", async () => {

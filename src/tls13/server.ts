@@ -1,7 +1,6 @@
 // The TLS 1.3 server handshake (RFC 8446 section 2, 4), written as the sequence it is.
 import type { GroupName } from "../crypto/provider.js";
 import type { ServerConfig } from "../config/server.js";
-import { peerVerification } from "../config/common.js";
 import type { HandshakeContext, HandshakeResult } from "../handshake/context.js";
 import { chooseAlpn, chooseCipherSuite, requestedServerName } from "../handshake/server-choices.js";
 import { noMatchDetail } from "../handshake/policy-explanation.js";
@@ -26,19 +25,11 @@ import { MAX_INNER_PLAINTEXT } from "../record/limits.js";
 import { type ClientHello, HRR_RANDOM, decodeClientHello, encodeServerHello } from "../msgs/hello.js";
 import {
   type HandshakeMessage,
-  decodeCertificate,
-  decodeCertificateVerify,
   decodeFinished,
-  encodeCertificate,
-  encodeCertificateRequest,
-  encodeCertificateVerify,
   encodeEncryptedExtensions,
   frameHandshake,
 } from "../msgs/handshake.js";
-import { verifyClientCertificate } from "../verify/verifier.js";
-import { encodeCertificateStatus } from "../msgs/status-request.js";
 import { stapleFor } from "../handshake/ocsp-staple.js";
-import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
 import { groupId, prepareKeyShares, startServerShare } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { type SchemeInfo, keyCanSign } from "../suites/signature-schemes.js";
@@ -47,6 +38,7 @@ import { Tls13Traffic, logApplicationSecrets, protectionFor } from "./traffic.js
 import { Transcript } from "../handshake/transcript.js";
 import { encodeSelectedIdentity } from "../msgs/psk.js";
 import { acceptPsk, checkPskPlacement, clientTakesTickets, makeTickets } from "./server-psk.js";
+import { type ClientAuthentication, readClientCertificate, startAuthentication } from "./server-authentication.js";
 
 interface Choice {
   readonly suite: Tls13Suite;
@@ -271,9 +263,11 @@ export async function continueServerTls13(ctx: HandshakeContext, config: ServerC
   }
   await ctx.installReadProtection(clientHandshakeProtection, "ClientHello");
 
-  const peerCertificates = psk !== null ? psk.state.peerCertificates : config.clientAuth === "none" ? [] : await readClientCertificate(ctx, config, transcript);
+  const finishedOver = (h: Promise<Uint8Array>): Promise<Uint8Array> => h.then((hash) => schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, hash));
+  const peer: ClientAuthentication = psk !== null ? { chain: psk.state.peerCertificates } : config.clientAuth === "none" ? { chain: [] } : await readClientCertificate(ctx, config, transcript, finishedOver);
+  const peerCertificates = peer.chain;
   const finMsg = await ctx.expect(HandshakeType.Finished);
-  const expected = await (expectedFinished ?? schedule.finishedVerifyData(hs.clientHandshakeTrafficSecret, await transcript.hash()));
+  const expected = await (expectedFinished ?? peer.expectedFinished ?? finishedOver(transcript.hash()));
   if (!equalBytes(decodeFinished(finMsg.body, expected.length), expected)) throw new PeerMisbehaved("FinishedDoesNotVerify", "decrypt_error", "client Finished does not verify");
   transcript.add(finMsg.raw);
   await ctx.installReadProtection(clientApplicationProtection, "client Finished");
@@ -320,61 +314,4 @@ function encryptedExtensions(config: ServerConfig, choice: Choice, answerRecordL
   if (choice.alpn !== null) list.push({ type: ExtensionType.Alpn, data: encodeAlpn([choice.alpn]) });
   if (answerRecordLimit) list.push({ type: ExtensionType.RecordSizeLimit, data: encodeRecordSizeLimit(MAX_INNER_PLAINTEXT) });
   return list;
-}
-
-interface Authentication {
-  /** CertificateRequest (when we ask) and Certificate, framed and already in the transcript. */
-  readonly messages: readonly Uint8Array[];
-  /** The CertificateVerify over the transcript through them, framed; for the caller to add to the transcript. */
-  readonly certificateVerify: Promise<Uint8Array>;
-}
-
-/** A full handshake's CertificateRequest (when we ask) and Certificate, and its CertificateVerify started. */
-function startAuthentication(config: ServerConfig, scheme: SchemeInfo, transcript: Transcript, staple: Uint8Array | null): Authentication {
-  const messages: Uint8Array[] = [];
-  const record = (raw: Uint8Array): void => {
-    messages.push(raw);
-    transcript.add(raw);
-  };
-  if (config.clientAuth !== "none") {
-    record(
-      frameHandshake(
-        HandshakeType.CertificateRequest,
-        encodeCertificateRequest(new Uint8Array(0), [
-          { type: ExtensionType.SignatureAlgorithms, data: encodeU16List(config.signatureSchemes.filter((x) => x.handshake).map((x) => x.id)) },
-          { type: ExtensionType.SignatureAlgorithmsCert, data: encodeU16List(config.signatureSchemes.map((x) => x.id)) },
-        ]),
-      ),
-    );
-  }
-  const leafExtensions = staple === null ? [] : [{ type: ExtensionType.StatusRequest, data: encodeCertificateStatus(staple) }];
-  record(frameHandshake(HandshakeType.Certificate, encodeCertificate(new Uint8Array(0), config.certificateChain, leafExtensions)));
-  const certificateVerify = transcript
-    .hash()
-    .then((hash) => signCertificateVerify(config.signingKey, scheme, "server", hash))
-    .then((signature) => frameHandshake(HandshakeType.CertificateVerify, encodeCertificateVerify({ scheme: scheme.id, signature })));
-  // Awaited once the handshake keys are known; a handshake that fails first must not leave it unhandled.
-  certificateVerify.catch(() => undefined);
-  return { messages, certificateVerify };
-}
-
-/** The client's Certificate and CertificateVerify after our CertificateRequest (RFC 8446 4.4.2, 4.4.3). */
-async function readClientCertificate(ctx: HandshakeContext, config: ServerConfig, transcript: Transcript): Promise<Uint8Array[]> {
-  const certMsg = await ctx.expect(HandshakeType.Certificate);
-  const certificate = decodeCertificate(certMsg.body, ctx.limits.maxCertificates);
-  if (certificate.context.length !== 0) throw new PeerMisbehaved("CertificateContextMismatch", "illegal_parameter");
-  // RFC 8446 4.4.2: a client's entry extensions must answer our CertificateRequest, which asks for none.
-  if (certificate.entries.some((e) => e.extensions.list.length > 0)) throw new PeerMisbehaved("UnsolicitedCertificateExtension", "unsupported_extension");
-  transcript.add(certMsg.raw);
-  const chain = certificate.entries.map((e) => e.data);
-  if (chain.length === 0) {
-    if (config.clientAuth === "required") throw new PeerMisbehaved("NoClientCertificate", "certificate_required");
-    return [];
-  }
-  const [leaf] = await verifyClientCertificate({ chain, roots: config.clientRoots, ...peerVerification(config) });
-  const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
-  const cv = decodeCertificateVerify(cvMsg.body);
-  await verifyCertificateVerify(config.provider, config.signatureSchemes, cv.scheme, cv.signature, leaf!.spki, "client", await transcript.hash());
-  transcript.add(cvMsg.raw);
-  return chain;
 }
