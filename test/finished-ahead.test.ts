@@ -1,6 +1,6 @@
 // Each side computes what follows from the transcript it already holds while it waits for something
 // else, not after: a TLS 1.2 endpoint knows the peer's Finished before it comes (and a server its own,
-// which follows it); a TLS 1.3 client hashes the transcript while the shared secret is agreed, computes
+// which follows it), and a client agrees with the server's share while the server's chain is verified; a TLS 1.3 client hashes the transcript while the shared secret is agreed, computes
 // the server's Finished while the CertificateVerify is checked (and a server the client's, likewise), and
 // seals its own while the application secrets are derived. Each test holds one operation back until the other one is asked for (or 500 ms):
 // done in sequence, the order of events comes out reversed.
@@ -141,6 +141,27 @@ for (const [pname, base] of PROVIDERS) {
     const { client: c, server: s } = await makePair(client(provider, "TLSv1.2"), server(base, "TLSv1.2"));
     await Promise.all([c.conn.handshake, s.conn.handshake]);
     assert.equal(events.slice(0, 2), ["server finished", "opened server Finished"]);
+  });
+
+  t("TLS 1.2 client: the server's share is agreed with while the server's chain is verified", async () => {
+    const events: string[] = [];
+    const agreeing = signal();
+    const provider = observed(base, {
+      agree: async () => {
+        events.push("agree");
+        agreeing.fire();
+      },
+      verify: async (message) => {
+        // The chain's signature covers a TBSCertificate (a DER SEQUENCE); the ServerKeyExchange's, both
+        // randoms and the 69-byte P-256 parameters.
+        if (message[0] !== 0x30 || message.length < 200) return;
+        await agreeing.when;
+        events.push("chain verified");
+      },
+    });
+    const { client: c, server: s } = await makePair(client(provider, "TLSv1.2"), server(base, "TLSv1.2"));
+    await Promise.all([c.conn.handshake, s.conn.handshake]);
+    assert.equal(events, ["agree", "chain verified"]);
   });
 
   t("TLS 1.3 client: the transcript through ServerHello is hashed while the shared secret is agreed", async () => {

@@ -32,7 +32,7 @@ import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
 import { agree, groupName, newKeyShare, prepareKeyShares, servesTls12 } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
-import { type Certificate, parseCertificate } from "../verify/certificate.js";
+import { parseCertificate } from "../verify/certificate.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
@@ -79,6 +79,10 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   const chain = decodeCertificateTls12(certMsg.body, ctx.limits.maxCertificates);
   if (chain.length === 0) throw new PeerMisbehaved("EmptyCertificate", "decode_error", "server sent an empty Certificate message");
   transcript.add(certMsg.raw);
+  // The chain is verified while the messages after it are read and the ServerKeyExchange checked (with an
+  // asynchronous provider each is a wait of its own); errors still come in sequence: the chain's first.
+  const verifying = config.verifyCertificates ? verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : Promise.resolve(null);
+  verifying.catch(() => undefined);
   // CertificateStatus (RFC 6066 8): only after the server acknowledged status_request, and even then
   // it may have nothing to staple.
   let afterCertificate = await ctx.readMessage();
@@ -88,27 +92,35 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     transcript.add(afterCertificate.raw);
     afterCertificate = await ctx.readMessage();
   }
-  const path = config.verifyCertificates ? await verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : null;
-  const stapled = await checkStaple(config, path, staple);
-  const leaf: Certificate | undefined = path?.[0];
-  let spki: Uint8Array;
-  try {
-    spki = (leaf ?? parseCertificate(chain[0]!)).spki;
-  } catch {
-    throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
-  }
-
-  // ServerKeyExchange: the server's ECDHE share, signed over both randoms (RFC 8422 5.4).
-  const skeMsg = expectType(afterCertificate, HandshakeType.ServerKeyExchange);
-  const ske = decodeServerKeyExchangeEcdhe(skeMsg.body);
-  const group = groupName(ske.group);
-  // The hybrid ML-KEM groups exist in TLS 1.3 only; an FFDHE group is no ECDHE curve (RFC 8422 5.4).
-  if (group === undefined || !servesTls12(group) || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
-  const scheme = await verifyTls12Signature(p, config.signatureSchemes, ske.scheme, ske.signature, spki, serverKeyExchangeSignedData(hello.random, sh.random, ske.params), "ServerKeyExchange");
-  if (!suiteFitsKey(suite, scheme.keyType)) {
-    throw new PeerMisbehaved("SignatureSchemeDoesNotMatchSuite", "illegal_parameter", `${scheme.name} for ${suite.name}`);
-  }
+  // ServerKeyExchange: the server's ECDHE share, signed over both randoms (RFC 8422 5.4). Its signature is
+  // checked, and our share made and agreed with the server's, while the chain is verified; nothing of it
+  // is used before both verified.
+  const skeMsg = afterCertificate;
   transcript.add(skeMsg.raw);
+  const serverKeyExchange = (async () => {
+    expectType(skeMsg, HandshakeType.ServerKeyExchange);
+    const ske = decodeServerKeyExchangeEcdhe(skeMsg.body);
+    const group = groupName(ske.group);
+    // The hybrid ML-KEM groups exist in TLS 1.3 only; an FFDHE group is no ECDHE curve (RFC 8422 5.4).
+    if (group === undefined || !servesTls12(group) || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
+    const agreement = newKeyShare(p, group).then(async (share) => ({ share, preMaster: await agree(share, ske.publicKey) }));
+    agreement.catch(() => undefined);
+    let spki: Uint8Array;
+    try {
+      spki = parseCertificate(chain[0]!).spki;
+    } catch {
+      throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
+    }
+    const scheme = await verifyTls12Signature(p, config.signatureSchemes, ske.scheme, ske.signature, spki, serverKeyExchangeSignedData(hello.random, sh.random, ske.params), "ServerKeyExchange");
+    if (!suiteFitsKey(suite, scheme.keyType)) {
+      throw new PeerMisbehaved("SignatureSchemeDoesNotMatchSuite", "illegal_parameter", `${scheme.name} for ${suite.name}`);
+    }
+    return { group, scheme, agreement };
+  })();
+  serverKeyExchange.catch(() => undefined);
+  const path = await verifying;
+  const stapled = await checkStaple(config, path, staple);
+  const { group, scheme, agreement } = await serverKeyExchange;
 
   // CertificateRequest (optional), ServerHelloDone
   let next = await ctx.readMessage();
@@ -125,8 +137,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
   // Our flight: Certificate (if asked), ClientKeyExchange, CertificateVerify (if we have a key), CCS,
   // Finished. Everything is computed first and then sent in one go, so that the flight leaves as one
   // write rather than small pieces that Nagle's algorithm holds back for the server's delayed ACK.
-  const share = await newKeyShare(p, group);
-  const preMaster = await agree(share, ske.publicKey);
+  const { share, preMaster } = await agreement;
   const clientScheme = request ? chooseClientScheme(config, request) : null;
   const flight: Uint8Array[] = [];
   const add = (type: number, body: Uint8Array): void => {
