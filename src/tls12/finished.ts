@@ -1,11 +1,12 @@
-// The peer's Finished (RFC 5246 7.4.9), read and checked the same way by both sides and both handshakes.
+// The Finished messages (RFC 5246 7.4.9): verify_data started ahead, and the peer's read and checked the
+// same way by both sides and both handshakes.
+import type { CryptoProvider } from "../crypto/provider.js";
 import { equalBytes } from "../codec/bytes.js";
 import { PeerMisbehaved } from "../errors.js";
 import type { HandshakeContext } from "../handshake/context.js";
 import type { Transcript } from "../handshake/transcript.js";
 import { HandshakeType } from "../msgs/enums.js";
 import { decodeFinishedTls12 } from "../msgs/tls12.js";
-import type { CryptoProvider } from "../crypto/provider.js";
 import { type FinishedLabel, type Tls12PrfHash, verifyData } from "./prf.js";
 
 /**
