@@ -92,6 +92,28 @@ function endsWithCertificateVerify(data: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * A TLS 1.2 endpoint's provider whose first open (the peer's Finished, the first protected record either
+ * side receives) waits until the "server finished" PRF is asked for, recording the order of the two.
+ */
+function serverFinishedBeforeFirstOpen(base: CryptoProvider): { provider: CryptoProvider; events: string[] } {
+  const events: string[] = [];
+  const computed = signal();
+  const provider = observed(base, {
+    hmac: (data) => {
+      if (!mentions(data, "server finished")) return;
+      events.push("server finished");
+      computed.fire();
+    },
+    open: async (first) => {
+      if (!first) return;
+      await computed.when;
+      events.push("opened the peer's Finished");
+    },
+  });
+  return { provider, events };
+}
+
 const server = (provider: CryptoProvider, version: "TLSv1.2" | "TLSv1.3") => ({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem, minVersion: version, maxVersion: version });
 const client = (provider: CryptoProvider, version: "TLSv1.2" | "TLSv1.3") => ({ provider, serverName: "localhost", roots: pki.caPem, minVersion: version, maxVersion: version, groups: ["secp256r1" as const] });
 
@@ -99,48 +121,20 @@ for (const [pname, base] of PROVIDERS) {
   const t = suite(`Finished and transcript computed ahead (${pname} provider)`);
 
   t("TLS 1.2 server: its own Finished is computed before the client's Finished is opened", async () => {
-    const events: string[] = [];
-    const ours = signal();
-    const provider = observed(base, {
-      hmac: (data) => {
-        if (mentions(data, "server finished")) {
-          events.push("server finished");
-          ours.fire();
-        }
-      },
-      open: async (first) => {
-        if (!first) return;
-        await ours.when;
-        events.push("opened client Finished");
-      },
-    });
+    const { provider, events } = serverFinishedBeforeFirstOpen(base);
     const { client: c, server: s } = await makePair(client(base, "TLSv1.2"), server(provider, "TLSv1.2"));
     await Promise.all([c.conn.handshake, s.conn.handshake]);
-    assert.equal(events.slice(0, 2), ["server finished", "opened client Finished"]);
+    assert.equal(events.slice(0, 2), ["server finished", "opened the peer's Finished"]);
     // Our Finished covers the NewSessionTicket sent before it: the client took the ticket.
     await new Promise((r) => setTimeout(r, 20));
     assert.is(c.sessions.length, 1);
   });
 
   t("TLS 1.2 client: the server's Finished is computed before it is opened", async () => {
-    const events: string[] = [];
-    const expected = signal();
-    const provider = observed(base, {
-      hmac: (data) => {
-        if (mentions(data, "server finished")) {
-          events.push("server finished");
-          expected.fire();
-        }
-      },
-      open: async (first) => {
-        if (!first) return;
-        await expected.when;
-        events.push("opened server Finished");
-      },
-    });
+    const { provider, events } = serverFinishedBeforeFirstOpen(base);
     const { client: c, server: s } = await makePair(client(provider, "TLSv1.2"), server(base, "TLSv1.2"));
     await Promise.all([c.conn.handshake, s.conn.handshake]);
-    assert.equal(events.slice(0, 2), ["server finished", "opened server Finished"]);
+    assert.equal(events.slice(0, 2), ["server finished", "opened the peer's Finished"]);
   });
 
   t("TLS 1.2 client: the server's share is agreed with while the server's chain is verified", async () => {

@@ -1,9 +1,14 @@
-// CertificateVerify signing input and checks (RFC 8446 section 4.4.3).
+// CertificateVerify signing input and checks (RFC 8446 section 4.4.3), and the peer's read.
 import type { CryptoProvider, SigningKey } from "../crypto/provider.js";
 import { concat, utf8 } from "../codec/bytes.js";
 import { PeerMisbehaved } from "../errors.js";
 import { describeSpki } from "../crypto/keyinfo.js";
 import { type SchemeInfo, schemeById } from "../suites/signature-schemes.js";
+import type { HandshakeContext } from "../handshake/context.js";
+import type { Transcript } from "../handshake/transcript.js";
+import { HandshakeType } from "../msgs/enums.js";
+import { decodeCertificateVerify } from "../msgs/handshake.js";
+import { parseCertificate } from "../verify/certificate.js";
 
 export type Side = "server" | "client";
 
@@ -41,4 +46,41 @@ export async function verifyCertificateVerify(
   const ok = await provider.verify(scheme.algorithm, leafSpki, signedContent(side, transcriptHash), signature);
   if (!ok) throw new PeerMisbehaved("BadSignature", "decrypt_error", `${side} CertificateVerify (${scheme.name}) does not verify`);
   return scheme;
+}
+
+/** The peer's CertificateVerify checked, and its Finished's expected verify_data, computed meanwhile. */
+export interface CheckedCertificateVerify {
+  readonly scheme: SchemeInfo;
+  readonly expectedFinished: Promise<Uint8Array>;
+}
+
+/**
+ * Reads the peer's CertificateVerify and checks it with the key of its leaf certificate (`chain[0]`) over
+ * `throughCertificate`. The message joins the transcript as soon as it is read, and the Finished after it
+ * (`finishedOver` that transcript) is computed while the signature is checked (with WebCrypto, thread-pool
+ * trips side by side rather than in a row); it is compared only once the signature verified. Callers
+ * start this while the chain is verified, and await the chain first, so its errors still come first.
+ */
+export async function readCertificateVerify(
+  ctx: HandshakeContext,
+  provider: CryptoProvider,
+  accepted: readonly SchemeInfo[],
+  side: Side,
+  chain: readonly Uint8Array[],
+  transcript: Transcript,
+  throughCertificate: Promise<Uint8Array>,
+  finishedOver: (transcriptHash: Promise<Uint8Array>) => Promise<Uint8Array>,
+): Promise<CheckedCertificateVerify> {
+  const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
+  const cv = decodeCertificateVerify(cvMsg.body);
+  let spki: Uint8Array;
+  try {
+    spki = parseCertificate(chain[0]!).spki;
+  } catch {
+    throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
+  }
+  transcript.add(cvMsg.raw);
+  const expectedFinished = finishedOver(transcript.hash());
+  expectedFinished.catch(() => undefined);
+  return { expectedFinished, scheme: await verifyCertificateVerify(provider, accepted, cv.scheme, cv.signature, spki, side, await throughCertificate) };
 }

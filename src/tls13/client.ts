@@ -15,7 +15,6 @@ import {
   type HandshakeMessage,
   decodeCertificate,
   decodeCertificateRequest,
-  decodeCertificateVerify,
   decodeEncryptedExtensions,
   decodeFinished,
   encodeCertificate,
@@ -23,9 +22,8 @@ import {
   frameHandshake,
 } from "../msgs/handshake.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
-import { parseCertificate } from "../verify/certificate.js";
 import { peerVerification } from "../config/common.js";
-import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
+import { readCertificateVerify, signCertificateVerify } from "./certificate-verify.js";
 import { agree, groupName, newKeyShare } from "../suites/groups.js";
 import { KeySchedule } from "./key-schedule.js";
 import { keyCanSign, schemeById } from "../suites/signature-schemes.js";
@@ -288,22 +286,7 @@ async function readServerAuthentication(
   // each is a wait of its own); its errors still come after the chain's and the staple's, as in sequence.
   const throughCertificate = transcript.hash();
   const verifying = config.verifyCertificates ? verifyServerCertificate({ chain, roots: config.roots, serverName: config.serverName!, ...peerVerification(config) }) : Promise.resolve(null);
-  const certificateVerify = ctx.expect(HandshakeType.CertificateVerify).then(async (cvMsg) => {
-    const cv = decodeCertificateVerify(cvMsg.body);
-    let spki: Uint8Array;
-    try {
-      spki = parseCertificate(chain[0]!).spki;
-    } catch {
-      throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
-    }
-    // The Finished that follows covers this message: its hash and MAC are computed while the signature is
-    // checked (with WebCrypto, three thread-pool trips side by side rather than in a row), and compared
-    // only once the signature verified.
-    transcript.add(cvMsg.raw);
-    const expectedFinished = finishedOver(transcript.hash());
-    expectedFinished.catch(() => undefined);
-    return { expectedFinished, scheme: await verifyCertificateVerify(p, config.signatureSchemes, cv.scheme, cv.signature, spki, "server", await throughCertificate) };
-  });
+  const certificateVerify = readCertificateVerify(ctx, p, config.signatureSchemes, "server", chain, transcript, throughCertificate, finishedOver);
   certificateVerify.catch(() => undefined);
   throughCertificate.catch(() => undefined);
   const path = await verifying;

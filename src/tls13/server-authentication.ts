@@ -7,12 +7,11 @@ import type { Transcript } from "../handshake/transcript.js";
 import { PeerMisbehaved } from "../errors.js";
 import { ExtensionType, HandshakeType } from "../msgs/enums.js";
 import { encodeU16List } from "../msgs/extensions.js";
-import { decodeCertificate, decodeCertificateVerify, encodeCertificate, encodeCertificateRequest, encodeCertificateVerify, frameHandshake } from "../msgs/handshake.js";
+import { decodeCertificate, encodeCertificate, encodeCertificateRequest, encodeCertificateVerify, frameHandshake } from "../msgs/handshake.js";
 import { encodeCertificateStatus } from "../msgs/status-request.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
-import { parseCertificate } from "../verify/certificate.js";
 import { verifyClientCertificate } from "../verify/verifier.js";
-import { signCertificateVerify, verifyCertificateVerify } from "./certificate-verify.js";
+import { readCertificateVerify, signCertificateVerify } from "./certificate-verify.js";
 
 export interface Authentication {
   /** CertificateRequest (when we ask) and Certificate, framed and already in the transcript. */
@@ -82,21 +81,8 @@ export async function readClientCertificate(
   const throughCertificate = transcript.hash();
   throughCertificate.catch(() => undefined);
   const verifying = verifyClientCertificate({ chain, roots: config.clientRoots, ...peerVerification(config) });
-  const certificateVerify = ctx.expect(HandshakeType.CertificateVerify).then(async (cvMsg) => {
-    const cv = decodeCertificateVerify(cvMsg.body);
-    let spki: Uint8Array;
-    try {
-      spki = parseCertificate(chain[0]!).spki;
-    } catch {
-      throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
-    }
-    transcript.add(cvMsg.raw);
-    const expectedFinished = finishedOver(transcript.hash());
-    expectedFinished.catch(() => undefined);
-    await verifyCertificateVerify(config.provider, config.signatureSchemes, cv.scheme, cv.signature, spki, "client", await throughCertificate);
-    return { chain, expectedFinished };
-  });
+  const certificateVerify = readCertificateVerify(ctx, config.provider, config.signatureSchemes, "client", chain, transcript, throughCertificate, finishedOver);
   certificateVerify.catch(() => undefined);
   await verifying;
-  return certificateVerify;
+  return { chain, expectedFinished: (await certificateVerify).expectedFinished };
 }
