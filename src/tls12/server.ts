@@ -191,28 +191,38 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
   // The share for the next client of this group is made once this flight has left (suites/spare-shares.ts).
   void ctx.flightSent().then(() => prepareKeyShares(p, [c.group]));
 
-  // The client's flight: Certificate (if asked), ClientKeyExchange, CertificateVerify, CCS, Finished.
+  // The client's flight: Certificate (if asked), ClientKeyExchange, CertificateVerify, CCS, Finished. A
+  // client's chain is verified while the shared secret is agreed, and its CertificateVerify checked while
+  // the key block is derived (with an asynchronous provider each is a wait of its own); errors still come
+  // in sequence: the chain's, the key exchange's, then the CertificateVerify's.
   let peerCertificates: Uint8Array[] = [];
-  let clientSpki: Uint8Array | null = null;
+  let verifyingClient: ReturnType<typeof verifyClientCertificate> | null = null;
   if (config.clientAuth !== "none") {
     const certMsg = await ctx.expect(HandshakeType.Certificate);
     peerCertificates = decodeCertificateTls12(certMsg.body, ctx.limits.maxCertificates);
     transcript.add(certMsg.raw);
-    if (peerCertificates.length > 0) [{ spki: clientSpki }] = await verifyClientCertificate({ chain: peerCertificates, roots: config.clientRoots, ...peerVerification(config) });
-    else if (config.clientAuth === "required") throw new PeerMisbehaved("NoClientCertificate", "handshake_failure", "a client certificate is required");
+    if (peerCertificates.length > 0) {
+      verifyingClient = verifyClientCertificate({ chain: peerCertificates, roots: config.clientRoots, ...peerVerification(config) });
+      verifyingClient.catch(() => undefined);
+    } else if (config.clientAuth === "required") throw new PeerMisbehaved("NoClientCertificate", "handshake_failure", "a client certificate is required");
   }
   const ckeMsg = await ctx.expect(HandshakeType.ClientKeyExchange);
   transcript.add(ckeMsg.raw);
   // The session hash (RFC 7627 3) is computed while the shared secret is agreed.
   const sessionHash = transcript.hash();
   sessionHash.catch(() => undefined);
-  const preMaster = await agree(share, decodeClientKeyExchangeEcdhe(ckeMsg.body));
+  const agreement = (async () => agree(share, decodeClientKeyExchangeEcdhe(ckeMsg.body)))();
+  agreement.catch(() => undefined);
+  const clientSpki = verifyingClient === null ? null : (await verifyingClient)[0]!.spki;
+  const preMaster = await agreement;
   const master = c.ems ? await extendedMasterSecret(p, c.suite.hash, preMaster, await sessionHash) : await masterSecret(p, c.suite.hash, preMaster, ch.random, random);
+  let clientCertificateVerify: Promise<unknown> | null = null;
   if (clientSpki !== null) {
     const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
     const cv = decodeCertificateVerify(cvMsg.body);
     // TLS 1.2 signs the handshake messages themselves (RFC 5246 7.4.8).
-    await verifyTls12Signature(p, config.signatureSchemes, cv.scheme, cv.signature, clientSpki, transcript.bytes(), "client CertificateVerify");
+    clientCertificateVerify = verifyTls12Signature(p, config.signatureSchemes, cv.scheme, cv.signature, clientSpki, transcript.bytes(), "client CertificateVerify");
+    clientCertificateVerify.catch(() => undefined);
     transcript.add(cvMsg.raw);
   }
   ctx.logKey("CLIENT_RANDOM", ch.random, master);
@@ -255,6 +265,7 @@ export async function continueServerTls12(ctx: HandshakeContext, config: ServerC
     }),
   );
   const keys = await keyBlock(p, c.suite.hash, c.suite.aead, master, ch.random, random);
+  await clientCertificateVerify;
   const serverWriteProtection = Tls12AeadProtection.create(p, c.suite.aead, { key: keys.serverWriteKey, iv: keys.serverWriteIv });
   serverWriteProtection.catch(() => undefined);
   await ctx.readChangeCipherSpec(Tls12AeadProtection.create(p, c.suite.aead, { key: keys.clientWriteKey, iv: keys.clientWriteIv }));
