@@ -116,6 +116,28 @@ function serverFinishedBeforeFirstOpen(base: CryptoProvider): { provider: Crypto
   return { provider, events };
 }
 
+/**
+ * A TLS 1.2 endpoint's provider whose check of the peer's chain waits until the agreement is asked for,
+ * recording the order of the two. The chain's signature covers a TBSCertificate (a DER SEQUENCE); the
+ * ServerKeyExchange's, both randoms and the 69-byte P-256 parameters.
+ */
+function agreedWhileChainVerifies(base: CryptoProvider): { provider: CryptoProvider; events: string[] } {
+  const events: string[] = [];
+  const agreeing = signal();
+  const provider = observed(base, {
+    agree: async () => {
+      events.push("agree");
+      agreeing.fire();
+    },
+    verify: async (message) => {
+      if (message[0] !== 0x30 || message.length < 200) return;
+      await agreeing.when;
+      events.push("chain verified");
+    },
+  });
+  return { provider, events };
+}
+
 const server = (provider: CryptoProvider, version: "TLSv1.2" | "TLSv1.3") => ({ provider, certificateChain: pki.certPem, privateKey: pki.keyPem, minVersion: version, maxVersion: version });
 const client = (provider: CryptoProvider, version: "TLSv1.2" | "TLSv1.3") => ({ provider, serverName: "localhost", roots: pki.caPem, minVersion: version, maxVersion: version, groups: ["secp256r1" as const] });
 
@@ -140,40 +162,14 @@ for (const [pname, base] of PROVIDERS) {
   });
 
   t("TLS 1.2 client: the server's share is agreed with while the server's chain is verified", async () => {
-    const events: string[] = [];
-    const agreeing = signal();
-    const provider = observed(base, {
-      agree: async () => {
-        events.push("agree");
-        agreeing.fire();
-      },
-      verify: async (message) => {
-        // The chain's signature covers a TBSCertificate (a DER SEQUENCE); the ServerKeyExchange's, both
-        // randoms and the 69-byte P-256 parameters.
-        if (message[0] !== 0x30 || message.length < 200) return;
-        await agreeing.when;
-        events.push("chain verified");
-      },
-    });
+    const { provider, events } = agreedWhileChainVerifies(base);
     const { client: c, server: s } = await makePair(client(provider, "TLSv1.2"), server(base, "TLSv1.2"));
     await Promise.all([c.conn.handshake, s.conn.handshake]);
     assert.equal(events, ["agree", "chain verified"]);
   });
 
   t("TLS 1.2 server asking for a certificate: the client's chain is verified while the shared secret is agreed", async () => {
-    const events: string[] = [];
-    const agreeing = signal();
-    const provider = observed(base, {
-      agree: async () => {
-        events.push("agree");
-        agreeing.fire();
-      },
-      verify: async (message) => {
-        if (message[0] !== 0x30 || message.length < 200) return; // the chain's TBSCertificate, as above
-        await agreeing.when;
-        events.push("chain verified");
-      },
-    });
+    const { provider, events } = agreedWhileChainVerifies(base);
     const mtls = { ...server(provider, "TLSv1.2"), clientAuth: "required" as const, clientRoots: pki.caPem };
     const { client: c, server: s } = await makePair({ ...client(base, "TLSv1.2"), certificateChain: pki.certPem, privateKey: pki.keyPem }, mtls);
     await Promise.all([c.conn.handshake, s.conn.handshake]);
