@@ -32,7 +32,7 @@ import { type Tls12Suite, isTls12Suite } from "../suites/cipher-suites.js";
 import { agree, groupName, newKeyShare, prepareKeyShares, servesTls12 } from "../suites/groups.js";
 import type { SchemeInfo } from "../suites/signature-schemes.js";
 import { Transcript } from "../handshake/transcript.js";
-import { parseCertificate } from "../verify/certificate.js";
+import { peerLeafSpki } from "../verify/certificate.js";
 import { verifyServerCertificate } from "../verify/verifier.js";
 import { extendedMasterSecret, keyBlock, masterSecret } from "./prf.js";
 import { signTls12, suiteFitsKey, tls12SchemeFitsKey, verifyTls12Signature } from "./signatures.js";
@@ -105,13 +105,7 @@ export async function continueClientTls12(ctx: HandshakeContext, config: ClientC
     if (group === undefined || !servesTls12(group) || !config.groups.includes(group)) throw new PeerMisbehaved("SelectedUnofferedGroup", "illegal_parameter", `group 0x${ske.group.toString(16)}`);
     const agreement = newKeyShare(p, group).then(async (share) => ({ share, preMaster: await agree(share, ske.publicKey) }));
     agreement.catch(() => undefined);
-    let spki: Uint8Array;
-    try {
-      spki = parseCertificate(chain[0]!).spki;
-    } catch {
-      throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
-    }
-    const scheme = await verifyTls12Signature(p, config.signatureSchemes, ske.scheme, ske.signature, spki, serverKeyExchangeSignedData(hello.random, sh.random, ske.params), "ServerKeyExchange");
+    const scheme = await verifyTls12Signature(p, config.signatureSchemes, ske.scheme, ske.signature, peerLeafSpki(chain), serverKeyExchangeSignedData(hello.random, sh.random, ske.params), "ServerKeyExchange");
     if (!suiteFitsKey(suite, scheme.keyType)) {
       throw new PeerMisbehaved("SignatureSchemeDoesNotMatchSuite", "illegal_parameter", `${scheme.name} for ${suite.name}`);
     }

@@ -8,7 +8,7 @@ import type { HandshakeContext } from "../handshake/context.js";
 import type { Transcript } from "../handshake/transcript.js";
 import { HandshakeType } from "../msgs/enums.js";
 import { decodeCertificateVerify } from "../msgs/handshake.js";
-import { parseCertificate } from "../verify/certificate.js";
+import { peerLeafSpki } from "../verify/certificate.js";
 
 export type Side = "server" | "client";
 
@@ -73,12 +73,7 @@ export async function readCertificateVerify(
 ): Promise<CheckedCertificateVerify> {
   const cvMsg = await ctx.expect(HandshakeType.CertificateVerify);
   const cv = decodeCertificateVerify(cvMsg.body);
-  let spki: Uint8Array;
-  try {
-    spki = parseCertificate(chain[0]!).spki;
-  } catch {
-    throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
-  }
+  const spki = peerLeafSpki(chain);
   transcript.add(cvMsg.raw);
   const expectedFinished = finishedOver(transcript.hash());
   expectedFinished.catch(() => undefined);

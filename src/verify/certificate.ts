@@ -1,7 +1,7 @@
 // X.509 v1/v3 certificate parsing (RFC 5280 section 4.1). Malformed input of any kind throws
 // InvalidCertificate("BadEncoding"), never another exception: certificates are peer input.
 import { equalBytes, toHex } from "../codec/bytes.js";
-import { InvalidCertificate } from "../errors.js";
+import { InvalidCertificate, PeerMisbehaved } from "../errors.js";
 import { type AlgorithmIdentifier, signatureAlgorithmFor } from "./algorithms.js";
 import {
   type DerNode,
@@ -98,6 +98,18 @@ function fingerprint(der: Uint8Array): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
   return `${der.length}:${h >>> 0}`;
+}
+
+/**
+ * The SubjectPublicKeyInfo of a peer's leaf certificate (`chain[0]`), for checking its handshake
+ * signature while the chain is still being verified: an unparsable leaf is bad_certificate.
+ */
+export function peerLeafSpki(chain: readonly Uint8Array[]): Uint8Array {
+  try {
+    return parseCertificate(chain[0]!).spki;
+  } catch {
+    throw new PeerMisbehaved("UnparsableCertificate", "bad_certificate");
+  }
 }
 
 /**
